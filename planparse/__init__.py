@@ -1,0 +1,53 @@
+"""planparse: parse, tag and compare Chinese work-plan texts.
+
+The pipeline, one module per stage: :mod:`~planparse.read` → :mod:`~planparse.normalize`
+→ :mod:`~planparse.parse` → classify → reuse → themes → plot.  Heavy dependencies are
+imported only when a stage that needs them runs, so ``import planparse`` is fast.
+
+Example:
+    >>> import planparse
+    >>> doc = planparse.parse("一、加强学习\\n二、开展活动\\n", doc_id="a.txt")
+    >>> len(doc.to_frame())
+    2
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+# The parser needs only the standard library, so it is imported now.  It must be: the
+# subpackage planparse.parse shares its name with the function, and importing the
+# subpackage would otherwise leave the module where users expect the function.
+from planparse.parse import parse  # noqa: E402
+
+# name -> module; resolved on first use (PEP 562) to keep import time small.
+_EXPORTS = {
+    "Document": "planparse.tree",
+    "Plan": "planparse.tree",
+    "Node": "planparse.tree",
+    "read_text": "planparse.read",
+    "ReadError": "planparse.read",
+    "iter_files": "planparse.read",
+    "parse_file": "planparse.batch",
+    "parse_files": "planparse.batch",
+    "sample_path": "planparse.sample_data",
+    "COLUMNS": "planparse.schema",
+}
+
+__all__ = sorted([*_EXPORTS, "parse", "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'planparse' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,86 @@
+"""Parse many files into one item table; a bad file is reported, never fatal.
+
+Example:
+    >>> import pathlib, tempfile
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (root / "a.txt").write_text("一、学习\\n二、活动\\n", encoding="utf-8")
+    >>> _ = (root / "empty.txt").write_bytes(b"")
+    >>> df = parse_files([root])
+    >>> len(df), [f["doc_id"] for f in df.attrs["failures"]]
+    (2, ['empty.txt'])
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+from planparse.parse import parse
+from planparse.read import MAX_BYTES, ReadError, iter_files, read_source
+from planparse.tree import Document
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A file that could not be parsed: which, why (a short tag) and the full message."""
+
+    doc_id: str
+    path: str
+    reason: str
+    message: str
+
+
+def parse_file(path: str | os.PathLike[str], doc_id: str | None = None,
+               max_bytes: int = MAX_BYTES) -> Document:
+    """Read and parse one file; raises :class:`~planparse.read.ReadError` if it is unreadable.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+        >>> _ = p.write_text("一、学习\\n", encoding="utf-8")
+        >>> parse_file(p).plans[0].nodes[0].text
+        '学习'
+    """
+    source = read_source(path, max_bytes)
+    return parse(source.text, doc_id=doc_id if doc_id is not None else os.path.basename(path))
+
+
+def iter_documents(paths: Iterable[str | os.PathLike[str]],
+                   max_bytes: int = MAX_BYTES) -> Iterator[Document | Failure]:
+    """Each file under ``paths`` as a :class:`Document`, or a :class:`Failure` if unreadable."""
+    for doc_id, path in iter_files(paths):
+        try:
+            yield parse_file(path, doc_id, max_bytes)
+        except ReadError as exc:
+            yield Failure(doc_id, str(path), exc.reason, str(exc))
+
+
+def parse_files(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+                max_bytes: int = MAX_BYTES) -> "pd.DataFrame":
+    """Parse files and folders into one item table (see :mod:`planparse.schema`).
+
+    Files that cannot be read are skipped with one warning; they are listed in
+    ``df.attrs["failures"]`` as dicts with ``doc_id``, ``path``, ``reason`` and ``message``.
+    """
+    from planparse.schema import document_rows, frame_from_rows
+
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    rows: list[tuple] = []
+    failures: list[Failure] = []
+    for result in iter_documents(paths, max_bytes):
+        if isinstance(result, Failure):
+            failures.append(result)
+        else:
+            rows.extend(document_rows(result))
+    frame = frame_from_rows(rows)
+    frame.attrs["failures"] = [asdict(f) for f in failures]
+    if failures:
+        warnings.warn(f"{len(failures)} file(s) could not be read, e.g. {failures[0].message}; "
+                      "see df.attrs['failures']", stacklevel=2)
+    return frame

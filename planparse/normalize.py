@@ -1,0 +1,51 @@
+"""Character normalization that keeps every offset.
+
+Every function here maps one character to one character, so a position in the normalized
+string is the same position in the original.  The parser reads markers through
+:func:`fold_width`; copy-paste detection builds on the same tables.
+
+Example:
+    >>> fold_width("（１）２０２４年．")
+    '(1)2024年.'
+"""
+
+from __future__ import annotations
+
+#: Characters treated as white space around lines and markers (beyond str.isspace()).
+SPACES = " \t\r\n\f\v\u3000\xa0\u2002\u2003\u2009\u200b\ufeff"
+
+#: List bullets that may stand before a marker or a paragraph; layout, not text.
+BULLETS = "-–—•·●○◆◇■□▪▫►▶※★☆✓√*＊－"
+
+
+def _width_table() -> dict[int, int]:
+    table = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}  # full-width ASCII
+    table[0x3000] = 0x20  # ideographic space
+    return table
+
+
+WIDTH_TABLE = _width_table()
+
+
+def fold_width(text: str) -> str:
+    """Fold full-width ASCII (digits, letters, brackets, dots) to half width, 1:1.
+
+    Example:
+        >>> fold_width("１．")
+        '1.'
+    """
+    return text.translate(WIDTH_TABLE)
+
+
+def strip_span(text: str, start: int, end: int, chars: str = SPACES) -> tuple[int, int]:
+    """Shrink ``text[start:end]`` past leading and trailing ``chars``; returns the new span.
+
+    Example:
+        >>> strip_span("  ab  ", 0, 6)
+        (2, 4)
+    """
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and text[end - 1] in chars:
+        end -= 1
+    return start, end

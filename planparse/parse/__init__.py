@@ -1,0 +1,52 @@
+"""Parse plan text into a :class:`~planparse.tree.Document`: plans, items, offsets.
+
+The stages, each in its own module:
+
+1. :mod:`~planparse.parse.lines` splits the text into lines and sets debris aside;
+2. :mod:`~planparse.parse.plans` splits a compilation into plans and finds titles;
+3. :mod:`~planparse.parse.outline` validates marker sequences and joins broken lines;
+4. :mod:`~planparse.parse.inline` splits off 一是…二是… and heading clauses.
+
+Example:
+    >>> doc = parse("工作计划\\n一、加强学习\\n（一）强化引领。组织学习。\\n二、开展活动\\n", doc_id="a.txt")
+    >>> [(n.marker, d, n.heading) for n, d in doc.plans[0].walk()]
+    [('一、', 1, '加强学习'), ('（一）', 2, '强化引领'), ('二、', 1, '开展活动')]
+"""
+
+from __future__ import annotations
+
+from planparse.parse.inline import finish, join_pieces
+from planparse.parse.lines import Line, split_lines
+from planparse.parse.markers import Marker, match_marker
+from planparse.parse.outline import OutlineBuilder, debris_node, wrap_width
+from planparse.parse.plans import split_plans
+from planparse.tree import Document, Plan
+
+__all__ = ["parse", "match_marker", "Marker", "split_lines", "Line"]
+
+
+def parse(text: str, doc_id: str = "") -> Document:
+    """Parse decoded plan text into a :class:`~planparse.tree.Document`.
+
+    Offsets in the result index ``text`` itself, so ``text[node.start:node.end]`` is the
+    node as written.  Parsing never fails on text: what it doubts goes to ``warnings``.
+
+    Example:
+        >>> doc = parse("一、学习\\n二、活动\\n", doc_id="x")
+        >>> doc.to_frame()[["item_id", "marker", "text"]].values.tolist()
+        [['x#1/1', '一、', '学习'], ['x#1/2', '二、', '活动']]
+    """
+    lines = split_lines(text)
+    split = split_plans(lines)
+    doc = Document(doc_id, text)
+    doc.front = [debris_node(lines[i]) for i in split.front]
+    wrap = wrap_width(lines)
+    for number, region in enumerate(split.plans, 1):
+        plan = Plan(number)
+        plan.title_pieces = [(lines[i].start, lines[i].end) for i in region.title_lines]
+        plan.title = join_pieces(text, plan.title_pieces)[0]
+        OutlineBuilder(lines, plan, wrap).build(region.first, region.stop)
+        for node, _ in list(plan.walk()):
+            finish(node, text)
+        doc.plans.append(plan)
+    return doc

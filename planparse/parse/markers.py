@@ -1,0 +1,162 @@
+"""The marker grammar: what may number an item at the start of a line.
+
+:func:`match_marker` reads the start of a line and returns a :class:`Marker` or ``None``.
+It rejects the false markers of plan text (dates such as 6.26禁毒日, amounts such as
+1.5万元, 五一、十一期间, 1、2、3号楼) by their shape; whether a well-formed marker really
+numbers an item is decided later by sequence validation in :mod:`planparse.parse.outline`.
+
+Example:
+    >>> m = match_marker("（三）强化宣传引导")
+    >>> m.style, m.number, m.marker
+    ('cn-paren', 3, '（三）')
+    >>> match_marker("6.26禁毒日宣传") is None
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from planparse.normalize import fold_width
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_NUMERAL = "[一二三四五六七八九十]{1,3}"
+
+
+def cn_to_int(numeral: str) -> int | None:
+    """The value of a Chinese numeral from 1 to 99 in canonical form, else ``None``.
+
+    Non-canonical strings such as 五一 or 三八 (festival names) are rejected.
+
+    Example:
+        >>> cn_to_int("二十三"), cn_to_int("十"), cn_to_int("五一")
+        (23, 10, None)
+    """
+    tens, ten, ones = numeral.partition("十")
+    if not ten:
+        return _CN_DIGITS.get(numeral)
+    tens_value = _CN_DIGITS.get(tens, 0) if tens else 1
+    ones_value = _CN_DIGITS.get(ones, 0) if ones else 0
+    if (tens and tens_value < 2) or (ones and not ones_value) or len(tens) > 1 or len(ones) > 1:
+        return None
+    return tens_value * 10 + ones_value
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A line-initial marker.
+
+    ``length`` counts the marker's characters in the line (``marker == line[:length]``);
+    ``skip`` adds the spaces after it, so the item's text starts at ``line[skip:]``.
+    ``family`` groups styles that number one list together (``1、`` and ``1.`` mix in
+    real lists); ``path`` holds the components of a decimal marker such as ``1.2.3``.
+    """
+
+    marker: str
+    style: str
+    family: str
+    number: int
+    length: int
+    skip: int
+    path: tuple[int, ...] = ()
+
+
+# One alternation, tried on the width-folded line; every branch names its style.
+_PATTERN = re.compile(
+    r"""
+    (?P<chapter>第(?P<ch_n>{cn}|\d{{1,3}})(?P<ch_unit>[章节節部条條])(?:分)?)
+  | (?P<cn_paren>\((?P<cp_n>{cn})\)[、.]?)
+  | (?P<cn_dun>(?P<cd_n>{cn})(?:[、.]|\s*、))
+  | (?P<ordinal>第(?P<or_n>{cn})[,、:])
+  | (?P<ar_paren>\((?P<ap_n>\d{{1,3}})\)[、.]?|(?P<ap2_n>\d{{1,3}})\))
+  | (?P<decimal>(?P<dc_n>\d{{1,2}}(?:\.\d{{1,2}}){{1,4}})(?![\d.]))
+  | (?P<arabic>(?P<ar_n>\d{{1,3}})\s*(?P<ar_sep>[、.,]))
+  | (?P<circled>[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3220-\u3229])
+    """.format(cn=CN_NUMERAL),
+    re.VERBOSE,
+)
+
+_CHAPTER_STYLES = {"章": "cn-chapter", "节": "cn-section", "節": "cn-section",
+                   "部": "cn-part", "条": "cn-article", "條": "cn-article"}
+# After a number, these mean an amount or a date, not an item (1.5万元, 3.8妇女节).
+_UNIT_AFTER = set("万亿元%倍个年月日号千百周岁届次户人名")
+_DATE_WORDS = re.compile(r"^[^\s,.;:，。；：]{0,6}?[节節日]")
+_YEAR_TITLE = re.compile(r"^\d{4}年")
+_SPACES = " \t\u3000\xa0"
+_CN_LIST = re.compile(CN_NUMERAL + "[、.]")
+
+
+def _circled(char: str) -> tuple[str, str, int]:
+    code = ord(char)
+    if 0x2460 <= code <= 0x2473:
+        return "circled", "circled", code - 0x2460 + 1
+    if 0x2474 <= code <= 0x2487:
+        return "arabic-paren", "arabic-paren", code - 0x2474 + 1
+    if 0x2488 <= code <= 0x249B:
+        return "arabic-dot", "arabic", code - 0x2488 + 1
+    return "cn-paren", "cn-paren", code - 0x3220 + 1
+
+
+def _number(match: re.Match[str]) -> tuple[str, str, int, tuple[int, ...]] | None:
+    kind = match.lastgroup
+    if kind == "chapter":
+        n = match["ch_n"]
+        value = int(n) if n.isdigit() else cn_to_int(n)
+        style = _CHAPTER_STYLES[match["ch_unit"]]
+        return (style, style, value, ()) if value else None
+    if kind in ("cn_paren", "cn_dun", "ordinal"):
+        group = {"cn_paren": "cp_n", "cn_dun": "cd_n", "ordinal": "or_n"}[kind]
+        value = cn_to_int(match[group])
+        style = {"cn_paren": "cn-paren", "cn_dun": "cn-dun", "ordinal": "cn-ordinal"}[kind]
+        return (style, style, value, ()) if value else None
+    if kind == "ar_paren":
+        return "arabic-paren", "arabic-paren", int(match["ap_n"] or match["ap2_n"]), ()
+    if kind == "decimal":
+        path = tuple(int(p) for p in match["dc_n"].split("."))
+        return "decimal", f"decimal-{len(path)}", path[-1], path
+    if kind == "arabic":
+        style = "arabic-dun" if match["ar_sep"] == "、" else "arabic-dot"
+        return style, "arabic", int(match["ar_n"]), ()
+    return (*_circled(match.group()), ())
+
+
+def _plausible(kind: str, rest: str) -> bool:
+    """Whether the text after a marker allows it to be a marker at all."""
+    if not rest:
+        return True
+    head = rest[0]
+    if kind in ("arabic", "ar_paren") and head.isdigit():
+        return bool(_YEAR_TITLE.match(rest))  # "1.2023年…" is an item titled by a year
+    if kind == "decimal":
+        if head in _UNIT_AFTER or head.isdigit():
+            return False
+        return head in _SPACES or not _DATE_WORDS.match(rest)
+    if kind == "arabic" and head in _UNIT_AFTER:
+        return False
+    return not (kind == "cn_dun" and _CN_LIST.match(rest))  # 一、二类… counts, not a list
+
+
+def match_marker(line: str) -> Marker | None:
+    """The marker at the very start of ``line`` (no leading space), or ``None``.
+
+    Example:
+        >>> match_marker("１．开展培训").style
+        'arabic-dot'
+        >>> match_marker("五一、十一期间") is None, match_marker("1、2、3号楼") is None
+        (True, True)
+    """
+    folded = fold_width(line[:32])
+    match = _PATTERN.match(folded)
+    if match is None:
+        return None
+    parsed = _number(match)
+    if parsed is None:
+        return None
+    length = match.end()
+    if not _plausible(match.lastgroup or "", folded[length:].lstrip(_SPACES)):
+        return None
+    style, family, number, path = parsed
+    after = line[length:length + 64]
+    skip = length + len(after) - len(after.lstrip(_SPACES))
+    return Marker(line[:length].rstrip(_SPACES), style, family, number, length, skip, path)

@@ -1,0 +1,34 @@
+"""Shared fixtures: the real corpus (skipped when absent) and small helpers."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "corpus"
+TOOLS = ROOT / "corpus" / "tools"
+sys.path.insert(0, str(TOOLS))  # corpus/tools/office.py writes the .docx and .pdf fixtures
+
+
+@pytest.fixture(scope="session")
+def shared_corpus() -> Path:
+    """The real texts in ../shared/corpus; tests that need them skip when it is absent."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared/corpus is absent (a fresh clone has no real corpus)")
+    return SHARED
+
+
+def items(text: str) -> list[tuple[str, int, str]]:
+    """(marker, depth, text) of every non-debris node of a one-plan text."""
+    import planparse
+
+    doc = planparse.parse(text, doc_id="t")
+    return [(node.marker, depth, node.text) for plan in doc.plans for node, depth in plan.walk()]
+
+
+def markers(text: str) -> list[tuple[str, int]]:
+    """(marker, depth) of every numbered item."""
+    return [(m, d) for m, d, _ in items(text) if m]
