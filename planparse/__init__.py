@@ -42,8 +42,11 @@ __all__ = sorted([*_EXPORTS, "parse", "__version__"])
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'planparse' has no attribute {name!r}")
+    if module is None:  # a submodule, such as planparse.read
+        try:
+            return import_module(f"planparse.{name}")
+        except ModuleNotFoundError:
+            raise AttributeError(f"module 'planparse' has no attribute {name!r}") from None
     value = getattr(import_module(module), name)
     globals()[name] = value
     return value

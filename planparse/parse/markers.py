@@ -132,8 +132,6 @@ def _plausible(kind: str, rest: str) -> bool:
         if head in _UNIT_AFTER or head.isdigit():
             return False
         return head in _SPACES or not _DATE_WORDS.match(rest)
-    if kind == "arabic" and head in _UNIT_AFTER:
-        return False
     return not (kind == "cn_dun" and _CN_LIST.match(rest))  # 一、二类… counts, not a list
 
 

@@ -64,7 +64,8 @@ class OutlineBuilder:
         self.wrap = wrap
         self.stack: list[Node] = [plan.root]
         self.lists: dict[int, _List] = {}
-        self.closed: dict[str, tuple[int, int]] = {}
+        self.closed: dict[str, tuple[str, int]] = {}  # family -> (parent's family, last number)
+        self.family: dict[int, str] = {id(plan.root): "root"}
         self.current: Node | None = None
         self.last_line: Line | None = None
         self.current_lines = 0
@@ -111,8 +112,12 @@ class OutlineBuilder:
                 return "under-para", k, []
             return "restart", k, ["numbering restarts at 1"]
         closed = self.closed.get(marker.family)
-        if closed is not None and closed[1] == marker.number - 1 and closed[0] <= len(self.stack):
-            return "new", closed[0] - 1, []
+        if closed is not None and closed[1] == marker.number - 1:
+            # Numbering runs on from the list the previous section closed: it goes under
+            # the nearest item of the same family as that list's parent.
+            for j in range(len(self.stack) - 1, -1, -1):
+                if self.family.get(id(self.stack[j])) == closed[0]:
+                    return "new", j, []
         if state is not None and marker.family in _TOLERANT:
             if self._continues(state, marker, 2):
                 return "continue", k, [f"numbering gap: expected {state.last + 1}"]
@@ -132,7 +137,7 @@ class OutlineBuilder:
             container = self.stack.pop()
             state = self.lists.pop(id(container), None)
             if state is not None:
-                self.closed[state.family] = (len(self.stack) + 1, state.last)
+                self.closed[state.family] = (self.family.get(id(container), ""), state.last)
 
     def _open_item(self, line: Line, marker: Marker) -> bool:
         placed = self._place(marker)
@@ -156,6 +161,7 @@ class OutlineBuilder:
                                   number=marker.number, warnings=warnings,
                                   marker_span=(line.body, line.body + marker.length)))
         self.lists[id(container)] = _List(marker.family, marker.number, marker.style, marker.path)
+        self.family[id(node)] = marker.family
         self.stack.append(node)
         self.seen_item = True
         self._start(node, line, line.body + marker.skip)

@@ -18,9 +18,10 @@ from planparse.parse.lines import Line, ends_sentence
 _TITLE_WORDS = (r"(?:计划|計劃|計畫|要点|要點|总结|總結|报告|報告|方案|安排|打算|思路|意见|意見|规划|規劃"
                 r"|纲要|綱要|措施|汇报|匯報|部署|通知|决定|決定|办法|辦法|规定|規定|细则|細則)")
 _CN = "[一二三四五六七八九十]{1,3}"
+_PIECE = rf"[【\[（(]?\s*(?:篇{_CN}|第{_CN}篇|范文{_CN}|范文\d{{1,2}})\s*[】\]）)]?"
 _COMPILATION_TITLE = re.compile(
-    rf"^(?:(?:【\s*)?(?:篇{_CN}|第{_CN}篇|范文{_CN}|范文\d{{1,2}})(?:\s*】)?[\s:：、.．]*(?=.*{_TITLE_WORDS})"
-    rf"|.*{_TITLE_WORDS}.*?[\s:：]*(?:【\s*)?(?:篇{_CN}|第{_CN}篇|范文{_CN}|范文\d{{1,2}})(?:\s*】)?$"
+    rf"^(?:{_PIECE}[\s:：、.．]*(?=.*{_TITLE_WORDS})"
+    rf"|.*{_TITLE_WORDS}.*?[\s:：]*{_PIECE}$"
     rf"|.*{_TITLE_WORDS}\s*[（(]?\d{{1,2}}[)）]?$)")
 _COMPILATION_HEADER = re.compile(
     r"(?:大全|精选|精選|通用|汇总|匯總|合集|集锦|范文|參考)\s*\d{0,3}\s*篇|[（(]\s*\d{1,3}\s*篇\s*[)）]|\d{1,3}篇$")
@@ -80,6 +81,12 @@ def _title_lines(lines: list[Line], first: int, stop: int) -> list[int]:
     return title
 
 
+def _toc_entries(lines: list[Line], starts: list[int]) -> set[int]:
+    """Compilation titles listed one after another with no text between: a table of contents."""
+    return {a for a, b in zip(starts, starts[1:])
+            if all(lines[k].kind != "content" for k in range(a + 1, b))}
+
+
 def split_plans(lines: list[Line]) -> Split:
     """Find the plans of a file.
 
@@ -89,6 +96,8 @@ def split_plans(lines: list[Line]) -> Split:
     """
     starts = [i for i, line in enumerate(lines)
               if line.kind == "content" and line.marker is None and is_compilation_title(line.text)]
+    toc = _toc_entries(lines, starts)
+    starts = [i for i in starts if i not in toc]
     if len(starts) < 2:
         region = Region(first=0, stop=len(lines))
         region.title_lines = _title_lines(lines, 0, len(lines))
@@ -97,6 +106,8 @@ def split_plans(lines: list[Line]) -> Split:
         front = [i for i in range(region.title_lines[0] if region.title_lines else 0)
                  if lines[i].kind != "blank"]
         return Split(front, [region])
+    for i in toc:
+        lines[i].kind, lines[i].reason = "debris", "table of contents"
     plans = []
     for n, start in enumerate(starts):
         stop = starts[n + 1] if n + 1 < len(starts) else len(lines)

@@ -1,0 +1,64 @@
+"""Parse speed on the real corpus, beside the naive baseline a user would write.
+
+    python benchmarks/parse_speed.py
+
+The baseline is one regular expression that splits lines at line-initial markers: no
+sequence validation, no debris, no joining of broken lines, no offsets or warnings.
+Then a scaling check: the same text repeated to 5, 20 and 50 MB, and one line of 1 M chars.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+from _common import measure, real_texts, row  # noqa: E402
+
+import planparse  # noqa: E402
+from planparse.schema import document_rows  # noqa: E402
+
+NAIVE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[、.．]|（\d+）|[①-⑳])",
+                   re.M)
+
+
+def naive(texts: list[str]) -> int:
+    items = 0
+    for text in texts:
+        items += len([m.start() for m in NAIVE.finditer(text)])
+    return items
+
+
+def full(texts: list[str]) -> int:
+    rows = 0
+    for i, text in enumerate(texts):
+        rows += len(document_rows(planparse.parse(text, doc_id=str(i))))
+    return rows
+
+
+def main() -> None:
+    texts = real_texts()
+    chars = sum(map(len, texts))
+    print(f"planparse {planparse.__version__}, {len(texts)} real texts, python {sys.version.split()[0]}")
+    base_s, base_peak, base_items = measure(lambda: naive(texts))
+    full_s, full_peak, rows = measure(lambda: full(texts))
+    print(row("baseline: one marker regex", chars, base_s, base_peak))
+    print(row("planparse.parse + table rows", chars, full_s, full_peak))
+    print(f"  baseline found {base_items} line-initial markers; planparse made {rows} rows")
+    print(f"  planparse takes {full_s / base_s:.1f}x the baseline's time "
+          f"({chars / full_s / 1e6:.2f} M chars/s, target >= 2.0)")
+    whole = "\n".join(texts)
+    print("scaling (time per character should stay flat):")
+    for megabytes in (5, 20, 50):
+        big = (whole * (megabytes * 2**20 // (3 * len(whole)) + 1))[: megabytes * 2**20 // 3]
+        seconds, peak, _ = measure(lambda: planparse.parse(big, doc_id="big"), repeat=1)
+        print(row(f"  {megabytes} MB of UTF-8 text", len(big), seconds, peak))
+    line = "一、" + "加强组织建设，一是完善制度；二是加强学习；" * 50_000
+    seconds, peak, _ = measure(lambda: planparse.parse(line, doc_id="line"), repeat=1)
+    print(row("  one line of 1 M characters", len(line), seconds, peak))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""The command line: formats, standard output, exit codes, the bundled sample."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import planparse
+from planparse.cli import main
+
+
+@pytest.fixture
+def archive(tmp_path):
+    (tmp_path / "a.txt").write_text("村妇代会工作计划\n一、学习\n（一）读书。\n二、活动\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes("一、维权\n二、就业\n".encode("gb18030"))
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_every_format_has_the_same_columns_and_rows(archive, tmp_path, fmt):
+    out = tmp_path / f"items.{fmt}"
+    assert main(["parse", str(archive), "-o", str(out)]) == 0
+    if fmt == "csv":
+        frame = pd.read_csv(out, keep_default_na=False)
+    elif fmt == "jsonl":
+        frame = pd.DataFrame([json.loads(line) for line in out.read_text("utf-8").splitlines()])
+    else:
+        frame = pd.read_parquet(out)
+    assert list(frame.columns) == list(planparse.COLUMNS)
+    assert frame.item_id.tolist() == ["a.txt#1/1", "a.txt#1/1.1", "a.txt#1/2", "b.txt#1/1",
+                                      "b.txt#1/2"]
+
+
+def test_stdout_is_csv_by_default(archive, capsys):
+    assert main(["parse", str(archive / "a.txt")]) == 0
+    frame = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
+    assert frame.marker.tolist() == ["一、", "（一）", "二、"]
+
+
+def test_jsonl_keeps_chinese_readable(archive, capsys):
+    main(["parse", str(archive / "a.txt"), "--format", "jsonl"])
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "村妇代会工作计划" in first and json.loads(first)["number"] == 1
+
+
+def test_failures_are_reported_and_the_rest_is_written(archive, tmp_path, capsys):
+    (archive / "empty.txt").write_bytes(b"")
+    out = tmp_path / "items.csv"
+    assert main(["parse", str(archive), "-o", str(out)]) == 1
+    assert "empty.txt: empty file" in capsys.readouterr().err
+    assert set(pd.read_csv(out).doc_id) == {"a.txt", "b.txt"}
+
+
+def test_parquet_to_stdout_is_a_usage_error(archive):
+    with pytest.raises(SystemExit, match="parquet needs -o"):
+        main(["parse", str(archive), "--format", "parquet"])
+
+
+def test_no_path_parses_the_bundled_sample(tmp_path):
+    out = tmp_path / "sample.csv"
+    result = subprocess.run([sys.executable, "-m", "planparse", "parse", "-o", str(out)],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    frame = pd.read_csv(out, keep_default_na=False)
+    assert frame.doc_id.nunique() >= 1 and (frame.kind == "item").sum() > 0
