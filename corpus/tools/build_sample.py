@@ -132,10 +132,15 @@ class Pool:
         rng.shuffle(self.rows)
         self.used: set[str] = set()
 
-    def take(self, kind: str, scope: str, year: int, n: int = 1) -> list[Row]:
+    def take(self, kind: str, scope: str, year: int, n: int = 1, strict: bool = False) -> list[Row]:
+        """Up to ``n`` unused rows: first those that fit scope and year, then looser fits
+        (unless ``strict``)."""
         picked = []
-        for ok in (lambda r: r.fits(scope, year), lambda r: r.fits(scope, r.years[0]),
-                   lambda r: "any" in r.scope, lambda r: True):
+        tiers = [lambda r: r.fits(scope, year), lambda r: r.fits("any", year) or
+                 (r.years[0] <= year <= r.years[1] and "any" in r.scope)]
+        if not strict:
+            tiers += [lambda r: r.fits(scope, r.years[0]), lambda r: True]
+        for ok in tiers:
             for row in self.rows:
                 if len(picked) == n:
                     return picked
@@ -212,7 +217,7 @@ class Composer:
         return Block(kind, text, row, children or [], _uid(self.uids), "", role)
 
     def frame_para(self, kind: str, plan: Plan) -> Block | None:
-        rows = self.frame[kind].take(kind, plan.scope, plan.year)
+        rows = self.frame[kind].take(kind, plan.scope, plan.year, strict=True)
         if not rows:
             return None
         text = rows[0].body.replace("{place}", plan.place).replace("{year}", str(plan.year))
@@ -282,7 +287,7 @@ class Composer:
                                        if (s := self.section(d, plan, rng.randint(2, 3), 0, False))]
                 blocks.append(transition)
         else:
-            sizes = {"standard": (3, 4, 3, 4), "sections": (3, 5, 3, 5), "district": (5, 5, 6, 9)}
+            sizes = {"standard": (2, 4, 3, 5), "sections": (2, 4, 3, 6), "district": (4, 5, 6, 9)}
             k_lo, k_hi, n_lo, n_hi = sizes[shape]
             sections = [s for d in self.domains_for(plan, rng.randint(k_lo, k_hi))
                         if (s := self.section(d, plan, rng.randint(n_lo, n_hi),
@@ -544,6 +549,8 @@ class Archive:
         plan.title = self.title(plan)
         plan.style = self.style(shape)
         self.composer.compose(plan, shape)
+        if not any(b.row is not None and b.row.labels for b in walk(plan.blocks)):
+            self.composer.compose(plan, "list")  # the bank ran out of section headings
         plan.style["signature"] = signature(plan, rng) if rng.random() < 0.7 else ""
         self.plans[plan.pid] = plan
         return plan
@@ -657,6 +664,8 @@ def build(out: Path = SAMPLE, labels_out: Path = CORPUS / "labels" / "sample.tsv
 
 
 if __name__ == "__main__":
-    stats = build()
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else SAMPLE
+    stats = build(target, target.parent / "labels" / "sample.tsv" if len(sys.argv) > 1
+                  else CORPUS / "labels" / "sample.tsv")
     for key, value in stats.items():
         print(f"{key}: {value}")

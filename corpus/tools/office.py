@@ -8,7 +8,9 @@ fixtures and the sample are made the same way.  Needs python-docx and reportlab.
 
 from __future__ import annotations
 
+import datetime
 import sys
+import zipfile
 from pathlib import Path
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -54,7 +56,20 @@ def make_docx(paragraphs: list[tuple[int | None, str]], path: str | Path,
             paragraph._p.get_or_add_pPr().append(parse_xml(
                 f'<w:numPr xmlns:w="{W}"><w:ilvl w:val="{level}"/><w:numId w:val="90"/>'
                 f"</w:numPr>"))
+    fixed = datetime.datetime(2020, 1, 1)
+    document.core_properties.created = document.core_properties.modified = fixed
     document.save(str(path))
+    _freeze_zip(Path(path))
+
+
+def _freeze_zip(path: Path) -> None:
+    """Rewrite a zip with fixed timestamps, so the same input gives byte-identical files."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            target.writestr(zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)), data,
+                            compress_type=zipfile.ZIP_DEFLATED)
 
 
 def make_pdf(pages: list[list[str]], path: str | Path, font_size: int = 11) -> None:

@@ -48,7 +48,8 @@ def assemble(archive: Archive, spec: FileSpec) -> list[Line]:
         first = spec.plans[0]
         topic = first.doc_type if first.doc_type != "工作要点" else "工作计划"
         head = f"{spec.name.split('（')[0].split('.')[0]}（{spec.compilation}{len(spec.plans)}篇）"
-        blurb = rng.choice(archive.composer.frame["blurb"].rows).body
+        blurbs = archive.composer.frame["blurb"].rows
+        blurb = rng.choice([r for r in blurbs if first.scope in r.scope] or blurbs).body
         lines = [Line(head), Line(blurb)]
         if spec.compilation == "大全":
             tocs = [r for r in archive.composer.frame["toc"].rows if COMPILATION_TOC.search(r.body)]
