@@ -96,8 +96,8 @@ def plan_archive(archive: Archive) -> None:
     comp_c[3].style["edits"] = ""
     comp_d = [archive.template_rewrite(originals[2]), archive.template_rewrite(originals[22]),
               archive.year_copy(originals[40]), archive.neighbour_copy(originals[28]),
-              archive.copy_plan(originals[13], "exact-repost")]
-    comp_d[4].style["edits"] = ""
+              archive.copy_plan(originals[13], "script-repost")]
+    comp_d[4].style["edits"] = "Traditional→Simplified script (the source file is in Traditional)"
     archive.files.append(FileSpec("妇联工作计划（精选5篇）.txt", comp_d, compilation="精选",
                                   mess=("web",)))
     archive.files.append(FileSpec("妇联工作总结范文（通用5篇）.txt", comp_c, compilation="通用",

@@ -287,9 +287,15 @@ def label_rows(archive: Archive, files: dict, owner: dict) -> list[dict]:
                 continue
             pieces = spans[block.uid]
             rows.append({"file": name, "plan_id": pid, "start": pieces[0][0], "end": pieces[-1][1],
-                         "labels": "|".join(block.row.labels), "kind": block.row.kind,
+                         "labels": "|".join(domain_labels(block.row.labels)), "kind": block.row.kind,
                          "bank_id": block.row.id})
     return rows
+
+
+def domain_labels(labels: tuple[str, ...]) -> list[str]:
+    """Labels as the guide has them: 其他 means no domain applies, so it stands alone."""
+    domains = [label for label in labels if label != "其他"]
+    return domains or ["其他"]
 
 
 def write_tsv(path: Path, rows: list[dict]) -> None:
