@@ -9,21 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+_PACKAGE = Path(__file__).resolve().parent
+
 
 def sample_path() -> Path:
-    """The folder of the bundled sample archive, installed as the ``planparse.sample`` package.
+    """The folder of the bundled sample archive.
 
-    Falls back to ``corpus/sample`` beside the package when running from a source checkout.
+    A wheel carries it as ``planparse/sample``; a source checkout (or an editable install)
+    has it at ``corpus/sample`` beside the package.
     """
-    from importlib.resources import files
-
-    try:
-        installed = Path(str(files("planparse.sample")))
-    except ModuleNotFoundError:
-        installed = None
-    if installed is not None and installed.is_dir() and any(installed.glob("*.txt")):
-        return installed
-    checkout = Path(__file__).resolve().parent.parent / "corpus" / "sample"
-    if checkout.is_dir():
-        return checkout
+    for candidate in (_PACKAGE / "sample", _PACKAGE.parent / "corpus" / "sample"):
+        if (candidate / "plans.tsv").is_file():
+            return candidate
     raise FileNotFoundError("the bundled sample archive is missing; reinstall planparse")
