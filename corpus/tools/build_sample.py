@@ -405,7 +405,7 @@ class Renderer:
     def render(self) -> list[Line]:
         plan = self.plan
         self.add(plan.title, f"{plan.pid}-title")
-        self.render_blocks(plan.blocks, 0 if self.style.get("ladder") != "arabic" else 0)
+        self.render_blocks(plan.blocks, 0)
         self.add(plan.style.get("signature", ""), f"{plan.pid}-signature")
         return [line for line in self.lines if line.text]
 

@@ -46,7 +46,6 @@ def assemble(archive: Archive, spec: FileSpec) -> list[Line]:
             lines = lines[:1] + [Line("目录")] + [Line(t) for t in toc] + lines[1:]
     else:
         first = spec.plans[0]
-        topic = first.doc_type if first.doc_type != "工作要点" else "工作计划"
         head = f"{spec.name.split('（')[0].split('.')[0]}（{spec.compilation}{len(spec.plans)}篇）"
         blurbs = archive.composer.frame["blurb"].rows
         blurb = rng.choice([r for r in blurbs if first.scope in r.scope] or blurbs).body
@@ -59,7 +58,6 @@ def assemble(archive: Archive, spec: FileSpec) -> list[Line]:
             pattern = PIECE[n % len(PIECE)] if spec.compilation != "精选" else "{t}{d}"
             title = pattern.format(t=body[0].text, n=CN[n - 1], d=n)
             lines += [Line(title, body[0].uid, plan.pid)] + body[1:]
-        del topic
     if "disclaimer" in spec.mess:
         group = rng.choice("abcd")
         rows = sorted((r for r in archive.composer.frame["disclaimer"].rows
@@ -70,7 +68,7 @@ def assemble(archive: Archive, spec: FileSpec) -> list[Line]:
     if "pdf" in spec.mess:
         lines = pdf_copy(lines, rng, rng.randint(30, 38))
     if "indent" in spec.mess:
-        lines = [Line("　　" + l.text, l.uid, l.plan, l.marker, ) if l.uid and not l.marker else l
+        lines = [Line("　　" + l.text, l.uid, l.plan, l.marker) if l.uid and not l.marker else l
                  for l in lines]
     if "blank" in spec.mess:
         lines = [x for l in lines for x in (l, Line(""))]
