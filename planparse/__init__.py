@@ -35,6 +35,11 @@ _EXPORTS = {
     "parse_files": "planparse.batch",
     "sample_path": "planparse.sample_data",
     "COLUMNS": "planparse.schema",
+    "tag": "planparse.classify.tagging",
+    "DomainClassifier": "planparse.classify.estimator",
+    "LexiconTagger": "planparse.classify.lexicon",
+    "Taxonomy": "planparse.classify.taxonomy",
+    "load_model": "planparse.classify.persist",
 }
 
 __all__ = sorted([*_EXPORTS, "parse", "__version__"])

@@ -43,6 +43,38 @@ def build_parser() -> argparse.ArgumentParser:
                        help="refuse files larger than this many MiB (default 100)")
     _add_output(parse)
     parse.set_defaults(run=run_parse)
+
+    tag = commands.add_parser(
+        "tag", help="parse and tag plan files by domain",
+        description="Parse plan files and tag every item by domain: adds domain, domains, "
+                    "p_<label> and reason to the item table. With no PATH, tags the sample.")
+    tag.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
+    tag.add_argument("--model", metavar="M", help="a .skops model (default: the shipped one)")
+    tag.add_argument("--threshold", type=float, help="probability for a secondary label")
+    _add_output(tag)
+    tag.set_defaults(run=run_tag)
+
+    train = commands.add_parser(
+        "train", help="train a domain model on a labels folder",
+        description="Train a DomainClassifier on every labeled item of DIR and write it with "
+                    "skops, plus a JSON model card (OUT.json) with versions, data hash and "
+                    "evaluation figures.")
+    train.add_argument("--labels", required=True, metavar="DIR", help="labels folder")
+    train.add_argument("--taxonomy", metavar="T", help="taxonomy TOML (default: the shipped one)")
+    train.add_argument("-o", "--output", required=True, metavar="OUT", help="model file (.skops)")
+    train.add_argument("--no-eval", action="store_true", help="skip the evaluation in the card")
+    train.set_defaults(run=run_train)
+
+    evaluate = commands.add_parser(
+        "evaluate", help="grouped cross-validation, cross-source splits, baseline and ceiling",
+        description="Evaluate the classifier on a labels folder: grouped 5-fold CV per source "
+                    "and overall, cross-source splits, each beside the lexicon baseline and "
+                    "the annotator-agreement ceiling. --model M evaluates M's settings "
+                    "(retrained in every fold).")
+    evaluate.add_argument("--labels", required=True, metavar="DIR", help="labels folder")
+    evaluate.add_argument("--model", metavar="M", help="a .skops model whose settings to use")
+    evaluate.add_argument("--json", metavar="OUT", help="also write the figures as JSON")
+    evaluate.set_defaults(run=run_evaluate)
     return parser
 
 
@@ -83,6 +115,50 @@ def run_parse(args: argparse.Namespace) -> int:
         frame = parse_files(_inputs(args.paths), max_bytes=int(args.max_mb * 2**20))
     _write(frame, args)
     return _report_failures(frame.attrs.get("failures", []))
+
+
+def run_tag(args: argparse.Namespace) -> int:
+    """``planparse tag``: parse and tag files."""
+    import warnings
+
+    from planparse.batch import parse_files
+    from planparse.classify.tagging import tag
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame = parse_files(_inputs(args.paths))
+    failures = frame.attrs.get("failures", [])
+    tagged = tag(frame, model=args.model, threshold=args.threshold)
+    _write(tagged, args)
+    return _report_failures(failures)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """``planparse train``: fit and save a model with its card."""
+    from planparse.classify.train import train_model
+
+    _, card = train_model(args.labels, args.taxonomy, args.output, evaluate=not args.no_eval)
+    print(f"wrote {args.output} ({card['training_items']} items, labels "
+          f"{', '.join(card['labels'])}) and {args.output}.json")
+    return 0
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    """``planparse evaluate``: print the evaluation report."""
+    import json
+
+    from sklearn.base import clone
+
+    from planparse.classify.estimator import DomainClassifier
+    from planparse.classify.persist import load_model
+    from planparse.classify.train import evaluation
+
+    template = load_model(args.model) if args.model else DomainClassifier()
+    results, report = evaluation(args.labels, lambda: clone(template))
+    print(report)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2), "utf-8")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -43,7 +43,7 @@ COLUMNS: dict[str, str] = {
 #: Output formats understood by :func:`write_table`.
 FORMATS = ("csv", "jsonl", "parquet")
 
-#: Columns holding lists; CSV and parquet store them "|"-joined (``warnings`` uses "; ").
+#: Columns holding lists (``domains``) are "|"-joined in CSV; JSON Lines and parquet keep lists.
 LIST_SEPARATOR = "|"
 
 
@@ -111,7 +111,7 @@ def frame_from_documents(docs: Iterable["Document"]) -> "pd.DataFrame":
 
 
 def _flat(frame: "pd.DataFrame") -> "pd.DataFrame":
-    """List-valued columns as "|"-joined strings, for CSV and parquet."""
+    """List-valued columns as "|"-joined strings, for CSV."""
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object and out[column].map(lambda v: isinstance(v, list)).any():
@@ -153,7 +153,7 @@ def write_table(frame: "pd.DataFrame", out: str | Path | TextIO, fmt: str) -> No
     if fmt == "parquet":
         if not isinstance(out, (str, Path)):
             raise ValueError("parquet needs a file: give -o OUT.parquet")
-        _flat(frame).to_parquet(out, index=False)
+        frame.to_parquet(out, index=False)  # list columns stay lists
         return
     if isinstance(out, (str, Path)):
         with open(out, "w", encoding="utf-8", newline="") as stream:

@@ -1,0 +1,170 @@
+"""``DomainClassifier``: a multi-label, calibrated scikit-learn estimator for plan items.
+
+Example:
+    >>> texts = ["开展法律援助，维护妇女权益", "举办最美家庭评选", "组织技能培训，促进就业"] * 4
+    >>> labels = [["维权"], ["家庭建设"], ["就业"]] * 4
+    >>> clf = DomainClassifier(min_df=1, cv=2, words=False).fit(texts, labels)
+    >>> clf.predict_labels(["开展法律援助"])
+    [['维权']]
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.preprocessing import MultiLabelBinarizer
+from sklearn.svm import LinearSVC
+
+from planparse.classify.features import NgramVectorizer
+from planparse.classify.taxonomy import Taxonomy
+
+Labels = Sequence[str] | str
+
+
+def as_label_lists(y: Sequence[Labels] | np.ndarray, classes: Sequence[str]) -> list[list[str]]:
+    """Label lists from lists, ``"|"``-joined strings or an indicator matrix."""
+    if isinstance(y, np.ndarray) and y.ndim == 2:
+        return [[c for c, on in zip(classes, row) if on] for row in y]
+    return [v.split("|") if isinstance(v, str) else list(v) for v in y]
+
+
+class DomainClassifier(ClassifierMixin, BaseEstimator):
+    """Tags plan items with domains: one-vs-rest linear SVMs with calibrated probabilities.
+
+    Features are TF-IDF over character n-grams and jieba words (see
+    :mod:`planparse.classify.features`).  ``predict`` returns the indicator matrix of
+    labels whose probability reaches ``threshold`` (at least the most probable one; the
+    taxonomy's "other" label only when no domain is chosen); ``predict_proba`` the
+    calibrated probability of each label, in ``classes_`` order.
+
+    Parameters are stored unchanged, so the estimator works with ``clone`` and
+    ``GridSearchCV``.  ``taxonomy`` is a :class:`Taxonomy`, a path to a TOML file, or
+    ``None`` for the shipped one.
+    """
+
+    def __init__(self, taxonomy: Taxonomy | str | None = None, ngram_range: tuple[int, int] = (1, 3),
+                 words: bool = True, min_df: int = 2, C: float = 1.0,
+                 class_weight: str | None = None, calibration: str = "sigmoid", cv: int = 3,
+                 threshold: float = 0.5, random_state: int = 0) -> None:
+        self.taxonomy = taxonomy
+        self.ngram_range = ngram_range
+        self.words = words
+        self.min_df = min_df
+        self.C = C
+        self.class_weight = class_weight
+        self.calibration = calibration
+        self.cv = cv
+        self.threshold = threshold
+        self.random_state = random_state
+
+    def _taxonomy(self) -> Taxonomy:
+        if isinstance(self.taxonomy, Taxonomy):
+            return self.taxonomy
+        return Taxonomy.load(self.taxonomy) if self.taxonomy else Taxonomy.default()
+
+    def fit(self, X: Sequence[str], y: Sequence[Labels] | np.ndarray) -> "DomainClassifier":
+        """Learn from item texts ``X`` and their label lists ``y`` (primary first)."""
+        taxonomy = self._taxonomy()
+        self.classes_ = np.array(taxonomy.labels, dtype=object)
+        self.other_ = taxonomy.other
+        lists = as_label_lists(y, self.classes_)
+        unknown = {label for labels in lists for label in labels} - set(self.classes_)
+        if unknown:
+            raise ValueError(f"labels {sorted(unknown)} are not in the taxonomy "
+                             f"{taxonomy.name!r} ({', '.join(self.classes_)})")
+        target = MultiLabelBinarizer(classes=list(self.classes_)).fit_transform(lists)
+        self.vectorizer_ = NgramVectorizer(self.ngram_range, self.words, self.min_df,
+                                           extra_words=taxonomy.seed_terms).fit(X)
+        features = self.vectorizer_.transform(X)
+        svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
+        # ensemble=False: one SVM per label fitted on all items and calibrated on its
+        # out-of-fold decisions; a third of the size and time of averaging ``cv`` SVMs.
+        self.model_ = OneVsRestClassifier(
+            CalibratedClassifierCV(svm, method=self.calibration, cv=self.cv, ensemble=False)
+        ).fit(features, target)
+        self.coef_ = np.vstack([_linear_weights(est, features.shape[1])
+                                for est in self.model_.estimators_])
+        return self
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        """Calibrated probability of every label, shape ``(n_items, n_labels)``."""
+        return self._proba(self.vectorizer_.transform(X))
+
+    def _proba(self, features: sp.csr_matrix) -> np.ndarray:
+        return np.column_stack([est.predict_proba(features)[:, 1]
+                                for est in self.model_.estimators_])
+
+    def decide(self, proba: np.ndarray) -> np.ndarray:
+        """Indicator matrix from probabilities: the labels at or above ``threshold``, at
+        least the most probable one, and "other" only when no domain is chosen."""
+        chosen = proba >= self.threshold
+        chosen[np.arange(len(proba)), proba.argmax(axis=1)] = True
+        other = list(self.classes_).index(self.other_)
+        chosen[np.delete(chosen, other, axis=1).any(axis=1), other] = False
+        return chosen.astype(int)
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        """Indicator matrix of the chosen labels, shape ``(n_items, n_labels)``."""
+        return self.decide(self.predict_proba(X))
+
+    def predict_labels(self, X: Sequence[str]) -> list[list[str]]:
+        """The chosen labels of each item, most probable first."""
+        proba = self.predict_proba(X)
+        return labels_from(self.decide(proba), proba, self.classes_)
+
+    def explain(self, features: sp.csr_matrix, label_index: np.ndarray, top: int = 3) -> list[str]:
+        """For each row, the ``top`` features that pushed it most towards ``label_index``.
+
+        Returns readable strings such as ``"两癌筛查 +0.41; 筛查 +0.22"``: the feature (a
+        word or a character n-gram) and its share of the linear decision.
+        """
+        return explain_rows(features, self.coef_, label_index, self.vectorizer_.feature_names_,
+                            top)
+
+
+def _linear_weights(estimator: object, width: int) -> np.ndarray:
+    """The SVM weights behind one label (zeros for a label never seen in training)."""
+    calibrated = getattr(estimator, "calibrated_classifiers_", None)
+    if not calibrated:
+        return np.zeros(width)
+    return np.mean([c.estimator.coef_[0] for c in calibrated], axis=0)
+
+
+def labels_from(chosen: np.ndarray, proba: np.ndarray, classes: np.ndarray) -> list[list[str]]:
+    """Label lists from an indicator matrix, each ordered by falling probability."""
+    order = np.argsort(-proba, axis=1, kind="stable")
+    return [[classes[j] for j in row if chosen[i, j]] for i, row in enumerate(order)]
+
+
+def explain_rows(features: sp.csr_matrix, coef: np.ndarray, label_index: np.ndarray,
+                 names: Sequence[str], top: int) -> list[str]:
+    """Top-k of ``features[i] * coef[label_index[i]]`` per row, as readable strings.
+
+    Vectorised: ``top`` rounds of a segmented maximum over the CSR rows, so the cost is a
+    few passes over the non-zeros, not a sort of them.
+    """
+    lengths = np.diff(features.indptr)
+    rows = np.repeat(np.arange(features.shape[0]), lengths)
+    share = features.data * coef[label_index[rows], features.indices]
+    filled = np.flatnonzero(lengths)
+    picked: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for _ in range(top):
+        if not len(filled):
+            break
+        best = np.maximum.reduceat(share, features.indptr[filled])
+        at = np.flatnonzero(share == np.repeat(best, lengths[filled]))
+        first_rows, first = np.unique(rows[at], return_index=True)
+        at = at[first]
+        positive = share[at] > 0
+        picked.append((first_rows[positive], features.indices[at][positive], share[at][positive]))
+        share[at] = -np.inf
+    out: list[list[str]] = [[] for _ in range(features.shape[0])]
+    for rows_k, cols_k, values_k in picked:
+        for row, col, value in zip(rows_k.tolist(), cols_k.tolist(), values_k.tolist()):
+            out[row].append(f"{names[col][2:]} +{value:.2f}")
+    return ["; ".join(parts) for parts in out]

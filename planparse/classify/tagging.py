@@ -1,0 +1,134 @@
+"""Tag the item table: ``planparse.tag(items)`` adds domain columns to the right.
+
+Example:
+    >>> import planparse
+    >>> items = planparse.parse("一、开展法律援助，维护妇女合法权益\\n二、举办最美家庭评选活动\\n", doc_id="a").to_frame()
+    >>> planparse.tag(items)[["text", "domain"]].values.tolist()  # doctest: +SKIP
+    [['开展法律援助，维护妇女合法权益', '维权'], ['举办最美家庭评选活动', '家庭建设']]
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from planparse.classify.estimator import DomainClassifier
+
+#: A heading shorter than this borrows the text of its first children ("三、深化维权活动").
+SHORT_HEADING = 16
+CONTEXT_CHARS = 200
+#: Texts featurized at once when tagging.
+BLOCK = 8192
+
+
+def context_texts(items: "pd.DataFrame") -> list[str]:
+    """The text the classifier reads for each row: its own text, and for a short heading or
+    a line that introduces what follows ("…总体思路是："), the start of its children's text."""
+    texts = items["text"].fillna("").astype(str).tolist()
+    kinds = items["kind"].tolist()
+    children: dict[str, list[str]] = {}
+    for parent, text in zip(items["parent_id"].tolist(), texts):
+        if parent:
+            children.setdefault(parent, []).append(text)
+    out = []
+    for item_id, kind, text in zip(items["item_id"].tolist(), kinds, texts):
+        below = children.get(item_id)
+        if below and kind != "inline" and (len(text) < SHORT_HEADING or text.endswith(("：", ":"))):
+            text = (text.rstrip("：:") + "：" + "".join(below))[:CONTEXT_CHARS]
+        out.append(text)
+    return out
+
+
+def tag(items: "pd.DataFrame", model: "DomainClassifier | str | None" = None,
+        threshold: float | None = None, reasons: bool = True, n_jobs: int = 1) -> "pd.DataFrame":
+    """The item table with ``domain``, ``domains``, ``p_<label>`` … and ``reason`` added.
+
+    ``domain`` is the primary label, ``domains`` every label at or above the threshold
+    (a list; "|"-joined in CSV), one ``p_`` column per label of the model's taxonomy, and
+    ``reason`` the features that drove the primary label.  Debris rows get empty values.
+    ``model`` is a fitted :class:`DomainClassifier`, a path to a ``.skops`` model, or
+    ``None`` for the shipped model.  ``n_jobs`` processes share the rows in contiguous
+    blocks; the result is the same for any ``n_jobs``.
+    """
+    from planparse.classify.persist import load_model
+
+    clf = load_model(model) if not hasattr(model, "predict_proba") else model
+    if threshold is not None:
+        clf = _with_threshold(clf, threshold)
+    out = items.copy()
+    content = (out["kind"] != "debris").to_numpy()
+    texts = [t for t, keep in zip(context_texts(out), content) if keep]
+    labels, proba, explained = _predict(clf, texts, reasons, n_jobs)
+    _put(out, content, "domain", [row[0] for row in labels], "")
+    _put(out, content, "domains", labels, [])
+    for j, label in enumerate(clf.classes_):
+        _put(out, content, f"p_{label}", proba[:, j].round(4), np.nan)
+    _put(out, content, "reason", explained, "")
+    return out
+
+
+def predict_block(clf: "DomainClassifier", texts: list[str],
+                  reasons: bool = True) -> tuple[list[list[str]], np.ndarray, list[str]]:
+    """Labels, probabilities and reasons for a list of texts (one process), computed
+    ``BLOCK`` texts at a time so that memory does not grow with the archive."""
+    parts = [_predict_texts(clf, texts[i:i + BLOCK], reasons)
+             for i in range(0, len(texts), BLOCK)] or [_predict_texts(clf, [], reasons)]
+    return ([row for part in parts for row in part[0]], np.vstack([part[1] for part in parts]),
+            [r for part in parts for r in part[2]])
+
+
+def _predict_texts(clf: "DomainClassifier", texts: list[str],
+                   reasons: bool) -> tuple[list[list[str]], np.ndarray, list[str]]:
+    from planparse.classify.estimator import labels_from
+
+    if not texts:
+        return [], np.empty((0, len(clf.classes_))), []
+    features = clf.vectorizer_.transform(texts)
+    proba = clf._proba(features)
+    labels = labels_from(clf.decide(proba), proba, clf.classes_)
+    if not reasons:
+        return labels, proba, [""] * len(labels)
+    index = {label: j for j, label in enumerate(clf.classes_)}
+    primary = np.array([index[row[0]] for row in labels], dtype=int)
+    return labels, proba, clf.explain(features, primary)
+
+
+def _predict(clf: "DomainClassifier", texts: list[str], reasons: bool,
+             n_jobs: int) -> tuple[list[list[str]], np.ndarray, list[str]]:
+    if n_jobs <= 1 or len(texts) < 2000:
+        return predict_block(clf, texts, reasons)
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(texts) // n_jobs)
+    blocks = [texts[i:i + size] for i in range(0, len(texts), size)]
+    with ProcessPoolExecutor(n_jobs) as pool:
+        parts = list(pool.map(predict_block, [clf] * len(blocks), blocks, [reasons] * len(blocks)))
+    labels = [row for part in parts for row in part[0]]
+    proba = np.vstack([part[1] for part in parts])
+    return labels, proba, [r for part in parts for r in part[2]]
+
+
+def _with_threshold(clf: "DomainClassifier", threshold: float) -> "DomainClassifier":
+    from copy import copy
+
+    changed = copy(clf)
+    changed.threshold = threshold
+    return changed
+
+
+def _put(frame: "pd.DataFrame", mask: np.ndarray, column: str, values: Any, empty: Any) -> None:
+    """Set a new column: ``values`` on the rows of ``mask``, ``empty`` on the others."""
+    if isinstance(values, np.ndarray):
+        full = np.full(len(frame), empty, dtype=float)
+        full[mask] = values
+        frame[column] = full
+        return
+    cells: list[Any] = [[] for _ in range(len(frame))] if isinstance(empty, list) \
+        else [empty] * len(frame)
+    for i, value in zip(np.flatnonzero(mask).tolist(), values):
+        cells[i] = value
+    frame[column] = cells

@@ -1,0 +1,205 @@
+"""The domain classifier: scikit-learn contract, taxonomy, tagging, persistence, determinism."""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV
+
+import planparse
+from planparse.classify import DomainClassifier, LexiconTagger, Taxonomy, UntrustedModelError
+from planparse.classify.evaluate import expected_calibration_error
+from planparse.classify.persist import load_model, model_card, save_model
+
+TRAIN = {
+    "维权": ["开展法律援助，维护妇女合法权益", "调解婚姻家庭纠纷，预防家庭暴力", "举办维权周普法宣传", "落实女职工特殊保护"],
+    "家庭建设": ["开展最美家庭评选", "办好家长学校，推进家庭教育", "弘扬好家风好家训", "评选好媳妇好婆婆"],
+    "就业": ["组织妇女技能培训，促进就业", "发放创业担保贷款，扶持巾帼创业", "开展巾帼建功活动", "培训家政服务员并推荐上岗"],
+    "组织建设": ["做好村妇联换届选举", "加强执委队伍建设", "建好妇女儿童之家阵地", "完善妇联学习制度"],
+    "其他": ["组织三八节文艺演出", "开展两癌筛查", "举办运动会", "做好统计监测工作"],
+}
+X = [t for texts in TRAIN.values() for t in texts] * 3
+Y = [[label] for label, texts in TRAIN.items() for _ in texts] * 3
+
+
+@pytest.fixture(scope="module")
+def small():
+    return DomainClassifier(min_df=1, cv=2).fit(X, Y)
+
+
+def test_estimator_contract(small):
+    assert small.classes_.tolist() == ["维权", "家庭建设", "就业", "组织建设", "其他"]
+    proba = small.predict_proba(["开展法律援助"])
+    assert proba.shape == (1, 5) and ((0 <= proba) & (proba <= 1)).all()
+    assert small.predict(["开展法律援助"]).shape == (1, 5)
+    assert small.predict_labels(["开展法律援助，维护权益"])[0][0] == "维权"
+    copy = clone(small)
+    assert copy.get_params() == small.get_params() and not hasattr(copy, "classes_")
+
+
+def test_grid_search_with_an_indicator_matrix():
+    search = GridSearchCV(DomainClassifier(min_df=1, cv=2, words=False), {"C": [0.5, 2.0]},
+                          cv=2, scoring="f1_macro")
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    indicator = MultiLabelBinarizer(classes=list(Taxonomy.default().labels)).fit_transform(Y)
+    search.fit(X, indicator)  # multi-label scoring needs the indicator matrix
+    assert search.best_params_["C"] in (0.5, 2.0)
+
+
+def test_other_never_stands_beside_a_domain(small):
+    chosen = small.decide(np.array([[0.9, 0.1, 0.1, 0.1, 0.8], [0.1, 0.1, 0.2, 0.1, 0.3]]))
+    assert chosen.tolist() == [[1, 0, 0, 0, 0], [0, 0, 0, 0, 1]]
+
+
+def test_unknown_labels_are_refused():
+    with pytest.raises(ValueError, match="not in the taxonomy"):
+        DomainClassifier(min_df=1, cv=2).fit(X, [["教育"]] * len(X))
+
+
+def test_custom_taxonomy_adds_its_own_probability_columns(tmp_path):
+    path = tmp_path / "youth.toml"
+    path.write_text('name = "youth"\nother = "其他"\n[[domain]]\nname = "就业"\nseeds = ["就业"]\n'
+                    '[[domain]]\nname = "志愿"\nseeds = ["志愿"]\n', encoding="utf-8")
+    texts = ["组织青年就业培训", "开展志愿服务", "举办运动会", "青年创业就业", "志愿者进社区", "文艺演出"] * 4
+    labels = [["就业"], ["志愿"], ["其他"]] * 8
+    model = DomainClassifier(taxonomy=str(path), min_df=1, cv=2).fit(texts, labels)
+    items = planparse.parse("一、组织青年就业培训\n二、开展志愿服务\n", doc_id="y").to_frame()
+    tagged = planparse.tag(items, model)
+    assert [c for c in tagged.columns if c.startswith("p_")] == ["p_就业", "p_志愿", "p_其他"]
+    assert tagged.domain.tolist() == ["就业", "志愿"]
+
+
+def test_lexicon_baseline_needs_no_training():
+    tagger = LexiconTagger().fit()
+    assert tagger.predict_labels(["开展法律援助", "召开运动会"]) == [["维权"], ["其他"]]
+    assert tagger.predict_proba(["开展法律援助"]).sum() == pytest.approx(1.0)
+
+
+def test_tag_adds_columns_and_leaves_debris_empty(small):
+    items = planparse.parse("下载\n打印\n社区工作计划\n一、开展法律援助，维护妇女权益\n二、开展最美家庭评选\n",
+                            doc_id="t").to_frame()
+    tagged = planparse.tag(items, small)
+    assert list(tagged.columns[:len(planparse.COLUMNS)]) == list(planparse.COLUMNS)
+    assert list(tagged.columns[len(planparse.COLUMNS):]) == [
+        "domain", "domains", "p_维权", "p_家庭建设", "p_就业", "p_组织建设", "p_其他", "reason"]
+    content = tagged[tagged.kind != "debris"]
+    assert content.domain.tolist() == ["维权", "家庭建设"]
+    assert all(r for r in content.reason)
+    debris = tagged[tagged.kind == "debris"]
+    assert (debris.domain == "").all() and debris["p_维权"].isna().all()
+
+
+def test_a_table_of_only_debris_is_tagged_empty(small):
+    items = planparse.parse("下载\n打印\n", doc_id="t").to_frame()
+    tagged = planparse.tag(items, small)
+    assert len(tagged) == 2 and (tagged.domain == "").all()
+    assert planparse.tag(planparse.parse("", doc_id="e").to_frame(), small).empty
+
+
+def test_reason_names_the_features_that_drove_the_label(small):
+    items = planparse.parse("一、开展法律援助，维护妇女权益\n", doc_id="t").to_frame()
+    reason = planparse.tag(items, small).reason.iloc[0]
+    assert reason.count("+") >= 1
+    assert all(part.split(" +")[0] in "开展法律援助，维护妇女权益" for part in reason.split("; "))
+
+
+def test_short_heading_reads_its_children(small):
+    from planparse.classify.tagging import context_texts
+
+    items = planparse.parse("一、深化活动\n（一）开展法律援助。\n（二）调解家庭纠纷。\n", doc_id="t").to_frame()
+    assert context_texts(items)[0] == "深化活动：开展法律援助。调解家庭纠纷。"
+
+
+def test_same_predictions_with_one_or_two_processes(small):
+    texts = [t + str(i) for i, t in enumerate(X * 60)]
+    frame = pd.DataFrame({"item_id": [str(i) for i in range(len(texts))], "parent_id": "",
+                          "kind": "item", "text": texts})
+    one = planparse.tag(frame, small, n_jobs=1)
+    two = planparse.tag(frame, small, n_jobs=2)
+    pd.testing.assert_frame_equal(one, two)
+
+
+def test_training_is_deterministic_to_the_byte(tmp_path):
+    first = save_model(DomainClassifier(min_df=1, cv=2).fit(X, Y), tmp_path / "a.skops")
+    second = save_model(DomainClassifier(min_df=1, cv=2).fit(X, Y), tmp_path / "b.skops")
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_saved_model_round_trips(small, tmp_path):
+    path = save_model(small, tmp_path / "m.skops", {"labels": list(small.classes_)})
+    again = load_model(path)
+    assert np.allclose(again.predict_proba(X[:5]), small.predict_proba(X[:5]))
+    assert model_card(path)["labels"] == list(small.classes_)
+
+
+class Intruder:
+    """A type from outside the trusted modules."""
+
+
+def test_untrusted_model_files_are_refused(tmp_path):
+    import skops.io as sio
+
+    model = DomainClassifier(min_df=1, cv=2, words=False).fit(X, Y)
+    model.extra_ = Intruder()
+    path = tmp_path / "evil.skops"
+    sio.dump(model, path)
+    with pytest.raises(UntrustedModelError, match="Intruder"):
+        load_model(path)
+
+
+def test_shipped_model_loads_offline_with_its_card():
+    model = load_model()
+    assert model.classes_.tolist() == list(Taxonomy.default().labels)
+    card = model_card()
+    assert set(card) >= {"labels", "training_data_sha256", "versions", "evaluation"}
+    assert card["versions"]["scikit-learn"] and len(card["training_data_sha256"]) == 64
+    sample = planparse.parse_files([planparse.sample_path()])
+    tagged = planparse.tag(sample)
+    assert set(tagged[tagged.kind != "debris"].domain) == set(model.classes_)
+
+
+def test_pickle_of_a_fitted_model_works(small):
+    again = pickle.loads(pickle.dumps(small))
+    assert np.allclose(again.predict_proba(X[:3]), small.predict_proba(X[:3]))
+
+
+def test_expected_calibration_error():
+    assert expected_calibration_error(np.array([[1, 0, 1, 0]]), np.array([[1.0, 0.0, 1.0, 0.0]])) == 0
+    assert expected_calibration_error(np.array([[0, 0]]), np.array([[0.75, 0.75]])) == 0.75
+
+
+def test_taxonomy_file_errors(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('name = "x"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="no \\[\\[domain\\]\\]"):
+        Taxonomy.load(path)
+    path.write_text('other = "就业"\n[[domain]]\nname = "就业"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="unique"):
+        Taxonomy.load(path)
+
+
+def test_cli_tag_train_and_evaluate(tmp_path, capsys):
+    from planparse.cli import main
+
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    pd.DataFrame({"text": X, "labels": ["|".join(y) for y in Y],
+                  "group": [str(i % 6) for i in range(len(X))]}).to_csv(labels / "mine.csv", index=False)
+    model = tmp_path / "m.skops"
+    assert main(["train", "--labels", str(labels), "-o", str(model), "--no-eval"]) == 0
+    assert json.loads((tmp_path / "m.skops.json").read_text("utf-8"))["training_items"] == len(X)
+    plan = tmp_path / "plan.txt"
+    plan.write_text("一、开展法律援助，维护妇女权益\n二、开展最美家庭评选\n", encoding="utf-8")
+    out = tmp_path / "tagged.csv"
+    assert main(["tag", str(plan), "--model", str(model), "-o", str(out)]) == 0
+    tagged = pd.read_csv(out, keep_default_na=False)
+    assert tagged.domain.tolist() == ["维权", "家庭建设"] and "|" not in tagged.domains.iloc[0]
+    assert main(["evaluate", "--labels", str(labels)]) == 0
+    report = capsys.readouterr().out
+    assert "grouped 5-fold CV" in report and "macro-F1" in report and "lexicon" in report
