@@ -40,6 +40,7 @@ _EXPORTS = {
     "LexiconTagger": "planparse.classify.lexicon",
     "Taxonomy": "planparse.classify.taxonomy",
     "load_model": "planparse.classify.persist",
+    "find_duplicates": "planparse.reuse.detect",
 }
 
 __all__ = sorted([*_EXPORTS, "parse", "__version__"])

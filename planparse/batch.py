@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from pathlib import Path
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -66,6 +67,7 @@ def parse_files(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
 
     Files that cannot be read are skipped with one warning; they are listed in
     ``df.attrs["failures"]`` as dicts with ``doc_id``, ``path``, ``reason`` and ``message``.
+    ``df.attrs["paths"]`` maps each parsed ``doc_id`` to its file.
     """
     from planparse.schema import document_rows, frame_from_rows
 
@@ -73,13 +75,18 @@ def parse_files(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
         paths = [paths]
     rows: list[tuple] = []
     failures: list[Failure] = []
-    for result in iter_documents(paths, max_bytes):
-        if isinstance(result, Failure):
-            failures.append(result)
-        else:
-            rows.extend(document_rows(result))
+    located: dict[str, str] = {}
+    for doc_id, path in iter_files(paths):
+        try:
+            doc = parse_file(path, doc_id, max_bytes)
+        except ReadError as exc:
+            failures.append(Failure(doc_id, str(path), exc.reason, str(exc)))
+            continue
+        rows.extend(document_rows(doc))
+        located[doc_id] = str(Path(path).resolve())
     frame = frame_from_rows(rows)
     frame.attrs["failures"] = [asdict(f) for f in failures]
+    frame.attrs["paths"] = located  # lets later stages (copy-paste offsets) re-read the files
     if failures:
         warnings.warn(f"{len(failures)} file(s) could not be read, e.g. {failures[0].message}; "
                       "see df.attrs['failures']", stacklevel=2)

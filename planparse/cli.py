@@ -65,6 +65,22 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--no-eval", action="store_true", help="skip the evaluation in the card")
     train.set_defaults(run=run_train)
 
+    dupes = commands.add_parser(
+        "dupes", help="find copy-paste between plans",
+        description="Find sections reused between plans (exactly or with light edits), at the "
+                    "largest unit copied, with offsets into each file. Stock phrases (套话) "
+                    "are discounted. With no PATH, searches the bundled sample.")
+    dupes.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
+    dupes.add_argument("--unit", default="auto", choices=["auto", "plan", "section", "item"])
+    dupes.add_argument("--threshold", type=float, default=0.4,
+                       help="similarity or containment to report (default 0.4)")
+    dupes.add_argument("--meta", metavar="TSV", help="plan metadata with doc_id (or file), "
+                       "plan_no and year, to date plans (default for the sample: plans.tsv)")
+    dupes.add_argument("--stock", metavar="FILE", help="more stock phrases, one per line")
+    dupes.add_argument("--html", metavar="REPORT", help="also write the side-by-side HTML report")
+    _add_output(dupes)
+    dupes.set_defaults(run=run_dupes)
+
     evaluate = commands.add_parser(
         "evaluate", help="grouped cross-validation, cross-source splits, baseline and ceiling",
         description="Evaluate the classifier on a labels folder: grouped 5-fold CV per source "
@@ -131,6 +147,45 @@ def run_tag(args: argparse.Namespace) -> int:
     tagged = tag(frame, model=args.model, threshold=args.threshold)
     _write(tagged, args)
     return _report_failures(failures)
+
+
+def _meta(path: str | None, default: Path | None) -> "object":
+    import pandas as pd
+
+    source = Path(path) if path else default
+    if source is None or not source.is_file():
+        return None
+    meta = pd.read_csv(source, sep="\t" if source.suffix == ".tsv" else ",", dtype=str,
+                       keep_default_na=False)
+    return meta.rename(columns={"file": "doc_id"}) if "doc_id" not in meta else meta
+
+
+def run_dupes(args: argparse.Namespace) -> int:
+    """``planparse dupes``: copy-paste between plans."""
+    import warnings
+
+    from planparse.batch import parse_files
+    from planparse.reuse import find_duplicates
+    from planparse.reuse.report import render_report
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        items = parse_files(_inputs(args.paths))
+    default_meta = None if args.paths else Path(_inputs([])[0]) / "plans.tsv"
+    stock = Path(args.stock).read_text("utf-8").splitlines() if args.stock else ()
+    texts = _texts(items)
+    pairs = find_duplicates(items, unit=args.unit, threshold=args.threshold, texts=texts,
+                            meta=_meta(args.meta, default_meta), stock=stock)
+    _write(pairs, args)
+    if args.html:
+        Path(args.html).write_text(render_report(pairs, texts, stock), encoding="utf-8")
+    return _report_failures(items.attrs.get("failures", []))
+
+
+def _texts(items: "object") -> dict[str, str]:
+    from planparse.read import read_text
+
+    return {doc: read_text(path) for doc, path in items.attrs.get("paths", {}).items()}
 
 
 def run_train(args: argparse.Namespace) -> int:

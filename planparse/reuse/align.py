@@ -1,0 +1,121 @@
+"""Verify candidate pairs on their actual shingles, and align the copied spans.
+
+Verification counts shared shingles after discounting boilerplate; alignment uses
+rapidfuzz's Levenshtein opcodes (for a short unit inside a long one, first the best-matching
+window of the long one), and reports the copied span on both sides in original-file offsets,
+with the edits inside it.
+
+Example:
+    >>> from planparse.reuse.matchtext import DocText
+    >>> a = DocText("积极开展妇女技能培训活动").unit(0, 12)
+    >>> b = DocText("用心开展妇女技能培训活动").unit(0, 12)
+    >>> align(a, b)
+    ((0, 12), (0, 12), '积极→用心')
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from planparse.reuse.matchtext import MatchText
+
+#: An edit longer than this is summarised by its length.
+SHORT_EDIT = 12
+#: Edits listed per pair; the rest are counted.
+MAX_EDITS = 12
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Shared shingles of two units: Jaccard, containment and the boilerplate share."""
+
+    similarity: float
+    containment: float
+    boilerplate_share: float
+    shared: int
+
+
+def unique_per_unit(hashes: np.ndarray, owner: np.ndarray, n_units: int) -> list[np.ndarray]:
+    """The sorted distinct shingle hashes of each unit."""
+    order = np.lexsort((hashes, owner))
+    hashes, owner = hashes[order], owner[order]
+    keep = np.ones(len(hashes), dtype=bool)
+    keep[1:] = (hashes[1:] != hashes[:-1]) | (owner[1:] != owner[:-1])
+    hashes, owner = hashes[keep], owner[keep]
+    bounds = np.searchsorted(owner, np.arange(n_units + 1))
+    return [hashes[bounds[i]:bounds[i + 1]] for i in range(n_units)]
+
+
+def overlap(a: np.ndarray, b: np.ndarray, boilerplate: np.ndarray) -> Overlap:
+    """Shingle overlap of two units, with boilerplate shingles set aside."""
+    shared = np.intersect1d(a, b, assume_unique=True)
+    stock = np.isin(shared, boilerplate, assume_unique=True).sum() if len(boilerplate) else 0
+    own_a = len(a) - (np.isin(a, boilerplate).sum() if len(boilerplate) else 0)
+    own_b = len(b) - (np.isin(b, boilerplate).sum() if len(boilerplate) else 0)
+    real = len(shared) - int(stock)
+    union = own_a + own_b - real
+    return Overlap(real / union if union else 0.0,
+                   real / min(own_a, own_b) if min(own_a, own_b) else 0.0,
+                   float(stock) / len(shared) if len(shared) else 0.0, real)
+
+
+def _opcodes(a: str, b: str):  # noqa: ANN202 - rapidfuzz's Opcodes
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.opcodes(a, b)
+
+
+def _window(short: str, long: str) -> tuple[int, int]:
+    """The part of ``long`` that best matches ``short`` (for a copy pasted inside)."""
+    from rapidfuzz import fuzz
+
+    found = fuzz.partial_ratio_alignment(short, long)
+    return (found.dest_start, found.dest_end) if found is not None else (0, len(long))
+
+
+def _edit(a: str, b: str) -> str:
+    if a and b:
+        return f"{a}→{b}" if max(len(a), len(b)) <= SHORT_EDIT else f"~{max(len(a), len(b))}字"
+    text = a or b
+    sign = "-" if a else "+"
+    return f"{sign}{text}" if len(text) <= SHORT_EDIT else f"{sign}{len(text)}字"
+
+
+def align(a: MatchText, b: MatchText) -> tuple[tuple[int, int], tuple[int, int], str]:
+    """The copied span on each side (original offsets) and the edits inside the copy."""
+    ta, tb = a.text, b.text
+    shift_a = shift_b = 0
+    if min(len(ta), len(tb)) < 0.8 * max(len(ta), len(tb)):
+        if len(ta) < len(tb):
+            lo, hi = _window(ta, tb)
+            tb, shift_b = tb[lo:hi], lo
+        else:
+            lo, hi = _window(tb, ta)
+            ta, shift_a = ta[lo:hi], lo
+    ops = [op for op in _opcodes(ta, tb)]
+    equal = [op for op in ops if op.tag == "equal"]
+    if not equal:
+        return (0, 0), (0, 0), ""
+    first, last = equal[0], equal[-1]
+    edits = Counter(_edit(ta[op.src_start:op.src_end], tb[op.dest_start:op.dest_end])
+                    for op in ops if op.tag != "equal"
+                    and op.src_start >= first.src_start and op.src_end <= last.src_end)
+    a_span = a.span(shift_a + first.src_start, shift_a + last.src_end)
+    b_span = b.span(shift_b + first.dest_start, shift_b + last.dest_end)
+    return a_span, b_span, describe(edits)
+
+
+def describe(edits: Counter) -> str:
+    """The most frequent ``MAX_EDITS`` edits, then how many more there are.
+
+    Example:
+        >>> describe(Counter({"积极→用心": 3, "+本村": 1}))
+        '积极→用心×3; +本村'
+    """
+    ranked = sorted(edits.items(), key=lambda item: (-item[1], item[0]))
+    shown = [f"{e}×{n}" if n > 1 else e for e, n in ranked[:MAX_EDITS]]
+    rest = sum(n for _, n in ranked[MAX_EDITS:])
+    return "; ".join(shown + ([f"… {rest} more edits"] if rest else []))

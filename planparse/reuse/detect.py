@@ -1,0 +1,192 @@
+"""``find_duplicates``: copy-paste between plans, at the largest unit that was copied.
+
+Example:
+    >>> import planparse
+    >>> a = "计划甲\\n一、组织开展妇女技能培训，全年举办培训班十期，培训妇女五百人次，推荐就业一百人。\\n"
+    >>> b = "计划乙\\n一、组织开展妇女技能培训，全年举办培训班十期，培训妇女五百人次，推荐就业一百人。\\n"
+    >>> items = planparse.parse_files  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from planparse.reuse.align import align, overlap, unique_per_unit
+from planparse.reuse.matchtext import DocText
+from planparse.reuse.minhash import band_parameters, lsh_pairs, signatures
+from planparse.reuse.units import LEVELS, Unit, _doc_texts, build_units, shingle_arrays
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Output columns of :func:`find_duplicates`, in order.
+PAIR_COLUMNS = ["a_doc", "a_plan", "a_item", "b_doc", "b_plan", "b_item", "unit", "similarity",
+                "containment", "a_start", "a_end", "b_start", "b_end", "edits",
+                "boilerplate_share", "cluster", "source"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Parameters of one search (see :func:`find_duplicates`)."""
+
+    threshold: float = 0.4
+    shingle: int = 4
+    num_perm: int = 64
+    min_chars: int = 30
+    max_bucket: int = 50
+    boilerplate_share: float = 0.2
+    boilerplate_min_plans: int = 5
+    min_shared: int = 8
+    #: A copy shorter than this many letters and digits is a shared formula, not reuse
+    #: (the ritual "现在，我代表…向大会报告工作，请予审议" of every report is 30–45).
+    min_copy: int = 50
+
+
+def stock_phrases(extra: Iterable[str] = ()) -> list[str]:
+    """The shipped 套话 list (``planparse/data/taohua.txt``) plus ``extra``."""
+    text = files("planparse.data").joinpath("taohua.txt").read_text(encoding="utf-8")
+    shipped = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return shipped + [p for p in extra if p.strip()]
+
+
+def boilerplate_hashes(plans: list[Unit], phrases: Sequence[str], settings: Settings) -> np.ndarray:
+    """Shingles that stand in a large share of plans, and the shingles of stock phrases."""
+    hashes, owner = shingle_arrays(plans, settings.shingle)
+    per_plan = unique_per_unit(hashes, owner, len(plans))
+    everything = np.concatenate(per_plan) if per_plan else np.empty(0, np.uint64)
+    values, counts = np.unique(everything, return_counts=True)
+    floor = max(settings.boilerplate_min_plans, settings.boilerplate_share * len(plans))
+    common = values[counts >= floor] if len(plans) >= settings.boilerplate_min_plans else values[:0]
+    stock = [DocText(p).unit(0, len(p)) for p in phrases]
+    pseudo = [Unit("", 0, "", "plan", t, 0, 0) for t in stock if len(t) >= settings.shingle]
+    phrase_hashes, _ = shingle_arrays(pseudo, settings.shingle)
+    return np.union1d(common, phrase_hashes)
+
+
+class _Search:
+    """One run of :func:`find_duplicates` over one table."""
+
+    def __init__(self, items: "pd.DataFrame", texts: Mapping[str, str], settings: Settings,
+                 simplified: bool, phrases: Sequence[str]) -> None:
+        self.items, self.texts, self.settings = items, texts, settings
+        self.docs = _doc_texts(items, texts, simplified)
+        self.plans = build_units(items, texts, "plan", settings.min_chars, docs=self.docs)
+        self.boilerplate = boilerplate_hashes(self.plans, phrases, settings)
+        self.bands, self.rows = band_parameters(settings.threshold, settings.num_perm)
+        self.skipped_buckets = 0
+
+    def level(self, level: str, covered: set) -> list[dict]:
+        """Verified pairs of one level, leaving out pairs inside ``covered`` ones."""
+        units = self.plans if level == "plan" else build_units(
+            self.items, self.texts, level, self.settings.min_chars, docs=self.docs)
+        hashes, owner = shingle_arrays(units, self.settings.shingle)
+        own = ~np.isin(hashes, self.boilerplate)
+        sig = signatures(hashes[own], owner[own], len(units), self.settings.num_perm)
+        plan_index: dict[tuple[str, int], int] = {}
+        groups = np.array([plan_index.setdefault((u.doc, u.plan), len(plan_index)) for u in units],
+                          dtype=np.int64)
+        pairs, skipped = lsh_pairs(sig, self.bands, self.rows, self.settings.max_bucket, groups)
+        self.skipped_buckets += skipped
+        shingles = unique_per_unit(hashes, owner, len(units))
+        found = []
+        # Largest first, so a nested section pair is left out once its parent pair is found.
+        ordered = sorted(pairs.tolist(), key=lambda p: (-(units[p[0]].end - units[p[0]].start), p))
+        for i, j in ordered:
+            a, b = units[i], units[j]
+            if _inside(a, b, covered):
+                continue
+            match = overlap(shingles[i], shingles[j], self.boilerplate)
+            if match.shared < self.settings.min_shared or max(
+                    match.similarity, match.containment) < self.settings.threshold:
+                continue
+            row = _row(a, b, match)
+            if row["copied"] >= self.settings.min_copy:
+                found.append(row)
+                covered.add(_cover_key(row, level))
+        return found
+
+
+def _cover_key(row: dict, level: str) -> tuple:
+    if level == "plan":
+        return (row["a_doc"], row["a_plan"]), (row["b_doc"], row["b_plan"])
+    return row["a_item"], row["b_item"]
+
+
+def _inside(a: Unit, b: Unit, covered: set) -> bool:
+    """Whether the pair lies inside a pair already reported at a larger unit."""
+    plans = ((a.doc, a.plan), (b.doc, b.plan))
+    if plans in covered or plans[::-1] in covered:
+        return True
+    return any(((ka, kb) in covered or (kb, ka) in covered)
+               for ka in _ancestors(a.key) + [a.key] for kb in _ancestors(b.key) + [b.key])
+
+
+def _ancestors(key: str) -> list[str]:
+    head, _, path = key.partition("/")
+    parts = path.split(".")
+    return [f"{head}/{'.'.join(parts[:n])}" for n in range(1, len(parts))]
+
+
+def _row(a: Unit, b: Unit, match) -> dict:  # noqa: ANN001 - an Overlap
+    a_span, b_span, edits = align(a.text, b.text)
+    copied = min(int(((a.text.offsets >= a_span[0]) & (a.text.offsets < a_span[1])).sum()),
+                 int(((b.text.offsets >= b_span[0]) & (b.text.offsets < b_span[1])).sum()))
+    return {"a_doc": a.doc, "a_plan": a.plan, "a_item": a.key, "b_doc": b.doc, "b_plan": b.plan,
+            "b_item": b.key, "unit": a.level, "similarity": round(match.similarity, 4),
+            "containment": round(match.containment, 4), "a_start": a_span[0], "a_end": a_span[1],
+            "b_start": b_span[0], "b_end": b_span[1], "edits": edits,
+            "boilerplate_share": round(match.boilerplate_share, 4), "copied": copied}
+
+
+def _texts_of(items: "pd.DataFrame", texts: Mapping[str, str] | None) -> Mapping[str, str]:
+    if texts is not None:
+        return texts
+    paths = items.attrs.get("paths")
+    if not paths:
+        raise ValueError("find_duplicates needs the original texts to report offsets: pass "
+                         "texts={doc_id: text}, or a table made by planparse.parse_files")
+    from planparse.read import read_text
+
+    return {doc: read_text(Path(path)) for doc, path in paths.items() if doc in set(items.doc_id)}
+
+
+def find_duplicates(items: "pd.DataFrame", unit: str = "auto", threshold: float = 0.4,
+                    texts: Mapping[str, str] | None = None, meta: "pd.DataFrame | None" = None,
+                    simplified: bool = True, stock: Iterable[str] = (), **options) -> "pd.DataFrame":
+    """Pairs of copied units between plans, one row per pair (columns: :data:`PAIR_COLUMNS`).
+
+    ``unit`` is ``"plan"``, ``"section"``, ``"item"``, or ``"auto"`` (default): the largest
+    unit that was copied, so a whole copied plan is one row, not forty item pairs.
+    ``threshold`` applies to the shingle Jaccard similarity or to the containment of the
+    smaller unit in the larger, whichever is higher, after boilerplate is discounted.
+    Offsets are into each side's original file; ``texts`` maps ``doc_id`` to that text (a
+    table from :func:`planparse.parse_files` knows its files).  ``meta`` (``doc_id``,
+    ``plan_no``, ``year``) dates the plans; otherwise a year in the title is used.
+    ``simplified`` (default) compares Traditional and Simplified script alike; ``stock`` adds
+    套话 to the shipped list.
+    Further ``options`` are the fields of :class:`Settings`.
+    """
+    import pandas as pd
+
+    settings = Settings(threshold=threshold, **options)
+    search = _Search(items, _texts_of(items, texts), settings, simplified, stock_phrases(stock))
+    levels = LEVELS if unit == "auto" else (unit,)
+    if unit != "auto" and unit not in LEVELS:
+        raise ValueError(f"unit must be auto or one of {', '.join(LEVELS)}, not {unit!r}")
+    rows: list[dict] = []
+    covered: set = set()
+    for level in levels:
+        rows += search.level(level, covered)
+    frame = pd.DataFrame(rows, columns=PAIR_COLUMNS[:-2])
+    frame = frame.sort_values(["a_doc", "a_plan", "a_start", "b_doc", "b_plan", "b_start"],
+                              ignore_index=True)
+    from planparse.reuse.clusters import add_clusters
+
+    frame = add_clusters(frame, items, meta)
+    frame.attrs["skipped_buckets"] = search.skipped_buckets
+    return frame[PAIR_COLUMNS]
