@@ -30,14 +30,10 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from planparse.hashing import CHAR_SEED, MULTIPLIER, WORD_SEED, initial_state, ngram_hashes
 from planparse.normalize import fold_width
 
-_MULTIPLIER = np.uint64(0x100000001B3)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-#: Hash seeds of the two namespaces.  Neither may be 0: with seed 0 a window that starts
-#: with the NUL between two texts would hash like the same window without it.
-CHAR_SEED = 0x9E3779B97F4A7C15
-WORD_SEED = 0xC2B2AE3D27D4EB4F
 #: Characters featurized at once: large enough for numpy to pay off, small enough for cache.
 CHUNK = 1 << 18
 #: Longest dictionary word that is counted (longer user terms are cut from the vocabulary).
@@ -51,31 +47,6 @@ def _codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, str]:
     lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
     docs = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)[: len(codes)]
     return codes, docs, joined
-
-
-def _initial(seed: int) -> np.uint64:
-    """The hash state before the first character (Python ints: no numpy overflow warning)."""
-    return np.uint64((seed * int(_MULTIPLIER)) % 2**64)
-
-
-def _nul_prefix(codes: np.ndarray) -> np.ndarray:
-    """Running count of NUL separators, so a window holds none when both ends agree."""
-    return np.concatenate(([0], np.cumsum(codes == 0)))
-
-
-def ngram_hashes(codes: np.ndarray, n: int, seed: int,
-                 nul: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Hashes of every n-gram of ``codes`` that holds no NUL, and their start positions."""
-    count = len(codes) - n + 1
-    if count <= 0:
-        return np.empty(0, np.uint64), np.empty(0, np.int64)
-    nul = _nul_prefix(codes) if nul is None else nul
-    starts = np.flatnonzero(nul[n:n + count] == nul[:count])
-    hashes = np.full(len(starts), _initial(seed), dtype=np.uint64)
-    for k in range(n):
-        hashes ^= codes[starts + k]
-        hashes *= _MULTIPLIER
-    return hashes, starts
 
 
 class HashTable:
@@ -287,9 +258,9 @@ class NgramVectorizer(TransformerMixin, BaseEstimator):
         for seed, sizes in ((CHAR_SEED, range(low, high + 1)), (WORD_SEED, self.word_sizes_)):
             if not len(sizes):
                 continue
-            hashes = np.full(len(codes), _initial(seed), dtype=np.uint64)
+            hashes = np.full(len(codes), initial_state(seed), dtype=np.uint64)
             for n in range(1, max(sizes) + 1):
-                hashes = (hashes[: len(codes) - n + 1] ^ codes[n - 1:]) * _MULTIPLIER
+                hashes = (hashes[: len(codes) - n + 1] ^ codes[n - 1:]) * MULTIPLIER
                 if n in sizes:
                     yield hashes
 

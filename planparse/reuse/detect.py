@@ -18,7 +18,7 @@ import numpy as np
 
 from planparse.reuse.align import align, overlap, unique_per_unit
 from planparse.reuse.matchtext import DocText
-from planparse.reuse.minhash import band_parameters, lsh_pairs, signatures
+from planparse.reuse.minhash import band_parameters, lsh_pairs, unit_signatures
 from planparse.reuse.units import LEVELS, Unit, _doc_texts, build_units, shingle_arrays
 
 if TYPE_CHECKING:
@@ -84,15 +84,13 @@ class _Search:
         """Verified pairs of one level, leaving out pairs inside ``covered`` ones."""
         units = self.plans if level == "plan" else build_units(
             self.items, self.texts, level, self.settings.min_chars, docs=self.docs)
-        hashes, owner = shingle_arrays(units, self.settings.shingle)
-        own = ~np.isin(hashes, self.boilerplate)
-        sig = signatures(hashes[own], owner[own], len(units), self.settings.num_perm)
+        sig = unit_signatures(units, self.settings.shingle, self.settings.num_perm, self.boilerplate)
         plan_index: dict[tuple[str, int], int] = {}
         groups = np.array([plan_index.setdefault((u.doc, u.plan), len(plan_index)) for u in units],
                           dtype=np.int64)
         pairs, skipped = lsh_pairs(sig, self.bands, self.rows, self.settings.max_bucket, groups)
         self.skipped_buckets += skipped
-        shingles = unique_per_unit(hashes, owner, len(units))
+        shingles = _shingles_of(units, pairs, self.settings.shingle)
         found = []
         # Largest first, so a nested section pair is left out once its parent pair is found.
         ordered = sorted(pairs.tolist(), key=lambda p: (-(units[p[0]].end - units[p[0]].start), p))
@@ -109,6 +107,13 @@ class _Search:
                 found.append(row)
                 covered.add(_cover_key(row, level))
         return found
+
+
+def _shingles_of(units: list[Unit], pairs: np.ndarray, k: int) -> dict[int, np.ndarray]:
+    """Distinct shingle hashes of the units that take part in a candidate pair."""
+    wanted = np.unique(pairs) if len(pairs) else np.empty(0, np.int64)
+    hashes, owner = shingle_arrays([units[i] for i in wanted], k)
+    return dict(zip(wanted.tolist(), unique_per_unit(hashes, owner, len(wanted))))
 
 
 def _cover_key(row: dict, level: str) -> tuple:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-EMPTY = np.iinfo(np.uint64).max
+EMPTY = np.iinfo(np.uint32).max
 _GOLDEN = 0x9E3779B97F4A7C15
 
 
@@ -38,20 +38,48 @@ def permutation_seeds(num_perm: int, seed: int = 1) -> np.ndarray:
 
 
 def signatures(hashes: np.ndarray, owner: np.ndarray, n_units: int, num_perm: int = 64,
-               seed: int = 1) -> np.ndarray:
-    """MinHash signatures, shape ``(n_units, num_perm)``; a unit with no shingle is all EMPTY.
+               seed: int = 1, chunk: int = 1 << 22) -> np.ndarray:
+    """MinHash signatures, shape ``(n_units, num_perm)``, 32-bit; a unit with no shingle is
+    all EMPTY.
 
     ``owner`` gives the unit of each shingle hash and must be sorted (units contiguous).
+    Shingles are processed ``chunk`` at a time (whole units per chunk), so memory stays
+    bounded by the chunk, not the archive.
     """
-    sig = np.full((n_units, num_perm), EMPTY, dtype=np.uint64)
+    sig = np.full((n_units, num_perm), EMPTY, dtype=np.uint32)
     if not len(hashes):
         return sig
-    counts = np.bincount(owner, minlength=n_units)
-    filled = np.flatnonzero(counts)
-    starts = np.concatenate(([0], np.cumsum(counts)))[filled]
-    for p, s in enumerate(permutation_seeds(num_perm, seed)):
-        sig[filled, p] = np.minimum.reduceat(mix(hashes ^ s), starts)
+    seeds = permutation_seeds(num_perm, seed)
+    bounds = np.searchsorted(owner, np.arange(n_units + 1))
+    cuts = np.unique(np.concatenate((bounds[np.searchsorted(bounds, np.arange(0, len(hashes), chunk))],
+                                     [len(hashes)])))
+    for lo, hi in zip(cuts[:-1], cuts[1:]):
+        part, units = hashes[lo:hi], owner[lo:hi]
+        counts = np.bincount(units - units[0])
+        filled = np.flatnonzero(counts)
+        starts = np.concatenate(([0], np.cumsum(counts)))[filled]
+        rows = filled + units[0]
+        for p, s in enumerate(seeds):
+            sig[rows, p] = np.minimum.reduceat(mix(part ^ s) >> np.uint64(32), starts)
     return sig
+
+
+def unit_signatures(units: list, k: int, num_perm: int = 64, exclude: np.ndarray | None = None,
+                    block: int = 20_000) -> np.ndarray:
+    """Signatures of :class:`~planparse.reuse.units.Unit` objects, ``block`` units at a time,
+    leaving out the shingle hashes in ``exclude`` (boilerplate).  Memory is bounded by the
+    block and the signature matrix (256 bytes a unit), not by the archive."""
+    from planparse.reuse.units import shingle_arrays
+
+    parts = []
+    for lo in range(0, len(units), block):
+        chunk = units[lo:lo + block]
+        hashes, owner = shingle_arrays(chunk, k)
+        if exclude is not None and len(exclude):
+            keep = ~np.isin(hashes, exclude)
+            hashes, owner = hashes[keep], owner[keep]
+        parts.append(signatures(hashes, owner, len(chunk), num_perm))
+    return np.vstack(parts) if parts else np.empty((0, num_perm), dtype=np.uint32)
 
 
 def band_parameters(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -75,7 +103,7 @@ def lsh_pairs(sig: np.ndarray, bands: int, rows: int, max_bucket: int = 50,
     for b in range(bands):
         keys = np.full(len(filled), np.uint64(b), dtype=np.uint64)
         for column in sig[filled, b * rows:(b + 1) * rows].T:
-            keys = mix(keys ^ column)
+            keys = mix(keys ^ column.astype(np.uint64))
         order = np.argsort(keys, kind="stable")
         sorted_keys = keys[order]
         edges = np.flatnonzero(np.diff(sorted_keys)) + 1

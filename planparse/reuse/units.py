@@ -106,7 +106,7 @@ def _spans(rows: "pd.DataFrame", ends: dict[str, int], level: str, text: str):
 
 def shingle_arrays(units: list[Unit], k: int) -> tuple[np.ndarray, np.ndarray]:
     """Hashes of every character ``k``-gram of every unit, and the unit index of each."""
-    from planparse.classify.features import CHAR_SEED, ngram_hashes
+    from planparse.hashing import CHAR_SEED, ngram_hashes
 
     if not units:
         return np.empty(0, np.uint64), np.empty(0, np.int64)
