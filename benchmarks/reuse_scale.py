@@ -28,10 +28,11 @@ sys.path.insert(0, os.path.dirname(__file__))
 import numpy as np  # noqa: E402
 
 import planparse  # noqa: E402
-from planparse.reuse.align import align, overlap, unique_per_unit  # noqa: E402
+from planparse.reuse.align import align, overlap  # noqa: E402
+from planparse.reuse.detect import shingles_of  # noqa: E402
 from planparse.reuse.matchtext import DocText  # noqa: E402
 from planparse.reuse.minhash import band_parameters, lsh_pairs, unit_signatures  # noqa: E402
-from planparse.reuse.units import Unit, shingle_arrays  # noqa: E402
+from planparse.reuse.units import Unit  # noqa: E402
 
 K, PERM, THRESHOLD = 4, 64, 0.4
 
@@ -70,8 +71,7 @@ def candidates(units: list[Unit]) -> np.ndarray:
 
 
 def verify(units: list[Unit], pairs: np.ndarray) -> set[tuple[int, int]]:
-    hashes, owner = shingle_arrays(units, K)
-    shingles = unique_per_unit(hashes, owner, len(units))
+    shingles = shingles_of(units, pairs, K)  # only the units that are in a candidate pair
     empty = np.empty(0, np.uint64)
     found = set()
     for i, j in pairs.tolist():

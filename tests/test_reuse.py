@@ -171,3 +171,12 @@ def test_national_report_scrapes_are_plan_level_copies(shared_corpus):
     same_year = pairs[[years(a) == years(b) for a, b in zip(pairs.a_doc, pairs.b_doc)]]
     both = {years(p.name) for p in folders[0].glob("*.txt")} & {years(p.name) for p in folders[1].glob("*.txt")}
     assert {years(d) for d in same_year.a_doc} == both
+
+
+def test_reused_paragraphs_between_years_of_one_office(shared_corpus):
+    folder = shared_corpus / "national-reports-alt"
+    items = planparse.parse_files([folder / "2021.txt", folder / "2022.txt"])
+    pairs = find_duplicates(items)
+    assert len(pairs) >= 1 and set(pairs.unit) == {"item"}
+    text = planparse.read_text(folder / "2022.txt")
+    assert all(text[e - 1] for e in pairs.b_end) and (pairs.b_end - pairs.b_start).max() >= 100

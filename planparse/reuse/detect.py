@@ -90,7 +90,7 @@ class _Search:
                           dtype=np.int64)
         pairs, skipped = lsh_pairs(sig, self.bands, self.rows, self.settings.max_bucket, groups)
         self.skipped_buckets += skipped
-        shingles = _shingles_of(units, pairs, self.settings.shingle)
+        shingles = shingles_of(units, pairs, self.settings.shingle)
         found = []
         # Largest first, so a nested section pair is left out once its parent pair is found.
         ordered = sorted(pairs.tolist(), key=lambda p: (-(units[p[0]].end - units[p[0]].start), p))
@@ -109,7 +109,7 @@ class _Search:
         return found
 
 
-def _shingles_of(units: list[Unit], pairs: np.ndarray, k: int) -> dict[int, np.ndarray]:
+def shingles_of(units: list[Unit], pairs: np.ndarray, k: int) -> dict[int, np.ndarray]:
     """Distinct shingle hashes of the units that take part in a candidate pair."""
     wanted = np.unique(pairs) if len(pairs) else np.empty(0, np.int64)
     hashes, owner = shingle_arrays([units[i] for i in wanted], k)
