@@ -7,10 +7,10 @@ with the edits inside it.
 
 Example:
     >>> from planparse.reuse.matchtext import DocText
-    >>> a = DocText("积极开展妇女技能培训活动").unit(0, 12)
-    >>> b = DocText("用心开展妇女技能培训活动").unit(0, 12)
+    >>> a = DocText("开展妇女技能培训，积极帮助妇女就业").unit(0, 17)
+    >>> b = DocText("开展妇女技能培训，用心帮助妇女就业").unit(0, 17)
     >>> align(a, b)
-    ((0, 12), (0, 12), '积极→用心')
+    ((0, 17), (0, 17), '积极→用心')
 """
 
 from __future__ import annotations

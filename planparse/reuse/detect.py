@@ -2,9 +2,14 @@
 
 Example:
     >>> import planparse
-    >>> a = "计划甲\\n一、组织开展妇女技能培训，全年举办培训班十期，培训妇女五百人次，推荐就业一百人。\\n"
-    >>> b = "计划乙\\n一、组织开展妇女技能培训，全年举办培训班十期，培训妇女五百人次，推荐就业一百人。\\n"
-    >>> items = planparse.parse_files  # doctest: +SKIP
+    >>> body = "一、组织开展妇女技能培训，全年举办家政、电商、手工编织培训班十期，培训妇女五百人次，推荐就业一百人，跟踪服务到岗。\\n"
+    >>> texts = {"a.txt": "甲社区2019年工作计划\\n" + body, "b.txt": "乙社区2020年工作计划\\n" + body}
+    >>> import pandas as pd
+    >>> items = pd.concat([planparse.parse(t, d).to_frame() for d, t in texts.items()],
+    ...                   ignore_index=True)
+    >>> pairs = find_duplicates(items, texts=texts)
+    >>> pairs[["a_doc", "b_doc", "unit", "source"]].values.tolist()
+    [['a.txt', 'b.txt', 'plan', 'a.txt#1']]
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import numpy as np
 from planparse.reuse.align import align, overlap, unique_per_unit
 from planparse.reuse.matchtext import DocText
 from planparse.reuse.minhash import band_parameters, lsh_pairs, unit_signatures
-from planparse.reuse.units import LEVELS, Unit, _doc_texts, build_units, shingle_arrays
+from planparse.reuse.units import LEVELS, Unit, doc_texts, build_units, shingle_arrays
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,7 +79,7 @@ class _Search:
     def __init__(self, items: "pd.DataFrame", texts: Mapping[str, str], settings: Settings,
                  simplified: bool, phrases: Sequence[str]) -> None:
         self.items, self.texts, self.settings = items, texts, settings
-        self.docs = _doc_texts(items, texts, simplified)
+        self.docs = doc_texts(items, texts, simplified)
         self.plans = build_units(items, texts, "plan", settings.min_chars, docs=self.docs)
         self.boilerplate = boilerplate_hashes(self.plans, phrases, settings)
         self.bands, self.rows = band_parameters(settings.threshold, settings.num_perm)

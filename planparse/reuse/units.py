@@ -10,10 +10,10 @@ the original file.
 
 Example:
     >>> import planparse
-    >>> text = "计划\\n一、开展法律援助活动\\n（一）深入社区。\\n二、评选最美家庭\\n"
+    >>> text = "社区工作计划\\n一、开展法律援助活动\\n（一）深入社区。\\n二、评选最美家庭\\n"
     >>> items = planparse.parse(text, doc_id="a").to_frame()
     >>> [u.key for u in build_units(items, {"a": text}, "section", min_chars=2)]
-    ['a#1/1', 'a#1/2']
+    ['a#1/1']
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ class Unit:
     end: int
 
 
-def _doc_texts(items: "pd.DataFrame", texts: Mapping[str, str], simplified: bool) -> dict[str, DocText]:
+def doc_texts(items: "pd.DataFrame", texts: Mapping[str, str], simplified: bool) -> dict[str, DocText]:
+    """Each file's :class:`DocText`, with its debris rows and item markers masked."""
     out = {}
     for doc, rows in items.groupby("doc_id", sort=False):
         masked = [(s, e) for s, e in zip(rows.start[rows.kind == "debris"], rows.end[rows.kind == "debris"])]
@@ -66,7 +67,7 @@ def build_units(items: "pd.DataFrame", texts: Mapping[str, str], level: str,
     if level not in LEVELS:
         raise ValueError(f"unit must be one of {', '.join(LEVELS)}, not {level!r}")
     content = items[(items.kind != "debris") & (items.plan_no > 0)]
-    docs = docs if docs is not None else _doc_texts(items, texts, simplified)
+    docs = docs if docs is not None else doc_texts(items, texts, simplified)
     units = []
     for (doc, plan), rows in content.groupby(["doc_id", "plan_no"], sort=False):
         ends = _subtree_ends(rows)
