@@ -24,6 +24,18 @@ def _add_output(parser: argparse.ArgumentParser) -> None:
                         help="output format (default: from OUT's suffix, else csv)")
 
 
+def _command(commands: "argparse._SubParsersAction", name: str, summary: str, description: str,
+             run: "object", archive: bool = False) -> argparse.ArgumentParser:
+    """A subcommand; ``archive`` ones take PATHs (the sample by default) and write a table."""
+    parser = commands.add_parser(name, help=summary, description=description)
+    parser.set_defaults(run=run)
+    if archive:
+        parser.add_argument("paths", nargs="*", metavar="PATH",
+                            help="files or folders (default: the bundled sample archive)")
+        _add_output(parser)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``planparse`` command."""
     from planparse import __version__
@@ -34,43 +46,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"planparse {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    parse = commands.add_parser(
-        "parse", help="parse plan files into the item table",
-        description="Parse plan files (.txt in any encoding, .docx, .pdf, .html, or folders) "
-                    "into the item table. With no PATH, parses the bundled sample archive.")
-    parse.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
+    parse = _command(commands, "parse", "parse plan files into the item table",
+                     "Parse plan files (.txt in any encoding, .docx, .pdf, .html, or folders) "
+                     "into the item table.", run_parse, archive=True)
     parse.add_argument("--max-mb", type=float, default=100,
                        help="refuse files larger than this many MiB (default 100)")
-    _add_output(parse)
-    parse.set_defaults(run=run_parse)
 
-    tag = commands.add_parser(
-        "tag", help="parse and tag plan files by domain",
-        description="Parse plan files and tag every item by domain: adds domain, domains, "
-                    "p_<label> and reason to the item table. With no PATH, tags the sample.")
-    tag.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
+    tag = _command(commands, "tag", "parse and tag plan files by domain",
+                   "Parse plan files and tag every item by domain: adds domain, domains, "
+                   "p_<label> and reason to the item table.", run_tag, archive=True)
     tag.add_argument("--model", metavar="M", help="a .skops model (default: the shipped one)")
     tag.add_argument("--threshold", type=float, help="probability for a secondary label")
-    _add_output(tag)
-    tag.set_defaults(run=run_tag)
 
-    train = commands.add_parser(
-        "train", help="train a domain model on a labels folder",
-        description="Train a DomainClassifier on every labeled item of DIR and write it with "
-                    "skops, plus a JSON model card (OUT.json) with versions, data hash and "
-                    "evaluation figures.")
-    train.add_argument("--labels", required=True, metavar="DIR", help="labels folder")
-    train.add_argument("--taxonomy", metavar="T", help="taxonomy TOML (default: the shipped one)")
-    train.add_argument("-o", "--output", required=True, metavar="OUT", help="model file (.skops)")
-    train.add_argument("--no-eval", action="store_true", help="skip the evaluation in the card")
-    train.set_defaults(run=run_train)
-
-    dupes = commands.add_parser(
-        "dupes", help="find copy-paste between plans",
-        description="Find sections reused between plans (exactly or with light edits), at the "
-                    "largest unit copied, with offsets into each file. Stock phrases (套话) "
-                    "are discounted. With no PATH, searches the bundled sample.")
-    dupes.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
+    dupes = _command(commands, "dupes", "find copy-paste between plans",
+                     "Find sections reused between plans (exactly or with light edits), at the "
+                     "largest unit copied, with offsets into each file. Stock phrases (套话) "
+                     "are discounted.", run_dupes, archive=True)
     dupes.add_argument("--unit", default="auto", choices=["auto", "plan", "section", "item"])
     dupes.add_argument("--threshold", type=float, default=0.4,
                        help="similarity or containment to report (default 0.4)")
@@ -78,19 +69,25 @@ def build_parser() -> argparse.ArgumentParser:
                        "plan_no and year, to date plans (default for the sample: plans.tsv)")
     dupes.add_argument("--stock", metavar="FILE", help="more stock phrases, one per line")
     dupes.add_argument("--html", metavar="REPORT", help="also write the side-by-side HTML report")
-    _add_output(dupes)
-    dupes.set_defaults(run=run_dupes)
 
-    evaluate = commands.add_parser(
-        "evaluate", help="grouped cross-validation, cross-source splits, baseline and ceiling",
-        description="Evaluate the classifier on a labels folder: grouped 5-fold CV per source "
-                    "and overall, cross-source splits, each beside the lexicon baseline and "
-                    "the annotator-agreement ceiling. --model M evaluates M's settings "
-                    "(retrained in every fold).")
+    train = _command(commands, "train", "train a domain model on a labels folder",
+                     "Train a DomainClassifier on every labeled item of DIR and write it with "
+                     "skops, plus a JSON model card (OUT.json) with versions, data hash and "
+                     "evaluation figures.", run_train)
+    train.add_argument("--labels", required=True, metavar="DIR", help="labels folder")
+    train.add_argument("--taxonomy", metavar="T", help="taxonomy TOML (default: the shipped one)")
+    train.add_argument("-o", "--output", required=True, metavar="OUT", help="model file (.skops)")
+    train.add_argument("--no-eval", action="store_true", help="skip the evaluation in the card")
+
+    evaluate = _command(commands, "evaluate",
+                        "grouped cross-validation, cross-source splits, baseline and ceiling",
+                        "Evaluate the classifier on a labels folder: grouped 5-fold CV per "
+                        "source and overall, cross-source splits, each beside the lexicon "
+                        "baseline and the annotator-agreement ceiling. --model M evaluates M's "
+                        "settings (retrained in every fold).", run_evaluate)
     evaluate.add_argument("--labels", required=True, metavar="DIR", help="labels folder")
     evaluate.add_argument("--model", metavar="M", help="a .skops model whose settings to use")
     evaluate.add_argument("--json", metavar="OUT", help="also write the figures as JSON")
-    evaluate.set_defaults(run=run_evaluate)
     return parser
 
 
