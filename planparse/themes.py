@@ -1,0 +1,210 @@
+"""Compare themes across plans and groups of plans: DataFrames in, DataFrames out.
+
+* :func:`attach_metadata` joins a ``plans.tsv``-style table (issuer, year, region …);
+* :func:`domain_shares` counts domains per group, with confidence intervals;
+* :func:`distinctive_terms` finds each group's words by weighted log-odds with an informative
+  Dirichlet prior (Monroe, Colaresi & Quinn 2008, *Fightin' Words*);
+* :func:`plan_similarity` is a plan × plan TF-IDF cosine matrix that can take copy-paste in;
+* :func:`topics` fits NMF topics, deterministic for a seed.
+
+Example:
+    >>> import pandas as pd
+    >>> tagged = pd.DataFrame({"doc_id": ["a", "a", "b"], "plan_no": [1, 1, 1], "kind": ["item"] * 3,
+    ...                        "text": ["法律援助", "最美家庭", "法律援助"], "domain": ["维权", "家庭建设", "维权"]})
+    >>> domain_shares(tagged, by="doc_id")[["doc_id", "domain", "n", "share"]].values.tolist()
+    [['a', '维权', 1.0, 0.5], ['a', '家庭建设', 1.0, 0.5], ['b', '维权', 1.0, 1.0]]
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+PLAN_KEYS = ["doc_id", "plan_no"]
+
+
+def attach_metadata(tagged: "pd.DataFrame", meta: "pd.DataFrame | str") -> "pd.DataFrame":
+    """``tagged`` with the columns of a plan metadata table joined on ``doc_id`` and
+    ``plan_no`` (a ``file`` column is taken as ``doc_id``); columns already present are kept.
+
+    Example:
+        >>> import pandas as pd
+        >>> items = pd.DataFrame({"doc_id": ["a.txt"], "plan_no": [1], "text": ["x"]})
+        >>> meta = pd.DataFrame({"file": ["a.txt"], "plan_no": ["1"], "year": ["2019"]})
+        >>> attach_metadata(items, meta)["year"].tolist()
+        ['2019']
+    """
+    import pandas as pd
+
+    if isinstance(meta, str):
+        meta = pd.read_csv(meta, sep="\t" if meta.endswith(".tsv") else ",", dtype=str,
+                           keep_default_na=False)
+    meta = meta.rename(columns={"file": "doc_id"}).copy()
+    meta["plan_no"] = meta["plan_no"].astype(int)
+    extra = [c for c in meta.columns if c not in tagged.columns or c in PLAN_KEYS]
+    joined = tagged.merge(meta[extra], on=PLAN_KEYS, how="left")
+    joined.attrs = dict(tagged.attrs)  # keep failures and file paths for later stages
+    return joined
+
+
+def _content(tagged: "pd.DataFrame") -> "pd.DataFrame":
+    rows = tagged[tagged["kind"] != "debris"] if "kind" in tagged else tagged
+    return rows[rows["domain"].astype(str) != ""] if "domain" in rows else rows
+
+
+def wilson(successes: np.ndarray, total: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a proportion (works for 0 and for small ``total``).
+
+    Example:
+        >>> low, high = wilson(np.array([5.0]), np.array([10.0]))
+        >>> round(float(low[0]), 3), round(float(high[0]), 3)
+        (0.237, 0.763)
+    """
+    from scipy.stats import norm
+
+    z = norm.ppf(0.5 + level / 2)
+    p = np.divide(successes, total, out=np.zeros_like(successes, dtype=float), where=total > 0)
+    denom = 1 + z**2 / np.maximum(total, 1e-12)
+    centre = (p + z**2 / (2 * np.maximum(total, 1e-12))) / denom
+    half = z * np.sqrt(p * (1 - p) / np.maximum(total, 1e-12) + z**2 / (4 * np.maximum(total, 1e-12)**2)) / denom
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+
+
+def domain_shares(tagged: "pd.DataFrame", by: str | Sequence[str] = "doc_id", weight: str = "count",
+                  level: float = 0.95) -> "pd.DataFrame":
+    """Count and share of each primary domain per group, with a Wilson interval.
+
+    ``weight="chars"`` weighs items by their length; the interval then uses Kish's effective
+    sample size, ``(Σw)² / Σw²``.  Columns: the ``by`` columns, ``domain``, ``n`` (items or
+    characters), ``total``, ``share``, ``ci_low``, ``ci_high``.
+    """
+    import pandas as pd
+
+    keys = [by] if isinstance(by, str) else list(by)
+    rows = _content(tagged).copy()
+    if weight not in ("count", "chars"):
+        raise ValueError("weight must be 'count' or 'chars'")
+    rows["_w"] = 1.0 if weight == "count" else rows["text"].astype(str).str.len().astype(float)
+    rows["_w2"] = rows["_w"] ** 2
+    cells = rows.groupby(keys + ["domain"], sort=False, observed=True)["_w"].sum().rename("n")
+    groups = rows.groupby(keys, sort=False, observed=True).agg(total=("_w", "sum"), sq=("_w2", "sum"))
+    out = cells.reset_index().merge(groups.reset_index(), on=keys)
+    out["share"] = out["n"] / out["total"]
+    effective = out["total"] ** 2 / out["sq"]
+    low, high = wilson(out["share"].to_numpy() * effective.to_numpy(), effective.to_numpy(), level)
+    out["ci_low"], out["ci_high"] = low, high
+    return pd.DataFrame(out.drop(columns="sq"))
+
+
+def stopwords() -> set[str]:
+    """The shipped stop-word list (``planparse/data/stopwords.txt``)."""
+    text = files("planparse.data").joinpath("stopwords.txt").read_text(encoding="utf-8")
+    return {w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")}
+
+
+def tokens(texts: Sequence[str], stop: set[str] | None = None) -> list[list[str]]:
+    """jieba words of each text (the classifier's private tokenizer and user dictionary),
+    without stop words and punctuation; one-character words are kept unless they are stop
+    words, since 妇, 村 or 家 carry meaning."""
+    from planparse.classify.features import JiebaWords
+
+    stop = stopwords() if stop is None else stop
+    tokenizer = JiebaWords().tokenizer
+    out = []
+    for text in texts:
+        words = tokenizer.lcut(str(text))
+        out.append([w for w in words if w.strip() and w not in stop and any(c.isalnum() for c in w)])
+    return out
+
+
+def distinctive_terms(tagged: "pd.DataFrame", by: str, top: int = 20, prior_weight: float = 500.0,
+                      min_count: int = 3) -> "pd.DataFrame":
+    """Each group's most distinctive words against the rest of the archive.
+
+    Weighted log-odds ratio with an informative Dirichlet prior from the whole archive
+    (Monroe, Colaresi & Quinn 2008, eq. 22): ``α_w = prior_weight · f_w`` where ``f_w`` is the
+    word's share of all tokens; one group against all others (one-vs-rest).  Columns:
+    ``group``, ``term``, ``count``, ``log_odds``, ``z``; the ``top`` largest ``z`` per group.
+    """
+    import pandas as pd
+
+    rows = _content(tagged)
+    groups = rows[by].astype(str).tolist()
+    counts: dict[str, dict[str, int]] = {}
+    for group, words in zip(groups, tokens(rows["text"].tolist())):
+        bag = counts.setdefault(group, {})
+        for w in words:
+            bag[w] = bag.get(w, 0) + 1
+    table = pd.DataFrame(counts).fillna(0.0)
+    table = table[table.sum(axis=1) >= min_count]
+    total = table.sum(axis=1)
+    alpha = prior_weight * total / total.sum()
+    alpha0 = alpha.sum()
+    results = []
+    for group in table.columns:
+        y_i, y_j = table[group], total - table[group]
+        n_i, n_j = y_i.sum(), y_j.sum()
+        delta = (np.log((y_i + alpha) / (n_i + alpha0 - y_i - alpha))
+                 - np.log((y_j + alpha) / (n_j + alpha0 - y_j - alpha)))
+        z = delta / np.sqrt(1 / (y_i + alpha) + 1 / (y_j + alpha))
+        best = z.sort_values(ascending=False, kind="stable").head(top)
+        results.append(pd.DataFrame({"group": group, "term": best.index, "count": y_i[best.index].astype(int).values,
+                                     "log_odds": delta[best.index].values, "z": best.values}))
+    return pd.concat(results, ignore_index=True) if results else pd.DataFrame(
+        columns=["group", "term", "count", "log_odds", "z"])
+
+
+def _plan_texts(tagged: "pd.DataFrame") -> "pd.Series":
+    rows = _content(tagged) if "domain" in tagged else tagged[tagged["kind"] != "debris"]
+    keys = rows["doc_id"].astype(str) + "#" + rows["plan_no"].astype(str)
+    return rows["text"].astype(str).groupby(keys, sort=False).agg("".join)
+
+
+def plan_similarity(tagged: "pd.DataFrame", pairs: "pd.DataFrame | None" = None) -> "pd.DataFrame":
+    """Plan × plan cosine similarity of TF-IDF over character bigrams (index and columns
+    ``doc#plan``).  With ``pairs`` from :func:`planparse.find_duplicates`, a copied pair gets
+    at least its copy similarity, so a copy sits visibly next to its source."""
+    import pandas as pd
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    texts = _plan_texts(tagged)
+    matrix = TfidfVectorizer(analyzer="char", ngram_range=(2, 2), sublinear_tf=True).fit_transform(texts)
+    sim = pd.DataFrame(cosine_similarity(matrix), index=texts.index, columns=texts.index)
+    if pairs is not None and len(pairs):
+        for a, p, b, q, s in zip(pairs.a_doc, pairs.a_plan, pairs.b_doc, pairs.b_plan, pairs.similarity):
+            ka, kb = f"{a}#{p}", f"{b}#{q}"
+            if ka in sim.index and kb in sim.index:
+                value = max(sim.at[ka, kb], s)
+                sim.at[ka, kb] = sim.at[kb, ka] = value
+    return sim
+
+
+def topics(tagged: "pd.DataFrame", n: int = 8, top: int = 10, seed: int = 0) -> tuple["pd.DataFrame", "pd.DataFrame"]:
+    """NMF topics over the plans' jieba words: ``(terms, weights)``.
+
+    ``terms`` has ``topic``, ``rank``, ``term``, ``weight``; ``weights`` is plan × topic.
+    The same ``seed`` gives the same topics (NNDSVD initialisation, fixed random state).
+    """
+    import pandas as pd
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = _plan_texts(tagged)
+    words = tokens(texts.tolist())
+    vectorizer = TfidfVectorizer(analyzer=lambda doc: doc, min_df=2, sublinear_tf=True)
+    matrix = vectorizer.fit_transform(words)
+    model = NMF(n_components=min(n, matrix.shape[1], matrix.shape[0]), init="nndsvd",
+                random_state=seed, max_iter=500)
+    doc_topics = model.fit_transform(matrix)
+    vocab = vectorizer.get_feature_names_out()
+    rows = [{"topic": k, "rank": r + 1, "term": vocab[j], "weight": float(component[j])}
+            for k, component in enumerate(model.components_)
+            for r, j in enumerate(np.argsort(-component, kind="stable")[:top])]
+    return pd.DataFrame(rows), pd.DataFrame(doc_topics, index=texts.index,
+                                            columns=[f"topic_{k}" for k in range(doc_topics.shape[1])])

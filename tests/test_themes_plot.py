@@ -1,0 +1,106 @@
+"""Theme comparison and plots: behaviour, determinism, Chinese glyphs rendered headless."""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+matplotlib.use("Agg")
+
+import planparse  # noqa: E402
+from planparse import plot, themes  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def tagged():
+    items = planparse.parse_files([planparse.sample_path()])
+    frame = planparse.tag(items)
+    frame.attrs.update(items.attrs)
+    return themes.attach_metadata(frame, str(planparse.sample_path() / "plans.tsv"))
+
+
+def test_metadata_attaches_by_plan(tagged):
+    content = tagged[tagged.plan_no > 0]
+    assert content.issuer_type.notna().all() and content.year.notna().all()
+
+
+def test_domain_shares_sum_to_one_with_intervals(tagged):
+    shares = themes.domain_shares(tagged, by="issuer_type")
+    assert np.allclose(shares.groupby("issuer_type").share.sum(), 1.0)
+    assert ((shares.ci_low <= shares.share) & (shares.share <= shares.ci_high)).all()
+    by_chars = themes.domain_shares(tagged, by="level", weight="chars")
+    assert np.allclose(by_chars.groupby("level").share.sum(), 1.0)
+    with pytest.raises(ValueError):
+        themes.domain_shares(tagged, by="level", weight="words")
+
+
+def test_wilson_interval_is_the_textbook_one():
+    low, high = themes.wilson(np.array([0.0, 10.0]), np.array([10.0, 10.0]))
+    assert low[0] == pytest.approx(0) and high[1] == pytest.approx(1) and 0.27 < high[0] < 0.28
+
+
+def test_distinctive_terms_find_each_groups_own_words(tagged):
+    terms = themes.distinctive_terms(tagged, by="level", top=10)
+    words = terms.groupby("group").term.apply(set)
+    assert "村" in words["village"] or "本村" in words["village"]
+    assert {"女职工", "教师", "女教职工"} & words["unit"]
+    assert (terms.groupby("group").z.apply(lambda z: z.is_monotonic_decreasing)).all()
+
+
+def test_plan_similarity_uses_reuse(tagged):
+    pairs = planparse.find_duplicates(tagged)
+    plain = themes.plan_similarity(tagged)
+    joined = themes.plan_similarity(tagged, pairs)
+    assert plain.shape == (90, 90) and np.allclose(np.diag(joined), 1.0)
+    row = pairs.iloc[0]
+    a, b = f"{row.a_doc}#{row.a_plan}", f"{row.b_doc}#{row.b_plan}"
+    assert joined.at[a, b] >= max(plain.at[a, b], row.similarity) - 1e-9
+
+
+def test_topics_are_deterministic(tagged):
+    first_terms, first_weights = themes.topics(tagged, n=5, seed=3)
+    again_terms, again_weights = themes.topics(tagged, n=5, seed=3)
+    pd.testing.assert_frame_equal(first_terms, again_terms)
+    assert first_weights.shape == (90, 5)
+
+
+def _render(tagged):
+    import matplotlib.pyplot as plt
+
+    shares = themes.domain_shares(tagged, by="issuer_type")
+    by_year = themes.domain_shares(tagged, by="year")
+    terms = themes.distinctive_terms(tagged, by="level", top=10)
+    pairs = planparse.find_duplicates(tagged)
+    axes = [plot.domain_shares_bar(shares, by="issuer_type"), plot.domain_trend(by_year),
+            plot.distinctive_terms_chart(terms, "village"),
+            plot.similarity_heatmap(themes.plan_similarity(tagged, pairs)),
+            plot.reuse_matrix(pairs)]
+    for ax in axes:
+        ax.figure.canvas.draw()
+    plt.close("all")
+    return axes
+
+
+def test_every_plot_renders_without_missing_glyphs(tagged):
+    if plot.use_cjk_font() is None:
+        pytest.skip("no CJK font installed (.ci/run installs fonts-wqy-microhei)")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        axes = _render(tagged)
+    missing = [w for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
+    assert missing == [] and len(axes) == 5
+    assert axes[0].get_legend().get_texts()[0].get_text() in plot.DOMAIN_COLOURS
+
+
+def test_no_cjk_font_gives_one_clear_warning(monkeypatch):
+    monkeypatch.setattr(plot, "CJK_FAMILIES", ("No Such Font",))
+    monkeypatch.setattr(plot, "_warned", False)
+    with pytest.warns(plot.NoCJKFontWarning, match="apt-get install fonts-noto-cjk"):
+        assert plot.use_cjk_font() is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert plot.use_cjk_font() is None  # only once
