@@ -70,6 +70,24 @@ def build_parser() -> argparse.ArgumentParser:
     dupes.add_argument("--stock", metavar="FILE", help="more stock phrases, one per line")
     dupes.add_argument("--html", metavar="REPORT", help="also write the side-by-side HTML report")
 
+    analyze = _command(commands, "analyze", "the whole job: parse, tag, copy-paste, themes, plots",
+                       "Analyze an archive: items.parquet (parsed and tagged), pairs.parquet and "
+                       "clusters.parquet (copy-paste), themes/, plots/, report.html, errors.csv "
+                       "and manifest.json in OUTDIR. With no PATH, analyzes the bundled sample.",
+                       run_analyze)
+    analyze.add_argument("paths", nargs="*", metavar="PATH",
+                         help="files or folders (default: the bundled sample archive)")
+    analyze.add_argument("-o", "--output", default="planparse-out", metavar="OUTDIR",
+                         help="output folder (default: planparse-out)")
+    analyze.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                         help="processes for the per-file work; the output is the same for any N")
+    analyze.add_argument("--resume", action="store_true",
+                         help="keep the chunks an interrupted run finished (matched by file hash)")
+    analyze.add_argument("--model", metavar="M", help="a .skops model (default: the shipped one)")
+    analyze.add_argument("--meta", metavar="TSV", help="plan metadata (doc_id or file, plan_no, "
+                         "year, issuer_type …); default: PATH/plans.tsv when there is one")
+    analyze.add_argument("-q", "--quiet", action="store_true", help="no progress bars, no summary")
+
     train = _command(commands, "train", "train a domain model on a labels folder",
                      "Train a DomainClassifier on every labeled item of DIR and write it with "
                      "skops, plus a JSON model card (OUT.json) with versions, data hash and "
@@ -183,6 +201,29 @@ def _texts(items: "object") -> dict[str, str]:
     from planparse.read import read_text
 
     return {doc: read_text(path) for doc, path in items.attrs.get("paths", {}).items()}
+
+
+def run_analyze(args: argparse.Namespace) -> int:
+    """``planparse analyze``: the whole job; prints a short summary."""
+    import warnings
+
+    from planparse.analyze import analyze
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        summary = analyze(_inputs(args.paths), args.output, jobs=args.jobs, resume=args.resume,
+                          model=args.model, meta=args.meta, quiet=args.quiet)
+    if not args.quiet:
+        shares = ", ".join(f"{d} {s:.0%}" for d, s in summary["domain_shares"].items())
+        print(f"planparse analyze: {summary['files']} files, {summary['plans']} plans, "
+              f"{summary['items']} items -> {args.output}/")
+        print(f"  domains: {shares}")
+        print(f"  copy-paste: {summary['reuse_pairs']} pairs in {summary['reuse_families']} families; "
+              "largest: " + "; ".join(f"family {f['cluster']} ({f['plans']} plans, "
+                                      f"{f['copied_chars']} chars)" for f in summary["largest_families"][:3]))
+        print(f"  failures: {summary['failures']} (see {args.output}/errors.csv); "
+              f"overview: {args.output}/report.html")
+    return 1 if summary["failures"] else 0
 
 
 def run_train(args: argparse.Namespace) -> int:

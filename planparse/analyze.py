@@ -1,0 +1,215 @@
+"""``planparse analyze``: the whole job over an archive, resumable, in N processes.
+
+Per-file work (read, parse, tag) runs in chunks of files, in ``jobs`` processes; every chunk
+is written as its own parquet file with an atomic rename, beside a record of the files it
+holds and their SHA-256.  ``resume=True`` keeps every chunk whose files are unchanged, so a
+crashed or interrupted run ends with exactly the rows a clean run gives.  Chunks are formed
+from the sorted file list, so the output is the same for any number of processes.
+
+Then, over the whole table: copy-paste (:func:`planparse.find_duplicates`), theme
+comparison, plots, an HTML overview, ``errors.csv`` and ``manifest.json``.
+
+Example:
+    >>> summary = analyze([planparse.sample_path()], "out", quiet=True)   # doctest: +SKIP
+    >>> summary["files"], summary["failures"]                             # doctest: +SKIP
+    (70, 0)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+import os
+import platform
+import time
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+import planparse
+from planparse.read import MAX_BYTES, ReadError, iter_files
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Files per chunk: the unit of parallel work, of memory and of resuming.
+CHUNK_FILES = 64
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes ("" if it cannot be read)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def _atomic_write(path: Path, write: Any) -> None:
+    """Write through a temporary file and rename it into place: a reader never sees half."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    write(temporary)
+    os.replace(temporary, path)
+
+
+@lru_cache(maxsize=4)
+def _model(path: str | None) -> Any:
+    from planparse.classify.persist import load_model
+
+    return load_model(path)
+
+
+def process_chunk(files: list[tuple[str, str]], model: str | None = None,
+                  max_bytes: int = MAX_BYTES) -> tuple["pd.DataFrame", list[dict]]:
+    """Read, parse and tag one chunk of ``(doc_id, path)``; returns rows and failures."""
+    from planparse.batch import Failure, parse_file
+    from planparse.classify.tagging import tag
+    from planparse.schema import document_rows, frame_from_rows
+
+    rows, failures = [], []
+    for doc_id, path in files:
+        try:
+            rows.extend(document_rows(parse_file(path, doc_id, max_bytes)))
+        except ReadError as exc:
+            failures.append(asdict(Failure(doc_id, path, exc.reason, str(exc))))
+    return tag(frame_from_rows(rows), _model(model)), failures
+
+
+def _chunks(files: list[tuple[str, Path]], size: int) -> Iterator[list[tuple[str, Path]]]:
+    for start in range(0, len(files), size):
+        yield files[start:start + size]
+
+
+class _Chunks:
+    """The chunk files of one output folder."""
+
+    def __init__(self, out: Path) -> None:
+        self.folder = out / "chunks"
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def paths(self, k: int) -> tuple[Path, Path]:
+        return self.folder / f"items-{k:05d}.parquet", self.folder / f"items-{k:05d}.json"
+
+    def done(self, k: int, hashes: dict[str, str]) -> bool:
+        data, record = self.paths(k)
+        if not (data.is_file() and record.is_file()):
+            return False
+        return json.loads(record.read_text("utf-8")).get("hashes") == hashes
+
+    def write(self, k: int, items: "pd.DataFrame", failures: list[dict],
+              hashes: dict[str, str]) -> None:
+        data, record = self.paths(k)
+        _atomic_write(data, lambda p: items.to_parquet(p, index=False))
+        _atomic_write(record, lambda p: p.write_text(json.dumps(
+            {"hashes": hashes, "failures": failures}, ensure_ascii=False), "utf-8"))
+
+    def read(self, k: int) -> tuple["pd.DataFrame", list[dict]]:
+        import pandas as pd
+
+        data, record = self.paths(k)
+        return pd.read_parquet(data), json.loads(record.read_text("utf-8"))["failures"]
+
+
+def _progress(total: int, quiet: bool, label: str) -> Any:
+    import sys
+
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", desc=label, disable=quiet or not sys.stderr.isatty())
+
+
+def per_file_stage(files: list[tuple[str, Path]], out: Path, jobs: int = 1, resume: bool = False,
+                   model: str | None = None, quiet: bool = False,
+                   chunk_files: int = CHUNK_FILES) -> tuple["pd.DataFrame", list[dict]]:
+    """Parse and tag every file, chunk by chunk, in ``jobs`` processes; resumable."""
+    import pandas as pd
+
+    store = _Chunks(out)
+    chunks = list(_chunks(files, chunk_files))
+    hashes = [{doc: file_hash(path) for doc, path in chunk} for chunk in chunks]
+    todo = [k for k in range(len(chunks)) if not (resume and store.done(k, hashes[k]))]
+    bar = _progress(len(files), quiet, "parse + tag")
+    bar.update(sum(len(chunks[k]) for k in range(len(chunks)) if k not in set(todo)))
+    work = [[(doc, str(path)) for doc, path in chunks[k]] for k in todo]
+    if jobs > 1 and len(work) > 1:
+        with ProcessPoolExecutor(jobs) as pool:
+            results: Iterable = pool.map(process_chunk, work, [model] * len(work))
+            _store_all(store, todo, results, hashes, chunks, bar)
+    else:
+        _store_all(store, todo, (process_chunk(w, model) for w in work), hashes, chunks, bar)
+    bar.close()
+    frames, failures = [], []
+    for k in range(len(chunks)):
+        items, failed = store.read(k)
+        frames.append(items)
+        failures += failed
+    items = pd.concat(frames, ignore_index=True) if frames else planparse.tag(
+        _empty_items(), _model(model))
+    return items, failures
+
+
+def _empty_items() -> "pd.DataFrame":
+    from planparse.schema import empty_frame
+
+    return empty_frame()
+
+
+def _store_all(store: _Chunks, todo: list[int], results: Iterable, hashes: list, chunks: list,
+               bar: Any) -> None:
+    for k, (items, failures) in zip(todo, results):
+        store.write(k, items, failures, hashes[k])
+        bar.update(len(chunks[k]))
+
+
+def analyze(paths: list[str | Path], out: str | Path, jobs: int = 1, resume: bool = False,
+            model: str | None = None, meta: str | Path | None = None, quiet: bool = False,
+            chunk_files: int = CHUNK_FILES) -> dict:
+    """Run the whole analysis; writes OUT and returns the summary (also in manifest.json)."""
+    import pandas as pd
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    files = list(iter_files(paths))
+    items, failures = per_file_stage(files, out, jobs, resume, model, quiet, chunk_files)
+    timings["parse_and_tag"] = time.perf_counter() - clock
+    from planparse.schema import write_table
+
+    write_table(items, out / "items.parquet", "parquet")
+    pd.DataFrame(failures, columns=["doc_id", "path", "reason", "message"]).to_csv(
+        out / "errors.csv", index=False)
+    located = {doc: str(Path(path).resolve()) for doc, path in files}
+    items.attrs["paths"] = {d: p for d, p in located.items() if d in set(items.doc_id)}
+    metadata = _metadata(meta, paths)
+    from planparse.overview import write_outputs
+
+    summary = write_outputs(items, out, metadata, timings, quiet)
+    summary.update(files=len(files), failures=len(failures))
+    manifest = {"inputs": [{"doc_id": d, "path": p, "sha256": file_hash(Path(p))} for d, p in located.items()],
+                "parameters": {"jobs": jobs, "resume": resume, "model": model or "shipped",
+                               "meta": str(meta) if meta else None, "chunk_files": chunk_files},
+                "versions": {"planparse": planparse.__version__, "python": platform.python_version()},
+                "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
+                "summary": summary}
+    _atomic_write(out / "manifest.json", lambda p: p.write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8"))
+    return summary
+
+
+def _metadata(meta: str | Path | None, paths: list[str | Path]) -> "pd.DataFrame | None":
+    import pandas as pd
+
+    candidate = Path(meta) if meta else None
+    if candidate is None and len(paths) == 1 and (Path(paths[0]) / "plans.tsv").is_file():
+        candidate = Path(paths[0]) / "plans.tsv"  # an archive may carry its own metadata
+    if candidate is None:
+        return None
+    table = pd.read_csv(candidate, sep="\t" if candidate.suffix == ".tsv" else ",", dtype=str,
+                        keep_default_na=False)
+    return table.rename(columns={"file": "doc_id"})

@@ -1,0 +1,101 @@
+"""``planparse analyze``: outputs, the same rows for any -j, resume after a kill, bad files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+import planparse
+from planparse.analyze import analyze
+from planparse.cli import main
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    root = tmp_path_factory.mktemp("archive")
+    sample = planparse.sample_path()
+    for path in sorted(sample.iterdir())[:24]:
+        shutil.copy(path, root / path.name)
+    return root
+
+
+def test_outputs_and_summary(archive, tmp_path):
+    out = tmp_path / "out"
+    summary = analyze([archive], out, quiet=True)
+    for name in ("items.parquet", "pairs.parquet", "clusters.parquet", "report.html",
+                 "copy_paste.html", "errors.csv", "manifest.json", "themes", "plots"):
+        assert (out / name).exists(), name
+    items = pd.read_parquet(out / "items.parquet")
+    assert list(items.columns[:len(planparse.COLUMNS)]) == list(planparse.COLUMNS)
+    assert {"domain", "domains", "reason"} <= set(items.columns)
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert len(manifest["inputs"]) == summary["files"] and manifest["summary"]["plans"] == summary["plans"]
+    assert all(len(entry["sha256"]) == 64 for entry in manifest["inputs"])
+    assert list((out / "plots").glob("*.png"))
+
+
+def test_same_output_for_one_or_two_processes(archive, tmp_path):
+    analyze([archive], tmp_path / "one", jobs=1, quiet=True, chunk_files=5)
+    analyze([archive], tmp_path / "two", jobs=2, quiet=True, chunk_files=5)
+    for name in ("items.parquet", "pairs.parquet", "clusters.parquet"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "one" / name),
+                                      pd.read_parquet(tmp_path / "two" / name))
+
+
+def test_resume_after_a_kill_gives_the_clean_rows(archive, tmp_path):
+    clean, crashed = tmp_path / "clean", tmp_path / "crashed"
+    analyze([archive], clean, quiet=True, chunk_files=3)
+    code = (f"from planparse.analyze import analyze; "
+            f"analyze([{str(archive)!r}], {str(crashed)!r}, quiet=True, chunk_files=3)")
+    process = subprocess.Popen([sys.executable, "-c", code])
+    marker = crashed / "chunks" / "items-00002.json"
+    deadline = time.time() + 120
+    while not marker.exists() and time.time() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    assert marker.exists() and not (crashed / "items.parquet").exists()
+    kept = {p.name: p.stat().st_mtime_ns for p in (crashed / "chunks").glob("items-0000[0-2].parquet")}
+    analyze([archive], crashed, resume=True, quiet=True, chunk_files=3)
+    assert {p.name: p.stat().st_mtime_ns for p in (crashed / "chunks").glob("items-0000[0-2].parquet")} == kept
+    pd.testing.assert_frame_equal(pd.read_parquet(clean / "items.parquet"),
+                                  pd.read_parquet(crashed / "items.parquet"))
+    pd.testing.assert_frame_equal(pd.read_parquet(clean / "pairs.parquet"),
+                                  pd.read_parquet(crashed / "pairs.parquet"))
+
+
+def test_a_changed_file_is_redone_on_resume(archive, tmp_path):
+    folder = tmp_path / "arch"
+    shutil.copytree(archive, folder)
+    out = tmp_path / "out"
+    analyze([folder], out, quiet=True, chunk_files=4)
+    first = sorted(folder.glob("*.txt"))[0]
+    first.write_text("社区工作计划\n一、开展法律援助，维护妇女合法权益\n", encoding="utf-8")
+    analyze([folder], out, resume=True, quiet=True, chunk_files=4)
+    items = pd.read_parquet(out / "items.parquet")
+    assert items[items.doc_id == first.name].text.tolist()[-1] == "开展法律援助，维护妇女合法权益"
+
+
+def test_bad_files_are_reported_and_the_rest_is_complete(archive, tmp_path):
+    folder = tmp_path / "bad"
+    shutil.copytree(archive, folder)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (folder / "odd.txt").write_bytes(b"\x81\x30" * 50 + b"\xff\xfe\xfd" * 50)
+    (folder / "broken.docx").write_bytes(b"PK\x03\x04 not a zip")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
+    with open(folder / "huge.txt", "wb") as stream:
+        stream.truncate(200 * 2**20)  # 200 MB, sparse: refused by size before it is read
+    out = tmp_path / "out"
+    assert main(["analyze", str(folder), "-o", str(out), "-q"]) == 1
+    errors = pd.read_csv(out / "errors.csv").set_index("doc_id").reason.to_dict()
+    assert errors == {"binary.txt": "binary", "broken.docx": "corrupt", "broken.pdf": "corrupt",
+                      "empty.txt": "empty", "huge.txt": "too large", "odd.txt": "unknown encoding"}
+    items = pd.read_parquet(out / "items.parquet")
+    assert set(items.doc_id) == {p.name for p in archive.iterdir() if p.suffix in (".txt", ".docx", ".pdf")}
