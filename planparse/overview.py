@@ -84,12 +84,26 @@ def _plots(content, pairs, folder: Path, groupings: list[str], plot, themes) -> 
             ("domain_shares.png", lambda: plot.domain_shares_bar(themes.domain_shares(content, by=by), by=by)),
             ("domain_trend.png", lambda: plot.domain_trend(themes.domain_shares(content, by="year"))
              if "year" in content else None),
-            ("similarity.png", lambda: plot.similarity_heatmap(themes.plan_similarity(content, pairs))),
+            ("similarity.png", lambda: plot.similarity_heatmap(
+                themes.plan_similarity(_some_plans(content, pairs), pairs))),
             ("reuse.png", lambda: plot.reuse_matrix(pairs) if len(pairs) else None)):
         ax = draw()
         if ax is not None:
             ax.figure.savefig(folder / name, dpi=120)
         plt.close("all")
+
+
+#: The similarity heatmap shows at most this many plans (the matrix is n × n).
+HEATMAP_PLANS = 300
+
+
+def _some_plans(content: "pd.DataFrame", pairs: "pd.DataFrame") -> "pd.DataFrame":
+    """The rows of at most HEATMAP_PLANS plans: those in reuse families first."""
+    keys = content.doc_id.astype(str) + "#" + content.plan_no.astype(str)
+    copied = list(dict.fromkeys(list(pairs.a_doc + "#" + pairs.a_plan.astype(str)) +
+                                list(pairs.b_doc + "#" + pairs.b_plan.astype(str))))
+    chosen = list(dict.fromkeys(copied + list(dict.fromkeys(keys))))[:HEATMAP_PLANS]
+    return content[keys.isin(set(chosen))]
 
 
 def _summary(tagged: "pd.DataFrame", clusters: "pd.DataFrame") -> dict:
