@@ -1,0 +1,1 @@
+"""Integrations with other libraries: spaCy components (``spacy_components``), and Dask."""
