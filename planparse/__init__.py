@@ -4,7 +4,7 @@ The pipeline, one module per stage: :mod:`~planparse.read` → :mod:`~planparse.
 → :mod:`~planparse.parse` → classify → reuse → themes → plot.  Heavy dependencies are
 imported only when a stage that needs them runs, so ``import planparse`` is fast.
 
-Example:
+Examples:
     >>> import planparse
     >>> doc = planparse.parse("一、加强学习\\n二、开展活动\\n", doc_id="a.txt")
     >>> len(doc.to_frame())

@@ -9,7 +9,7 @@ from the sorted file list, so the output is the same for any number of processes
 Then, over the whole table: copy-paste (:func:`planparse.find_duplicates`), theme
 comparison, plots, an HTML overview, ``errors.csv`` and ``manifest.json``.
 
-Example:
+Examples:
     >>> summary = analyze([planparse.sample_path()], "out", quiet=True)   # doctest: +SKIP
     >>> summary["files"], summary["failures"]                             # doctest: +SKIP
     (70, 0)

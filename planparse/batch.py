@@ -1,6 +1,6 @@
 """Parse many files into one item table; a bad file is reported, never fatal.
 
-Example:
+Examples:
     >>> import pathlib, tempfile
     >>> root = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (root / "a.txt").write_text("一、学习\\n二、活动\\n", encoding="utf-8")
@@ -40,7 +40,7 @@ def parse_file(path: str | os.PathLike[str], doc_id: str | None = None,
                max_bytes: int = MAX_BYTES) -> Document:
     """Read and parse one file; raises :class:`~planparse.read.ReadError` if it is unreadable.
 
-    Example:
+    Examples:
         >>> import pathlib, tempfile
         >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
         >>> _ = p.write_text("一、学习\\n", encoding="utf-8")

@@ -3,7 +3,7 @@
 Exit codes: 0 all files read, 1 some files failed (their results are still written and the
 failures are listed on stderr), 2 a usage error.
 
-Example:
+Examples:
     >>> main(["parse", "--help"])  # doctest: +SKIP
 """
 

@@ -4,7 +4,7 @@ Word keeps automatic list numbering ("一、", "（一）" typed by Word, not by
 outside the paragraph text.  :func:`docx_text` renders it back from the numbering
 definitions, so such lists parse like typed ones.
 
-Example:
+Examples:
     >>> html_text("<p>一、学习</p><script>x()</script><p>二、活动</p>")
     '一、学习\\n二、活动\\n'
 """
@@ -27,7 +27,7 @@ _STEMS = "甲乙丙丁戊己庚辛壬癸"
 def chinese_numeral(n: int, digits: str = _CN, ten: str = "十") -> str:
     """``n`` (1–99) as a Chinese numeral: 1 → 一, 10 → 十, 23 → 二十三.
 
-    Example:
+    Examples:
         >>> chinese_numeral(12), chinese_numeral(30)
         ('十二', '三十')
     """
@@ -50,7 +50,7 @@ def _roman(n: int) -> str:
 def format_number(n: int, fmt: str) -> str:
     """A list counter in one of Word's ``w:numFmt`` formats.
 
-    Example:
+    Examples:
         >>> format_number(3, "chineseCounting"), format_number(2, "decimalEnclosedCircle")
         ('三', '②')
     """

@@ -3,7 +3,7 @@
 Shared by the classifier's features and by copy-paste detection.  Texts are joined with NUL
 separators; a window that holds a NUL belongs to no text.
 
-Example:
+Examples:
     >>> import numpy as np
     >>> codes = np.frombuffer("妇联妇联".encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     >>> hashes, starts = ngram_hashes(codes, 2, CHAR_SEED)

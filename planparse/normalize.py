@@ -4,7 +4,7 @@ Every function here maps one character to one character, so a position in the no
 string is the same position in the original.  The parser reads markers through
 :func:`fold_width`; copy-paste detection builds on the same tables.
 
-Example:
+Examples:
     >>> fold_width("（１）２０２４年．")
     '(1)2024年.'
 """
@@ -30,7 +30,7 @@ WIDTH_TABLE = _width_table()
 def fold_width(text: str) -> str:
     """Fold full-width ASCII (digits, letters, brackets, dots) to half width, 1:1.
 
-    Example:
+    Examples:
         >>> fold_width("１．")
         '1.'
     """
@@ -40,7 +40,7 @@ def fold_width(text: str) -> str:
 def strip_span(text: str, start: int, end: int, chars: str = SPACES) -> tuple[int, int]:
     """Shrink ``text[start:end]`` past leading and trailing ``chars``; returns the new span.
 
-    Example:
+    Examples:
         >>> strip_span("  ab  ", 0, 6)
         (2, 4)
     """

@@ -1,6 +1,6 @@
 """The archive-wide outputs of ``planparse analyze``: copy-paste, themes, plots, overview.
 
-Example:
+Examples:
     >>> summary = write_outputs(items, Path("out"), None, {}, quiet=True)   # doctest: +SKIP
 """
 

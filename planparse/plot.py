@@ -4,7 +4,7 @@ Chinese labels need a CJK font.  :func:`use_cjk_font` finds an installed one (No
 Source Han Sans, WenQuanYi, SimHei, Microsoft YaHei, PingFang …) or takes the font you
 name; when none is installed it warns once, with the fix, instead of drawing boxes in silence.
 
-Example:
+Examples:
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> import pandas as pd

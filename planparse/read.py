@@ -4,7 +4,7 @@ Offsets everywhere in planparse index the string that :func:`read_text` returns:
 decoded file, with line ends kept as they were (CRLF stays CRLF).  Every failure is a
 :class:`ReadError` whose message names the file and says what to do.
 
-Example:
+Examples:
     >>> import pathlib, tempfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "plan.txt"
     >>> _ = path.write_bytes("一、加强学习\\r\\n".encode("gb18030"))
@@ -101,7 +101,7 @@ def decode_bytes(data: bytes, path: str | os.PathLike[str] = "<bytes>") -> tuple
     encoding is read as GB18030, their superset).  Raises :class:`BinaryFileError` or
     :class:`EncodingError`.
 
-    Example:
+    Examples:
         >>> decode_bytes("妇联".encode("gbk"))
         ('妇联', 'gb18030')
     """
@@ -207,7 +207,7 @@ def read_source(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> Sou
 def read_text(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> str:
     """The decoded text of one plan file (.txt in any encoding, .docx, .pdf, .html).
 
-    Example:
+    Examples:
         >>> import pathlib, tempfile
         >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
         >>> _ = p.write_text("一、学习", encoding="utf-16")
@@ -226,7 +226,7 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, P
     directly has its name as ``doc_id``.  Raises ``ValueError`` when two inputs would share
     a ``doc_id``; a path that does not exist is yielded and fails when it is read.
 
-    Example:
+    Examples:
         >>> import pathlib, tempfile
         >>> root = pathlib.Path(tempfile.mkdtemp())
         >>> _ = (root / "b").mkdir(); _ = (root / "b" / "x.txt").write_text("x")

@@ -1,6 +1,6 @@
 """Where the bundled sample archive is (``corpus/sample`` in the repository).
 
-Example:
+Examples:
     >>> sample_path().name
     'sample'
 """

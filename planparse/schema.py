@@ -3,7 +3,7 @@
 Every stage reads and writes this table; later stages add columns to the right of
 :data:`COLUMNS` and never change these.  The layout is documented in ``docs/schema.md``.
 
-Example:
+Examples:
     >>> import planparse
     >>> df = planparse.parse("一、加强学习\\n", doc_id="a.txt").to_frame()
     >>> list(df.columns) == list(COLUMNS)
@@ -141,7 +141,7 @@ def write_jsonl(frame: "pd.DataFrame", stream: TextIO) -> None:
 def write_table(frame: "pd.DataFrame", out: str | Path | TextIO, fmt: str) -> None:
     """Write the table as ``csv``, ``jsonl`` or ``parquet`` to a path or a text stream.
 
-    Example:
+    Examples:
         >>> import io, planparse
         >>> buf = io.StringIO()
         >>> write_table(planparse.parse("一、学习\\n", doc_id="a").to_frame(), buf, "csv")

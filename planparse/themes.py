@@ -7,7 +7,7 @@
 * :func:`plan_similarity` is a plan × plan TF-IDF cosine matrix that can take copy-paste in;
 * :func:`topics` fits NMF topics, deterministic for a seed.
 
-Example:
+Examples:
     >>> import pandas as pd
     >>> tagged = pd.DataFrame({"doc_id": ["a", "a", "b"], "plan_no": [1, 1, 1], "kind": ["item"] * 3,
     ...                        "text": ["法律援助", "最美家庭", "法律援助"], "domain": ["维权", "家庭建设", "维权"]})
@@ -32,7 +32,7 @@ def attach_metadata(tagged: "pd.DataFrame", meta: "pd.DataFrame | str") -> "pd.D
     """``tagged`` with the columns of a plan metadata table joined on ``doc_id`` and
     ``plan_no`` (a ``file`` column is taken as ``doc_id``); columns already present are kept.
 
-    Example:
+    Examples:
         >>> import pandas as pd
         >>> items = pd.DataFrame({"doc_id": ["a.txt"], "plan_no": [1], "text": ["x"]})
         >>> meta = pd.DataFrame({"file": ["a.txt"], "plan_no": ["1"], "year": ["2019"]})
@@ -60,7 +60,7 @@ def _content(tagged: "pd.DataFrame") -> "pd.DataFrame":
 def wilson(successes: np.ndarray, total: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval of a proportion (works for 0 and for small ``total``).
 
-    Example:
+    Examples:
         >>> low, high = wilson(np.array([5.0]), np.array([10.0]))
         >>> round(float(low[0]), 3), round(float(high[0]), 3)
         (0.237, 0.763)

@@ -29,7 +29,7 @@ class Node:
     and all pieces.  ``text`` is the pieces joined, so ``text`` never contains a child's
     text.
 
-    Example:
+    Examples:
         >>> node = Node("para", pieces=[(0, 4)], text="开展活动")
         >>> node.start, node.end
         (0, 4)
@@ -107,7 +107,7 @@ class Plan:
 class Document:
     """A parsed file: the decoded text, its front matter and its plans.
 
-    Example:
+    Examples:
         >>> import planparse
         >>> doc = planparse.parse("一、加强学习\\n二、开展活动\\n", doc_id="a.txt")
         >>> [n.marker for n, _ in doc.plans[0].walk()]

@@ -1,6 +1,6 @@
 """Tag plan items by domain: taxonomy, features, the classifier, the baseline, evaluation.
 
-Example:
+Examples:
     >>> from planparse.classify import Taxonomy
     >>> Taxonomy.default().labels[:2]
     ('维权', '家庭建设')

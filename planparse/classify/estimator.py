@@ -1,6 +1,6 @@
 """``DomainClassifier``: a multi-label, calibrated scikit-learn estimator for plan items.
 
-Example:
+Examples:
     >>> texts = ["开展法律援助，维护妇女权益", "举办最美家庭评选", "组织技能培训，促进就业"] * 4
     >>> labels = [["维权"], ["家庭建设"], ["就业"]] * 4
     >>> clf = DomainClassifier(min_df=1, cv=2, words=False).fit(texts, labels)

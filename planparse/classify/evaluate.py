@@ -4,7 +4,7 @@ All items of one plan (one document for real texts) fall in one fold, so no plan
 trained on and tested on.  Every figure is printed beside the lexicon baseline and the
 annotator-agreement ceiling.
 
-Example:
+Examples:
     >>> from planparse.classify.labels import load_labels          # doctest: +SKIP
     >>> result = grouped_cv(load_labels("corpus/labels", ["sample"]))  # doctest: +SKIP
     >>> round(result["model"]["macro_f1"], 3)                       # doctest: +SKIP
@@ -35,7 +35,7 @@ def expected_calibration_error(truth: np.ndarray, proba: np.ndarray, bins: int =
     """ECE over every (item, label) probability: the mean gap between confidence and
     frequency in ``bins`` equal-width bins, weighted by bin size.
 
-    Example:
+    Examples:
         >>> expected_calibration_error(np.array([[1, 0]]), np.array([[0.9, 0.1]]))
         0.1
     """

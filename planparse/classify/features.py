@@ -13,7 +13,7 @@ in ``benchmarks/tag_speed.py``: 0.8 and 0.35 M characters per second on this tex
 references: the n-gram counts equal CountVectorizer's exactly, and the word counts cover every
 vocabulary word jieba segments.
 
-Example:
+Examples:
     >>> vec = NgramVectorizer(ngram_range=(1, 2), min_df=1, words=False).fit(["妇女维权", "妇女就业"])
     >>> vec.transform(["妇女"]).nnz
     3
@@ -143,7 +143,7 @@ class JiebaWords:
     def words(self, text: str) -> list[str]:
         """jieba's words of ``text`` that hold a Chinese character and two or more characters.
 
-        Example:
+        Examples:
             >>> JiebaWords().words("开展两癌筛查工作")
             ['开展', '两癌筛查', '工作']
         """

@@ -15,7 +15,7 @@ reference*, as spans of documents, is described in the folder's ``sources.toml``
 ``labels`` are "|"-joined, primary first.  Each referenced document is parsed; a span that
 starts where the parser puts a node is read the way :func:`planparse.tag` reads that node.
 
-Example:
+Examples:
     >>> frame = load_labels("corpus/labels")          # doctest: +SKIP
     >>> frame.columns.tolist()                         # doctest: +SKIP
     ['text', 'labels', 'group', 'source']

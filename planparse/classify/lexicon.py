@@ -1,6 +1,6 @@
 """``LexiconTagger``: the seed-term baseline; needs no training data.
 
-Example:
+Examples:
     >>> tagger = LexiconTagger().fit()
     >>> tagger.predict_labels(["开展法律援助和家庭教育", "召开运动会"])
     [['维权', '家庭建设'], ['其他']]

@@ -4,7 +4,7 @@ A model file is only loaded when every type in it is on :data:`TRUSTED_PREFIXES`
 classes, scikit-learn, numpy, scipy); anything else is refused with the list of offending
 types, before any of the file's code could run.
 
-Example:
+Examples:
     >>> model = load_model()              # the shipped model, offline   # doctest: +SKIP
     >>> model.classes_.tolist()                                            # doctest: +SKIP
     ['维权', '家庭建设', '就业', '组织建设', '其他']

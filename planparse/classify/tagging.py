@@ -1,6 +1,6 @@
 """Tag the item table: ``planparse.tag(items)`` adds domain columns to the right.
 
-Example:
+Examples:
     >>> import planparse
     >>> items = planparse.parse("一、开展法律援助，维护妇女合法权益\\n二、举办最美家庭评选活动\\n", doc_id="a").to_frame()
     >>> planparse.tag(items)[["text", "domain"]].values.tolist()  # doctest: +SKIP

@@ -1,6 +1,6 @@
 """The domain taxonomy as data: names, descriptions and seed terms, read from TOML.
 
-Example:
+Examples:
     >>> tax = Taxonomy.default()
     >>> tax.labels
     ('维权', '家庭建设', '就业', '组织建设', '其他')
@@ -51,7 +51,7 @@ class Taxonomy:
     def load(cls, path: str | Path) -> "Taxonomy":
         """Read a taxonomy TOML file.
 
-        Example:
+        Examples:
             >>> import tempfile, pathlib
             >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.toml"
             >>> _ = p.write_text('name = "youth"\\nother = "其他"\\n[[domain]]\\nname = "就业"\\n'

@@ -1,6 +1,6 @@
 """Train, evaluate and ship a domain model (``planparse train`` / ``planparse evaluate``).
 
-Example:
+Examples:
     >>> model, card = train_model("corpus/labels", out="model.skops")   # doctest: +SKIP
     >>> card["labels"]                                                   # doctest: +SKIP
     ['维权', '家庭建设', '就业', '组织建设', '其他']

@@ -20,7 +20,7 @@ paragraph into ``doc.spans["planparse_items"]`` with ``Span._.kind``, ``depth``,
 most probable first; a tuple, which spaCy's serialisation may hand back as a list) and ``Span._.domain_probs`` (label → probability).  The module is not named
 ``spacy`` so that it never shadows the spaCy package.
 
-Example:
+Examples:
     >>> nlp = pipeline()                                            # doctest: +SKIP
     >>> doc = nlp("一、开展法律援助，维护妇女合法权益\\n")               # doctest: +SKIP
     >>> [(s.text, s._.domains) for s in doc.spans["planparse_items"]]  # doctest: +SKIP

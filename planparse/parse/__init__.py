@@ -7,7 +7,7 @@ The stages, each in its own module:
 3. :mod:`~planparse.parse.outline` validates marker sequences and joins broken lines;
 4. :mod:`~planparse.parse.inline` splits off 一是…二是… and heading clauses.
 
-Example:
+Examples:
     >>> doc = parse("工作计划\\n一、加强学习\\n（一）强化引领。组织学习。\\n二、开展活动\\n", doc_id="a.txt")
     >>> [(n.marker, d, n.heading) for n, d in doc.plans[0].walk()]
     [('一、', 1, '加强学习'), ('（一）', 2, '强化引领'), ('二、', 1, '开展活动')]
@@ -31,7 +31,7 @@ def parse(text: str, doc_id: str = "") -> Document:
     Offsets in the result index ``text`` itself, so ``text[node.start:node.end]`` is the
     node as written.  Parsing never fails on text: what it doubts goes to ``warnings``.
 
-    Example:
+    Examples:
         >>> doc = parse("一、学习\\n二、活动\\n", doc_id="x")
         >>> doc.to_frame()[["item_id", "marker", "text"]].values.tolist()
         [['x#1/1', '一、', '学习'], ['x#1/2', '二、', '活动']]

@@ -1,6 +1,6 @@
 """Node text from its pieces, inline enumerations (一是…二是…) and heading clauses.
 
-Example:
+Examples:
     >>> [m.marker for m in find_inline("主要做好三点：一是加强学习；二是开展活动；三是统一思想。")]
     ['一是', '二是', '三是']
     >>> find_inline("统一是前提，第一时间报告，一是一、二是二。")
@@ -141,7 +141,7 @@ def _trim(original: str, spans: list[Span]) -> list[Span]:
 def heading_of(text: str) -> str:
     """The heading clause that opens an item's text, or ``""``.
 
-    Example:
+    Examples:
         >>> heading_of("强化宣传引导，营造良好氛围。利用宣传栏开展宣传。")
         '强化宣传引导，营造良好氛围'
         >>> heading_of("指导思想：")

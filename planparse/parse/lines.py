@@ -4,7 +4,7 @@ A :class:`Line` knows its span in the original text (white space and list bullet
 stripped), its candidate marker and, for debris, why it is debris.  Whether a candidate
 marker really numbers an item is decided by :mod:`planparse.parse.outline`.
 
-Example:
+Examples:
     >>> [line.kind for line in split_lines("一、学习\\n\\n- 3 -\\n")]
     ['content', 'blank', 'debris']
 """
@@ -81,7 +81,7 @@ class Line:
 def ends_sentence(text: str) -> bool:
     """Whether ``text`` ends with sentence-final punctuation.
 
-    Example:
+    Examples:
         >>> ends_sentence("开展活动。"), ends_sentence("加强组织建设，夯实")
         (True, False)
     """

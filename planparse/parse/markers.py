@@ -5,7 +5,7 @@ It rejects the false markers of plan text (dates such as 6.26禁毒日, amounts 
 1.5万元, 五一、十一期间, 1、2、3号楼) by their shape; whether a well-formed marker really
 numbers an item is decided later by sequence validation in :mod:`planparse.parse.outline`.
 
-Example:
+Examples:
     >>> m = match_marker("（三）强化宣传引导")
     >>> m.style, m.number, m.marker
     ('cn-paren', 3, '（三）')
@@ -29,7 +29,7 @@ def cn_to_int(numeral: str) -> int | None:
 
     Non-canonical strings such as 五一 or 三八 (festival names) are rejected.
 
-    Example:
+    Examples:
         >>> cn_to_int("二十三"), cn_to_int("十"), cn_to_int("五一")
         (23, 10, None)
     """
@@ -138,7 +138,7 @@ def _plausible(kind: str, rest: str) -> bool:
 def match_marker(line: str) -> Marker | None:
     """The marker at the very start of ``line`` (no leading space), or ``None``.
 
-    Example:
+    Examples:
         >>> match_marker("１．开展培训").style
         'arabic-dot'
         >>> match_marker("五一、十一期间") is None, match_marker("1、2、3号楼") is None

@@ -1,6 +1,6 @@
 """Split a file into plans: compilations ("…（大全9篇）", 篇一…篇九) and plan titles.
 
-Example:
+Examples:
     >>> from planparse.parse.lines import split_lines
     >>> text = "社区工作计划（大全2篇）\\n社区工作计划 篇一\\n一、学习\\n社区工作计划 篇二\\n一、活动\\n"
     >>> regions = split_plans(split_lines(text))
@@ -49,7 +49,7 @@ class Split:
 def is_compilation_title(text: str) -> bool:
     """Whether a line titles one plan of a compilation (…工作计划 篇三, 【篇二】…, …计划2).
 
-    Example:
+    Examples:
         >>> is_compilation_title("20xx年社区妇联工作计划 篇一"), is_compilation_title("一、学习")
         (True, False)
     """

@@ -1,7 +1,7 @@
 """Find copy-paste between plans: units, matching text, MinHash LSH candidates, verified
 alignment, boilerplate discount, reuse families, evaluation and the HTML report.
 
-Example:
+Examples:
     >>> from planparse.reuse import PAIR_COLUMNS
     >>> PAIR_COLUMNS[:3]
     ['a_doc', 'a_plan', 'a_item']

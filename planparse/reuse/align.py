@@ -5,7 +5,7 @@ rapidfuzz's Levenshtein opcodes (for a short unit inside a long one, first the b
 window of the long one), and reports the copied span on both sides in original-file offsets,
 with the edits inside it.
 
-Example:
+Examples:
     >>> from planparse.reuse.matchtext import DocText
     >>> a = DocText("开展妇女技能培训，积极帮助妇女就业").unit(0, 17)
     >>> b = DocText("开展妇女技能培训，用心帮助妇女就业").unit(0, 17)
@@ -111,7 +111,7 @@ def align(a: MatchText, b: MatchText) -> tuple[tuple[int, int], tuple[int, int],
 def describe(edits: Counter) -> str:
     """The most frequent ``MAX_EDITS`` edits, then how many more there are.
 
-    Example:
+    Examples:
         >>> describe(Counter({"积极→用心": 3, "+本村": 1}))
         '积极→用心×3; +本村'
     """

@@ -1,6 +1,6 @@
 """Reuse families: pairs joined by union-find, and the likely source of each family.
 
-Example:
+Examples:
     >>> import pandas as pd
     >>> pairs = pd.DataFrame({"a_doc": ["x", "y"], "a_plan": [1, 1], "b_doc": ["y", "z"], "b_plan": [1, 1]})
     >>> items = pd.DataFrame({"doc_id": ["x", "y", "z"], "plan_no": [1, 1, 1],

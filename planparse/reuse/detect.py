@@ -1,6 +1,6 @@
 """``find_duplicates``: copy-paste between plans, at the largest unit that was copied.
 
-Example:
+Examples:
     >>> import planparse
     >>> body = "一、组织开展妇女技能培训，全年举办家政、电商、手工编织培训班十期，培训妇女五百人次，推荐就业一百人，跟踪服务到岗。\\n"
     >>> texts = {"a.txt": "甲社区2019年工作计划\\n" + body, "b.txt": "乙社区2020年工作计划\\n" + body}

@@ -4,7 +4,7 @@ The character measures are those of the PAN text-alignment task (Potthast et al.
 precision and recall over the characters of cases and detections on both sides, the
 granularity (detections per detected case) and plagdet = F1 / log2(1 + granularity).
 
-Example:
+Examples:
     >>> import pandas as pd
     >>> truth = pd.DataFrame({"kind": ["copy"], "source_file": ["a"], "source_plan": [1],
     ...     "source_start": [0], "source_end": [100], "target_file": ["b"], "target_plan": [1],

@@ -5,7 +5,7 @@ Only letters and digits are kept (Unicode categories L and N), after full-width 
 Traditional characters can be mapped to Simplified one to one, so offsets still hold.
 Everything is vectorised over a whole document.
 
-Example:
+Examples:
     >>> doc = DocText("一、积极 开展，活动！", masked=[(0, 2)])
     >>> unit = doc.unit(0, 10)
     >>> unit.text, unit.offsets.tolist()

@@ -7,7 +7,7 @@ segmented minimum), and the bands are grouped by sorting.  The number of bands a
 threshold comes from datasketch itself (``MinHashLSH(threshold, num_perm).b`` and ``.r``), and
 ``tests/test_reuse.py`` checks that both implementations estimate the same similarities.
 
-Example:
+Examples:
     >>> import numpy as np
     >>> sig = signatures(np.array([1, 2, 3, 1, 2, 3], np.uint64), np.array([0, 0, 0, 1, 1, 1]), 2)
     >>> bool((sig[0] == sig[1]).all())

@@ -3,7 +3,7 @@
 Copied characters are highlighted, edits inside a copy are marked, and stock phrases (套话)
 are greyed.  Pairs are sorted by the size of the copy.  The page needs no network.
 
-Example:
+Examples:
     >>> html = render_report(pairs, texts)        # doctest: +SKIP
     >>> Path("report.html").write_text(html, encoding="utf-8")   # doctest: +SKIP
 """

@@ -8,7 +8,7 @@
 Each unit keeps the ids it came from and its :class:`MatchText`, whose offsets point into
 the original file.
 
-Example:
+Examples:
     >>> import planparse
     >>> text = "社区工作计划\\n一、开展法律援助活动\\n（一）深入社区。\\n二、评选最美家庭\\n"
     >>> items = planparse.parse(text, doc_id="a").to_frame()
