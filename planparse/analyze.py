@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import planparse
+from planparse.batch import SharedDict
 from planparse.read import MAX_BYTES, ReadError, iter_files
 
 if TYPE_CHECKING:
@@ -185,7 +186,8 @@ def analyze(paths: list[str | Path], out: str | Path, jobs: int = 1, resume: boo
     pd.DataFrame(failures, columns=["doc_id", "path", "reason", "message"]).to_csv(
         out / "errors.csv", index=False)
     located = {doc: str(Path(path).resolve()) for doc, path in files}
-    items.attrs["paths"] = {d: p for d, p in located.items() if d in set(items.doc_id)}
+    parsed = set(items.doc_id)
+    items.attrs["paths"] = SharedDict({d: p for d, p in located.items() if d in parsed})
     metadata = _metadata(meta, paths)
     from planparse.overview import write_outputs
 

@@ -26,6 +26,25 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+class SharedDict(dict):
+    """A dict that deep-copies as itself.
+
+    pandas deep-copies ``DataFrame.attrs`` on every operation that derives a frame; with a
+    path per file in ``attrs`` that cost grew with the archive on every slice (it was most of
+    the time of copy-paste search on a 1,000-plan archive).  The contents are never mutated.
+    """
+
+    def __deepcopy__(self, memo: dict) -> "SharedDict":
+        return self
+
+
+class SharedList(list):
+    """A list that deep-copies as itself (see :class:`SharedDict`)."""
+
+    def __deepcopy__(self, memo: dict) -> "SharedList":
+        return self
+
+
 @dataclass(frozen=True, slots=True)
 class Failure:
     """A file that could not be parsed: which, why (a short tag) and the full message."""
@@ -85,8 +104,8 @@ def parse_files(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
         rows.extend(document_rows(doc))
         located[doc_id] = str(Path(path).resolve())
     frame = frame_from_rows(rows)
-    frame.attrs["failures"] = [asdict(f) for f in failures]
-    frame.attrs["paths"] = located  # lets later stages (copy-paste offsets) re-read the files
+    frame.attrs["failures"] = SharedList(asdict(f) for f in failures)
+    frame.attrs["paths"] = SharedDict(located)  # lets later stages (copy-paste) re-read files
     if failures:
         warnings.warn(f"{len(failures)} file(s) could not be read, e.g. {failures[0].message}; "
                       "see df.attrs['failures']", stacklevel=2)

@@ -76,14 +76,15 @@ def _span(cls: str | None, text: str) -> str:
     return f'<span class="{cls}">{escaped}</span>' if cls else escaped
 
 
-def render_report(pairs: "pd.DataFrame", texts: Mapping[str, str],
-                  stock: Sequence[str] = (), title: str = "planparse: copy-paste report") -> str:
-    """The whole page as a string."""
+def render_report(pairs: "pd.DataFrame", texts: Mapping[str, str], stock: Sequence[str] = (),
+                  title: str = "planparse: copy-paste report", max_pairs: int = 300) -> str:
+    """The whole page as a string: the ``max_pairs`` largest pairs side by side (a page of
+    thousands is unreadable, and every pair is in the table anyway)."""
     from planparse.reuse.detect import stock_phrases
 
     phrases = stock_phrases(stock)
     ordered = pairs.assign(size=pairs.a_end - pairs.a_start).sort_values(
-        ["size", "a_doc", "a_start"], ascending=[False, True, True])
+        ["size", "a_doc", "a_start"], ascending=[False, True, True]).head(max_pairs)
     blocks = []
     for n, row in enumerate(ordered.itertuples(), 1):
         a = DocText(texts[row.a_doc]).unit(row.a_start, row.a_end)
@@ -105,4 +106,6 @@ def render_report(pairs: "pd.DataFrame", texts: Mapping[str, str],
               "<span class='stock'>stock phrase (套话)</span></p>")
     return (f"<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>{html.escape(title)}"
             f"</title><style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>"
-            f"<p>{len(pairs)} pairs, largest first.</p>{legend}{''.join(blocks)}</body></html>\n")
+            f"<p>{len(pairs)} pairs, largest first"
+            + (f"; the largest {max_pairs} are shown, all are in the pairs table" if len(pairs) > max_pairs else "")
+            + f".</p>{legend}{''.join(blocks)}</body></html>\n")
