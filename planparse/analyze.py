@@ -126,8 +126,9 @@ def _progress(total: int, quiet: bool, label: str) -> Any:
 
 def per_file_stage(files: list[tuple[str, Path]], out: Path, jobs: int = 1, resume: bool = False,
                    model: str | None = None, quiet: bool = False,
-                   chunk_files: int = CHUNK_FILES) -> tuple["pd.DataFrame", list[dict]]:
-    """Parse and tag every file, chunk by chunk, in ``jobs`` processes; resumable."""
+                   chunk_files: int = CHUNK_FILES, client: Any = None) -> tuple["pd.DataFrame", list[dict]]:
+    """Parse and tag every file, chunk by chunk, in ``jobs`` processes or on a Dask
+    ``client``; resumable."""
     import pandas as pd
 
     store = _Chunks(out)
@@ -137,7 +138,11 @@ def per_file_stage(files: list[tuple[str, Path]], out: Path, jobs: int = 1, resu
     bar = _progress(len(files), quiet, "parse + tag")
     bar.update(sum(len(chunks[k]) for k in range(len(chunks)) if k not in set(todo)))
     work = [[(doc, str(path)) for doc, path in chunks[k]] for k in todo]
-    if jobs > 1 and len(work) > 1:
+    if client is not None:
+        from planparse.integrations.dask_engine import map_chunks
+
+        _store_all(store, todo, map_chunks(client, work, model), hashes, chunks, bar)
+    elif jobs > 1 and len(work) > 1:
         with ProcessPoolExecutor(jobs) as pool:
             results: Iterable = pool.map(process_chunk, work, [model] * len(work))
             _store_all(store, todo, results, hashes, chunks, bar)
@@ -169,8 +174,19 @@ def _store_all(store: _Chunks, todo: list[int], results: Iterable, hashes: list,
 
 def analyze(paths: list[str | Path], out: str | Path, jobs: int = 1, resume: bool = False,
             model: str | None = None, meta: str | Path | None = None, quiet: bool = False,
-            chunk_files: int = CHUNK_FILES) -> dict:
-    """Run the whole analysis; writes OUT and returns the summary (also in manifest.json)."""
+            chunk_files: int = CHUNK_FILES, engine: str = "local", scheduler: Any = None) -> dict:
+    """Run the whole analysis; writes OUT and returns the summary (also in manifest.json).
+
+    ``engine="dask"`` runs the per-file stage and the copy-paste candidate search on a Dask
+    cluster: ``scheduler`` is a ``distributed.Client`` or a scheduler address.
+    """
+    if engine not in ("local", "dask"):
+        raise ValueError("engine must be 'local' or 'dask'")
+    client = None
+    if engine == "dask":
+        from planparse.integrations.dask_engine import client_for
+
+        client = client_for(scheduler)
     import pandas as pd
 
     out = Path(out)
@@ -178,7 +194,7 @@ def analyze(paths: list[str | Path], out: str | Path, jobs: int = 1, resume: boo
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     files = list(iter_files(paths))
-    items, failures = per_file_stage(files, out, jobs, resume, model, quiet, chunk_files)
+    items, failures = per_file_stage(files, out, jobs, resume, model, quiet, chunk_files, client)
     timings["parse_and_tag"] = time.perf_counter() - clock
     from planparse.schema import write_table
 
@@ -191,10 +207,11 @@ def analyze(paths: list[str | Path], out: str | Path, jobs: int = 1, resume: boo
     metadata = _metadata(meta, paths)
     from planparse.overview import write_outputs
 
-    summary = write_outputs(items, out, metadata, timings, quiet)
+    summary = write_outputs(items, out, metadata, timings, quiet, client)
     summary.update(files=len(files), failures=len(failures))
     manifest = {"inputs": [{"doc_id": d, "path": p, "sha256": file_hash(Path(p))} for d, p in located.items()],
                 "parameters": {"jobs": jobs, "resume": resume, "model": model or "shipped",
+                               "engine": engine,
                                "meta": str(meta) if meta else None, "chunk_files": chunk_files},
                 "versions": {"planparse": planparse.__version__, "python": platform.python_version()},
                 "timings_seconds": {k: round(v, 3) for k, v in timings.items()},

@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--model", metavar="M", help="a .skops model (default: the shipped one)")
     analyze.add_argument("--meta", metavar="TSV", help="plan metadata (doc_id or file, plan_no, "
                          "year, issuer_type …); default: PATH/plans.tsv when there is one")
+    analyze.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster "
+                         "(tcp://HOST:PORT): per-file work and the copy-paste candidate search")
     analyze.add_argument("-q", "--quiet", action="store_true", help="no progress bars, no summary")
 
     train = _command(commands, "train", "train a domain model on a labels folder",
@@ -212,7 +214,8 @@ def run_analyze(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         summary = analyze(_inputs(args.paths), args.output, jobs=args.jobs, resume=args.resume,
-                          model=args.model, meta=args.meta, quiet=args.quiet)
+                          model=args.model, meta=args.meta, quiet=args.quiet,
+                          engine="dask" if args.dask else "local", scheduler=args.dask)
     if not args.quiet:
         shares = ", ".join(f"{d} {s:.0%}" for d, s in summary["domain_shares"].items())
         print(f"planparse analyze: {summary['files']} files, {summary['plans']} plans, "

@@ -39,7 +39,7 @@ def clusters_table(pairs: "pd.DataFrame") -> "pd.DataFrame":
 
 
 def write_outputs(items: "pd.DataFrame", out: Path, meta: "pd.DataFrame | None",
-                  timings: dict[str, float], quiet: bool = False) -> dict:
+                  timings: dict[str, float], quiet: bool = False, client: object = None) -> dict:
     """pairs, clusters, themes, plots and the HTML overview; returns the summary."""
     import matplotlib
 
@@ -51,7 +51,8 @@ def write_outputs(items: "pd.DataFrame", out: Path, meta: "pd.DataFrame | None",
     clock = time.perf_counter()
     texts = _texts(items)
     tagged = themes.attach_metadata(items, meta) if meta is not None else items
-    pairs = find_duplicates(tagged, texts=texts, meta=meta if meta is not None and "year" in meta else None)
+    pairs = find_duplicates(tagged, texts=texts, client=client,
+                            meta=meta if meta is not None and "year" in meta else None)
     pairs.to_parquet(out / "pairs.parquet", index=False)
     clusters = clusters_table(pairs)
     clusters.to_parquet(out / "clusters.parquet", index=False)

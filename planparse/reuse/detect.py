@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -77,8 +77,8 @@ class _Search:
     """One run of :func:`find_duplicates` over one table."""
 
     def __init__(self, items: "pd.DataFrame", texts: Mapping[str, str], settings: Settings,
-                 simplified: bool, phrases: Sequence[str]) -> None:
-        self.items, self.texts, self.settings = items, texts, settings
+                 simplified: bool, phrases: Sequence[str], client: Any = None) -> None:
+        self.items, self.texts, self.settings, self.client = items, texts, settings, client
         self.docs = doc_texts(items, texts, simplified)
         self.plans = build_units(items, texts, "plan", settings.min_chars, docs=self.docs)
         self.boilerplate = boilerplate_hashes(self.plans, phrases, settings)
@@ -89,11 +89,19 @@ class _Search:
         """Verified pairs of one level, leaving out pairs inside ``covered`` ones."""
         units = self.plans if level == "plan" else build_units(
             self.items, self.texts, level, self.settings.min_chars, docs=self.docs)
-        sig = unit_signatures(units, self.settings.shingle, self.settings.num_perm, self.boilerplate)
         plan_index: dict[tuple[str, int], int] = {}
         groups = np.array([plan_index.setdefault((u.doc, u.plan), len(plan_index)) for u in units],
                           dtype=np.int64)
-        pairs, skipped = lsh_pairs(sig, self.bands, self.rows, self.settings.max_bucket, groups)
+        settings = self.settings
+        if self.client is not None:
+            from planparse.integrations.dask_engine import lsh_pairs_dask
+
+            pairs, skipped = lsh_pairs_dask(self.client, units, settings.shingle, settings.num_perm,
+                                            self.boilerplate, self.bands, self.rows,
+                                            settings.max_bucket, groups)
+        else:
+            sig = unit_signatures(units, settings.shingle, settings.num_perm, self.boilerplate)
+            pairs, skipped = lsh_pairs(sig, self.bands, self.rows, settings.max_bucket, groups)
         self.skipped_buckets += skipped
         shingles = shingles_of(units, pairs, self.settings.shingle)
         found = []
@@ -167,7 +175,8 @@ def _texts_of(items: "pd.DataFrame", texts: Mapping[str, str] | None) -> Mapping
 
 def find_duplicates(items: "pd.DataFrame", unit: str = "auto", threshold: float = 0.4,
                     texts: Mapping[str, str] | None = None, meta: "pd.DataFrame | None" = None,
-                    simplified: bool = True, stock: Iterable[str] = (), **options) -> "pd.DataFrame":
+                    simplified: bool = True, stock: Iterable[str] = (), client: Any = None,
+                    **options) -> "pd.DataFrame":
     """Pairs of copied units between plans, one row per pair (columns: :data:`PAIR_COLUMNS`).
 
     ``unit`` is ``"plan"``, ``"section"``, ``"item"``, or ``"auto"`` (default): the largest
@@ -178,13 +187,15 @@ def find_duplicates(items: "pd.DataFrame", unit: str = "auto", threshold: float 
     table from :func:`planparse.parse_files` knows its files).  ``meta`` (``doc_id``,
     ``plan_no``, ``year``) dates the plans; otherwise a year in the title is used.
     ``simplified`` (default) compares Traditional and Simplified script alike; ``stock`` adds
-    套话 to the shipped list.
+    套话 to the shipped list.  ``client`` (a ``distributed.Client``) runs the candidate search
+    on a Dask cluster, with the same result.
     Further ``options`` are the fields of :class:`Settings`.
     """
     import pandas as pd
 
     settings = Settings(threshold=threshold, **options)
-    search = _Search(items, _texts_of(items, texts), settings, simplified, stock_phrases(stock))
+    search = _Search(items, _texts_of(items, texts), settings, simplified, stock_phrases(stock),
+                     client)
     levels = LEVELS if unit == "auto" else (unit,)
     if unit != "auto" and unit not in LEVELS:
         raise ValueError(f"unit must be auto or one of {', '.join(LEVELS)}, not {unit!r}")

@@ -1,0 +1,102 @@
+"""Run ``planparse analyze`` on a Dask cluster (``pip install "planparse[dask]"``).
+
+Two stages go to the workers:
+
+* the per-file stage: each chunk of files is read, parsed and tagged by a worker
+  (:func:`planparse.analyze.process_chunk`), and written by the client as in a local run;
+* the copy-paste candidate search: workers compute the MinHash signatures of blocks of units
+  and their LSH band keys; a Dask DataFrame shuffle on the band key brings each bucket
+  together on one worker, which emits its candidate pairs.  No machine holds every
+  signature; only the (few) candidate pairs come back.
+
+The results are the same as a local run (``tests/test_dask.py`` checks it on a
+``LocalCluster`` with two workers).
+
+Examples:
+    >>> from distributed import Client                                    # doctest: +SKIP
+    >>> analyze([archive], "out", engine=Client("tcp://scheduler:8786"))   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planparse.reuse.minhash import EMPTY, mix, unit_signatures
+
+
+def client_for(engine: Any) -> Any:
+    """A ``distributed.Client`` from a client or a scheduler address (``tcp://host:8786``)."""
+    from distributed import Client
+
+    return engine if isinstance(engine, Client) else Client(engine)
+
+
+def map_chunks(client: Any, work: list[list[tuple[str, str]]], model: str | None) -> list[Any]:
+    """``process_chunk`` of every chunk on the workers; results in chunk order."""
+    from planparse.analyze import process_chunk
+
+    futures = client.map(process_chunk, work, model=model, pure=False)
+    return client.gather(futures)
+
+
+def _band_frame(units: list, offset: int, k: int, num_perm: int, exclude: np.ndarray,
+                bands: int, rows: int) -> pd.DataFrame:
+    """Band keys of a block of units: one row per (unit, band)."""
+    sig = unit_signatures(units, k, num_perm, exclude)
+    filled = np.flatnonzero(sig[:, 0] != EMPTY)
+    frames = []
+    for b in range(bands):
+        keys = np.full(len(filled), np.uint64(b), dtype=np.uint64)
+        for column in sig[filled, b * rows:(b + 1) * rows].T:
+            keys = mix(keys ^ column.astype(np.uint64))
+        frames.append(pd.DataFrame({"key": keys.view(np.int64), "unit": filled + offset}))
+    if not frames:
+        return pd.DataFrame({"key": np.empty(0, np.int64), "unit": np.empty(0, np.int64)})
+    return pd.concat(frames, ignore_index=True)
+
+
+def _bucket_pairs(part: pd.DataFrame, max_bucket: int) -> pd.DataFrame:
+    """Candidate pairs of the buckets in one shuffled partition; oversized buckets skipped."""
+    out_i, out_j, skipped = [], [], 0
+    for _, members in part.groupby("key", sort=False)["unit"]:
+        size = len(members)
+        if size > max_bucket:
+            skipped += 1
+        elif size >= 2:
+            units = np.sort(members.to_numpy())
+            i, j = np.triu_indices(size, k=1)
+            out_i.append(units[i])
+            out_j.append(units[j])
+    frame = pd.DataFrame({"i": np.concatenate(out_i) if out_i else np.empty(0, np.int64),
+                          "j": np.concatenate(out_j) if out_j else np.empty(0, np.int64)})
+    frame["skipped"] = 0
+    if skipped:
+        frame = pd.concat([frame, pd.DataFrame({"i": [-1], "j": [-1], "skipped": [skipped]})])
+    return frame
+
+
+def lsh_pairs_dask(client: Any, units: list, k: int, num_perm: int, exclude: np.ndarray,
+                   bands: int, rows: int, max_bucket: int, groups: np.ndarray,
+                   block: int = 20_000) -> tuple[np.ndarray, int]:
+    """The same candidate pairs as :func:`planparse.reuse.minhash.lsh_pairs`, computed on
+    the cluster by a shuffle on the band keys."""
+    import dask.dataframe as dd
+
+    starts = list(range(0, len(units), block))
+    if not starts:
+        return np.empty((0, 2), dtype=np.int64), 0
+    futures = [client.submit(_band_frame, units[s:s + block], s, k, num_perm, exclude, bands, rows,
+                             pure=False) for s in starts]
+    keys = dd.from_delayed(futures, meta={"key": "int64", "unit": "int64"})
+    shuffled = keys.shuffle(on="key", npartitions=max(1, len(starts)))
+    found = shuffled.map_partitions(_bucket_pairs, max_bucket,
+                                    meta={"i": "int64", "j": "int64", "skipped": "int64"}).compute()
+    skipped = int(found["skipped"].sum())
+    pairs = found[found["i"] >= 0][["i", "j"]].to_numpy(dtype=np.int64)
+    if len(pairs):
+        pairs = np.unique(pairs, axis=0)
+        pairs = pairs[groups[pairs[:, 0]] != groups[pairs[:, 1]]]
+    return pairs.reshape(-1, 2), skipped
