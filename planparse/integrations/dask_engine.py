@@ -38,7 +38,7 @@ def map_chunks(client: Any, work: list[list[tuple[str, str]]], model: str | None
     """``process_chunk`` of every chunk on the workers; results in chunk order."""
     from planparse.analyze import process_chunk
 
-    futures = client.map(process_chunk, work, model=model, pure=False)
+    futures = client.map(process_chunk, client.scatter(work), model=model, pure=False)
     return client.gather(futures)
 
 
@@ -88,8 +88,11 @@ def lsh_pairs_dask(client: Any, units: list, k: int, num_perm: int, exclude: np.
     starts = list(range(0, len(units), block))
     if not starts:
         return np.empty((0, 2), dtype=np.int64), 0
-    futures = [client.submit(_band_frame, units[s:s + block], s, k, num_perm, exclude, bands, rows,
-                             pure=False) for s in starts]
+    # Data goes to the workers once, by scatter, not inside the task graph.
+    blocks = client.scatter([units[s:s + block] for s in starts])
+    stock = client.scatter(exclude, broadcast=True)
+    futures = [client.submit(_band_frame, b, s, k, num_perm, stock, bands, rows, pure=False)
+               for b, s in zip(blocks, starts)]
     keys = dd.from_delayed(futures, meta={"key": "int64", "unit": "int64"})
     shuffled = keys.shuffle(on="key", npartitions=max(1, len(starts)))
     found = shuffled.map_partitions(_bucket_pairs, max_bucket,
