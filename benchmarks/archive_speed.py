@@ -2,9 +2,10 @@
 
     python benchmarks/archive_speed.py [--plans 1000 10000]
 
-The archive is the sample corpus copied N times over (each copy's place names and years
-shifted, so copies are plausible new plans but also planted reuse), plus a few bad files
-(empty, binary, corrupt .docx).  Prints plans per second, peak memory (resource.getrusage of
+The archive is grown from the sample corpus: each file is a sample file with 20% of its Chinese
+characters swapped (markers and lines kept, so the structure is real and the plans distinct),
+2% are near-copies of earlier files (planted reuse), plus three bad files (empty, binary,
+corrupt .docx).  Prints plans per second, peak memory (resource.getrusage of
 the run, children included) and the scaling ratio of -j 2 over -j 1.
 """
 
@@ -12,36 +13,58 @@ from __future__ import annotations
 
 import argparse
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 import planparse
 
 
-def build(root: Path, plans: int) -> int:
+def _mutate(text: str, rate: float, rng: np.random.Generator, alphabet: np.ndarray) -> str:
+    """Swap a share of the Chinese characters, keeping markers, punctuation and lines."""
+    chars = np.array(list(text))
+    cjk = np.flatnonzero([("\u4e00" <= c <= "\u9fff") for c in chars])
+    swap = cjk[rng.random(len(cjk)) < rate]
+    chars[swap] = rng.choice(alphabet, len(swap))
+    return "".join(chars)
+
+
+def build(root: Path, plans: int, seed: int = 0) -> int:
+    """An archive of about ``plans`` distinct plans (sample files with 20% of their Chinese
+    characters swapped), 2% of them near-copies of earlier ones, and three bad files."""
+    import csv
+
+    rng = np.random.default_rng(seed)
     sample = planparse.sample_path()
-    files = sorted(p for p in sample.iterdir() if p.suffix in (".txt", ".docx", ".pdf"))
-    per_copy = 90
-    copies = max(1, plans // per_copy)
-    for c in range(copies):
-        folder = root / f"copy{c:04d}"
-        folder.mkdir(parents=True)
-        for path in files:
-            if path.suffix == ".txt":
-                data = path.read_bytes()
-                target = folder / path.name
-                target.write_bytes(data.replace("妇联".encode("utf-8"), f"妇联{c}".encode("utf-8"))
-                                   if b"\r\n" not in data else data)
-            else:
-                shutil.copy(path, folder / path.name)
+    with open(sample / "plans.tsv", encoding="utf-8") as stream:
+        per_file: dict[str, int] = {}
+        for row in csv.DictReader(stream, delimiter="\t"):
+            per_file[row["file"]] = per_file.get(row["file"], 0) + 1
+    sources = [(f, n) for f, n in sorted(per_file.items()) if f.endswith(".txt")]
+    texts = {f: planparse.read_text(sample / f) for f, _ in sources}
+    alphabet = np.array(sorted({c for t in texts.values() for c in t if "\u4e00" <= c <= "\u9fff"}))
+    made, written = 0, []
+    while made < plans:
+        folder = root / f"part{len(written) // 500:04d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        if written and rng.random() < 0.02:
+            earlier, count = written[int(rng.integers(0, len(written)))]
+            text = _mutate(earlier.read_text(encoding="utf-8"), 0.03, rng, alphabet)
+        else:
+            name, count = sources[int(rng.integers(0, len(sources)))]
+            text = _mutate(texts[name], 0.2, rng, alphabet)
+        path = folder / f"plan{len(written):06d}.txt"
+        path.write_text(text, encoding="utf-8")
+        written.append((path, count))
+        made += count
     (root / "empty.txt").write_bytes(b"")
     (root / "binary.txt").write_bytes(bytes(range(256)) * 8)
     (root / "broken.docx").write_bytes(b"PK\x03\x04 no")
-    return copies * per_copy
+    return made
 
 
 def run(root: Path, out: Path, jobs: int) -> tuple[float, float]:

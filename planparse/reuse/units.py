@@ -19,7 +19,8 @@ Examples:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping
+from itertools import groupby
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 import numpy as np
 
@@ -44,15 +45,25 @@ class Unit:
     end: int
 
 
+_COLUMNS = ("doc_id", "plan_no", "plan_title", "item_id", "parent_id", "kind", "marker", "start",
+            "end")
+
+
+def _rows(items: "pd.DataFrame") -> list[tuple]:
+    """The table's rows as plain tuples (pandas per-plan slicing was most of the time)."""
+    return list(zip(*(items[c].tolist() for c in _COLUMNS)))
+
+
 def doc_texts(items: "pd.DataFrame", texts: Mapping[str, str], simplified: bool) -> dict[str, DocText]:
     """Each file's :class:`DocText`, with its debris rows and item markers masked."""
-    out = {}
-    for doc, rows in items.groupby("doc_id", sort=False):
-        masked = [(s, e) for s, e in zip(rows.start[rows.kind == "debris"], rows.end[rows.kind == "debris"])]
-        marked = rows[rows.marker != ""]
-        masked += [(s, s + len(m)) for s, m in zip(marked.start, marked.marker)]
-        out[doc] = DocText(texts[doc], masked, simplified)
-    return out
+    masked: dict[str, list[tuple[int, int]]] = {}
+    for doc, _, _, _, _, kind, marker, start, end in _rows(items):
+        spans = masked.setdefault(doc, [])
+        if kind == "debris":
+            spans.append((start, end))
+        elif marker:
+            spans.append((start, start + len(marker)))
+    return {doc: DocText(texts[doc], spans, simplified) for doc, spans in masked.items()}
 
 
 def _title_start(text: str, title: str, first: int) -> int:
@@ -66,43 +77,46 @@ def build_units(items: "pd.DataFrame", texts: Mapping[str, str], level: str,
     """The units of one level with at least ``min_chars`` kept characters."""
     if level not in LEVELS:
         raise ValueError(f"unit must be one of {', '.join(LEVELS)}, not {level!r}")
-    content = items[(items.kind != "debris") & (items.plan_no > 0)]
     docs = docs if docs is not None else doc_texts(items, texts, simplified)
+    content = [r for r in _rows(items) if r[5] != "debris" and r[1] > 0]
     units = []
-    for (doc, plan), rows in content.groupby(["doc_id", "plan_no"], sort=False):
-        ends = _subtree_ends(rows)
-        for key, start, end in _spans(rows, ends, level, texts[doc]):
+    for (doc, plan), group in groupby(content, key=lambda r: (r[0], r[1])):
+        rows = list(group)
+        for key, start, end in _spans(rows, level, texts[doc]):
             text = docs[doc].unit(start, end)
             if len(text) >= min_chars:
                 units.append(Unit(doc, int(plan), key, level, text, start, end))
     return units
 
 
-def _subtree_ends(rows: "pd.DataFrame") -> dict[str, int]:
+def _subtree_ends(rows: list[tuple]) -> dict[str, int]:
     """End offset of each node's subtree (rows are in document order)."""
-    ends = dict(zip(rows.item_id, rows.end))
-    for item_id, parent, end in zip(rows.item_id[::-1], rows.parent_id[::-1], rows.end[::-1]):
-        if parent:
-            ends[parent] = max(ends.get(parent, 0), ends[item_id])
+    ends = {r[3]: r[8] for r in rows}
+    for row in reversed(rows):
+        if row[4]:
+            ends[row[4]] = max(ends.get(row[4], 0), ends[row[3]])
     return ends
 
 
-def _spans(rows: "pd.DataFrame", ends: dict[str, int], level: str, text: str):
+def _spans(rows: list[tuple], level: str, text: str) -> Iterator[tuple[str, int, int]]:
     if level == "plan":
-        first = int(rows.start.min())
-        doc, plan = rows.doc_id.iloc[0], rows.plan_no.iloc[0]
-        yield f"{doc}#{plan}", _title_start(text, rows.plan_title.iloc[0], first), int(rows.end.max())
+        first = min(r[7] for r in rows)
+        yield f"{rows[0][0]}#{rows[0][1]}", _title_start(text, rows[0][2], first), max(r[8] for r in rows)
         return
     if level == "section":
-        parents = set(rows.parent_id)
-        heads = rows[(rows.kind == "item") & rows.item_id.isin(parents)]
-        for item_id, start in zip(heads.item_id, heads.start):
-            yield item_id, int(start), int(ends[item_id])
+        parents = {r[4] for r in rows}
+        ends = _subtree_ends(rows)
+        for r in rows:
+            if r[5] == "item" and r[3] in parents:
+                yield r[3], int(r[7]), int(ends[r[3]])
         return
-    inline_end = rows[rows.kind == "inline"].groupby("parent_id").end.max().to_dict()
-    units = rows[rows.kind.isin(["item", "para"])]
-    for item_id, start, end in zip(units.item_id, units.start, units.end):
-        yield item_id, int(start), int(max(end, inline_end.get(item_id, end)))
+    inline_end: dict[str, int] = {}
+    for r in rows:
+        if r[5] == "inline":
+            inline_end[r[4]] = max(inline_end.get(r[4], 0), r[8])
+    for r in rows:
+        if r[5] in ("item", "para"):
+            yield r[3], int(r[7]), int(max(r[8], inline_end.get(r[3], r[8])))
 
 
 def shingle_arrays(units: list[Unit], k: int) -> tuple[np.ndarray, np.ndarray]:
