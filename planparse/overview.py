@@ -81,8 +81,10 @@ def _plots(content, pairs, folder: Path, groupings: list[str], plot, themes) -> 
     import matplotlib.pyplot as plt
 
     by = next((g for g in groupings if g != "doc_id"), "doc_id")
+    largest = content[by].value_counts().index[:BAR_GROUPS]  # a bar per group; 30 stay readable
     for name, draw in (
-            ("domain_shares.png", lambda: plot.domain_shares_bar(themes.domain_shares(content, by=by), by=by)),
+            ("domain_shares.png", lambda: plot.domain_shares_bar(
+                themes.domain_shares(content[content[by].isin(largest)], by=by), by=by)),
             ("domain_trend.png", lambda: plot.domain_trend(themes.domain_shares(content, by="year"))
              if "year" in content else None),
             ("similarity.png", lambda: plot.similarity_heatmap(
@@ -94,6 +96,8 @@ def _plots(content, pairs, folder: Path, groupings: list[str], plot, themes) -> 
         plt.close("all")
 
 
+#: The domain-shares plot shows the largest this many groups.
+BAR_GROUPS = 30
 #: The similarity heatmap shows at most this many plans (the matrix is n × n).
 HEATMAP_PLANS = 300
 
