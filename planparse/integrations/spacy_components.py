@@ -1,24 +1,15 @@
 """spaCy components: plan outline and domains as spans of a Chinese (jieba) pipeline.
 
 Registered by entry point (``spacy_factories`` in ``pyproject.toml``), so a config names them
-without importing planparse first::
-
-    [nlp]
-    lang = "zh"
-    pipeline = ["planparse_outline", "planparse_domains"]
-    [nlp.tokenizer]
-    @tokenizers = "spacy.zh.ChineseTokenizer"
-    segmenter = "jieba"
-    [components.planparse_outline]
-    factory = "planparse_outline"
-    [components.planparse_domains]
-    factory = "planparse_domains"
+without importing planparse first; :data:`CONFIG` is a complete one (a Chinese pipeline with
+the jieba segmenter and both components), and :func:`pipeline` builds it.
 
 ``planparse_outline`` parses ``doc.text`` and puts every item, inline enumeration and
 paragraph into ``doc.spans["planparse_items"]`` with ``Span._.kind``, ``depth``, ``marker``,
 ``heading`` and ``item_text``; ``planparse_domains`` sets ``Span._.domains`` (the labels,
-most probable first; a tuple, which spaCy's serialisation may hand back as a list) and ``Span._.domain_probs`` (label → probability).  The module is not named
-``spacy`` so that it never shadows the spaCy package.
+most probable first; a tuple, which spaCy's serialisation may hand back as a list) and
+``Span._.domain_probs`` (label → probability).  The module is not named ``spacy`` so that it
+never shadows the spaCy package.
 
 Examples:
     >>> nlp = pipeline()                                            # doctest: +SKIP
