@@ -38,5 +38,7 @@ def real_texts() -> list[str]:
 def row(name: str, chars: int, seconds: float, peak: int, base: float | None = None) -> str:
     rate = chars / seconds
     ratio = f"  {base / seconds:5.2f}x baseline time" if base else ""
-    return (f"{name:<34} {chars / 1e6:8.2f} M chars {seconds:8.3f} s {rate / 1e6:8.2f} M chars/s "
-            f"{peak / 2**20:8.1f} MiB peak{ratio}")
+    return (
+        f"{name:<34} {chars / 1e6:8.2f} M chars {seconds:8.3f} s {rate / 1e6:8.2f} M chars/s "
+        f"{peak / 2**20:8.1f} MiB peak{ratio}"
+    )

@@ -70,8 +70,21 @@ def build(root: Path, plans: int, seed: int = 0) -> int:
 def run(root: Path, out: Path, jobs: int) -> tuple[float, float]:
     start = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run([sys.executable, "-m", "planparse", "analyze", str(root), "-o", str(out),
-                    "-j", str(jobs), "-q"], check=False)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "planparse",
+            "analyze",
+            str(root),
+            "-o",
+            str(out),
+            "-j",
+            str(jobs),
+            "-q",
+        ],
+        check=False,
+    )
     seconds = time.perf_counter() - start
     peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     return seconds, peak
@@ -87,9 +100,11 @@ def main() -> None:
             n = build(root, plans)
             one, peak_one = run(root, Path(tmp) / "out1", 1)
             two, peak_two = run(root, Path(tmp) / "out2", 2)
-            print(f"{n:>7,} plans | -j 1: {one:7.1f} s, {n / one:6.1f} plans/s, peak {peak_one:6.0f} MiB "
-                  f"| -j 2: {two:7.1f} s, {n / two:6.1f} plans/s, peak {peak_two:6.0f} MiB "
-                  f"| speed-up {one / two:4.2f}x")
+            print(
+                f"{n:>7,} plans | -j 1: {one:7.1f} s, {n / one:6.1f} plans/s, peak {peak_one:6.0f} MiB "
+                f"| -j 2: {two:7.1f} s, {n / two:6.1f} plans/s, peak {peak_two:6.0f} MiB "
+                f"| speed-up {one / two:4.2f}x"
+            )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """``planparse analyze`` on a Dask LocalCluster with 1 and 2 workers, beside the local engine.
 
-    python benchmarks/dask_scaling.py [--plans 1000]
+python benchmarks/dask_scaling.py [--plans 1000]
 """
 
 from __future__ import annotations
@@ -33,12 +33,24 @@ def main() -> None:
         local = time.perf_counter() - start
         print(f"{n} plans | local engine, 1 process: {local:6.1f} s")
         for workers in (1, 2):
-            with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster, \
-                    Client(cluster) as client:
+            with (
+                LocalCluster(
+                    n_workers=workers, threads_per_worker=1, dashboard_address=None
+                ) as cluster,
+                Client(cluster) as client,
+            ):
                 start = time.perf_counter()
-                analyze([root], Path(tmp) / f"dask{workers}", quiet=True, engine="dask", scheduler=client)
+                analyze(
+                    [root],
+                    Path(tmp) / f"dask{workers}",
+                    quiet=True,
+                    engine="dask",
+                    scheduler=client,
+                )
                 seconds = time.perf_counter() - start
-            print(f"{n} plans | dask, {workers} worker(s): {seconds:6.1f} s, {n / seconds:5.1f} plans/s")
+            print(
+                f"{n} plans | dask, {workers} worker(s): {seconds:6.1f} s, {n / seconds:5.1f} plans/s"
+            )
 
 
 if __name__ == "__main__":

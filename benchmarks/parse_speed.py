@@ -20,8 +20,9 @@ from _common import measure, real_texts, row  # noqa: E402
 import planparse  # noqa: E402
 from planparse.schema import document_rows  # noqa: E402
 
-NAIVE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[、.．]|（\d+）|[①-⑳])",
-                   re.M)
+NAIVE = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[、.．]|（\d+）|[①-⑳])", re.M
+)
 
 
 def naive(texts: list[str]) -> int:
@@ -41,14 +42,18 @@ def full(texts: list[str]) -> int:
 def main() -> None:
     texts = real_texts()
     chars = sum(map(len, texts))
-    print(f"planparse {planparse.__version__}, {len(texts)} real texts, python {sys.version.split()[0]}")
+    print(
+        f"planparse {planparse.__version__}, {len(texts)} real texts, python {sys.version.split()[0]}"
+    )
     base_s, base_peak, base_items = measure(lambda: naive(texts))
     full_s, full_peak, rows = measure(lambda: full(texts))
     print(row("baseline: one marker regex", chars, base_s, base_peak))
     print(row("planparse.parse + table rows", chars, full_s, full_peak))
     print(f"  baseline found {base_items} line-initial markers; planparse made {rows} rows")
-    print(f"  planparse takes {full_s / base_s:.1f}x the baseline's time "
-          f"({chars / full_s / 1e6:.2f} M chars/s, target >= 2.0)")
+    print(
+        f"  planparse takes {full_s / base_s:.1f}x the baseline's time "
+        f"({chars / full_s / 1e6:.2f} M chars/s, target >= 2.0)"
+    )
     whole = "\n".join(texts)
     print("scaling (time per character should stay flat):")
     for megabytes in (5, 20, 50):

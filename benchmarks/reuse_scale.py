@@ -59,8 +59,10 @@ def synthetic(n: int, seed: int = 0) -> tuple[list[str], set[tuple[int, int]]]:
 
 
 def units_of(texts: list[str]) -> list[Unit]:
-    return [Unit("d", i, str(i), "item", DocText(t).unit(0, len(t)), 0, len(t))
-            for i, t in enumerate(texts)]
+    return [
+        Unit("d", i, str(i), "item", DocText(t).unit(0, len(t)), 0, len(t))
+        for i, t in enumerate(texts)
+    ]
 
 
 def candidates(units: list[Unit]) -> np.ndarray:
@@ -90,7 +92,7 @@ def datasketch_baseline(texts: list[str]) -> set[tuple[int, int]]:
     for i, text in enumerate(texts):
         sketch = MinHash(num_perm=PERM)
         for k in range(len(text) - K + 1):
-            sketch.update(text[k:k + K].encode("utf-8"))
+            sketch.update(text[k : k + K].encode("utf-8"))
         lsh.insert(i, sketch)
         sketches.append(sketch)
     return {(min(i, j), max(i, j)) for i, s in enumerate(sketches) for j in lsh.query(s) if i != j}
@@ -111,22 +113,28 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--baseline-max", type=int, default=10_000)
     args = parser.parse_args()
-    print(f"planparse {planparse.__version__}; shingles {K} chars, {PERM} permutations, "
-          f"threshold {THRESHOLD}, bands x rows {band_parameters(THRESHOLD, PERM)}")
+    print(
+        f"planparse {planparse.__version__}; shingles {K} chars, {PERM} permutations, "
+        f"threshold {THRESHOLD}, bands x rows {band_parameters(THRESHOLD, PERM)}"
+    )
     for n in args.sizes:
         texts, planted = synthetic(n)
         units = units_of(texts)
         pairs, s1, m1 = timed(candidates, units)
         found, s3, m3 = timed(verify, units, pairs)
         recall = len(planted & found) / len(planted) if planted else 1.0
-        print(f"{n:>9,} items | signatures+candidates {n / s1:9,.0f} items/s, {s1:6.1f} s, "
-              f"peak {m1 / 2**20:6.0f} MiB | {len(pairs):,} candidates | verify+align "
-              f"{n / s3:9,.0f} items/s, peak {m3 / 2**20:5.0f} MiB | planted-copy recall {recall:.3f}")
+        print(
+            f"{n:>9,} items | signatures+candidates {n / s1:9,.0f} items/s, {s1:6.1f} s, "
+            f"peak {m1 / 2**20:6.0f} MiB | {len(pairs):,} candidates | verify+align "
+            f"{n / s3:9,.0f} items/s, peak {m3 / 2**20:5.0f} MiB | planted-copy recall {recall:.3f}"
+        )
         if n <= args.baseline_max:
             base, sb, mb = timed(datasketch_baseline, texts)
             base_recall = len(planted & base) / len(planted) if planted else 1.0
-            print(f"{'':>9}   datasketch baseline {n / sb:9,.0f} items/s, peak {mb / 2**20:6.0f} MiB, "
-                  f"recall {base_recall:.3f}; planparse is {sb / s1:.1f}x faster")
+            print(
+                f"{'':>9}   datasketch baseline {n / sb:9,.0f} items/s, peak {mb / 2**20:6.0f} MiB, "
+                f"recall {base_recall:.3f}; planparse is {sb / s1:.1f}x faster"
+            )
 
 
 if __name__ == "__main__":

@@ -33,8 +33,9 @@ def naive_pipeline():
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    return make_pipeline(TfidfVectorizer(tokenizer=jieba.lcut, token_pattern=None),
-                         LogisticRegression(max_iter=2000))
+    return make_pipeline(
+        TfidfVectorizer(tokenizer=jieba.lcut, token_pattern=None), LogisticRegression(max_iter=2000)
+    )
 
 
 def macro_f1(truth: list[list[str]], predicted: list[list[str]], classes: list[str]) -> float:
@@ -42,8 +43,14 @@ def macro_f1(truth: list[list[str]], predicted: list[list[str]], classes: list[s
     from sklearn.preprocessing import MultiLabelBinarizer
 
     binarizer = MultiLabelBinarizer(classes=classes)
-    return float(f1_score(binarizer.fit_transform(truth), binarizer.fit_transform(predicted),
-                          average="macro", zero_division=0))
+    return float(
+        f1_score(
+            binarizer.fit_transform(truth),
+            binarizer.fit_transform(predicted),
+            average="macro",
+            zero_division=0,
+        )
+    )
 
 
 def main() -> None:
@@ -59,8 +66,9 @@ def main() -> None:
 
     jieba.setLogLevel(60)
     labels = load_labels(ROOT / "corpus" / "labels")
-    train_idx, test_idx = next(GroupShuffleSplit(1, test_size=0.2, random_state=0)
-                               .split(labels, groups=labels["group"]))
+    train_idx, test_idx = next(
+        GroupShuffleSplit(1, test_size=0.2, random_state=0).split(labels, groups=labels["group"])
+    )
     train, test = labels.iloc[train_idx], labels.iloc[test_idx]
     model = planparse.DomainClassifier().fit(train["text"].tolist(), train["labels"].tolist())
     naive = naive_pipeline().fit(train["text"].tolist(), [row[0] for row in train["labels"]])
@@ -73,21 +81,27 @@ def main() -> None:
     items = items[items.kind != "debris"]
     texts = context_texts(items)
     base = sum(map(len, texts))
-    texts = (texts * (args.chars // base + 1))
+    texts = texts * (args.chars // base + 1)
     texts = texts[: int(len(texts) * args.chars / (base * (args.chars // base + 1)))]
     chars = sum(map(len, texts))
-    print(f"planparse {planparse.__version__}; {len(train)} training and {len(test)} held-out "
-          f"items; throughput on {len(texts):,} items, {chars / 1e6:.2f} M characters")
-    runs = [("naive: jieba + TF-IDF + LogisticRegression", lambda: naive.predict(texts)),
-            ("planparse, labels + probabilities", lambda: predict_block(model, texts, False)),
-            ("planparse, with reasons", lambda: predict_block(model, texts, True)),
-            ("planparse.tag(), 2 processes", lambda: planparse.tag(_frame(texts), model, n_jobs=2))]
+    print(
+        f"planparse {planparse.__version__}; {len(train)} training and {len(test)} held-out "
+        f"items; throughput on {len(texts):,} items, {chars / 1e6:.2f} M characters"
+    )
+    runs = [
+        ("naive: jieba + TF-IDF + LogisticRegression", lambda: naive.predict(texts)),
+        ("planparse, labels + probabilities", lambda: predict_block(model, texts, False)),
+        ("planparse, with reasons", lambda: predict_block(model, texts, True)),
+        ("planparse.tag(), 2 processes", lambda: planparse.tag(_frame(texts), model, n_jobs=2)),
+    ]
     base_time = None
     for name, run in runs:
         seconds, peak, _ = measure(run, repeat=1)
         base_time = base_time or seconds
-        print(f"{name:<44} {chars / seconds / 1e6:6.2f} M chars/s {seconds:7.2f} s "
-              f"{peak / 2**20:7.0f} MiB peak  {base_time / seconds:5.2f}x naive")
+        print(
+            f"{name:<44} {chars / seconds / 1e6:6.2f} M chars/s {seconds:7.2f} s "
+            f"{peak / 2**20:7.0f} MiB peak  {base_time / seconds:5.2f}x naive"
+        )
     print(f"held-out macro-F1: planparse {f1_model:.3f}, naive {f1_naive:.3f}")
 
 
@@ -95,8 +109,14 @@ def _frame(texts: list[str]):
     import pandas as pd
 
     n = len(texts)
-    return pd.DataFrame({"item_id": [f"x#{i}" for i in range(n)], "parent_id": [""] * n,
-                         "kind": ["item"] * n, "text": texts})
+    return pd.DataFrame(
+        {
+            "item_id": [f"x#{i}" for i in range(n)],
+            "parent_id": [""] * n,
+            "kind": ["item"] * n,
+            "text": texts,
+        }
+    )
 
 
 if __name__ == "__main__":

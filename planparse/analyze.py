@@ -65,8 +65,9 @@ def _model(path: str | None) -> Any:
     return load_model(path)
 
 
-def process_chunk(files: list[tuple[str, str]], model: str | None = None,
-                  max_bytes: int = MAX_BYTES) -> tuple["pd.DataFrame", list[dict]]:
+def process_chunk(
+    files: list[tuple[str, str]], model: str | None = None, max_bytes: int = MAX_BYTES
+) -> tuple["pd.DataFrame", list[dict]]:
     """Read, parse and tag one chunk of ``(doc_id, path)``; returns rows and failures."""
     from planparse.batch import Failure, parse_file
     from planparse.classify.tagging import tag
@@ -83,7 +84,7 @@ def process_chunk(files: list[tuple[str, str]], model: str | None = None,
 
 def _chunks(files: list[tuple[str, Path]], size: int) -> Iterator[list[tuple[str, Path]]]:
     for start in range(0, len(files), size):
-        yield files[start:start + size]
+        yield files[start : start + size]
 
 
 class _Chunks:
@@ -102,12 +103,17 @@ class _Chunks:
             return False
         return json.loads(record.read_text("utf-8")).get("hashes") == hashes
 
-    def write(self, k: int, items: "pd.DataFrame", failures: list[dict],
-              hashes: dict[str, str]) -> None:
+    def write(
+        self, k: int, items: "pd.DataFrame", failures: list[dict], hashes: dict[str, str]
+    ) -> None:
         data, record = self.paths(k)
         _atomic_write(data, lambda p: items.to_parquet(p, index=False))
-        _atomic_write(record, lambda p: p.write_text(json.dumps(
-            {"hashes": hashes, "failures": failures}, ensure_ascii=False), "utf-8"))
+        _atomic_write(
+            record,
+            lambda p: p.write_text(
+                json.dumps({"hashes": hashes, "failures": failures}, ensure_ascii=False), "utf-8"
+            ),
+        )
 
     def read(self, k: int) -> tuple["pd.DataFrame", list[dict]]:
         import pandas as pd
@@ -124,9 +130,16 @@ def _progress(total: int, quiet: bool, label: str) -> Any:
     return tqdm(total=total, unit="file", desc=label, disable=quiet or not sys.stderr.isatty())
 
 
-def per_file_stage(files: list[tuple[str, Path]], out: Path, jobs: int = 1, resume: bool = False,
-                   model: str | None = None, quiet: bool = False,
-                   chunk_files: int = CHUNK_FILES, client: Any = None) -> tuple["pd.DataFrame", list[dict]]:
+def per_file_stage(
+    files: list[tuple[str, Path]],
+    out: Path,
+    jobs: int = 1,
+    resume: bool = False,
+    model: str | None = None,
+    quiet: bool = False,
+    chunk_files: int = CHUNK_FILES,
+    client: Any = None,
+) -> tuple["pd.DataFrame", list[dict]]:
     """Parse and tag every file, chunk by chunk, in ``jobs`` processes or on a Dask
     ``client``; resumable."""
     import pandas as pd
@@ -154,8 +167,11 @@ def per_file_stage(files: list[tuple[str, Path]], out: Path, jobs: int = 1, resu
         items, failed = store.read(k)
         frames.append(items)
         failures += failed
-    items = pd.concat(frames, ignore_index=True) if frames else planparse.tag(
-        _empty_items(), _model(model))
+    items = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else planparse.tag(_empty_items(), _model(model))
+    )
     return items, failures
 
 
@@ -165,16 +181,26 @@ def _empty_items() -> "pd.DataFrame":
     return empty_frame()
 
 
-def _store_all(store: _Chunks, todo: list[int], results: Iterable, hashes: list, chunks: list,
-               bar: Any) -> None:
+def _store_all(
+    store: _Chunks, todo: list[int], results: Iterable, hashes: list, chunks: list, bar: Any
+) -> None:
     for k, (items, failures) in zip(todo, results):
         store.write(k, items, failures, hashes[k])
         bar.update(len(chunks[k]))
 
 
-def analyze(paths: list[str | Path], out: str | Path, jobs: int = 1, resume: bool = False,
-            model: str | None = None, meta: str | Path | None = None, quiet: bool = False,
-            chunk_files: int = CHUNK_FILES, engine: str = "local", scheduler: Any = None) -> dict:
+def analyze(
+    paths: list[str | Path],
+    out: str | Path,
+    jobs: int = 1,
+    resume: bool = False,
+    model: str | None = None,
+    meta: str | Path | None = None,
+    quiet: bool = False,
+    chunk_files: int = CHUNK_FILES,
+    engine: str = "local",
+    scheduler: Any = None,
+) -> dict:
     """Run the whole analysis; writes OUT and returns the summary (also in manifest.json).
 
     ``engine="dask"`` runs the per-file stage and the copy-paste candidate search on a Dask
@@ -200,7 +226,8 @@ def analyze(paths: list[str | Path], out: str | Path, jobs: int = 1, resume: boo
 
     write_table(items, out / "items.parquet", "parquet")
     pd.DataFrame(failures, columns=["doc_id", "path", "reason", "message"]).to_csv(
-        out / "errors.csv", index=False)
+        out / "errors.csv", index=False
+    )
     located = {doc: str(Path(path).resolve()) for doc, path in files}
     parsed = set(items.doc_id)
     items.attrs["paths"] = SharedDict({d: p for d, p in located.items() if d in parsed})
@@ -209,15 +236,26 @@ def analyze(paths: list[str | Path], out: str | Path, jobs: int = 1, resume: boo
 
     summary = write_outputs(items, out, metadata, timings, quiet, client)
     summary.update(files=len(files), failures=len(failures))
-    manifest = {"inputs": [{"doc_id": d, "path": p, "sha256": file_hash(Path(p))} for d, p in located.items()],
-                "parameters": {"jobs": jobs, "resume": resume, "model": model or "shipped",
-                               "engine": engine,
-                               "meta": str(meta) if meta else None, "chunk_files": chunk_files},
-                "versions": {"planparse": planparse.__version__, "python": platform.python_version()},
-                "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
-                "summary": summary}
-    _atomic_write(out / "manifest.json", lambda p: p.write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8"))
+    manifest = {
+        "inputs": [
+            {"doc_id": d, "path": p, "sha256": file_hash(Path(p))} for d, p in located.items()
+        ],
+        "parameters": {
+            "jobs": jobs,
+            "resume": resume,
+            "model": model or "shipped",
+            "engine": engine,
+            "meta": str(meta) if meta else None,
+            "chunk_files": chunk_files,
+        },
+        "versions": {"planparse": planparse.__version__, "python": platform.python_version()},
+        "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
+        "summary": summary,
+    }
+    _atomic_write(
+        out / "manifest.json",
+        lambda p: p.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8"),
+    )
     return summary
 
 
@@ -229,6 +267,7 @@ def _metadata(meta: str | Path | None, paths: list[str | Path]) -> "pd.DataFrame
         candidate = Path(paths[0]) / "plans.tsv"  # an archive may carry its own metadata
     if candidate is None:
         return None
-    table = pd.read_csv(candidate, sep="\t" if candidate.suffix == ".tsv" else ",", dtype=str,
-                        keep_default_na=False)
+    table = pd.read_csv(
+        candidate, sep="\t" if candidate.suffix == ".tsv" else ",", dtype=str, keep_default_na=False
+    )
     return table.rename(columns={"file": "doc_id"})

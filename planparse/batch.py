@@ -55,8 +55,9 @@ class Failure:
     message: str
 
 
-def parse_file(path: str | os.PathLike[str], doc_id: str | None = None,
-               max_bytes: int = MAX_BYTES) -> Document:
+def parse_file(
+    path: str | os.PathLike[str], doc_id: str | None = None, max_bytes: int = MAX_BYTES
+) -> Document:
     """Read and parse one file; raises :class:`~planparse.read.ReadError` if it is unreadable.
 
     Examples:
@@ -70,8 +71,9 @@ def parse_file(path: str | os.PathLike[str], doc_id: str | None = None,
     return parse(source.text, doc_id=doc_id if doc_id is not None else os.path.basename(path))
 
 
-def iter_documents(paths: Iterable[str | os.PathLike[str]],
-                   max_bytes: int = MAX_BYTES) -> Iterator[Document | Failure]:
+def iter_documents(
+    paths: Iterable[str | os.PathLike[str]], max_bytes: int = MAX_BYTES
+) -> Iterator[Document | Failure]:
     """Each file under ``paths`` as a :class:`Document`, or a :class:`Failure` if unreadable."""
     for doc_id, path in iter_files(paths):
         try:
@@ -80,8 +82,9 @@ def iter_documents(paths: Iterable[str | os.PathLike[str]],
             yield Failure(doc_id, str(path), exc.reason, str(exc))
 
 
-def parse_files(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
-                max_bytes: int = MAX_BYTES) -> "pd.DataFrame":
+def parse_files(
+    paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], max_bytes: int = MAX_BYTES
+) -> "pd.DataFrame":
     """Parse files and folders into one item table (see :mod:`planparse.schema`).
 
     Files that cannot be read are skipped with one warning; they are listed in
@@ -107,6 +110,9 @@ def parse_files(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]
     frame.attrs["failures"] = SharedList(asdict(f) for f in failures)
     frame.attrs["paths"] = SharedDict(located)  # lets later stages (copy-paste) re-read files
     if failures:
-        warnings.warn(f"{len(failures)} file(s) could not be read, e.g. {failures[0].message}; "
-                      "see df.attrs['failures']", stacklevel=2)
+        warnings.warn(
+            f"{len(failures)} file(s) could not be read, e.g. {failures[0].message}; "
+            "see df.attrs['failures']",
+            stacklevel=2,
+        )
     return frame

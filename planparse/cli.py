@@ -18,20 +18,32 @@ from planparse.schema import FORMATS
 
 
 def _add_output(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-o", "--output", metavar="OUT",
-                        help="write here (default: standard output)")
-    parser.add_argument("--format", choices=FORMATS,
-                        help="output format (default: from OUT's suffix, else csv)")
+    parser.add_argument(
+        "-o", "--output", metavar="OUT", help="write here (default: standard output)"
+    )
+    parser.add_argument(
+        "--format", choices=FORMATS, help="output format (default: from OUT's suffix, else csv)"
+    )
 
 
-def _command(commands: "argparse._SubParsersAction", name: str, summary: str, description: str,
-             run: "object", archive: bool = False) -> argparse.ArgumentParser:
+def _command(
+    commands: "argparse._SubParsersAction",
+    name: str,
+    summary: str,
+    description: str,
+    run: "object",
+    archive: bool = False,
+) -> argparse.ArgumentParser:
     """A subcommand; ``archive`` ones take PATHs (the sample by default) and write a table."""
     parser = commands.add_parser(name, help=summary, description=description)
     parser.set_defaults(run=run)
     if archive:
-        parser.add_argument("paths", nargs="*", metavar="PATH",
-                            help="files or folders (default: the bundled sample archive)")
+        parser.add_argument(
+            "paths",
+            nargs="*",
+            metavar="PATH",
+            help="files or folders (default: the bundled sample archive)",
+        )
         _add_output(parser)
     return parser
 
@@ -41,70 +53,139 @@ def build_parser() -> argparse.ArgumentParser:
     from planparse import __version__
 
     parser = argparse.ArgumentParser(
-        prog="planparse",
-        description="Parse, tag and compare Chinese work-plan texts.")
+        prog="planparse", description="Parse, tag and compare Chinese work-plan texts."
+    )
     parser.add_argument("--version", action="version", version=f"planparse {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    parse = _command(commands, "parse", "parse plan files into the item table",
-                     "Parse plan files (.txt in any encoding, .docx, .pdf, .html, or folders) "
-                     "into the item table.", run_parse, archive=True)
-    parse.add_argument("--max-mb", type=float, default=100,
-                       help="refuse files larger than this many MiB (default 100)")
+    parse = _command(
+        commands,
+        "parse",
+        "parse plan files into the item table",
+        "Parse plan files (.txt in any encoding, .docx, .pdf, .html, or folders) "
+        "into the item table.",
+        run_parse,
+        archive=True,
+    )
+    parse.add_argument(
+        "--max-mb",
+        type=float,
+        default=100,
+        help="refuse files larger than this many MiB (default 100)",
+    )
 
-    tag = _command(commands, "tag", "parse and tag plan files by domain",
-                   "Parse plan files and tag every item by domain: adds domain, domains, "
-                   "p_<label> and reason to the item table.", run_tag, archive=True)
+    tag = _command(
+        commands,
+        "tag",
+        "parse and tag plan files by domain",
+        "Parse plan files and tag every item by domain: adds domain, domains, "
+        "p_<label> and reason to the item table.",
+        run_tag,
+        archive=True,
+    )
     tag.add_argument("--model", metavar="M", help="a .skops model (default: the shipped one)")
     tag.add_argument("--threshold", type=float, help="probability for a secondary label")
 
-    dupes = _command(commands, "dupes", "find copy-paste between plans",
-                     "Find sections reused between plans (exactly or with light edits), at the "
-                     "largest unit copied, with offsets into each file. Stock phrases (套话) "
-                     "are discounted.", run_dupes, archive=True)
+    dupes = _command(
+        commands,
+        "dupes",
+        "find copy-paste between plans",
+        "Find sections reused between plans (exactly or with light edits), at the "
+        "largest unit copied, with offsets into each file. Stock phrases (套话) "
+        "are discounted.",
+        run_dupes,
+        archive=True,
+    )
     dupes.add_argument("--unit", default="auto", choices=["auto", "plan", "section", "item"])
-    dupes.add_argument("--threshold", type=float, default=0.4,
-                       help="similarity or containment to report (default 0.4)")
-    dupes.add_argument("--meta", metavar="TSV", help="plan metadata with doc_id (or file), "
-                       "plan_no and year, to date plans (default for the sample: plans.tsv)")
+    dupes.add_argument(
+        "--threshold",
+        type=float,
+        default=0.4,
+        help="similarity or containment to report (default 0.4)",
+    )
+    dupes.add_argument(
+        "--meta",
+        metavar="TSV",
+        help="plan metadata with doc_id (or file), "
+        "plan_no and year, to date plans (default for the sample: plans.tsv)",
+    )
     dupes.add_argument("--stock", metavar="FILE", help="more stock phrases, one per line")
     dupes.add_argument("--html", metavar="REPORT", help="also write the side-by-side HTML report")
 
-    analyze = _command(commands, "analyze", "the whole job: parse, tag, copy-paste, themes, plots",
-                       "Analyze an archive: items.parquet (parsed and tagged), pairs.parquet and "
-                       "clusters.parquet (copy-paste), themes/, plots/, report.html, errors.csv "
-                       "and manifest.json in OUTDIR. With no PATH, analyzes the bundled sample.",
-                       run_analyze)
-    analyze.add_argument("paths", nargs="*", metavar="PATH",
-                         help="files or folders (default: the bundled sample archive)")
-    analyze.add_argument("-o", "--output", default="planparse-out", metavar="OUTDIR",
-                         help="output folder (default: planparse-out)")
-    analyze.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
-                         help="processes for the per-file work; the output is the same for any N")
-    analyze.add_argument("--resume", action="store_true",
-                         help="keep the chunks an interrupted run finished (matched by file hash)")
+    analyze = _command(
+        commands,
+        "analyze",
+        "the whole job: parse, tag, copy-paste, themes, plots",
+        "Analyze an archive: items.parquet (parsed and tagged), pairs.parquet and "
+        "clusters.parquet (copy-paste), themes/, plots/, report.html, errors.csv "
+        "and manifest.json in OUTDIR. With no PATH, analyzes the bundled sample.",
+        run_analyze,
+    )
+    analyze.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders (default: the bundled sample archive)",
+    )
+    analyze.add_argument(
+        "-o",
+        "--output",
+        default="planparse-out",
+        metavar="OUTDIR",
+        help="output folder (default: planparse-out)",
+    )
+    analyze.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="processes for the per-file work; the output is the same for any N",
+    )
+    analyze.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the chunks an interrupted run finished (matched by file hash)",
+    )
     analyze.add_argument("--model", metavar="M", help="a .skops model (default: the shipped one)")
-    analyze.add_argument("--meta", metavar="TSV", help="plan metadata (doc_id or file, plan_no, "
-                         "year, issuer_type …); default: PATH/plans.tsv when there is one")
-    analyze.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster "
-                         "(tcp://HOST:PORT): per-file work and the copy-paste candidate search")
+    analyze.add_argument(
+        "--meta",
+        metavar="TSV",
+        help="plan metadata (doc_id or file, plan_no, "
+        "year, issuer_type …); default: PATH/plans.tsv when there is one",
+    )
+    analyze.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on a Dask cluster "
+        "(tcp://HOST:PORT): per-file work and the copy-paste candidate search",
+    )
     analyze.add_argument("-q", "--quiet", action="store_true", help="no progress bars, no summary")
 
-    train = _command(commands, "train", "train a domain model on a labels folder",
-                     "Train a DomainClassifier on every labeled item of DIR and write it with "
-                     "skops, plus a JSON model card (OUT.json) with versions, data hash and "
-                     "evaluation figures.", run_train)
+    train = _command(
+        commands,
+        "train",
+        "train a domain model on a labels folder",
+        "Train a DomainClassifier on every labeled item of DIR and write it with "
+        "skops, plus a JSON model card (OUT.json) with versions, data hash and "
+        "evaluation figures.",
+        run_train,
+    )
     train.add_argument("--labels", required=True, metavar="DIR", help="labels folder")
     train.add_argument("--taxonomy", metavar="T", help="taxonomy TOML (default: the shipped one)")
     train.add_argument("-o", "--output", required=True, metavar="OUT", help="model file (.skops)")
     train.add_argument("--no-eval", action="store_true", help="skip the evaluation in the card")
 
-    evaluate = _command(commands, "evaluate",
-                        "grouped cross-validation, cross-source splits, baseline and ceiling",
-                        "Evaluate the classifier on a labels folder: grouped 5-fold CV per "
-                        "source and overall, cross-source splits, each beside the lexicon "
-                        "baseline and the annotator-agreement ceiling. --model M evaluates M's "
-                        "settings (retrained in every fold).", run_evaluate)
+    evaluate = _command(
+        commands,
+        "evaluate",
+        "grouped cross-validation, cross-source splits, baseline and ceiling",
+        "Evaluate the classifier on a labels folder: grouped 5-fold CV per "
+        "source and overall, cross-source splits, each beside the lexicon "
+        "baseline and the annotator-agreement ceiling. --model M evaluates M's "
+        "settings (retrained in every fold).",
+        run_evaluate,
+    )
     evaluate.add_argument("--labels", required=True, metavar="DIR", help="labels folder")
     evaluate.add_argument("--model", metavar="M", help="a .skops model whose settings to use")
     evaluate.add_argument("--json", metavar="OUT", help="also write the figures as JSON")
@@ -172,8 +253,9 @@ def _meta(path: str | None, default: Path | None) -> "object":
     source = Path(path) if path else default
     if source is None or not source.is_file():
         return None
-    meta = pd.read_csv(source, sep="\t" if source.suffix == ".tsv" else ",", dtype=str,
-                       keep_default_na=False)
+    meta = pd.read_csv(
+        source, sep="\t" if source.suffix == ".tsv" else ",", dtype=str, keep_default_na=False
+    )
     return meta.rename(columns={"file": "doc_id"}) if "doc_id" not in meta else meta
 
 
@@ -191,8 +273,14 @@ def run_dupes(args: argparse.Namespace) -> int:
     default_meta = None if args.paths else Path(_inputs([])[0]) / "plans.tsv"
     stock = Path(args.stock).read_text("utf-8").splitlines() if args.stock else ()
     texts = _texts(items)
-    pairs = find_duplicates(items, unit=args.unit, threshold=args.threshold, texts=texts,
-                            meta=_meta(args.meta, default_meta), stock=stock)
+    pairs = find_duplicates(
+        items,
+        unit=args.unit,
+        threshold=args.threshold,
+        texts=texts,
+        meta=_meta(args.meta, default_meta),
+        stock=stock,
+    )
     _write(pairs, args)
     if args.html:
         Path(args.html).write_text(render_report(pairs, texts, stock), encoding="utf-8")
@@ -213,19 +301,36 @@ def run_analyze(args: argparse.Namespace) -> int:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        summary = analyze(_inputs(args.paths), args.output, jobs=args.jobs, resume=args.resume,
-                          model=args.model, meta=args.meta, quiet=args.quiet,
-                          engine="dask" if args.dask else "local", scheduler=args.dask)
+        summary = analyze(
+            _inputs(args.paths),
+            args.output,
+            jobs=args.jobs,
+            resume=args.resume,
+            model=args.model,
+            meta=args.meta,
+            quiet=args.quiet,
+            engine="dask" if args.dask else "local",
+            scheduler=args.dask,
+        )
     if not args.quiet:
         shares = ", ".join(f"{d} {s:.0%}" for d, s in summary["domain_shares"].items())
-        print(f"planparse analyze: {summary['files']} files, {summary['plans']} plans, "
-              f"{summary['items']} items -> {args.output}/")
+        print(
+            f"planparse analyze: {summary['files']} files, {summary['plans']} plans, "
+            f"{summary['items']} items -> {args.output}/"
+        )
         print(f"  domains: {shares}")
-        print(f"  copy-paste: {summary['reuse_pairs']} pairs in {summary['reuse_families']} families; "
-              "largest: " + "; ".join(f"family {f['cluster']} ({f['plans']} plans, "
-                                      f"{f['copied_chars']} chars)" for f in summary["largest_families"][:3]))
-        print(f"  failures: {summary['failures']} (see {args.output}/errors.csv); "
-              f"overview: {args.output}/report.html")
+        print(
+            f"  copy-paste: {summary['reuse_pairs']} pairs in {summary['reuse_families']} families; "
+            "largest: "
+            + "; ".join(
+                f"family {f['cluster']} ({f['plans']} plans, {f['copied_chars']} chars)"
+                for f in summary["largest_families"][:3]
+            )
+        )
+        print(
+            f"  failures: {summary['failures']} (see {args.output}/errors.csv); "
+            f"overview: {args.output}/report.html"
+        )
     return 1 if summary["failures"] else 0
 
 
@@ -234,8 +339,10 @@ def run_train(args: argparse.Namespace) -> int:
     from planparse.classify.train import train_model
 
     _, card = train_model(args.labels, args.taxonomy, args.output, evaluate=not args.no_eval)
-    print(f"wrote {args.output} ({card['training_items']} items, labels "
-          f"{', '.join(card['labels'])}) and {args.output}.json")
+    print(
+        f"wrote {args.output} ({card['training_items']} items, labels "
+        f"{', '.join(card['labels'])}) and {args.output}.json"
+    )
     return 0
 
 

@@ -39,9 +39,21 @@ def chinese_numeral(n: int, digits: str = _CN, ten: str = "十") -> str:
 
 def _roman(n: int) -> str:
     out = ""
-    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"),
-                           (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
-                           (4, "IV"), (1, "I")):
+    for value, letters in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= value:
             out, n = out + letters, n - value
     return out
@@ -54,8 +66,14 @@ def format_number(n: int, fmt: str) -> str:
         >>> format_number(3, "chineseCounting"), format_number(2, "decimalEnclosedCircle")
         ('三', '②')
     """
-    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting",
-               "taiwaneseCounting", "taiwaneseCountingThousand", "ideographDigital"):
+    if fmt in (
+        "chineseCounting",
+        "chineseCountingThousand",
+        "japaneseCounting",
+        "taiwaneseCounting",
+        "taiwaneseCountingThousand",
+        "ideographDigital",
+    ):
         return chinese_numeral(n)
     if fmt == "chineseLegalSimplified":
         return chinese_numeral(n, _CN_UPPER, "拾")
@@ -88,8 +106,9 @@ class _Numbering:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
             return
-        abstract = {a.get(f"{_W}abstractNumId"): self._levels(a)
-                    for a in root.iter(f"{_W}abstractNum")}
+        abstract = {
+            a.get(f"{_W}abstractNumId"): self._levels(a) for a in root.iter(f"{_W}abstractNum")
+        }
         for num in root.iter(f"{_W}num"):
             ref = num.find(f"{_W}abstractNumId")
             if ref is not None:
@@ -99,11 +118,16 @@ class _Numbering:
     def _levels(abstract: Any) -> dict[int, tuple[str, str, int]]:
         levels = {}
         for lvl in abstract.iter(f"{_W}lvl"):
+
             def val(tag: str, default: str) -> str:
                 node = lvl.find(f"{_W}{tag}")
                 return node.get(f"{_W}val", default) if node is not None else default
+
             levels[int(lvl.get(f"{_W}ilvl", "0"))] = (
-                val("numFmt", "decimal"), val("lvlText", "%1."), int(val("start", "1")))
+                val("numFmt", "decimal"),
+                val("lvlText", "%1."),
+                int(val("start", "1")),
+            )
         return levels
 
     def marker(self, num_id: str, ilvl: int) -> str:
@@ -141,13 +165,15 @@ def docx_text(data: bytes, path: str | os.PathLike[str] = "<docx>") -> str:
     try:
         import docx
     except ImportError:
-        raise ReadError(path, "reading .docx needs python-docx: pip install 'planparse[docx]'") \
-            from None
+        raise ReadError(
+            path, "reading .docx needs python-docx: pip install 'planparse[docx]'"
+        ) from None
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types for a damaged package
-        raise CorruptFileError(path, f"not a readable .docx ({type(exc).__name__}: {exc})") \
-            from None
+        raise CorruptFileError(
+            path, f"not a readable .docx ({type(exc).__name__}: {exc})"
+        ) from None
     numbering = _Numbering(document)
     lines = []
     for paragraph in _paragraphs(document):
@@ -186,14 +212,32 @@ def pdf_text(data: bytes, path: str | os.PathLike[str] = "<pdf>") -> str:
             raise CorruptFileError(path, "encrypted PDF; remove the password first")
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise CorruptFileError(path, f"not a readable PDF ({type(exc).__name__}: {exc})") \
-            from None
+        raise CorruptFileError(path, f"not a readable PDF ({type(exc).__name__}: {exc})") from None
     return "\n\f\n".join(page.rstrip("\n") for page in pages) + "\n"
 
 
 class _TextExtractor(HTMLParser):
-    _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
-              "article", "table", "ul", "ol", "title", "dd", "dt"}
+    _BLOCK = {
+        "p",
+        "div",
+        "br",
+        "li",
+        "tr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "table",
+        "ul",
+        "ol",
+        "title",
+        "dd",
+        "dt",
+    }
     _SKIP = {"script", "style", "noscript", "template"}
 
     def __init__(self) -> None:

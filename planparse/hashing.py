@@ -32,18 +32,17 @@ def _nul_prefix(codes: np.ndarray) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(codes == 0)))
 
 
-def ngram_hashes(codes: np.ndarray, n: int, seed: int,
-                 nul: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def ngram_hashes(
+    codes: np.ndarray, n: int, seed: int, nul: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Hashes of every n-gram of ``codes`` that holds no NUL, and their start positions."""
     count = len(codes) - n + 1
     if count <= 0:
         return np.empty(0, np.uint64), np.empty(0, np.int64)
     nul = _nul_prefix(codes) if nul is None else nul
-    starts = np.flatnonzero(nul[n:n + count] == nul[:count])
+    starts = np.flatnonzero(nul[n : n + count] == nul[:count])
     hashes = np.full(len(starts), initial_state(seed), dtype=np.uint64)
     for k in range(n):
         hashes ^= codes[starts + k]
         hashes *= MULTIPLIER
     return hashes, starts
-
-

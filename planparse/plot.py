@@ -27,13 +27,31 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 #: Installed font families tried in order.
-CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
-                "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei",
-                "PingFang SC", "Heiti SC", "Hiragino Sans GB", "Noto Serif CJK SC",
-                "Droid Sans Fallback", "AR PL UMing CN", "AR PL UKai CN")
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Hiragino Sans GB",
+    "Noto Serif CJK SC",
+    "Droid Sans Fallback",
+    "AR PL UMing CN",
+    "AR PL UKai CN",
+)
 #: Domain colours, stable across plots (a colour-blind-safe palette).
-DOMAIN_COLOURS = {"维权": "#0072B2", "家庭建设": "#E69F00", "就业": "#009E73", "组织建设": "#CC79A7",
-                  "其他": "#999999"}
+DOMAIN_COLOURS = {
+    "维权": "#0072B2",
+    "家庭建设": "#E69F00",
+    "就业": "#009E73",
+    "组织建设": "#CC79A7",
+    "其他": "#999999",
+}
 _chosen: str | None = None
 _warned = False
 
@@ -58,15 +76,19 @@ def use_cjk_font(font: str | Path | None = None) -> str | None:
     family = next((name for name in candidates if name in installed), None)
     if family is None:
         if not _warned:
-            warnings.warn("no CJK font is installed, so Chinese labels would be drawn as boxes. "
-                          "Install one (Debian/Ubuntu: apt-get install fonts-noto-cjk or "
-                          "fonts-wqy-microhei; macOS and Windows have one) or call "
-                          "planparse.plot.use_cjk_font('/path/to/font.ttf')",
-                          NoCJKFontWarning, stacklevel=2)
+            warnings.warn(
+                "no CJK font is installed, so Chinese labels would be drawn as boxes. "
+                "Install one (Debian/Ubuntu: apt-get install fonts-noto-cjk or "
+                "fonts-wqy-microhei; macOS and Windows have one) or call "
+                "planparse.plot.use_cjk_font('/path/to/font.ttf')",
+                NoCJKFontWarning,
+                stacklevel=2,
+            )
             _warned = True
         return None
     matplotlib.rcParams["font.sans-serif"] = [family] + [
-        f for f in matplotlib.rcParams["font.sans-serif"] if f != family]
+        f for f in matplotlib.rcParams["font.sans-serif"] if f != family
+    ]
     matplotlib.rcParams["font.family"] = "sans-serif"
     matplotlib.rcParams["axes.unicode_minus"] = False
     _chosen = family
@@ -92,12 +114,18 @@ def domain_shares_bar(shares: "pd.DataFrame", by: str, ax: "Axes | None" = None)
     :func:`planparse.themes.domain_shares`)."""
     ax = _axes(ax)
     table = shares.pivot_table(index=by, columns="domain", values="share", aggfunc="sum").fillna(0)
-    order = [d for d in DOMAIN_COLOURS if d in table.columns] + \
-        [d for d in table.columns if d not in DOMAIN_COLOURS]
+    order = [d for d in DOMAIN_COLOURS if d in table.columns] + [
+        d for d in table.columns if d not in DOMAIN_COLOURS
+    ]
     bottom = np.zeros(len(table))
     for k, domain in enumerate(order):
-        ax.bar(table.index.astype(str), table[domain], bottom=bottom, label=domain,
-               color=_colour(domain, k))
+        ax.bar(
+            table.index.astype(str),
+            table[domain],
+            bottom=bottom,
+            label=domain,
+            color=_colour(domain, k),
+        )
         bottom += table[domain].to_numpy()
     ax.set_ylabel("share of items")
     ax.set_ylim(0, 1)
@@ -116,15 +144,18 @@ def domain_trend(shares: "pd.DataFrame", year: str = "year", ax: "Axes | None" =
         colour = _colour(domain, k)
         ax.plot(rows["_year"], rows["share"], marker="o", label=domain, color=colour)
         if {"ci_low", "ci_high"} <= set(rows.columns):
-            ax.fill_between(rows["_year"], rows["ci_low"], rows["ci_high"], color=colour, alpha=0.15)
+            ax.fill_between(
+                rows["_year"], rows["ci_low"], rows["ci_high"], color=colour, alpha=0.15
+            )
     ax.set_xlabel("year")
     ax.set_ylabel("share of items")
     ax.legend(title="domain", bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
     return ax
 
 
-def distinctive_terms_chart(terms: "pd.DataFrame", group: str, top: int = 15,
-                            ax: "Axes | None" = None) -> "Axes":
+def distinctive_terms_chart(
+    terms: "pd.DataFrame", group: str, top: int = 15, ax: "Axes | None" = None
+) -> "Axes":
     """Horizontal bars of one group's most distinctive words (z-scores of
     :func:`planparse.themes.distinctive_terms`)."""
     ax = _axes(ax, (6, 0.35 * top + 1))
@@ -149,8 +180,9 @@ def clustered_order(matrix: "pd.DataFrame") -> list:
     return [matrix.index[i] for i in order]
 
 
-def similarity_heatmap(similarity: "pd.DataFrame", ax: "Axes | None" = None,
-                       labels: bool | None = None) -> "Axes":
+def similarity_heatmap(
+    similarity: "pd.DataFrame", ax: "Axes | None" = None, labels: bool | None = None
+) -> "Axes":
     """A plan × plan similarity heatmap, rows and columns in clustered order."""
     ax = _axes(ax, (7, 6))
     order = clustered_order(similarity)
@@ -167,8 +199,9 @@ def similarity_heatmap(similarity: "pd.DataFrame", ax: "Axes | None" = None,
     return ax
 
 
-def reuse_matrix(pairs: "pd.DataFrame", plans: Sequence[str] | None = None,
-                 ax: "Axes | None" = None) -> "Axes":
+def reuse_matrix(
+    pairs: "pd.DataFrame", plans: Sequence[str] | None = None, ax: "Axes | None" = None
+) -> "Axes":
     """Which plans share copied text: a plan × plan matrix of copied characters, plans in
     reuse-family order (the output of :func:`planparse.find_duplicates`)."""
     import pandas as pd
@@ -177,9 +210,17 @@ def reuse_matrix(pairs: "pd.DataFrame", plans: Sequence[str] | None = None,
     a = pairs["a_doc"].astype(str) + "#" + pairs["a_plan"].astype(str)
     b = pairs["b_doc"].astype(str) + "#" + pairs["b_plan"].astype(str)
     size = (pairs["a_end"] - pairs["a_start"]).to_numpy()
-    order = list(plans) if plans is not None else list(dict.fromkeys(
-        pd.concat([a, b]).iloc[np.argsort(np.concatenate([pairs["cluster"], pairs["cluster"]]),
-                                          kind="stable")]))
+    order = (
+        list(plans)
+        if plans is not None
+        else list(
+            dict.fromkeys(
+                pd.concat([a, b]).iloc[
+                    np.argsort(np.concatenate([pairs["cluster"], pairs["cluster"]]), kind="stable")
+                ]
+            )
+        )
+    )
     index = {p: i for i, p in enumerate(order)}
     grid = np.zeros((len(order), len(order)))
     for x, y, s in zip(a, b, size):

@@ -27,12 +27,17 @@ TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ""})
 SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf", ".html", ".htm"}
 #: What a folder walk picks up: plan documents, and old office formats so they are reported.
 #: Data and code files beside the plans (.tsv, .csv, .json, .py, README.md …) are passed over.
-WALKED = frozenset({".txt", ".text", ".docx", ".pdf", ".html", ".htm", "",
-                    ".doc", ".wps", ".rtf", ".odt"})
+WALKED = frozenset(
+    {".txt", ".text", ".docx", ".pdf", ".html", ".htm", "", ".doc", ".wps", ".rtf", ".odt"}
+)
 
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-         (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 # The most frequent Chinese characters (simplified and traditional forms of plan vocabulary).
 _COMMON = frozenset(
@@ -46,7 +51,8 @@ _COMMON = frozenset(
     "马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连"
     "断深难近矿千周委素技备半办青省列习响约支般史感劳便团往历市克何除消构府称太准精值号率族维划选标写存候"
     "亲快效院查型眼按格养易置派层片始却专状育识适属包火住调满县局照参细引听该价严妇女儿童婦聯們國會發經"
-    "計劃對時動產業實這來過學與進開關為組織權維護區縣鄉鎮村庭愛樂衛")
+    "計劃對時動產業實這來過學與進開關為組織權維護區縣鄉鎮村庭愛樂衛"
+)
 
 
 class ReadError(Exception):
@@ -110,8 +116,11 @@ def decode_bytes(data: bytes, path: str | os.PathLike[str] = "<bytes>") -> tuple
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
-                raise EncodingError(path, f"starts with a {encoding} byte-order mark but is not "
-                                          f"valid {encoding} ({exc.reason} at byte {exc.start})")
+                raise EncodingError(
+                    path,
+                    f"starts with a {encoding} byte-order mark but is not "
+                    f"valid {encoding} ({exc.reason} at byte {exc.start})",
+                )
     if b"\x00" in data[:65536]:
         raise BinaryFileError(path, "binary file (contains NUL bytes); not a text plan")
     try:
@@ -151,16 +160,22 @@ def _guess(data: bytes, path: str | os.PathLike[str]) -> tuple[str, str]:
     try:
         return data.decode(encoding), encoding
     except (UnicodeDecodeError, LookupError):
-        raise EncodingError(path, "cannot tell the text encoding (tried UTF-8, GB18030, Big5 and "
-                                  "charset detection); re-save the file as UTF-8") from None
+        raise EncodingError(
+            path,
+            "cannot tell the text encoding (tried UTF-8, GB18030, Big5 and "
+            "charset detection); re-save the file as UTF-8",
+        ) from None
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise FileTooLargeError(path, f"file is {size / 2**20:.0f} MiB, over the "
-                                          f"{max_bytes / 2**20:.0f} MiB limit (max_bytes)")
+            raise FileTooLargeError(
+                path,
+                f"file is {size / 2**20:.0f} MiB, over the "
+                f"{max_bytes / 2**20:.0f} MiB limit (max_bytes)",
+            )
         return path.read_bytes()
     except PermissionError:
         raise ReadError(path, "permission denied") from None
@@ -199,8 +214,10 @@ def read_source(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> Sou
 
             text, encoding = html_text(text), f"html/{encoding}"
     if not text.strip():
-        raise EmptyFileError(path, "no text in file" if encoding in ("docx", "pdf")
-                             else "file holds only white space")
+        raise EmptyFileError(
+            path,
+            "no text in file" if encoding in ("docx", "pdf") else "file holds only white space",
+        )
     return Source(str(path), text, encoding, len(data))
 
 
@@ -242,8 +259,10 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, P
             found = iter([(root.name, root)])
         for doc_id, path in found:
             if doc_id in seen and seen[doc_id] != path:
-                raise ValueError(f"{path} and {seen[doc_id]} would both be doc_id {doc_id!r}; "
-                                 "pass their folders one at a time or rename one")
+                raise ValueError(
+                    f"{path} and {seen[doc_id]} would both be doc_id {doc_id!r}; "
+                    "pass their folders one at a time or rename one"
+                )
             seen[doc_id] = path
             yield doc_id, path
 

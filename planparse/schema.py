@@ -47,15 +47,37 @@ FORMATS = ("csv", "jsonl", "parquet")
 LIST_SEPARATOR = "|"
 
 
-def _row(doc: "Document", plan_no: int, title: str, node: "Node", item_id: str,
-         parent_id: str, depth: int) -> tuple[Any, ...]:
-    return (doc.doc_id, plan_no, title, item_id, parent_id, node.kind, depth, node.marker,
-            node.style, node.number, node.heading, node.text, node.start, node.end,
-            "; ".join(node.warnings))
+def _row(
+    doc: "Document",
+    plan_no: int,
+    title: str,
+    node: "Node",
+    item_id: str,
+    parent_id: str,
+    depth: int,
+) -> tuple[Any, ...]:
+    return (
+        doc.doc_id,
+        plan_no,
+        title,
+        item_id,
+        parent_id,
+        node.kind,
+        depth,
+        node.marker,
+        node.style,
+        node.number,
+        node.heading,
+        node.text,
+        node.start,
+        node.end,
+        "; ".join(node.warnings),
+    )
 
 
-def _debris_rows(doc: "Document", plan_no: int, title: str,
-                 nodes: list["Node"]) -> Iterator[tuple[Any, ...]]:
+def _debris_rows(
+    doc: "Document", plan_no: int, title: str, nodes: list["Node"]
+) -> Iterator[tuple[Any, ...]]:
     for k, node in enumerate(nodes, 1):
         yield _row(doc, plan_no, title, node, f"{doc.doc_id}#{plan_no}/d{k}", "", 1)
 
@@ -67,8 +89,10 @@ def _plan_rows(doc: "Document", plan: "Plan") -> Iterator[tuple[Any, ...]]:
         node, depth, parent_id, path = stack.pop()
         item_id = prefix + path
         yield _row(doc, plan.number, plan.title, node, item_id, parent_id, depth)
-        stack.extend((child, depth + 1, item_id, f"{path}.{i}")
-                     for i, child in reversed(list(enumerate(node.children, 1))))
+        stack.extend(
+            (child, depth + 1, item_id, f"{path}.{i}")
+            for i, child in reversed(list(enumerate(node.children, 1)))
+        )
 
 
 def document_rows(doc: "Document") -> list[tuple[Any, ...]]:
@@ -116,7 +140,8 @@ def _flat(frame: "pd.DataFrame") -> "pd.DataFrame":
     for column in out.columns:
         if out[column].dtype == object and out[column].map(lambda v: isinstance(v, list)).any():
             out[column] = out[column].map(
-                lambda v: LIST_SEPARATOR.join(v) if isinstance(v, list) else v)
+                lambda v: LIST_SEPARATOR.join(v) if isinstance(v, list) else v
+            )
     return out
 
 
@@ -170,5 +195,8 @@ def format_for(path: str | Path | None, default: str = "csv") -> str:
     if path is None:
         return default
     suffix = Path(path).suffix.lower().lstrip(".")
-    return {"json": "jsonl", "ndjson": "jsonl", "pq": "parquet"}.get(suffix, suffix) \
-        if suffix in FORMATS + ("json", "ndjson", "pq") else default
+    return (
+        {"json": "jsonl", "ndjson": "jsonl", "pq": "parquet"}.get(suffix, suffix)
+        if suffix in FORMATS + ("json", "ndjson", "pq")
+        else default
+    )

@@ -42,8 +42,9 @@ def attach_metadata(tagged: "pd.DataFrame", meta: "pd.DataFrame | str") -> "pd.D
     import pandas as pd
 
     if isinstance(meta, str):
-        meta = pd.read_csv(meta, sep="\t" if meta.endswith(".tsv") else ",", dtype=str,
-                           keep_default_na=False)
+        meta = pd.read_csv(
+            meta, sep="\t" if meta.endswith(".tsv") else ",", dtype=str, keep_default_na=False
+        )
     meta = meta.rename(columns={"file": "doc_id"}).copy()
     meta["plan_no"] = meta["plan_no"].astype(int)
     extra = [c for c in meta.columns if c not in tagged.columns or c in PLAN_KEYS]
@@ -57,7 +58,9 @@ def _content(tagged: "pd.DataFrame") -> "pd.DataFrame":
     return rows[rows["domain"].astype(str) != ""] if "domain" in rows else rows
 
 
-def wilson(successes: np.ndarray, total: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+def wilson(
+    successes: np.ndarray, total: np.ndarray, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval of a proportion (works for 0 and for small ``total``).
 
     Examples:
@@ -71,12 +74,22 @@ def wilson(successes: np.ndarray, total: np.ndarray, level: float = 0.95) -> tup
     p = np.divide(successes, total, out=np.zeros_like(successes, dtype=float), where=total > 0)
     denom = 1 + z**2 / np.maximum(total, 1e-12)
     centre = (p + z**2 / (2 * np.maximum(total, 1e-12))) / denom
-    half = z * np.sqrt(p * (1 - p) / np.maximum(total, 1e-12) + z**2 / (4 * np.maximum(total, 1e-12)**2)) / denom
+    half = (
+        z
+        * np.sqrt(
+            p * (1 - p) / np.maximum(total, 1e-12) + z**2 / (4 * np.maximum(total, 1e-12) ** 2)
+        )
+        / denom
+    )
     return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
 
 
-def domain_shares(tagged: "pd.DataFrame", by: str | Sequence[str] = "doc_id", weight: str = "count",
-                  level: float = 0.95) -> "pd.DataFrame":
+def domain_shares(
+    tagged: "pd.DataFrame",
+    by: str | Sequence[str] = "doc_id",
+    weight: str = "count",
+    level: float = 0.95,
+) -> "pd.DataFrame":
     """Count and share of each primary domain per group, with a Wilson interval.
 
     ``weight="chars"`` weighs items by their length; the interval then uses Kish's effective
@@ -92,7 +105,9 @@ def domain_shares(tagged: "pd.DataFrame", by: str | Sequence[str] = "doc_id", we
     rows["_w"] = 1.0 if weight == "count" else rows["text"].astype(str).str.len().astype(float)
     rows["_w2"] = rows["_w"] ** 2
     cells = rows.groupby(keys + ["domain"], sort=False, observed=True)["_w"].sum().rename("n")
-    groups = rows.groupby(keys, sort=False, observed=True).agg(total=("_w", "sum"), sq=("_w2", "sum"))
+    groups = rows.groupby(keys, sort=False, observed=True).agg(
+        total=("_w", "sum"), sq=("_w2", "sum")
+    )
     out = cells.reset_index().merge(groups.reset_index(), on=keys)
     out["share"] = out["n"] / out["total"]
     effective = out["total"] ** 2 / out["sq"]
@@ -118,12 +133,15 @@ def tokens(texts: Sequence[str], stop: set[str] | None = None) -> list[list[str]
     out = []
     for text in texts:
         words = tokenizer.lcut(str(text))
-        out.append([w for w in words if w.strip() and w not in stop and any(c.isalnum() for c in w)])
+        out.append(
+            [w for w in words if w.strip() and w not in stop and any(c.isalnum() for c in w)]
+        )
     return out
 
 
-def distinctive_terms(tagged: "pd.DataFrame", by: str, top: int = 20, prior_weight: float = 500.0,
-                      min_count: int = 3) -> "pd.DataFrame":
+def distinctive_terms(
+    tagged: "pd.DataFrame", by: str, top: int = 20, prior_weight: float = 500.0, min_count: int = 3
+) -> "pd.DataFrame":
     """Each group's most distinctive words against the rest of the archive.
 
     Weighted log-odds ratio with an informative Dirichlet prior from the whole archive
@@ -149,14 +167,27 @@ def distinctive_terms(tagged: "pd.DataFrame", by: str, top: int = 20, prior_weig
     for group in table.columns:
         y_i, y_j = table[group], total - table[group]
         n_i, n_j = y_i.sum(), y_j.sum()
-        delta = (np.log((y_i + alpha) / (n_i + alpha0 - y_i - alpha))
-                 - np.log((y_j + alpha) / (n_j + alpha0 - y_j - alpha)))
+        delta = np.log((y_i + alpha) / (n_i + alpha0 - y_i - alpha)) - np.log(
+            (y_j + alpha) / (n_j + alpha0 - y_j - alpha)
+        )
         z = delta / np.sqrt(1 / (y_i + alpha) + 1 / (y_j + alpha))
         best = z.sort_values(ascending=False, kind="stable").head(top)
-        results.append(pd.DataFrame({"group": group, "term": best.index, "count": y_i[best.index].astype(int).values,
-                                     "log_odds": delta[best.index].values, "z": best.values}))
-    return pd.concat(results, ignore_index=True) if results else pd.DataFrame(
-        columns=["group", "term", "count", "log_odds", "z"])
+        results.append(
+            pd.DataFrame(
+                {
+                    "group": group,
+                    "term": best.index,
+                    "count": y_i[best.index].astype(int).values,
+                    "log_odds": delta[best.index].values,
+                    "z": best.values,
+                }
+            )
+        )
+    return (
+        pd.concat(results, ignore_index=True)
+        if results
+        else pd.DataFrame(columns=["group", "term", "count", "log_odds", "z"])
+    )
 
 
 def _plan_texts(tagged: "pd.DataFrame") -> "pd.Series":
@@ -174,10 +205,14 @@ def plan_similarity(tagged: "pd.DataFrame", pairs: "pd.DataFrame | None" = None)
     from sklearn.metrics.pairwise import cosine_similarity
 
     texts = _plan_texts(tagged)
-    matrix = TfidfVectorizer(analyzer="char", ngram_range=(2, 2), sublinear_tf=True).fit_transform(texts)
+    matrix = TfidfVectorizer(analyzer="char", ngram_range=(2, 2), sublinear_tf=True).fit_transform(
+        texts
+    )
     sim = pd.DataFrame(cosine_similarity(matrix), index=texts.index, columns=texts.index)
     if pairs is not None and len(pairs):
-        for a, p, b, q, s in zip(pairs.a_doc, pairs.a_plan, pairs.b_doc, pairs.b_plan, pairs.similarity):
+        for a, p, b, q, s in zip(
+            pairs.a_doc, pairs.a_plan, pairs.b_doc, pairs.b_plan, pairs.similarity
+        ):
             ka, kb = f"{a}#{p}", f"{b}#{q}"
             if ka in sim.index and kb in sim.index:
                 value = max(sim.at[ka, kb], s)
@@ -185,7 +220,9 @@ def plan_similarity(tagged: "pd.DataFrame", pairs: "pd.DataFrame | None" = None)
     return sim
 
 
-def topics(tagged: "pd.DataFrame", n: int = 8, top: int = 10, seed: int = 0) -> tuple["pd.DataFrame", "pd.DataFrame"]:
+def topics(
+    tagged: "pd.DataFrame", n: int = 8, top: int = 10, seed: int = 0
+) -> tuple["pd.DataFrame", "pd.DataFrame"]:
     """NMF topics over the plans' jieba words: ``(terms, weights)``.
 
     ``terms`` has ``topic``, ``rank``, ``term``, ``weight``; ``weights`` is plan × topic.
@@ -199,12 +236,19 @@ def topics(tagged: "pd.DataFrame", n: int = 8, top: int = 10, seed: int = 0) -> 
     words = tokens(texts.tolist())
     vectorizer = TfidfVectorizer(analyzer=lambda doc: doc, min_df=2, sublinear_tf=True)
     matrix = vectorizer.fit_transform(words)
-    model = NMF(n_components=min(n, matrix.shape[1], matrix.shape[0]), init="nndsvd",
-                random_state=seed, max_iter=500)
+    model = NMF(
+        n_components=min(n, matrix.shape[1], matrix.shape[0]),
+        init="nndsvd",
+        random_state=seed,
+        max_iter=500,
+    )
     doc_topics = model.fit_transform(matrix)
     vocab = vectorizer.get_feature_names_out()
-    rows = [{"topic": k, "rank": r + 1, "term": vocab[j], "weight": float(component[j])}
-            for k, component in enumerate(model.components_)
-            for r, j in enumerate(np.argsort(-component, kind="stable")[:top])]
-    return pd.DataFrame(rows), pd.DataFrame(doc_topics, index=texts.index,
-                                            columns=[f"topic_{k}" for k in range(doc_topics.shape[1])])
+    rows = [
+        {"topic": k, "rank": r + 1, "term": vocab[j], "weight": float(component[j])}
+        for k, component in enumerate(model.components_)
+        for r, j in enumerate(np.argsort(-component, kind="stable")[:top])
+    ]
+    return pd.DataFrame(rows), pd.DataFrame(
+        doc_topics, index=texts.index, columns=[f"topic_{k}" for k in range(doc_topics.shape[1])]
+    )

@@ -28,14 +28,26 @@ def archive(tmp_path_factory):
 def test_outputs_and_summary(archive, tmp_path):
     out = tmp_path / "out"
     summary = analyze([archive], out, quiet=True)
-    for name in ("items.parquet", "pairs.parquet", "clusters.parquet", "report.html",
-                 "copy_paste.html", "errors.csv", "manifest.json", "themes", "plots"):
+    for name in (
+        "items.parquet",
+        "pairs.parquet",
+        "clusters.parquet",
+        "report.html",
+        "copy_paste.html",
+        "errors.csv",
+        "manifest.json",
+        "themes",
+        "plots",
+    ):
         assert (out / name).exists(), name
     items = pd.read_parquet(out / "items.parquet")
-    assert list(items.columns[:len(planparse.COLUMNS)]) == list(planparse.COLUMNS)
+    assert list(items.columns[: len(planparse.COLUMNS)]) == list(planparse.COLUMNS)
     assert {"domain", "domains", "reason"} <= set(items.columns)
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
-    assert len(manifest["inputs"]) == summary["files"] and manifest["summary"]["plans"] == summary["plans"]
+    assert (
+        len(manifest["inputs"]) == summary["files"]
+        and manifest["summary"]["plans"] == summary["plans"]
+    )
     assert all(len(entry["sha256"]) == 64 for entry in manifest["inputs"])
     assert list((out / "plots").glob("*.png"))
 
@@ -44,15 +56,18 @@ def test_same_output_for_one_or_two_processes(archive, tmp_path):
     analyze([archive], tmp_path / "one", jobs=1, quiet=True, chunk_files=5)
     analyze([archive], tmp_path / "two", jobs=2, quiet=True, chunk_files=5)
     for name in ("items.parquet", "pairs.parquet", "clusters.parquet"):
-        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "one" / name),
-                                      pd.read_parquet(tmp_path / "two" / name))
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(tmp_path / "one" / name), pd.read_parquet(tmp_path / "two" / name)
+        )
 
 
 def test_resume_after_a_kill_gives_the_clean_rows(archive, tmp_path):
     clean, crashed = tmp_path / "clean", tmp_path / "crashed"
     analyze([archive], clean, quiet=True, chunk_files=3)
-    code = (f"from planparse.analyze import analyze; "
-            f"analyze([{str(archive)!r}], {str(crashed)!r}, quiet=True, chunk_files=3)")
+    code = (
+        f"from planparse.analyze import analyze; "
+        f"analyze([{str(archive)!r}], {str(crashed)!r}, quiet=True, chunk_files=3)"
+    )
     process = subprocess.Popen([sys.executable, "-c", code])
     marker = crashed / "chunks" / "items-00002.json"
     deadline = time.time() + 120
@@ -61,13 +76,19 @@ def test_resume_after_a_kill_gives_the_clean_rows(archive, tmp_path):
     process.kill()
     process.wait()
     assert marker.exists() and not (crashed / "items.parquet").exists()
-    kept = {p.name: p.stat().st_mtime_ns for p in (crashed / "chunks").glob("items-0000[0-2].parquet")}
+    kept = {
+        p.name: p.stat().st_mtime_ns for p in (crashed / "chunks").glob("items-0000[0-2].parquet")
+    }
     analyze([archive], crashed, resume=True, quiet=True, chunk_files=3)
-    assert {p.name: p.stat().st_mtime_ns for p in (crashed / "chunks").glob("items-0000[0-2].parquet")} == kept
-    pd.testing.assert_frame_equal(pd.read_parquet(clean / "items.parquet"),
-                                  pd.read_parquet(crashed / "items.parquet"))
-    pd.testing.assert_frame_equal(pd.read_parquet(clean / "pairs.parquet"),
-                                  pd.read_parquet(crashed / "pairs.parquet"))
+    assert {
+        p.name: p.stat().st_mtime_ns for p in (crashed / "chunks").glob("items-0000[0-2].parquet")
+    } == kept
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(clean / "items.parquet"), pd.read_parquet(crashed / "items.parquet")
+    )
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(clean / "pairs.parquet"), pd.read_parquet(crashed / "pairs.parquet")
+    )
 
 
 def test_a_changed_file_is_redone_on_resume(archive, tmp_path):
@@ -95,7 +116,15 @@ def test_bad_files_are_reported_and_the_rest_is_complete(archive, tmp_path):
     out = tmp_path / "out"
     assert main(["analyze", str(folder), "-o", str(out), "-q"]) == 1
     errors = pd.read_csv(out / "errors.csv").set_index("doc_id").reason.to_dict()
-    assert errors == {"binary.txt": "binary", "broken.docx": "corrupt", "broken.pdf": "corrupt",
-                      "empty.txt": "empty", "huge.txt": "too large", "odd.txt": "unknown encoding"}
+    assert errors == {
+        "binary.txt": "binary",
+        "broken.docx": "corrupt",
+        "broken.pdf": "corrupt",
+        "empty.txt": "empty",
+        "huge.txt": "too large",
+        "odd.txt": "unknown encoding",
+    }
     items = pd.read_parquet(out / "items.parquet")
-    assert set(items.doc_id) == {p.name for p in archive.iterdir() if p.suffix in (".txt", ".docx", ".pdf")}
+    assert set(items.doc_id) == {
+        p.name for p in archive.iterdir() if p.suffix in (".txt", ".docx", ".pdf")
+    }

@@ -17,10 +17,30 @@ from planparse.classify.evaluate import expected_calibration_error
 from planparse.classify.persist import load_model, model_card, save_model
 
 TRAIN = {
-    "维权": ["开展法律援助，维护妇女合法权益", "调解婚姻家庭纠纷，预防家庭暴力", "举办维权周普法宣传", "落实女职工特殊保护"],
-    "家庭建设": ["开展最美家庭评选", "办好家长学校，推进家庭教育", "弘扬好家风好家训", "评选好媳妇好婆婆"],
-    "就业": ["组织妇女技能培训，促进就业", "发放创业担保贷款，扶持巾帼创业", "开展巾帼建功活动", "培训家政服务员并推荐上岗"],
-    "组织建设": ["做好村妇联换届选举", "加强执委队伍建设", "建好妇女儿童之家阵地", "完善妇联学习制度"],
+    "维权": [
+        "开展法律援助，维护妇女合法权益",
+        "调解婚姻家庭纠纷，预防家庭暴力",
+        "举办维权周普法宣传",
+        "落实女职工特殊保护",
+    ],
+    "家庭建设": [
+        "开展最美家庭评选",
+        "办好家长学校，推进家庭教育",
+        "弘扬好家风好家训",
+        "评选好媳妇好婆婆",
+    ],
+    "就业": [
+        "组织妇女技能培训，促进就业",
+        "发放创业担保贷款，扶持巾帼创业",
+        "开展巾帼建功活动",
+        "培训家政服务员并推荐上岗",
+    ],
+    "组织建设": [
+        "做好村妇联换届选举",
+        "加强执委队伍建设",
+        "建好妇女儿童之家阵地",
+        "完善妇联学习制度",
+    ],
     "其他": ["组织三八节文艺演出", "开展两癌筛查", "举办运动会", "做好统计监测工作"],
 }
 X = [t for texts in TRAIN.values() for t in texts] * 3
@@ -43,8 +63,9 @@ def test_estimator_contract(small):
 
 
 def test_grid_search_with_an_indicator_matrix():
-    search = GridSearchCV(DomainClassifier(min_df=1, cv=2, words=False), {"C": [0.5, 2.0]},
-                          cv=2, scoring="f1_macro")
+    search = GridSearchCV(
+        DomainClassifier(min_df=1, cv=2, words=False), {"C": [0.5, 2.0]}, cv=2, scoring="f1_macro"
+    )
     from sklearn.preprocessing import MultiLabelBinarizer
 
     indicator = MultiLabelBinarizer(classes=list(Taxonomy.default().labels)).fit_transform(Y)
@@ -64,9 +85,19 @@ def test_unknown_labels_are_refused():
 
 def test_custom_taxonomy_adds_its_own_probability_columns(tmp_path):
     path = tmp_path / "youth.toml"
-    path.write_text('name = "youth"\nother = "其他"\n[[domain]]\nname = "就业"\nseeds = ["就业"]\n'
-                    '[[domain]]\nname = "志愿"\nseeds = ["志愿"]\n', encoding="utf-8")
-    texts = ["组织青年就业培训", "开展志愿服务", "举办运动会", "青年创业就业", "志愿者进社区", "文艺演出"] * 4
+    path.write_text(
+        'name = "youth"\nother = "其他"\n[[domain]]\nname = "就业"\nseeds = ["就业"]\n'
+        '[[domain]]\nname = "志愿"\nseeds = ["志愿"]\n',
+        encoding="utf-8",
+    )
+    texts = [
+        "组织青年就业培训",
+        "开展志愿服务",
+        "举办运动会",
+        "青年创业就业",
+        "志愿者进社区",
+        "文艺演出",
+    ] * 4
     labels = [["就业"], ["志愿"], ["其他"]] * 8
     model = DomainClassifier(taxonomy=str(path), min_df=1, cv=2).fit(texts, labels)
     items = planparse.parse("一、组织青年就业培训\n二、开展志愿服务\n", doc_id="y").to_frame()
@@ -82,12 +113,22 @@ def test_lexicon_baseline_needs_no_training():
 
 
 def test_tag_adds_columns_and_leaves_debris_empty(small):
-    items = planparse.parse("下载\n打印\n社区工作计划\n一、开展法律援助，维护妇女权益\n二、开展最美家庭评选\n",
-                            doc_id="t").to_frame()
+    items = planparse.parse(
+        "下载\n打印\n社区工作计划\n一、开展法律援助，维护妇女权益\n二、开展最美家庭评选\n",
+        doc_id="t",
+    ).to_frame()
     tagged = planparse.tag(items, small)
-    assert list(tagged.columns[:len(planparse.COLUMNS)]) == list(planparse.COLUMNS)
-    assert list(tagged.columns[len(planparse.COLUMNS):]) == [
-        "domain", "domains", "p_维权", "p_家庭建设", "p_就业", "p_组织建设", "p_其他", "reason"]
+    assert list(tagged.columns[: len(planparse.COLUMNS)]) == list(planparse.COLUMNS)
+    assert list(tagged.columns[len(planparse.COLUMNS) :]) == [
+        "domain",
+        "domains",
+        "p_维权",
+        "p_家庭建设",
+        "p_就业",
+        "p_组织建设",
+        "p_其他",
+        "reason",
+    ]
     content = tagged[tagged.kind != "debris"]
     assert content.domain.tolist() == ["维权", "家庭建设"]
     assert all(r for r in content.reason)
@@ -112,14 +153,22 @@ def test_reason_names_the_features_that_drove_the_label(small):
 def test_short_heading_reads_its_children(small):
     from planparse.classify.tagging import context_texts
 
-    items = planparse.parse("一、深化活动\n（一）开展法律援助。\n（二）调解家庭纠纷。\n", doc_id="t").to_frame()
+    items = planparse.parse(
+        "一、深化活动\n（一）开展法律援助。\n（二）调解家庭纠纷。\n", doc_id="t"
+    ).to_frame()
     assert context_texts(items)[0] == "深化活动：开展法律援助。调解家庭纠纷。"
 
 
 def test_same_predictions_with_one_or_two_processes(small):
     texts = [t + str(i) for i, t in enumerate(X * 60)]
-    frame = pd.DataFrame({"item_id": [str(i) for i in range(len(texts))], "parent_id": "",
-                          "kind": "item", "text": texts})
+    frame = pd.DataFrame(
+        {
+            "item_id": [str(i) for i in range(len(texts))],
+            "parent_id": "",
+            "kind": "item",
+            "text": texts,
+        }
+    )
     one = planparse.tag(frame, small, n_jobs=1)
     two = planparse.tag(frame, small, n_jobs=2)
     pd.testing.assert_frame_equal(one, two)
@@ -170,7 +219,9 @@ def test_pickle_of_a_fitted_model_works(small):
 
 
 def test_expected_calibration_error():
-    assert expected_calibration_error(np.array([[1, 0, 1, 0]]), np.array([[1.0, 0.0, 1.0, 0.0]])) == 0
+    assert (
+        expected_calibration_error(np.array([[1, 0, 1, 0]]), np.array([[1.0, 0.0, 1.0, 0.0]])) == 0
+    )
     assert expected_calibration_error(np.array([[0, 0]]), np.array([[0.75, 0.75]])) == 0.75
 
 
@@ -189,8 +240,13 @@ def test_cli_tag_train_and_evaluate(tmp_path, capsys):
 
     labels = tmp_path / "labels"
     labels.mkdir()
-    pd.DataFrame({"text": X, "labels": ["|".join(y) for y in Y],
-                  "group": [str(i % 6) for i in range(len(X))]}).to_csv(labels / "mine.csv", index=False)
+    pd.DataFrame(
+        {
+            "text": X,
+            "labels": ["|".join(y) for y in Y],
+            "group": [str(i % 6) for i in range(len(X))],
+        }
+    ).to_csv(labels / "mine.csv", index=False)
     model = tmp_path / "m.skops"
     assert main(["train", "--labels", str(labels), "-o", str(model), "--no-eval"]) == 0
     assert json.loads((tmp_path / "m.skops.json").read_text("utf-8"))["training_items"] == len(X)

@@ -16,7 +16,9 @@ from planparse.cli import main
 
 @pytest.fixture
 def archive(tmp_path):
-    (tmp_path / "a.txt").write_text("村妇代会工作计划\n一、学习\n（一）读书。\n二、活动\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text(
+        "村妇代会工作计划\n一、学习\n（一）读书。\n二、活动\n", encoding="utf-8"
+    )
     (tmp_path / "b.txt").write_bytes("一、维权\n二、就业\n".encode("gb18030"))
     return tmp_path
 
@@ -32,8 +34,13 @@ def test_every_format_has_the_same_columns_and_rows(archive, tmp_path, fmt):
     else:
         frame = pd.read_parquet(out)
     assert list(frame.columns) == list(planparse.COLUMNS)
-    assert frame.item_id.tolist() == ["a.txt#1/1", "a.txt#1/1.1", "a.txt#1/2", "b.txt#1/1",
-                                      "b.txt#1/2"]
+    assert frame.item_id.tolist() == [
+        "a.txt#1/1",
+        "a.txt#1/1.1",
+        "a.txt#1/2",
+        "b.txt#1/1",
+        "b.txt#1/2",
+    ]
 
 
 def test_stdout_is_csv_by_default(archive, capsys):
@@ -63,8 +70,12 @@ def test_parquet_to_stdout_is_a_usage_error(archive):
 
 def test_no_path_parses_the_bundled_sample(tmp_path):
     out = tmp_path / "sample.csv"
-    result = subprocess.run([sys.executable, "-m", "planparse", "parse", "-o", str(out)],
-                            cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "planparse", "parse", "-o", str(out)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     frame = pd.read_csv(out, keep_default_na=False)
     assert frame.doc_id.nunique() >= 1 and (frame.kind == "item").sum() > 0

@@ -37,8 +37,15 @@ def test_sample_is_large_and_varied():
     plans = table(SAMPLE / "plans.tsv")
     files = {p["file"] for p in plans}
     assert len(files) >= 60
-    assert {p["issuer_type"] for p in plans} >= {"村妇代会", "社区妇联", "街道妇联", "县妇联", "妇儿工委",
-                                                 "学校女教职工委员会", "企业女职工委员会"}
+    assert {p["issuer_type"] for p in plans} >= {
+        "村妇代会",
+        "社区妇联",
+        "街道妇联",
+        "县妇联",
+        "妇儿工委",
+        "学校女教职工委员会",
+        "企业女职工委员会",
+    }
     years = {int(p["year"]) for p in plans}
     assert min(years) <= 2008 and max(years) >= 2025
     chars = sum(len(planparse.read_text(SAMPLE / f)) for f in files)
@@ -86,7 +93,7 @@ def test_sample_label_spans_slice_their_files():
     texts: dict[str, str] = {}
     for row in table(LABELS / "sample.tsv"):
         text = texts.setdefault(row["file"], planparse.read_text(SAMPLE / row["file"]))
-        span = text[int(row["start"]):int(row["end"])]
+        span = text[int(row["start"]) : int(row["end"])]
         assert span.strip() == span and len(span) >= 4, row
 
 
@@ -96,7 +103,7 @@ def test_real_label_references_resolve(shared_corpus):
         path = shared_corpus / row["path"]
         assert row["path"].split("/")[0] in ("national-reports", "state-council")  # never eval-only
         text = texts.setdefault(row["path"], path.read_text(encoding="utf-8-sig"))
-        span = text[int(row["start"]):int(row["end"])]
+        span = text[int(row["start"]) : int(row["end"])]
         assert span.strip() == span and 20 <= len(span) <= 600, row
 
 
@@ -105,18 +112,28 @@ def test_reuse_truth_spans_slice_and_copies_match():
 
     texts = {}
     rows = table(SAMPLE / "reuse.tsv")
-    assert {r["kind"] for r in rows} >= {"synonym-rewrite", "year-copy", "neighbour-copy",
-                                         "duplicate-rebulleted", "reordered", "section-paste",
-                                         "exact-repost", "boilerplate"}
+    assert {r["kind"] for r in rows} >= {
+        "synonym-rewrite",
+        "year-copy",
+        "neighbour-copy",
+        "duplicate-rebulleted",
+        "reordered",
+        "section-paste",
+        "exact-repost",
+        "boilerplate",
+    }
     for row in rows:
-        target = texts.setdefault(row["target_file"], planparse.read_text(SAMPLE / row["target_file"]))
-        copied = target[int(row["target_start"]):int(row["target_end"])]
+        target = texts.setdefault(
+            row["target_file"], planparse.read_text(SAMPLE / row["target_file"])
+        )
+        copied = target[int(row["target_start"]) : int(row["target_end"])]
         assert copied.strip() == copied and copied
         if row["kind"] == "boilerplate":
             continue
-        source_text = texts.setdefault(row["source_file"],
-                                       planparse.read_text(SAMPLE / row["source_file"]))
-        original = source_text[int(row["source_start"]):int(row["source_end"])]
+        source_text = texts.setdefault(
+            row["source_file"], planparse.read_text(SAMPLE / row["source_file"])
+        )
+        original = source_text[int(row["source_start"]) : int(row["source_end"])]
         if row["kind"] == "script-repost":  # Traditional source, Simplified copy
             opencc = pytest.importorskip("opencc")
             original = opencc.OpenCC("t2s").convert(original)
@@ -130,8 +147,11 @@ def test_generator_is_deterministic(tmp_path):
     pytest.importorskip("opencc")
     pytest.importorskip("reportlab")
     target = tmp_path / "sample"
-    subprocess.run([sys.executable, str(ROOT / "corpus" / "tools" / "build_sample.py"), str(target)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "corpus" / "tools" / "build_sample.py"), str(target)],
+        check=True,
+        capture_output=True,
+    )
     for path in sorted(SAMPLE.iterdir()):
         assert (target / path.name).read_bytes() == path.read_bytes(), path.name
     assert (tmp_path / "labels" / "sample.tsv").read_bytes() == (LABELS / "sample.tsv").read_bytes()
@@ -149,12 +169,17 @@ def test_no_real_text_is_copied_into_the_repository(shared_corpus):
         if not path.is_file() or path.stat().st_size > 5_000_000:
             continue
         try:
-            text = planparse.read_text(path) if path.suffix in (".docx", ".pdf") \
+            text = (
+                planparse.read_text(path)
+                if path.suffix in (".docx", ".pdf")
                 else path.read_bytes().decode("utf-8")
+            )
         except (UnicodeDecodeError, planparse.ReadError):
             text = path.read_bytes().decode("gb18030", errors="ignore")
         if path.parent.name == "labels":  # references to real files name them by their title
-            text = "\n".join("\t".join(f for f in line.split("\t") if not REFERENCE.match(f))
-                             for line in text.splitlines())
+            text = "\n".join(
+                "\t".join(f for f in line.split("\t") if not REFERENCE.match(f))
+                for line in text.splitlines()
+            )
         hits += [(path.name, w) for w in overlaps(text, seen)]
     assert hits == []

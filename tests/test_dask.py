@@ -18,7 +18,9 @@ from planparse.analyze import analyze  # noqa: E402
 def client():
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
         with Client(cluster) as client:
             yield client
 
@@ -29,12 +31,14 @@ def test_dask_run_equals_local_run(client, tmp_path):
     for path in sorted(planparse.sample_path().iterdir())[:30]:
         shutil.copy(path, archive / path.name)
     local = analyze([archive], tmp_path / "local", quiet=True, chunk_files=6)
-    distributed = analyze([archive], tmp_path / "dask", quiet=True, chunk_files=6, engine="dask",
-                          scheduler=client)
+    distributed = analyze(
+        [archive], tmp_path / "dask", quiet=True, chunk_files=6, engine="dask", scheduler=client
+    )
     assert local == distributed
     for name in ("items.parquet", "pairs.parquet", "clusters.parquet"):
-        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "local" / name),
-                                      pd.read_parquet(tmp_path / "dask" / name))
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(tmp_path / "local" / name), pd.read_parquet(tmp_path / "dask" / name)
+        )
 
 
 def test_dask_candidate_search_equals_local(client):

@@ -12,15 +12,23 @@ from planparse.classify import features
 from planparse.classify.features import JiebaWords, NgramVectorizer
 from planparse.normalize import fold_width
 
-TEXTS = ["组织开展两癌筛查，维护妇女健康权益。", "举办最美家庭评选活动，弘扬好家风。", "开展巾帼建功和双学双比活动。",
-         "加强妇女儿童之家建设；完善执委联系制度。", "１．开展法律援助（维权周）", "妇女妇女妇女", ""]
+TEXTS = [
+    "组织开展两癌筛查，维护妇女健康权益。",
+    "举办最美家庭评选活动，弘扬好家风。",
+    "开展巾帼建功和双学双比活动。",
+    "加强妇女儿童之家建设；完善执委联系制度。",
+    "１．开展法律援助（维权周）",
+    "妇女妇女妇女",
+    "",
+]
 
 
 def test_ngram_counts_equal_countvectorizer_exactly():
     texts = [fold_width(t) for t in TEXTS]
     ours = NgramVectorizer(ngram_range=(1, 3), words=False, min_df=1).fit(texts)
-    reference = CountVectorizer(analyzer="char", ngram_range=(1, 3), lowercase=False,
-                                preprocessor=lambda x: x).fit(texts)
+    reference = CountVectorizer(
+        analyzer="char", ngram_range=(1, 3), lowercase=False, preprocessor=lambda x: x
+    ).fit(texts)
     names = [name[2:] for name in ours.feature_names_]
     assert sorted(names) == sorted(reference.vocabulary_)
     columns = [reference.vocabulary_[name] for name in names]
@@ -68,7 +76,10 @@ def test_pickling_drops_caches_and_keeps_results():
 
 def test_tfidf_rows_are_unit_length():
     vec = NgramVectorizer(min_df=1).fit(TEXTS)
-    norms = np.sqrt(np.asarray(vec.transform(TEXTS[:-1]).multiply(vec.transform(TEXTS[:-1]))
-                               .sum(axis=1)).ravel())
+    norms = np.sqrt(
+        np.asarray(
+            vec.transform(TEXTS[:-1]).multiply(vec.transform(TEXTS[:-1])).sum(axis=1)
+        ).ravel()
+    )
     assert norms == pytest.approx(1.0)
     assert vec.transform([""]).nnz == 0

@@ -20,11 +20,34 @@ LADDER = [
     lambda n: f"（{n}）",
     lambda n: chr(0x2460 + n - 1),
 ]
-CLAUSES = ["加强组织建设", "开展维权服务", "做好家庭教育", "组织技能培训", "落实两癌筛查", "完善工作制度",
-           "深化巾帼建功", "推进最美家庭评选"]
-NOISE = ["", "- 3 -", "第 2 页 共 9 页", "下载", "【字号：加大 还原 减小】", "6.26禁毒日开展宣传。",
-         "五一、十一期间组织活动。", "二〇二四年一月五日", "一是学习；二是实践。", "1.5万元用于资助。",
-         "目录", "一、指导思想……1", "　　", "(一）", "１．", "2018——2020年"]
+CLAUSES = [
+    "加强组织建设",
+    "开展维权服务",
+    "做好家庭教育",
+    "组织技能培训",
+    "落实两癌筛查",
+    "完善工作制度",
+    "深化巾帼建功",
+    "推进最美家庭评选",
+]
+NOISE = [
+    "",
+    "- 3 -",
+    "第 2 页 共 9 页",
+    "下载",
+    "【字号：加大 还原 减小】",
+    "6.26禁毒日开展宣传。",
+    "五一、十一期间组织活动。",
+    "二〇二四年一月五日",
+    "一是学习；二是实践。",
+    "1.5万元用于资助。",
+    "目录",
+    "一、指导思想……1",
+    "　　",
+    "(一）",
+    "１．",
+    "2018——2020年",
+]
 
 
 @st.composite
@@ -35,7 +58,7 @@ def outline(draw) -> tuple[str, list[tuple[str, int]]]:
     for _ in range(draw(st.integers(1, 25))):
         depth = draw(st.integers(0, min(depth + 1, len(LADDER) - 1) if lines else 0))
         counters[depth] += 1
-        counters[depth + 1:] = [0] * (len(LADDER) - depth - 1)
+        counters[depth + 1 :] = [0] * (len(LADDER) - depth - 1)
         if counters[depth] > 20:
             break
         marker = LADDER[depth](counters[depth])
@@ -55,7 +78,7 @@ def noisy(draw) -> str:
     cut = draw(st.integers(0, len(lines)))
     if lines and cut < len(lines) and len(lines[cut]) > 4:  # a page break inside a line
         line = lines[cut]
-        lines[cut:cut + 1] = [line[:len(line) // 2], "", "- 7 -", "", line[len(line) // 2:]]
+        lines[cut : cut + 1] = [line[: len(line) // 2], "", "- 7 -", "", line[len(line) // 2 :]]
     end = draw(st.sampled_from(["\n", "\r\n", "\r"]))
     return end.join(lines) + draw(st.sampled_from(["", end]))
 
@@ -79,7 +102,7 @@ def check_invariants(text: str) -> None:
     for row in rows.itertuples():
         assert 0 <= row.start <= row.end <= len(text)
         if row.kind in ("item", "inline"):
-            assert text[row.start:row.end].startswith(row.marker)
+            assert text[row.start : row.end].startswith(row.marker)
     for i, count in enumerate(coverage(doc)):
         char = text[i]
         if char in SPACES or char.isspace():
@@ -95,8 +118,15 @@ def test_offsets_slice_and_no_text_is_lost(text):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(list("一二三四五六七八九十、．.（）()1234567890①②是第，。：\n \r-—")
-                                + ["妇联", "篇", "计划", "\f", "\u3000"]), max_size=200).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            list("一二三四五六七八九十、．.（）()1234567890①②是第，。：\n \r-—")
+            + ["妇联", "篇", "计划", "\f", "\u3000"]
+        ),
+        max_size=200,
+    ).map("".join)
+)
 def test_parser_never_crashes_on_marker_soup(text):
     check_invariants(text)
 
@@ -112,5 +142,6 @@ def test_parser_never_crashes_on_any_text(text):
 def test_grammar_documents_parse_as_built(case):
     text, expected = case
     doc = planparse.parse(text, doc_id="p")
-    assert [(n.marker, d) for plan in doc.plans for n, d in plan.walk() if n.kind == "item"] \
-        == expected
+    assert [
+        (n.marker, d) for plan in doc.plans for n, d in plan.walk() if n.kind == "item"
+    ] == expected

@@ -13,14 +13,17 @@ from planparse.batch import parse_files
 PLAN = "社区妇联工作计划\n一、加强组织建设\n（一）健全组织网络。\n二、开展维权服务\n"
 
 
-@pytest.mark.parametrize("encoding, line_end, bom", [
-    ("utf-8", "\n", b""),
-    ("utf-8", "\r\n", b"\xef\xbb\xbf"),
-    ("utf-16-le", "\r\n", b"\xff\xfe"),
-    ("utf-16-be", "\n", b"\xfe\xff"),
-    ("gb18030", "\r\n", b""),
-    ("gbk", "\r", b""),
-])
+@pytest.mark.parametrize(
+    "encoding, line_end, bom",
+    [
+        ("utf-8", "\n", b""),
+        ("utf-8", "\r\n", b"\xef\xbb\xbf"),
+        ("utf-16-le", "\r\n", b"\xff\xfe"),
+        ("utf-16-be", "\n", b"\xfe\xff"),
+        ("gb18030", "\r\n", b""),
+        ("gbk", "\r", b""),
+    ],
+)
 def test_text_encodings_and_line_ends(tmp_path, encoding, line_end, bom):
     path = tmp_path / "plan.txt"
     text = PLAN.replace("\n", line_end)
@@ -28,7 +31,7 @@ def test_text_encodings_and_line_ends(tmp_path, encoding, line_end, bom):
     assert planparse.read_text(path) == text
     frame = planparse.parse_file(path).to_frame()
     assert frame.marker.tolist() == ["一、", "（一）", "二、"]
-    assert all(text[r.start:r.end].startswith(r.marker) for r in frame.itertuples())
+    assert all(text[r.start : r.end].startswith(r.marker) for r in frame.itertuples())
 
 
 def test_short_gbk_text_is_not_mistaken(tmp_path):
@@ -37,11 +40,14 @@ def test_short_gbk_text_is_not_mistaken(tmp_path):
     assert read.read_source(path).encoding == "gb18030" and read.read_text(path) == "妇联"
 
 
-@pytest.mark.parametrize("content, error", [
-    (b"", read.EmptyFileError),
-    (b"  \r\n\t\n", read.EmptyFileError),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), read.BinaryFileError),
-])
+@pytest.mark.parametrize(
+    "content, error",
+    [
+        (b"", read.EmptyFileError),
+        (b"  \r\n\t\n", read.EmptyFileError),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), read.BinaryFileError),
+    ],
+)
 def test_bad_text_files_name_the_file(tmp_path, content, error):
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
@@ -83,20 +89,38 @@ def test_docx_automatic_numbering_is_recovered(tmp_path):
     from office import make_docx
 
     path = tmp_path / "plan.docx"
-    make_docx([(None, "社区妇联工作计划"), (0, "加强组织建设"), (1, "健全组织网络。"),
-               (1, "完善工作制度。"), (2, "每月召开执委会。"), (0, "开展维权服务"), (1, "做好法律宣传。")],
-              path)
+    make_docx(
+        [
+            (None, "社区妇联工作计划"),
+            (0, "加强组织建设"),
+            (1, "健全组织网络。"),
+            (1, "完善工作制度。"),
+            (2, "每月召开执委会。"),
+            (0, "开展维权服务"),
+            (1, "做好法律宣传。"),
+        ],
+        path,
+    )
     frame = planparse.parse_file(path).to_frame()
     assert frame.plan_title.iloc[0] == "社区妇联工作计划"
     assert list(zip(frame.marker, frame.depth)) == [
-        ("一、", 1), ("（一）", 2), ("（二）", 2), ("1.", 3), ("二、", 1), ("（一）", 2)]
+        ("一、", 1),
+        ("（一）", 2),
+        ("（二）", 2),
+        ("1.", 3),
+        ("二、", 1),
+        ("（一）", 2),
+    ]
 
 
 def test_corrupt_docx_and_pdf(tmp_path):
     for name in ("broken.docx", "broken.pdf"):
         path = tmp_path / name
-        path.write_bytes(b"PK\x03\x04 this is not really a zip" if name.endswith("docx")
-                         else b"%PDF-1.4\n garbage")
+        path.write_bytes(
+            b"PK\x03\x04 this is not really a zip"
+            if name.endswith("docx")
+            else b"%PDF-1.4\n garbage"
+        )
         with pytest.raises(read.CorruptFileError, match=name):
             read.read_text(path)
 
@@ -105,18 +129,32 @@ def test_pdf_pages_are_joined_across_the_page_break(tmp_path):
     from office import make_pdf
 
     path = tmp_path / "plan.pdf"
-    make_pdf([["社区妇联工作计划", "一、加强组织建设", "为进一步完善基层组织网络，我们将在各小区设立妇女小组，并定期召开",
-               "- 1 -"], ["执委会议，研究部署各项工作。", "二、开展维权服务"]], path)
+    make_pdf(
+        [
+            [
+                "社区妇联工作计划",
+                "一、加强组织建设",
+                "为进一步完善基层组织网络，我们将在各小区设立妇女小组，并定期召开",
+                "- 1 -",
+            ],
+            ["执委会议，研究部署各项工作。", "二、开展维权服务"],
+        ],
+        path,
+    )
     frame = planparse.parse_file(path).to_frame()
     body = frame[frame.kind == "para"].text.tolist()
-    assert body == ["为进一步完善基层组织网络，我们将在各小区设立妇女小组，并定期召开执委会议，研究部署各项工作。"]
+    assert body == [
+        "为进一步完善基层组织网络，我们将在各小区设立妇女小组，并定期召开执委会议，研究部署各项工作。"
+    ]
     assert frame[frame.kind == "item"].marker.tolist() == ["一、", "二、"]
 
 
 def test_html_with_broken_markup(tmp_path):
     path = tmp_path / "page.html"
-    path.write_text("<html><body><div>下载 打印<p>一、学习<p>二、活动</b></i><script>var x=1;</script>",
-                    encoding="utf-8")
+    path.write_text(
+        "<html><body><div>下载 打印<p>一、学习<p>二、活动</b></i><script>var x=1;</script>",
+        encoding="utf-8",
+    )
     frame = planparse.parse_file(path).to_frame()
     assert frame[frame.kind == "item"].text.tolist() == ["学习", "活动"]
 

@@ -11,17 +11,22 @@ from planparse.reuse import PAIR_COLUMNS, find_duplicates
 from planparse.reuse.evaluate import score
 from planparse.reuse.minhash import band_parameters, signatures
 
-BODY = ("一、加强组织建设\n（一）完善基层组织网络。在各村各社区设立妇女小组，由妇女小组长负责联系本组妇女，做到有事能找到人、妇女有事能找到组织。\n"
-        "（二）积极开展执委培训。每年举办两期执委培训班，帮助执委熟悉工作职责，提高联系服务妇女的能力，年底开展述职评议。\n"
-        "二、开展维权服务\n（一）深化普法宣传。利用三八维权周集中宣传妇女权益保障法和反家庭暴力法，发放宣传资料，接受法律咨询。\n"
-        "（二）化解矛盾纠纷。联合司法所排查婚姻家庭纠纷，对发现的问题逐一登记、逐件化解，积极帮助困难妇女申请法律援助。\n")
-OTHER = ("一、推进就业创业\n（一）组织技能培训。联合人社部门举办家政、电商、手工编织培训班六期，培训农村妇女三百人次，推荐就业一百人。\n"
-         "（二）落实创业贷款。为有创业意愿的妇女申请创业担保贷款，建立跟踪服务台账，帮助解决资金、技术和销售难题。\n")
+BODY = (
+    "一、加强组织建设\n（一）完善基层组织网络。在各村各社区设立妇女小组，由妇女小组长负责联系本组妇女，做到有事能找到人、妇女有事能找到组织。\n"
+    "（二）积极开展执委培训。每年举办两期执委培训班，帮助执委熟悉工作职责，提高联系服务妇女的能力，年底开展述职评议。\n"
+    "二、开展维权服务\n（一）深化普法宣传。利用三八维权周集中宣传妇女权益保障法和反家庭暴力法，发放宣传资料，接受法律咨询。\n"
+    "（二）化解矛盾纠纷。联合司法所排查婚姻家庭纠纷，对发现的问题逐一登记、逐件化解，积极帮助困难妇女申请法律援助。\n"
+)
+OTHER = (
+    "一、推进就业创业\n（一）组织技能培训。联合人社部门举办家政、电商、手工编织培训班六期，培训农村妇女三百人次，推荐就业一百人。\n"
+    "（二）落实创业贷款。为有创业意愿的妇女申请创业担保贷款，建立跟踪服务台账，帮助解决资金、技术和销售难题。\n"
+)
 
 
 def run(texts: dict[str, str], **options) -> pd.DataFrame:
-    items = pd.concat([planparse.parse(t, doc_id=d).to_frame() for d, t in texts.items()],
-                      ignore_index=True)
+    items = pd.concat(
+        [planparse.parse(t, doc_id=d).to_frame() for d, t in texts.items()], ignore_index=True
+    )
     return find_duplicates(items, texts=texts, **options)
 
 
@@ -50,8 +55,8 @@ def test_whole_copied_plan_is_one_finding_with_exact_offsets():
     assert len(pairs) == 1
     row = pairs.iloc[0]
     assert row.unit == "plan" and row.similarity > 0.9
-    assert a[row.a_end - 10:row.a_end] == b[row.b_end - 10:row.b_end]
-    assert BODY[3:20] in a[row.a_start:row.a_end] and BODY[3:20] in b[row.b_start:row.b_end]
+    assert a[row.a_end - 10 : row.a_end] == b[row.b_end - 10 : row.b_end]
+    assert BODY[3:20] in a[row.a_start : row.a_end] and BODY[3:20] in b[row.b_start : row.b_end]
     assert row.source == "a.txt#1"  # 2019 before 2020
 
 
@@ -59,28 +64,46 @@ def test_synonym_swaps_keep_the_copy_whole_and_are_listed():
     rewritten = BODY.replace("积极", "用心").replace("帮助", "帮忙")
     pairs = run({"a.txt": "甲计划\n" + BODY, "b.txt": "乙计划\n" + rewritten})
     assert len(pairs) == 1 and pairs.unit.iloc[0] == "plan"
-    assert "积极→用心×2" in pairs.edits.iloc[0] and "助→忙×2" in pairs.edits.iloc[0]  # minimal edits
+    assert (
+        "积极→用心×2" in pairs.edits.iloc[0] and "助→忙×2" in pairs.edits.iloc[0]
+    )  # minimal edits
 
 
 def test_a_section_pasted_into_another_plan_is_found_as_a_section():
-    section = BODY[BODY.index("二、"):].replace("二、", "三、", 1)
-    host = "乙计划\n" + OTHER + "二、其他工作\n（一）办好三八节活动，组织文艺汇演和趣味运动会，丰富妇女精神文化生活，营造节日氛围。\n" + section
+    section = BODY[BODY.index("二、") :].replace("二、", "三、", 1)
+    host = (
+        "乙计划\n"
+        + OTHER
+        + "二、其他工作\n（一）办好三八节活动，组织文艺汇演和趣味运动会，丰富妇女精神文化生活，营造节日氛围。\n"
+        + section
+    )
     pairs = run({"a.txt": "甲计划\n" + BODY, "b.txt": host})
     assert len(pairs) == 1 and pairs.unit.iloc[0] == "section"
     row = pairs.iloc[0]
-    assert host[row.b_start:row.b_end].startswith("三、开展维权服务") or "深化普法宣传" in host[row.b_start:row.b_end]
+    assert (
+        host[row.b_start : row.b_end].startswith("三、开展维权服务")
+        or "深化普法宣传" in host[row.b_start : row.b_end]
+    )
 
 
 def test_shared_stock_phrases_are_not_copying():
     stock = "坚持以人民为中心的发展思想，团结引领广大妇女听党话跟党走，围绕中心服务大局，充分发挥妇女半边天作用。"
-    pairs = run({"a.txt": "甲计划\n" + stock + "\n" + BODY, "b.txt": "乙计划\n" + stock + "\n" + OTHER})
+    pairs = run(
+        {"a.txt": "甲计划\n" + stock + "\n" + BODY, "b.txt": "乙计划\n" + stock + "\n" + OTHER}
+    )
     assert pairs.empty
 
 
 def test_no_pairs_inside_one_plan_but_pairs_across_plans_of_one_file():
-    compilation = "工作计划（大全2篇）\n甲社区工作计划 篇一\n" + BODY + "乙社区工作计划 篇二\n" + BODY
+    compilation = (
+        "工作计划（大全2篇）\n甲社区工作计划 篇一\n" + BODY + "乙社区工作计划 篇二\n" + BODY
+    )
     pairs = run({"c.txt": compilation})
-    assert len(pairs) == 1 and (pairs.a_doc == pairs.b_doc).all() and pairs.a_plan.iloc[0] != pairs.b_plan.iloc[0]
+    assert (
+        len(pairs) == 1
+        and (pairs.a_doc == pairs.b_doc).all()
+        and pairs.a_plan.iloc[0] != pairs.b_plan.iloc[0]
+    )
     assert run({"d.txt": "甲计划\n" + BODY}).empty
 
 
@@ -103,7 +126,11 @@ def test_units_can_be_chosen():
 
 
 def test_output_is_deterministic():
-    texts = {"a.txt": "甲计划\n" + BODY + OTHER, "b.txt": "乙计划\n" + OTHER, "c.txt": "丙计划\n" + BODY}
+    texts = {
+        "a.txt": "甲计划\n" + BODY + OTHER,
+        "b.txt": "乙计划\n" + OTHER,
+        "c.txt": "丙计划\n" + BODY,
+    }
     pd.testing.assert_frame_equal(run(texts), run(texts))
 
 
@@ -131,8 +158,8 @@ def test_offsets_slice_similar_text_on_both_sides(sample_pairs):
     items, pairs = sample_pairs
     texts = {d: planparse.read_text(p) for d, p in items.attrs["paths"].items()}
     for row in pairs.itertuples():
-        a = simplify(texts[row.a_doc][row.a_start:row.a_end])
-        b = simplify(texts[row.b_doc][row.b_start:row.b_end])
+        a = simplify(texts[row.a_doc][row.a_start : row.a_end])
+        b = simplify(texts[row.b_doc][row.b_start : row.b_end])
         assert a.strip() and b.strip()
         if row.similarity > 0.9:  # the same characters, though items may be reordered
             shared = sum((Counter(a) & Counter(b)).values())
@@ -159,7 +186,7 @@ def test_cli_dupes(tmp_path):
     pairs = pd.read_csv(out, keep_default_na=False)
     assert list(pairs.columns) == PAIR_COLUMNS and len(pairs) == 1
     text_b = planparse.read_text(tmp_path / "b.txt")
-    assert "完善基层组织网络" in text_b[pairs.b_start.iloc[0]:pairs.b_end.iloc[0]]
+    assert "完善基层组织网络" in text_b[pairs.b_start.iloc[0] : pairs.b_end.iloc[0]]
     assert report.read_text("utf-8").count("class='pair'") == 1
 
 
@@ -169,7 +196,9 @@ def test_national_report_scrapes_are_plan_level_copies(shared_corpus):
     pairs = find_duplicates(items, unit="plan")
     years = lambda doc: doc.split("/")[-1][:4]  # noqa: E731
     same_year = pairs[[years(a) == years(b) for a, b in zip(pairs.a_doc, pairs.b_doc)]]
-    both = {years(p.name) for p in folders[0].glob("*.txt")} & {years(p.name) for p in folders[1].glob("*.txt")}
+    both = {years(p.name) for p in folders[0].glob("*.txt")} & {
+        years(p.name) for p in folders[1].glob("*.txt")
+    }
     assert {years(d) for d in same_year.a_doc} == both
 
 

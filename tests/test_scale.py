@@ -18,8 +18,13 @@ def test_one_line_of_a_million_characters():
 
 
 def test_ten_thousand_nested_markers():
-    ladder = [lambda n: f"{chinese_numeral(n)}、", lambda n: f"（{chinese_numeral(n)}）",
-              lambda n: f"{n}、", lambda n: f"（{n}）", lambda n: chr(0x2460 + n - 1)]
+    ladder = [
+        lambda n: f"{chinese_numeral(n)}、",
+        lambda n: f"（{chinese_numeral(n)}）",
+        lambda n: f"{n}、",
+        lambda n: f"（{n}）",
+        lambda n: chr(0x2460 + n - 1),
+    ]
     lines = []
     for block in range(2000):
         top = block % 99 + 1

@@ -45,8 +45,12 @@ def test_a_single_line_initial_sequence_is_the_top_level(shared_corpus, folder):
     checked = mismatched = 0
     for path, text, numbers in _simple_sequences(shared_corpus / folder):
         doc = planparse.parse(text, doc_id=path.name)
-        got = [n.number for plan in doc.plans for n, depth in plan.walk()
-               if n.style == "cn-dun" and depth == 1]
+        got = [
+            n.number
+            for plan in doc.plans
+            for n, depth in plan.walk()
+            if n.style == "cn-dun" and depth == 1
+        ]
         nested = [n.number for plan in doc.plans for n, _ in plan.walk() if n.style == "cn-dun"]
         checked += 1
         # A report whose 一、 list sits under （一）…（三） parts keeps it at depth 2.
@@ -59,4 +63,4 @@ def test_offsets_slice_every_real_file(shared_corpus):
         text = planparse.read_text(path)
         rows = planparse.parse(text, doc_id=path.name).to_frame()
         items = rows[rows.kind.isin(["item", "inline"])]
-        assert all(text[r.start:r.end].startswith(r.marker) for r in items.itertuples()), path
+        assert all(text[r.start : r.end].startswith(r.marker) for r in items.itertuples()), path

@@ -10,8 +10,10 @@ from spacy.tokens import DocBin  # noqa: E402
 
 from planparse.integrations.spacy_components import CONFIG, SPANS_KEY  # noqa: E402
 
-PLANS = ["社区妇联工作计划\n一、开展法律援助，维护妇女合法权益\n（一）深化普法宣传。一是发放资料；二是接受咨询。\n二、开展最美家庭评选\n",
-         "村妇代会工作计划\n1、组织妇女技能培训，促进就业增收。\n2、做好村妇联换届选举工作。\n"]
+PLANS = [
+    "社区妇联工作计划\n一、开展法律援助，维护妇女合法权益\n（一）深化普法宣传。一是发放资料；二是接受咨询。\n二、开展最美家庭评选\n",
+    "村妇代会工作计划\n1、组织妇女技能培训，促进就业增收。\n2、做好村妇联换届选举工作。\n",
+]
 
 
 @pytest.fixture(scope="module")
@@ -47,13 +49,20 @@ def test_docbin_round_trip(nlp):
     data = DocBin(docs=docs, store_user_data=True).to_bytes()
     again = list(DocBin(store_user_data=True).from_bytes(data).get_docs(nlp.vocab))
     for before, after in zip(docs, again):
-        assert [(s.start_char, s.end_char, s._.kind, list(s._.domains)) for s in before.spans[SPANS_KEY]] == \
-            [(s.start_char, s.end_char, s._.kind, list(s._.domains)) for s in after.spans[SPANS_KEY]]
+        assert [
+            (s.start_char, s.end_char, s._.kind, list(s._.domains)) for s in before.spans[SPANS_KEY]
+        ] == [
+            (s.start_char, s.end_char, s._.kind, list(s._.domains)) for s in after.spans[SPANS_KEY]
+        ]
 
 
 def test_pipe_with_two_processes_gives_the_same_spans(nlp):
-    one = [[(s.start_char, s.end_char, list(s._.domains)) for s in d.spans[SPANS_KEY]]
-           for d in nlp.pipe(PLANS * 2)]
-    two = [[(s.start_char, s.end_char, list(s._.domains)) for s in d.spans[SPANS_KEY]]
-           for d in nlp.pipe(PLANS * 2, n_process=2, batch_size=1)]
+    one = [
+        [(s.start_char, s.end_char, list(s._.domains)) for s in d.spans[SPANS_KEY]]
+        for d in nlp.pipe(PLANS * 2)
+    ]
+    two = [
+        [(s.start_char, s.end_char, list(s._.domains)) for s in d.spans[SPANS_KEY]]
+        for d in nlp.pipe(PLANS * 2, n_process=2, batch_size=1)
+    ]
     assert one == two

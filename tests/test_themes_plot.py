@@ -75,10 +75,13 @@ def _render(tagged):
     by_year = themes.domain_shares(tagged, by="year")
     terms = themes.distinctive_terms(tagged, by="level", top=10)
     pairs = planparse.find_duplicates(tagged)
-    axes = [plot.domain_shares_bar(shares, by="issuer_type"), plot.domain_trend(by_year),
-            plot.distinctive_terms_chart(terms, "village"),
-            plot.similarity_heatmap(themes.plan_similarity(tagged, pairs)),
-            plot.reuse_matrix(pairs)]
+    axes = [
+        plot.domain_shares_bar(shares, by="issuer_type"),
+        plot.domain_trend(by_year),
+        plot.distinctive_terms_chart(terms, "village"),
+        plot.similarity_heatmap(themes.plan_similarity(tagged, pairs)),
+        plot.reuse_matrix(pairs),
+    ]
     for ax in axes:
         ax.figure.canvas.draw()
     plt.close("all")

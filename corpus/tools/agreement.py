@@ -23,8 +23,10 @@ def agreement(path: Path = PATH) -> dict[str, float]:
         rows = list(csv.DictReader(stream, delimiter="\t"))
     first = [r["labels_a"].split("|") for r in rows]
     second = [r["labels_b"].split("|") for r in rows]
-    result = {label: cohen_kappa_score([label in a for a in first], [label in b for b in second])
-              for label in LABELS}
+    result = {
+        label: cohen_kappa_score([label in a for a in first], [label in b for b in second])
+        for label in LABELS
+    }
     result["mean of labels"] = sum(result[label] for label in LABELS) / len(LABELS)
     result["primary (5 classes)"] = cohen_kappa_score([a[0] for a in first], [b[0] for b in second])
     result["primary, raw agreement"] = sum(a[0] == b[0] for a, b in zip(first, second)) / len(rows)

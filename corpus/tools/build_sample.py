@@ -30,23 +30,53 @@ CN_DIGITS = "〇一二三四五六七八九"
 DOMAINS = ("维权", "家庭建设", "就业", "组织建设", "其他")
 
 # Era cues: a row that names one of these fits only plans of those years.
-ERA = [(r"十七大|十七届|科学发展观|和谐社会|新农村建设|农家书屋|双学双比", 2008, 2013),
-       (r"十八大|十八届|群众路线|两学一做|十二五", 2012, 2017), (r"十三五|精准扶贫|脱贫攻坚", 2016, 2020),
-       (r"十九大|十九届|乡村振兴|新时代", 2017, 2025), (r"二十大|二十届|十四五|共同富裕|高质量发展", 2021, 2025),
-       (r"疫情|新冠|防疫", 2020, 2022), (r"建党100周年|建党一百周年|党史学习教育", 2021, 2021),
-       (r"计划生育|独生子女", 2008, 2015), (r"民法典", 2020, 2025), (r"网上妇联|妇联改革|强.三性", 2015, 2025),
-       (r"数字|线上|直播|短视频|网格", 2018, 2025), (r"美丽庭院", 2017, 2025), (r"反家庭暴力法", 2016, 2025)]
+ERA = [
+    (r"十七大|十七届|科学发展观|和谐社会|新农村建设|农家书屋|双学双比", 2008, 2013),
+    (r"十八大|十八届|群众路线|两学一做|十二五", 2012, 2017),
+    (r"十三五|精准扶贫|脱贫攻坚", 2016, 2020),
+    (r"十九大|十九届|乡村振兴|新时代", 2017, 2025),
+    (r"二十大|二十届|十四五|共同富裕|高质量发展", 2021, 2025),
+    (r"疫情|新冠|防疫", 2020, 2022),
+    (r"建党100周年|建党一百周年|党史学习教育", 2021, 2021),
+    (r"计划生育|独生子女", 2008, 2015),
+    (r"民法典", 2020, 2025),
+    (r"网上妇联|妇联改革|强.三性", 2015, 2025),
+    (r"数字|线上|直播|短视频|网格", 2018, 2025),
+    (r"美丽庭院", 2017, 2025),
+    (r"反家庭暴力法", 2016, 2025),
+]
 
 # Places: (region, county, townships, streets, communities, villages).  Fictional names.
 PLACES = [
-    ("华东", "清河县", ["城关镇", "柳林镇"], ["东湖街道"], ["幸福社区", "东湖社区"], ["桃园村", "柳林村"]),
+    (
+        "华东",
+        "清河县",
+        ["城关镇", "柳林镇"],
+        ["东湖街道"],
+        ["幸福社区", "东湖社区"],
+        ["桃园村", "柳林村"],
+    ),
     ("华东", "临江区", ["滨江镇"], ["南山街道", "江城街道"], ["望江社区", "翠苑社区"], ["沙洲村"]),
-    ("华中", "云溪县", ["云溪镇", "石桥乡"], ["城南街道"], ["玉带社区"], ["石桥村", "枫林村", "杨家湾村"]),
+    (
+        "华中",
+        "云溪县",
+        ["云溪镇", "石桥乡"],
+        ["城南街道"],
+        ["玉带社区"],
+        ["石桥村", "枫林村", "杨家湾村"],
+    ),
     ("华中", "丰安县", ["丰安镇"], ["北关街道"], ["长乐社区", "和平社区"], ["上河村", "黄土岗村"]),
     ("西南", "青石县", ["青石镇", "白岩乡"], ["城西街道"], ["金竹社区"], ["白岩村", "竹林村"]),
     ("西南", "安宁区", ["龙潭镇"], ["安宁街道", "新华街道"], ["龙潭社区", "新华社区"], ["龙泉村"]),
     ("西北", "河西县", ["河西镇", "红柳乡"], ["河东街道"], ["团结社区"], ["红柳村", "沙河村"]),
-    ("东北", "松原区", ["松江镇"], ["松原街道", "长青街道"], ["长青社区", "松江社区"], ["三道沟村"]),
+    (
+        "东北",
+        "松原区",
+        ["松江镇"],
+        ["松原街道", "长青街道"],
+        ["长青社区", "松江社区"],
+        ["三道沟村"],
+    ),
     ("华南", "海宁区", ["海湾镇"], ["海滨街道", "榕树街道"], ["榕树社区", "海滨社区"], ["渔湾村"]),
 ]
 
@@ -65,16 +95,33 @@ ISSUERS = {
 }
 # Domain weights per issuer scope: which sections a plan of that issuer has.
 WEIGHTS = {
-    "village": (2, 3, 3, 2, 3), "community": (2, 3, 2, 2, 3), "street": (2, 2, 2, 3, 2),
-    "county": (3, 3, 3, 3, 2), "wcc": (3, 2, 1, 2, 4), "school": (2, 4, 1, 2, 2),
+    "village": (2, 3, 3, 2, 3),
+    "community": (2, 3, 2, 2, 3),
+    "street": (2, 2, 2, 3, 2),
+    "county": (3, 3, 3, 3, 2),
+    "wcc": (3, 2, 1, 2, 4),
+    "school": (2, 4, 1, 2, 2),
     "enterprise": (4, 2, 3, 2, 2),
 }
-UNITS = {"school": ["第一中学", "实验小学", "职业中专"],
-         "enterprise": ["纺织有限公司", "电子科技公司", "食品有限公司", "人民医院"]}
+UNITS = {
+    "school": ["第一中学", "实验小学", "职业中专"],
+    "enterprise": ["纺织有限公司", "电子科技公司", "食品有限公司", "人民医院"],
+}
 # The rewriting a template site does: swap words for near-synonyms.
-SYNONYMS = [("积极", "用心"), ("帮助", "帮忙"), ("文明", "礼貌"), ("能力", "潜力"), ("创建", "建立"),
-            ("认真", "仔细"), ("提高", "提升"), ("广泛", "普遍"), ("及时", "按时"), ("充分", "全面"),
-            ("努力", "尽力"), ("不断", "持续")]
+SYNONYMS = [
+    ("积极", "用心"),
+    ("帮助", "帮忙"),
+    ("文明", "礼貌"),
+    ("能力", "潜力"),
+    ("创建", "建立"),
+    ("认真", "仔细"),
+    ("提高", "提升"),
+    ("广泛", "普遍"),
+    ("及时", "按时"),
+    ("充分", "全面"),
+    ("努力", "尽力"),
+    ("不断", "持续"),
+]
 
 
 # --------------------------------------------------------------------------------------------
@@ -92,7 +139,9 @@ class Row:
     years: tuple[int, int] = (2008, 2025)
 
     def fits(self, scope: str, year: int) -> bool:
-        return ("any" in self.scope or scope in self.scope) and self.years[0] <= year <= self.years[1]
+        return ("any" in self.scope or scope in self.scope) and self.years[0] <= year <= self.years[
+            1
+        ]
 
 
 def _years(text: str) -> tuple[int, int]:
@@ -112,15 +161,31 @@ def load_bank() -> tuple[dict[str, list[Row]], dict[str, list[Row]]]:
             for rec in csv.DictReader(stream, delimiter="\t", quoting=csv.QUOTE_NONE):
                 if path.stem == "frame":
                     text = rec["text"]
-                    frame.setdefault(rec["kind"], []).append(Row(
-                        rec["id"], rec["kind"], (), frozenset(rec["scope"].split("|")), "", text,
-                        _years(text)))
+                    frame.setdefault(rec["kind"], []).append(
+                        Row(
+                            rec["id"],
+                            rec["kind"],
+                            (),
+                            frozenset(rec["scope"].split("|")),
+                            "",
+                            text,
+                            _years(text),
+                        )
+                    )
                     continue
                 labels = tuple(rec["labels"].split("|"))
                 text = rec["heading"] + rec["body"]
-                domain[labels[0]].append(Row(rec["id"], rec["kind"], labels,
-                                             frozenset(rec["scope"].split("|")), rec["heading"],
-                                             rec["body"], _years(text)))
+                domain[labels[0]].append(
+                    Row(
+                        rec["id"],
+                        rec["kind"],
+                        labels,
+                        frozenset(rec["scope"].split("|")),
+                        rec["heading"],
+                        rec["body"],
+                        _years(text),
+                    )
+                )
     return domain, frame
 
 
@@ -136,8 +201,12 @@ class Pool:
         """Up to ``n`` unused rows: first those that fit scope and year, then looser fits
         (unless ``strict``)."""
         picked = []
-        tiers = [lambda r: r.fits(scope, year), lambda r: r.fits("any", year) or
-                 (r.years[0] <= year <= r.years[1] and "any" in r.scope)]
+        tiers = [
+            lambda r: r.fits(scope, year),
+            lambda r: (
+                r.fits("any", year) or (r.years[0] <= year <= r.years[1] and "any" in r.scope)
+            ),
+        ]
         if not strict:
             tiers += [lambda r: r.fits(scope, r.years[0]), lambda r: True]
         for ok in tiers:
@@ -212,8 +281,14 @@ class Composer:
         self.frame = {k: Pool(rows, rng) for k, rows in frame.items()}
         self.uids = [0]
 
-    def block(self, kind: str, text: str, row: Row | None = None, role: str = "",
-              children: list[Block] | None = None) -> Block:
+    def block(
+        self,
+        kind: str,
+        text: str,
+        row: Row | None = None,
+        role: str = "",
+        children: list[Block] | None = None,
+    ) -> Block:
         return Block(kind, text, row, children or [], _uid(self.uids), "", role)
 
     def frame_para(self, kind: str, plan: Plan) -> Block | None:
@@ -233,11 +308,15 @@ class Composer:
         for row in pool.take("item", plan.scope, plan.year, n):
             children = []
             if subs and self.rng.random() < 0.35:
-                children = [self.block("sub", r.body, r) for r in
-                            pool.take("sub", plan.scope, plan.year, self.rng.randint(2, subs))]
+                children = [
+                    self.block("sub", r.body, r)
+                    for r in pool.take("sub", plan.scope, plan.year, self.rng.randint(2, subs))
+                ]
             out.append(self.block("item", row.heading, row, children=children))
         if inline:
-            out += [self.block("inline", r.body, r) for r in pool.take("inline", plan.scope, plan.year)]
+            out += [
+                self.block("inline", r.body, r) for r in pool.take("inline", plan.scope, plan.year)
+            ]
         return out
 
     def section(self, domain: str, plan: Plan, n: int, subs: int, inline: bool) -> Block | None:
@@ -248,8 +327,10 @@ class Composer:
         return self.block("item", heads[0].heading, heads[0], "section", items)
 
     def summary_items(self, domain: str, plan: Plan, n: int) -> list[Block]:
-        return [self.block("item" if r.heading else "para", r.heading, r)
-                for r in self.domain[domain].take("summary", plan.scope, plan.year, n)]
+        return [
+            self.block("item" if r.heading else "para", r.heading, r)
+            for r in self.domain[domain].take("summary", plan.scope, plan.year, n)
+        ]
 
     def domains_for(self, plan: Plan, k: int) -> list[str]:
         weights = list(WEIGHTS[plan.scope])
@@ -267,31 +348,58 @@ class Composer:
         opening = self.frame_para("summary_opening" if shape == "summary" else "opening", plan)
         if opening is not None:
             if rng.random() < 0.5:
-                opening.text = opening.text.rstrip("。：:") + "，" + "，".join(self.taohua(plan, 2)) + "。"
+                opening.text = (
+                    opening.text.rstrip("。：:") + "，" + "，".join(self.taohua(plan, 2)) + "。"
+                )
             blocks.append(opening)
         if shape == "list":  # a short list: 6–10 items, no sections
             for domain in self.domains_for(plan, 3):
                 blocks += self.items(domain, plan, rng.randint(2, 4), 0, False)
         elif shape == "summary":
-            results = [self.block("item", "主要工作及成效", None, "section",
-                                  [b for d in self.domains_for(plan, 4)
-                                   for b in self.summary_items(d, plan, rng.randint(1, 3))])]
+            results = [
+                self.block(
+                    "item",
+                    "主要工作及成效",
+                    None,
+                    "section",
+                    [
+                        b
+                        for d in self.domains_for(plan, 4)
+                        for b in self.summary_items(d, plan, rng.randint(1, 3))
+                    ],
+                )
+            ]
             problems = self.frame_para("goal", plan)
-            results.append(self.block("item", "存在的不足", None, "section", [problems] if problems else []))
+            results.append(
+                self.block("item", "存在的不足", None, "section", [problems] if problems else [])
+            )
             blocks += results
             transition = self.frame_para("transition", plan)
             if transition is not None:
                 transition.text = f"{plan.year + 1}年工作打算如下："
                 transition.role = "restart"
-                transition.children = [s for d in self.domains_for(plan, 3)
-                                       if (s := self.section(d, plan, rng.randint(2, 3), 0, False))]
+                transition.children = [
+                    s
+                    for d in self.domains_for(plan, 3)
+                    if (s := self.section(d, plan, rng.randint(2, 3), 0, False))
+                ]
                 blocks.append(transition)
         else:
             sizes = {"standard": (2, 4, 3, 5), "sections": (2, 4, 3, 6), "district": (4, 5, 6, 9)}
             k_lo, k_hi, n_lo, n_hi = sizes[shape]
-            sections = [s for d in self.domains_for(plan, rng.randint(k_lo, k_hi))
-                        if (s := self.section(d, plan, rng.randint(n_lo, n_hi),
-                                              3 if shape == "district" else 2, rng.random() < 0.4))]
+            sections = [
+                s
+                for d in self.domains_for(plan, rng.randint(k_lo, k_hi))
+                if (
+                    s := self.section(
+                        d,
+                        plan,
+                        rng.randint(n_lo, n_hi),
+                        3 if shape == "district" else 2,
+                        rng.random() < 0.4,
+                    )
+                )
+            ]
             if shape in ("standard", "district"):
                 guide = self.frame_para("guide", plan)
                 goal = self.frame_para("goal", plan)
@@ -306,8 +414,11 @@ class Composer:
                 transition = self.frame_para("transition", plan)
                 if transition is not None:  # a list that restarts at 一 under a plain paragraph
                     transition.role = "restart"
-                    transition.children = [s for d in self.domains_for(plan, 2)
-                                           if (s := self.section(d, plan, 2, 0, False))]
+                    transition.children = [
+                        s
+                        for d in self.domains_for(plan, 2)
+                        if (s := self.section(d, plan, 2, 0, False))
+                    ]
                     blocks.append(transition)
             closing = self.frame_para("closing", plan)
             if closing is not None:
@@ -324,14 +435,34 @@ class Composer:
 
 
 LADDERS = {
-    "full": [lambda n: f"{chinese_day(n)}、", lambda n: f"（{chinese_day(n)}）", lambda n: f"{n}、",
-             lambda n: f"（{n}）", lambda n: chr(0x2460 + n - 1)],
-    "dot": [lambda n: f"{chinese_day(n)}、", lambda n: f"（{chinese_day(n)}）", lambda n: f"{n}.",
-            lambda n: f"（{n}）", lambda n: chr(0x2460 + n - 1)],
-    "short": [lambda n: f"（{chinese_day(n)}）", lambda n: f"{n}、", lambda n: f"（{n}）",
-              lambda n: chr(0x2460 + n - 1), lambda n: chr(0x2460 + n - 1)],
-    "arabic": [lambda n: f"{n}、", lambda n: f"（{n}）", lambda n: chr(0x2460 + n - 1),
-               lambda n: chr(0x2460 + n - 1), lambda n: chr(0x2460 + n - 1)],
+    "full": [
+        lambda n: f"{chinese_day(n)}、",
+        lambda n: f"（{chinese_day(n)}）",
+        lambda n: f"{n}、",
+        lambda n: f"（{n}）",
+        lambda n: chr(0x2460 + n - 1),
+    ],
+    "dot": [
+        lambda n: f"{chinese_day(n)}、",
+        lambda n: f"（{chinese_day(n)}）",
+        lambda n: f"{n}.",
+        lambda n: f"（{n}）",
+        lambda n: chr(0x2460 + n - 1),
+    ],
+    "short": [
+        lambda n: f"（{chinese_day(n)}）",
+        lambda n: f"{n}、",
+        lambda n: f"（{n}）",
+        lambda n: chr(0x2460 + n - 1),
+        lambda n: chr(0x2460 + n - 1),
+    ],
+    "arabic": [
+        lambda n: f"{n}、",
+        lambda n: f"（{n}）",
+        lambda n: chr(0x2460 + n - 1),
+        lambda n: chr(0x2460 + n - 1),
+        lambda n: chr(0x2460 + n - 1),
+    ],
 }
 WIDTH_MIX = [("（", "("), ("）", ")"), ("、", "．"), (".", "．")]
 
@@ -372,7 +503,9 @@ class Renderer:
             a, b = self.rng.choice(WIDTH_MIX)
             marker = marker.replace(a, b, 1)
         if self.style.get("fullwidth_digits") and marker[0].isdigit():
-            marker = marker.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"}).replace(".", "．")
+            marker = marker.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"}).replace(
+                ".", "．"
+            )
         return marker
 
     def add(self, text: str, uid: str = "", marker: int = 0) -> None:
@@ -393,7 +526,11 @@ class Renderer:
             marker = self.marker(depth, n)
             bullet = "- " if self.style.get("bullets") and self.rng.random() < 0.3 else ""
             text = self.text_of(block)
-            if self.style.get("marker_alone") and block.role == "section" and self.rng.random() < 0.5:
+            if (
+                self.style.get("marker_alone")
+                and block.role == "section"
+                and self.rng.random() < 0.5
+            ):
                 self.add(bullet + marker, block.uid, len(bullet) + len(marker))
                 self.add(text, block.uid)
             else:
@@ -435,7 +572,7 @@ def pdf_copy(lines: list[Line], rng: random.Random, width: int) -> list[Line]:
     out: list[Line] = []
     count, page = 0, 1
     for line in lines:
-        pieces = [line.text[i:i + width] for i in range(0, len(line.text), width)] or [""]
+        pieces = [line.text[i : i + width] for i in range(0, len(line.text), width)] or [""]
         for k, piece in enumerate(pieces):
             out.append(Line(piece, line.uid, line.plan, line.marker if k == 0 else 0))
             count += 1
@@ -455,8 +592,12 @@ def web_page(lines: list[Line], rng: random.Random, frame: dict[str, Pool]) -> l
 
 def bullets_everywhere(lines: list[Line], rng: random.Random) -> list[Line]:
     """A re-bulleted copy: some numbered lines get "- " before their marker."""
-    return [replace(l, text="- " + l.text, marker=l.marker + 2)
-            if l.marker and rng.random() < 0.5 else l for l in lines]
+    return [
+        replace(l, text="- " + l.text, marker=l.marker + 2)
+        if l.marker and rng.random() < 0.5
+        else l
+        for l in lines
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -466,8 +607,15 @@ def bullets_everywhere(lines: list[Line], rng: random.Random) -> list[Line]:
 def copy_blocks(blocks: list[Block], composer: Composer) -> list[Block]:
     out = []
     for b in blocks:
-        c = Block(b.kind, b.text, b.row, copy_blocks(b.children, composer), _uid(composer.uids),
-                  b.uid, b.role)
+        c = Block(
+            b.kind,
+            b.text,
+            b.row,
+            copy_blocks(b.children, composer),
+            _uid(composer.uids),
+            b.uid,
+            b.role,
+        )
         out.append(c)
     return out
 
@@ -527,25 +675,45 @@ class Archive:
         self.counter = 0
 
     # -- plan creation ------------------------------------------------------------------
-    def new_plan(self, issuer: str, year: int, shape: str, place_index: int | None = None,
-                 doc_type: str | None = None) -> Plan:
+    def new_plan(
+        self,
+        issuer: str,
+        year: int,
+        shape: str,
+        place_index: int | None = None,
+        doc_type: str | None = None,
+    ) -> Plan:
         rng = self.rng
         region, county, towns, streets, communities, villages = PLACES[
-            place_index if place_index is not None else rng.randrange(len(PLACES))]
+            place_index if place_index is not None else rng.randrange(len(PLACES))
+        ]
         level, scope, _ = ISSUERS[issuer]
-        place = {"village": rng.choice(towns) + rng.choice(villages),
-                 "community": rng.choice(streets) + rng.choice(communities),
-                 "township": rng.choice(streets if issuer == "街道妇联" else towns), "county": county,
-                 "unit": county + rng.choice(UNITS.get(scope, [""]))}[level]
+        place = {
+            "village": rng.choice(towns) + rng.choice(villages),
+            "community": rng.choice(streets) + rng.choice(communities),
+            "township": rng.choice(streets if issuer == "街道妇联" else towns),
+            "county": county,
+            "unit": county + rng.choice(UNITS.get(scope, [""])),
+        }[level]
         if issuer == "区妇联" and county.endswith("县"):
             issuer = "县妇联"
         if issuer == "县妇联" and county.endswith("区"):
             issuer = "区妇联"
-        doc_type = doc_type or ("工作总结" if shape == "summary" else rng.choice(["工作计划", "工作要点",
-                                                                            "工作计划"]))
+        doc_type = doc_type or (
+            "工作总结" if shape == "summary" else rng.choice(["工作计划", "工作要点", "工作计划"])
+        )
         self.counter += 1
-        plan = Plan(f"p{self.counter:03d}", issuer, region, place, year, doc_type, [],
-                    scope=scope, level=level)
+        plan = Plan(
+            f"p{self.counter:03d}",
+            issuer,
+            region,
+            place,
+            year,
+            doc_type,
+            [],
+            scope=scope,
+            level=level,
+        )
         plan.title = self.title(plan)
         plan.style = self.style(shape)
         self.composer.compose(plan, shape)
@@ -556,8 +724,11 @@ class Archive:
         return plan
 
     def title(self, plan: Plan, placeholder: bool = False) -> str:
-        issuer = plan.issuer.replace("村", "").replace("社区", "").replace("街道", "") \
-            if plan.level in ("village", "community", "township") else plan.issuer
+        issuer = (
+            plan.issuer.replace("村", "").replace("社区", "").replace("街道", "")
+            if plan.level in ("village", "community", "township")
+            else plan.issuer
+        )
         if plan.issuer in ("县妇联", "区妇联"):
             issuer = "妇联"  # 临江区妇联, not 临江区区妇联
         if plan.level == "unit":
@@ -568,17 +739,28 @@ class Archive:
     def style(self, shape: str) -> dict:
         rng = self.rng
         ladder = {"list": rng.choice(["arabic", "short"]), "summary": "full"}.get(
-            shape, rng.choice(["full", "full", "dot", "short"]))
-        return {"ladder": ladder, "width_mix": rng.random() < 0.3, "bullets": rng.random() < 0.15,
-                "runon": ladder in ("full", "dot") and rng.random() < 0.3,
-                "colon": rng.random() < 0.15, "marker_alone": rng.random() < 0.1,
-                "fullwidth_digits": rng.random() < 0.15}
+            shape, rng.choice(["full", "full", "dot", "short"])
+        )
+        return {
+            "ladder": ladder,
+            "width_mix": rng.random() < 0.3,
+            "bullets": rng.random() < 0.15,
+            "runon": ladder in ("full", "dot") and rng.random() < 0.3,
+            "colon": rng.random() < 0.15,
+            "marker_alone": rng.random() < 0.1,
+            "fullwidth_digits": rng.random() < 0.15,
+        }
 
     # -- planted copies -------------------------------------------------------------------
     def copy_plan(self, source: Plan, kind: str, **changes) -> Plan:
         self.counter += 1
-        plan = replace(source, pid=f"p{self.counter:03d}", origin=source.pid,
-                       blocks=copy_blocks(source.blocks, self.composer), style=dict(source.style))
+        plan = replace(
+            source,
+            pid=f"p{self.counter:03d}",
+            origin=source.pid,
+            blocks=copy_blocks(source.blocks, self.composer),
+            style=dict(source.style),
+        )
         for key, value in changes.items():
             setattr(plan, key, value)
         plan.style["kind"] = kind
@@ -604,14 +786,21 @@ class Archive:
 
     def neighbour_copy(self, source: Plan) -> Plan:
         """A neighbour's plan with the place names changed."""
-        home = next(p for p in PLACES if source.place.startswith(p[1]) or any(
-            source.place.startswith(t) for t in p[2] + p[3]))
+        home = next(
+            p
+            for p in PLACES
+            if source.place.startswith(p[1]) or any(source.place.startswith(t) for t in p[2] + p[3])
+        )
         others = [p for p in PLACES if p[1] != home[1] and p[1][-1] == home[1][-1]]
         region, county, towns, streets, communities, villages = self.rng.choice(others)
         township = streets[0] if any(source.place.startswith(s) for s in home[3]) else towns[-1]
-        place = {"village": towns[0] + villages[-1], "community": streets[0] + communities[-1],
-                 "township": township, "county": county,
-                 "unit": county + source.place[len(home[1]):]}[source.level]
+        place = {
+            "village": towns[0] + villages[-1],
+            "community": streets[0] + communities[-1],
+            "township": township,
+            "county": county,
+            "unit": county + source.place[len(home[1]) :],
+        }[source.level]
         plan = self.copy_plan(source, "neighbour-copy", place=place, region=region)
         rewrite(plan.blocks, lambda t: t.replace(source.place, place))
         plan.title = self.title(plan)
@@ -627,7 +816,9 @@ class Archive:
         rewrite(plan.blocks, swap)
         plan.title = swap(self.title(plan, placeholder=True))
         plan.style["signature"] = ""
-        plan.style["edits"] = "; ".join(f"{k}×{v}" for k, v in sorted(edits.items())) + "; year→20xx"
+        plan.style["edits"] = (
+            "; ".join(f"{k}×{v}" for k, v in sorted(edits.items())) + "; year→20xx"
+        )
         return plan
 
     def reordered_copy(self, source: Plan) -> Plan:
@@ -665,7 +856,11 @@ def build(out: Path = SAMPLE, labels_out: Path = CORPUS / "labels" / "sample.tsv
 
 if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else SAMPLE
-    stats = build(target, target.parent / "labels" / "sample.tsv" if len(sys.argv) > 1
-                  else CORPUS / "labels" / "sample.tsv")
+    stats = build(
+        target,
+        target.parent / "labels" / "sample.tsv"
+        if len(sys.argv) > 1
+        else CORPUS / "labels" / "sample.tsv",
+    )
     for key, value in stats.items():
         print(f"{key}: {value}")

@@ -6,6 +6,7 @@ removed) of the given files that also occurs in the real corpus.
 
     python corpus/tools/check_overlap.py corpus/tools/bank/*.tsv
 """
+
 from __future__ import annotations
 
 import pathlib
@@ -33,7 +34,7 @@ def shared_windows(root: pathlib.Path = SHARED) -> set[int]:
     seen: set[int] = set()
     for path in sorted(root.rglob("*.txt")):
         text = SPACE.sub("", decode(path.read_bytes()))
-        seen.update(hash(text[i:i + WINDOW]) for i in range(len(text) - WINDOW + 1))
+        seen.update(hash(text[i : i + WINDOW]) for i in range(len(text) - WINDOW + 1))
     return seen
 
 
@@ -42,7 +43,7 @@ def overlaps(text: str, seen: set[int]) -> list[str]:
     flat = SPACE.sub("", text)
     hits = []
     for i in range(len(flat) - WINDOW + 1):
-        window = flat[i:i + WINDOW]
+        window = flat[i : i + WINDOW]
         if len(CJK.findall(window)) >= 16 and hash(window) in seen:
             hits.append(window)
     return hits

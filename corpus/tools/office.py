@@ -16,8 +16,12 @@ from pathlib import Path
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 #: (numFmt, lvlText) per list level: 一、 → （一） → 1. → （1）
-CHINESE_LADDER = (("chineseCounting", "%1、"), ("chineseCounting", "（%2）"),
-                  ("decimal", "%3."), ("decimal", "（%4）"))
+CHINESE_LADDER = (
+    ("chineseCounting", "%1、"),
+    ("chineseCounting", "（%2）"),
+    ("decimal", "%3."),
+    ("decimal", "（%4）"),
+)
 
 
 def _numbering_xml(abstract_id: int, num_id: int, ladder: tuple[tuple[str, str], ...]) -> tuple:
@@ -26,16 +30,23 @@ def _numbering_xml(abstract_id: int, num_id: int, ladder: tuple[tuple[str, str],
     levels = "".join(
         f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
         f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/></w:lvl>'
-        for i, (fmt, text) in enumerate(ladder))
-    abstract = parse_xml(f'<w:abstractNum xmlns:w="{W}" w:abstractNumId="{abstract_id}">'
-                         f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>')
-    num = parse_xml(f'<w:num xmlns:w="{W}" w:numId="{num_id}">'
-                    f'<w:abstractNumId w:val="{abstract_id}"/></w:num>')
+        for i, (fmt, text) in enumerate(ladder)
+    )
+    abstract = parse_xml(
+        f'<w:abstractNum xmlns:w="{W}" w:abstractNumId="{abstract_id}">'
+        f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>'
+    )
+    num = parse_xml(
+        f'<w:num xmlns:w="{W}" w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>'
+    )
     return abstract, num
 
 
-def make_docx(paragraphs: list[tuple[int | None, str]], path: str | Path,
-              ladder: tuple[tuple[str, str], ...] = CHINESE_LADDER) -> None:
+def make_docx(
+    paragraphs: list[tuple[int | None, str]],
+    path: str | Path,
+    ladder: tuple[tuple[str, str], ...] = CHINESE_LADDER,
+) -> None:
     """Write ``(level, text)`` paragraphs; a level (0-based) puts the paragraph in an
     automatically numbered list, ``None`` leaves it plain.  The marker is *not* in the text."""
     import docx
@@ -53,9 +64,12 @@ def make_docx(paragraphs: list[tuple[int | None, str]], path: str | Path,
     for level, text in paragraphs:
         paragraph = document.add_paragraph(text)
         if level is not None:
-            paragraph._p.get_or_add_pPr().append(parse_xml(
-                f'<w:numPr xmlns:w="{W}"><w:ilvl w:val="{level}"/><w:numId w:val="90"/>'
-                f"</w:numPr>"))
+            paragraph._p.get_or_add_pPr().append(
+                parse_xml(
+                    f'<w:numPr xmlns:w="{W}"><w:ilvl w:val="{level}"/><w:numId w:val="90"/>'
+                    f"</w:numPr>"
+                )
+            )
     fixed = datetime.datetime(2020, 1, 1)
     document.core_properties.created = document.core_properties.modified = fixed
     document.save(str(path))
@@ -68,8 +82,11 @@ def _freeze_zip(path: Path) -> None:
         entries = [(info.filename, source.read(info)) for info in source.infolist()]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for name, data in entries:
-            target.writestr(zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)), data,
-                            compress_type=zipfile.ZIP_DEFLATED)
+            target.writestr(
+                zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
 
 
 def make_pdf(pages: list[list[str]], path: str | Path, font_size: int = 11) -> None:
@@ -94,4 +111,4 @@ if __name__ == "__main__":
     source, docx_out, pdf_out = sys.argv[1:4]
     lines = Path(source).read_text(encoding="utf-8").splitlines()
     make_docx([(None, line) for line in lines], docx_out)
-    make_pdf([lines[i:i + 40] for i in range(0, len(lines), 40)], pdf_out)
+    make_pdf([lines[i : i + 40] for i in range(0, len(lines), 40)], pdf_out)

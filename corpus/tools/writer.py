@@ -11,8 +11,17 @@ import re
 import shutil
 from pathlib import Path
 
-from build_sample import (Archive, FileSpec, Line, Plan, Renderer, bullets_everywhere, pdf_copy,
-                          walk, web_page)
+from build_sample import (
+    Archive,
+    FileSpec,
+    Line,
+    Plan,
+    Renderer,
+    bullets_everywhere,
+    pdf_copy,
+    walk,
+    web_page,
+)
 
 CN = "一二三四五六七八九十"
 COMPILATION_TOC = re.compile("篇[一二三四五六七八九十]|范文[一二三四五六七八九十]")
@@ -25,9 +34,18 @@ def render_plan(archive: Archive, plan: Plan, spec: FileSpec) -> list[Line]:
         lines = lines[:1] + bullets_everywhere(lines[1:], archive.rng)
     if "placeholder" in spec.mess:
         place = plan.place
-        blank = "xx社区" if plan.level == "community" else "XX镇" if plan.level == "township" else "xx"
-        lines = [Line(l.text.replace(str(plan.year), "20xx").replace(place, blank), l.uid, l.plan,
-                      l.marker) for l in lines]
+        blank = (
+            "xx社区" if plan.level == "community" else "XX镇" if plan.level == "township" else "xx"
+        )
+        lines = [
+            Line(
+                l.text.replace(str(plan.year), "20xx").replace(place, blank),
+                l.uid,
+                l.plan,
+                l.marker,
+            )
+            for l in lines
+        ]
     if "traditional" in spec.mess:
         import opencc
 
@@ -41,7 +59,9 @@ def assemble(archive: Archive, spec: FileSpec) -> list[Line]:
     if not spec.compilation:
         lines = render_plan(archive, spec.plans[0], spec)
         if "toc" in spec.mess:
-            tocs = [r for r in archive.composer.frame["toc"].rows if not COMPILATION_TOC.search(r.body)]
+            tocs = [
+                r for r in archive.composer.frame["toc"].rows if not COMPILATION_TOC.search(r.body)
+            ]
             toc = rng.choice(tocs).body.split(" ¦ ")
             lines = lines[:1] + [Line("目录")] + [Line(t) for t in toc] + lines[1:]
     else:
@@ -60,23 +80,32 @@ def assemble(archive: Archive, spec: FileSpec) -> list[Line]:
             lines += [Line(title, body[0].uid, plan.pid)] + body[1:]
     if "disclaimer" in spec.mess:
         group = rng.choice("abcd")
-        rows = sorted((r for r in archive.composer.frame["disclaimer"].rows
-                       if r.id.startswith(f"fr-dis-{group}")), key=lambda r: r.id)
+        rows = sorted(
+            (
+                r
+                for r in archive.composer.frame["disclaimer"].rows
+                if r.id.startswith(f"fr-dis-{group}")
+            ),
+            key=lambda r: r.id,
+        )
         lines = [Line(r.body) for r in rows] + lines
     if "web" in spec.mess:
         lines = web_page(lines, rng, archive.composer.frame)
     if "pdf" in spec.mess:
         lines = pdf_copy(lines, rng, rng.randint(30, 38))
     if "indent" in spec.mess:
-        lines = [Line("　　" + l.text, l.uid, l.plan, l.marker) if l.uid and not l.marker else l
-                 for l in lines]
+        lines = [
+            Line("　　" + l.text, l.uid, l.plan, l.marker) if l.uid and not l.marker else l
+            for l in lines
+        ]
     if "blank" in spec.mess:
         lines = [x for l in lines for x in (l, Line(""))]
     return lines
 
 
-def layout(lines: list[Line], newline: str) -> tuple[str, dict[str, list[tuple[int, int]]],
-                                                     dict[str, tuple[int, int]]]:
+def layout(
+    lines: list[Line], newline: str
+) -> tuple[str, dict[str, list[tuple[int, int]]], dict[str, tuple[int, int]]]:
     """The file text, the spans of each block uid, and the span of each plan."""
     parts: list[str] = []
     spans: dict[str, list[tuple[int, int]]] = {}
@@ -128,8 +157,12 @@ class _Fixed:
         return seq[0]
 
 
-_LEVELS = [re.compile(r"^[一二三四五六七八九十]+、"), re.compile(r"^（[一二三四五六七八九十]+）"),
-           re.compile(r"^\d+[、.]"), re.compile(r"^（\d+）")]
+_LEVELS = [
+    re.compile(r"^[一二三四五六七八九十]+、"),
+    re.compile(r"^（[一二三四五六七八九十]+）"),
+    re.compile(r"^\d+[、.]"),
+    re.compile(r"^（\d+）"),
+]
 
 
 def _level(line: Line) -> int | None:
@@ -139,7 +172,7 @@ def _level(line: Line) -> int | None:
 
 
 def _strip_marker(line: Line) -> str:
-    return line.text[line.marker:] if _level(line) is not None else line.text
+    return line.text[line.marker :] if _level(line) is not None else line.text
 
 
 def write_archive(archive: Archive, out: Path, labels_out: Path) -> dict:
@@ -167,8 +200,13 @@ def write_archive(archive: Archive, out: Path, labels_out: Path) -> dict:
     write_tsv(out / "reuse.tsv", truth)
     write_tsv(labels_out, labels)
     chars = sum(len(t) for _, t, _, _ in files.values())
-    return {"files": len(files), "plans": len(plans_rows), "characters": chars,
-            "labeled items": len(labels), "reuse rows": len(truth)}
+    return {
+        "files": len(files),
+        "plans": len(plans_rows),
+        "characters": chars,
+        "labeled items": len(labels),
+        "reuse rows": len(truth),
+    }
 
 
 def relocate(text: str, lines: list[Line]) -> tuple[dict, dict]:
@@ -177,7 +215,7 @@ def relocate(text: str, lines: list[Line]) -> tuple[dict, dict]:
     plans: dict[str, tuple[int, int]] = {}
     cursor = 0
     for line in lines:
-        body = line.text[line.marker:] if _level(line) is not None else line.text
+        body = line.text[line.marker :] if _level(line) is not None else line.text
         at = text.find(body, cursor) if body else -1
         if at < 0:
             continue
@@ -194,9 +232,20 @@ def plan_table(archive: Archive, files: dict) -> list[dict]:
     rows = []
     for name, (spec, _, _, _) in files.items():
         for n, plan in enumerate(spec.plans, 1):
-            rows.append({"file": name, "plan_no": n, "plan_id": plan.pid, "title": plan.title,
-                         "issuer_type": plan.issuer, "region": plan.region, "place": plan.place,
-                         "year": plan.year, "level": plan.level, "doc_type": plan.doc_type})
+            rows.append(
+                {
+                    "file": name,
+                    "plan_no": n,
+                    "plan_id": plan.pid,
+                    "title": plan.title,
+                    "issuer_type": plan.issuer,
+                    "region": plan.region,
+                    "place": plan.place,
+                    "year": plan.year,
+                    "level": plan.level,
+                    "doc_type": plan.doc_type,
+                }
+            )
     return rows
 
 
@@ -232,9 +281,12 @@ def reuse_truth(archive: Archive, files: dict, owner: dict, plans_rows: list[dic
             if src not in src_units:
                 continue
             last = runs[-1][-1] if runs else None
-            if last and uid_plan[last[1]] == src_plan and \
-                    src_units.index(last[1]) + 1 == src_units.index(src) and \
-                    _units(plan, spans).index(last[0]) + 1 == _units(plan, spans).index(uid):
+            if (
+                last
+                and uid_plan[last[1]] == src_plan
+                and src_units.index(last[1]) + 1 == src_units.index(src)
+                and _units(plan, spans).index(last[0]) + 1 == _units(plan, spans).index(uid)
+            ):
                 runs[-1].append((uid, src))
             else:
                 runs.append([(uid, src)])
@@ -243,14 +295,26 @@ def reuse_truth(archive: Archive, files: dict, owner: dict, plans_rows: list[dic
             src_name, source = owner[src_plan]
             src_spans = files[src_name][2]
             whole = len(run) == len(_units(plan, spans)) and plan.origin == src_plan
-            kind = plan.style.get("kind", "section-paste") if plan.origin == src_plan else "section-paste"
-            rows.append({
-                "kind": kind, "unit": "plan" if whole else "section" if len(run) > 1 else "item",
-                "source_file": src_name, "source_plan": plan_no[src_plan],
-                "source_start": src_spans[run[0][1]][0][0], "source_end": src_spans[run[-1][1]][-1][1],
-                "target_file": name, "target_plan": plan_no[pid],
-                "target_start": spans[run[0][0]][0][0], "target_end": spans[run[-1][0]][-1][1],
-                "edits": plan.style.get("edits", "") if plan.origin == src_plan else ""})
+            kind = (
+                plan.style.get("kind", "section-paste")
+                if plan.origin == src_plan
+                else "section-paste"
+            )
+            rows.append(
+                {
+                    "kind": kind,
+                    "unit": "plan" if whole else "section" if len(run) > 1 else "item",
+                    "source_file": src_name,
+                    "source_plan": plan_no[src_plan],
+                    "source_start": src_spans[run[0][1]][0][0],
+                    "source_end": src_spans[run[-1][1]][-1][1],
+                    "target_file": name,
+                    "target_plan": plan_no[pid],
+                    "target_start": spans[run[0][0]][0][0],
+                    "target_end": spans[run[-1][0]][-1][1],
+                    "edits": plan.style.get("edits", "") if plan.origin == src_plan else "",
+                }
+            )
     rows += boilerplate_rows(archive, files, owner, plan_no)
     return rows
 
@@ -265,11 +329,21 @@ def boilerplate_rows(archive: Archive, files: dict, owner: dict, plan_no: dict) 
         start, end = plan_spans[pid]
         for phrase in phrases:
             for match in re.finditer(re.escape(phrase), text[start:end]):
-                rows.append({"kind": "boilerplate", "unit": "phrase", "source_file": "",
-                             "source_plan": "", "source_start": "", "source_end": "",
-                             "target_file": name, "target_plan": plan_no[pid],
-                             "target_start": start + match.start(), "target_end": start + match.end(),
-                             "edits": "套话: shared stock phrase, not copying"})
+                rows.append(
+                    {
+                        "kind": "boilerplate",
+                        "unit": "phrase",
+                        "source_file": "",
+                        "source_plan": "",
+                        "source_start": "",
+                        "source_end": "",
+                        "target_file": name,
+                        "target_plan": plan_no[pid],
+                        "target_start": start + match.start(),
+                        "target_end": start + match.end(),
+                        "edits": "套话: shared stock phrase, not copying",
+                    }
+                )
     return rows
 
 
@@ -280,13 +354,20 @@ def label_rows(archive: Archive, files: dict, owner: dict) -> list[dict]:
         if plan.origin:
             continue
         for block in walk(plan.blocks):
-            if block.row is None or block.origin or block.uid not in spans \
-                    or not block.row.labels:
+            if block.row is None or block.origin or block.uid not in spans or not block.row.labels:
                 continue
             pieces = spans[block.uid]
-            rows.append({"file": name, "plan_id": pid, "start": pieces[0][0], "end": pieces[-1][1],
-                         "labels": "|".join(domain_labels(block.row.labels)), "kind": block.row.kind,
-                         "bank_id": block.row.id})
+            rows.append(
+                {
+                    "file": name,
+                    "plan_id": pid,
+                    "start": pieces[0][0],
+                    "end": pieces[-1][1],
+                    "labels": "|".join(domain_labels(block.row.labels)),
+                    "kind": block.row.kind,
+                    "bank_id": block.row.id,
+                }
+            )
     return rows
 
 
@@ -299,7 +380,8 @@ def domain_labels(labels: tuple[str, ...]) -> list[str]:
 def write_tsv(path: Path, rows: list[dict]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as stream:
-        writer = csv.DictWriter(stream, fieldnames=list(rows[0]), delimiter="\t",
-                                lineterminator="\n")
+        writer = csv.DictWriter(
+            stream, fieldnames=list(rows[0]), delimiter="\t", lineterminator="\n"
+        )
         writer.writeheader()
         writer.writerows(rows)

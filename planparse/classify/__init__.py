@@ -12,5 +12,13 @@ from planparse.classify.persist import UntrustedModelError, load_model, save_mod
 from planparse.classify.tagging import tag
 from planparse.classify.taxonomy import Domain, Taxonomy
 
-__all__ = ["DomainClassifier", "LexiconTagger", "Taxonomy", "Domain", "tag", "load_model",
-           "save_model", "UntrustedModelError"]
+__all__ = [
+    "DomainClassifier",
+    "LexiconTagger",
+    "Taxonomy",
+    "Domain",
+    "tag",
+    "load_model",
+    "save_model",
+    "UntrustedModelError",
+]

@@ -47,10 +47,19 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
     ``None`` for the shipped one.
     """
 
-    def __init__(self, taxonomy: Taxonomy | str | None = None, ngram_range: tuple[int, int] = (1, 3),
-                 words: bool = True, min_df: int = 2, C: float = 1.0,
-                 class_weight: str | None = None, calibration: str = "sigmoid", cv: int = 3,
-                 threshold: float = 0.5, random_state: int = 0) -> None:
+    def __init__(
+        self,
+        taxonomy: Taxonomy | str | None = None,
+        ngram_range: tuple[int, int] = (1, 3),
+        words: bool = True,
+        min_df: int = 2,
+        C: float = 1.0,
+        class_weight: str | None = None,
+        calibration: str = "sigmoid",
+        cv: int = 3,
+        threshold: float = 0.5,
+        random_state: int = 0,
+    ) -> None:
         self.taxonomy = taxonomy
         self.ngram_range = ngram_range
         self.words = words
@@ -75,11 +84,14 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
         lists = as_label_lists(y, self.classes_)
         unknown = {label for labels in lists for label in labels} - set(self.classes_)
         if unknown:
-            raise ValueError(f"labels {sorted(unknown)} are not in the taxonomy "
-                             f"{taxonomy.name!r} ({', '.join(self.classes_)})")
+            raise ValueError(
+                f"labels {sorted(unknown)} are not in the taxonomy "
+                f"{taxonomy.name!r} ({', '.join(self.classes_)})"
+            )
         target = MultiLabelBinarizer(classes=list(self.classes_)).fit_transform(lists)
-        self.vectorizer_ = NgramVectorizer(self.ngram_range, self.words, self.min_df,
-                                           extra_words=taxonomy.seed_terms).fit(X)
+        self.vectorizer_ = NgramVectorizer(
+            self.ngram_range, self.words, self.min_df, extra_words=taxonomy.seed_terms
+        ).fit(X)
         features = self.vectorizer_.transform(X)
         svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
         # ensemble=False: one SVM per label fitted on all items and calibrated on its
@@ -87,8 +99,9 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
         self.model_ = OneVsRestClassifier(
             CalibratedClassifierCV(svm, method=self.calibration, cv=self.cv, ensemble=False)
         ).fit(features, target)
-        self.coef_ = np.vstack([_linear_weights(est, features.shape[1])
-                                for est in self.model_.estimators_])
+        self.coef_ = np.vstack(
+            [_linear_weights(est, features.shape[1]) for est in self.model_.estimators_]
+        )
         return self
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
@@ -96,8 +109,9 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
         return self._proba(self.vectorizer_.transform(X))
 
     def _proba(self, features: sp.csr_matrix) -> np.ndarray:
-        return np.column_stack([est.predict_proba(features)[:, 1]
-                                for est in self.model_.estimators_])
+        return np.column_stack(
+            [est.predict_proba(features)[:, 1] for est in self.model_.estimators_]
+        )
 
     def decide(self, proba: np.ndarray) -> np.ndarray:
         """Indicator matrix from probabilities: the labels at or above ``threshold``, at
@@ -123,8 +137,7 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
         Returns readable strings such as ``"两癌筛查 +0.41; 筛查 +0.22"``: the feature (a
         word or a character n-gram) and its share of the linear decision.
         """
-        return explain_rows(features, self.coef_, label_index, self.vectorizer_.feature_names_,
-                            top)
+        return explain_rows(features, self.coef_, label_index, self.vectorizer_.feature_names_, top)
 
 
 def _linear_weights(estimator: object, width: int) -> np.ndarray:
@@ -141,8 +154,13 @@ def labels_from(chosen: np.ndarray, proba: np.ndarray, classes: np.ndarray) -> l
     return [[classes[j] for j in row if chosen[i, j]] for i, row in enumerate(order)]
 
 
-def explain_rows(features: sp.csr_matrix, coef: np.ndarray, label_index: np.ndarray,
-                 names: Sequence[str], top: int) -> list[str]:
+def explain_rows(
+    features: sp.csr_matrix,
+    coef: np.ndarray,
+    label_index: np.ndarray,
+    names: Sequence[str],
+    top: int,
+) -> list[str]:
     """Top-k of ``features[i] * coef[label_index[i]]`` per row, as readable strings.
 
     Vectorised: ``top`` rounds of a segmented maximum over the CSR rows, so the cost is a

@@ -147,8 +147,7 @@ class JiebaWords:
             >>> JiebaWords().words("开展两癌筛查工作")
             ['开展', '两癌筛查', '工作']
         """
-        return [w for w in self.tokenizer.lcut(fold_width(text))
-                if len(w) >= 2 and _CJK.search(w)]
+        return [w for w in self.tokenizer.lcut(fold_width(text)) if len(w) >= 2 and _CJK.search(w)]
 
 
 class NgramVectorizer(TransformerMixin, BaseEstimator):
@@ -159,8 +158,14 @@ class NgramVectorizer(TransformerMixin, BaseEstimator):
     ``feature_names_`` holds a readable name per column: ``c:妇女`` or ``w:两癌筛查``.
     """
 
-    def __init__(self, ngram_range: tuple[int, int] = (1, 3), words: bool = True,
-                 min_df: int = 2, sublinear_tf: bool = True, extra_words: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        ngram_range: tuple[int, int] = (1, 3),
+        words: bool = True,
+        min_df: int = 2,
+        sublinear_tf: bool = True,
+        extra_words: Sequence[str] = (),
+    ) -> None:
         self.ngram_range = ngram_range
         self.words = words
         self.min_df = min_df
@@ -180,7 +185,7 @@ class NgramVectorizer(TransformerMixin, BaseEstimator):
             hashes, starts = ngram_hashes(codes, n, seed=CHAR_SEED)
             kept, first = self._frequent(hashes, docs[starts])
             keys.append(kept)
-            names += ["c:" + joined[p:p + n] for p in starts[first]]
+            names += ["c:" + joined[p : p + n] for p in starts[first]]
         if self.words:
             vocab = self._word_vocabulary(texts)
             keys.append(hash_strings(vocab, seed=WORD_SEED))
@@ -243,8 +248,11 @@ class NgramVectorizer(TransformerMixin, BaseEstimator):
             rows.append(docs[hit])
             cols.append(where[hit])
         row, col = np.concatenate(rows), np.concatenate(cols)
-        counts = sp.csr_matrix((np.ones(len(row), dtype=np.float32), (row, col)),
-                               shape=(len(texts), len(self.keys_)), dtype=np.float64)
+        counts = sp.csr_matrix(
+            (np.ones(len(row), dtype=np.float32), (row, col)),
+            shape=(len(texts), len(self.keys_)),
+            dtype=np.float64,
+        )
         counts.sum_duplicates()
         return counts
 
@@ -260,7 +268,7 @@ class NgramVectorizer(TransformerMixin, BaseEstimator):
                 continue
             hashes = np.full(len(codes), initial_state(seed), dtype=np.uint64)
             for n in range(1, max(sizes) + 1):
-                hashes = (hashes[: len(codes) - n + 1] ^ codes[n - 1:]) * MULTIPLIER
+                hashes = (hashes[: len(codes) - n + 1] ^ codes[n - 1 :]) * MULTIPLIER
                 if n in sizes:
                     yield hashes
 

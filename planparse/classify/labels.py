@@ -39,7 +39,9 @@ def _read_table(path: Path) -> "pd.DataFrame":
     import pandas as pd
 
     sep = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
-    return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, quoting=3 if sep == "\t" else 0)
+    return pd.read_csv(
+        path, sep=sep, dtype=str, keep_default_na=False, quoting=3 if sep == "\t" else 0
+    )
 
 
 def _span_texts(root: Path, table: "pd.DataFrame", path_column: str) -> list[str]:
@@ -63,7 +65,7 @@ def _span_texts(root: Path, table: "pd.DataFrame", path_column: str) -> list[str
             continue
         span = "".join(line.strip(SPACES) for line in text[start:end].splitlines())
         marker = match_marker(span)
-        out.append(span[marker.skip:] if marker else span)
+        out.append(span[marker.skip :] if marker else span)
     return out
 
 
@@ -106,22 +108,26 @@ def _plain(path: Path) -> "pd.DataFrame | None":
         return None  # not a label file (for example agreement.tsv)
     group = table["group"] if "group" in table.columns else table.index.astype(str)
     return table.assign(group=path.stem + ":" + group, source=path.stem)[
-        ["text", "labels", "group", "source"]]
+        ["text", "labels", "group", "source"]
+    ]
 
 
 def _by_reference(folder: Path, path: Path, spec: dict) -> "pd.DataFrame | None":
     root = (folder / spec["root"]).resolve()
     if not root.is_dir():
         if spec.get("optional"):
-            warnings.warn(f"labels {path.name}: documents not found at {root}; skipped",
-                          stacklevel=3)
+            warnings.warn(
+                f"labels {path.name}: documents not found at {root}; skipped", stacklevel=3
+            )
             return None
         raise FileNotFoundError(f"labels {path.name}: documents not found at {root}")
     table = _read_table(path)
     groups = table[spec["group_columns"]].agg(":".join, axis=1)
-    return table.assign(text=_span_texts(root, table, spec["path_column"]),
-                        group=spec["name"] + ":" + groups, source=spec["name"])[
-        ["text", "labels", "group", "source"]]
+    return table.assign(
+        text=_span_texts(root, table, spec["path_column"]),
+        group=spec["name"] + ":" + groups,
+        source=spec["name"],
+    )[["text", "labels", "group", "source"]]
 
 
 def data_hash(frame: "pd.DataFrame") -> str:

@@ -26,16 +26,20 @@ class LexiconTagger(ClassifierMixin, BaseEstimator):
     ``other_weight`` hits' worth of mass on "other", so that it can be scored like a model.
     """
 
-    def __init__(self, taxonomy: Taxonomy | str | None = None, min_hits: int = 1,
-                 other_weight: float = 0.5) -> None:
+    def __init__(
+        self, taxonomy: Taxonomy | str | None = None, min_hits: int = 1, other_weight: float = 0.5
+    ) -> None:
         self.taxonomy = taxonomy
         self.min_hits = min_hits
         self.other_weight = other_weight
 
     def fit(self, X: object = None, y: object = None) -> "LexiconTagger":
         """Nothing to learn: reads the taxonomy's labels and seed terms."""
-        taxonomy = self.taxonomy if isinstance(self.taxonomy, Taxonomy) else (
-            Taxonomy.load(self.taxonomy) if self.taxonomy else Taxonomy.default())
+        taxonomy = (
+            self.taxonomy
+            if isinstance(self.taxonomy, Taxonomy)
+            else (Taxonomy.load(self.taxonomy) if self.taxonomy else Taxonomy.default())
+        )
         self.classes_ = np.array(taxonomy.labels, dtype=object)
         self.seeds_ = [tuple(d.seeds) for d in taxonomy.domains]
         return self
@@ -43,8 +47,9 @@ class LexiconTagger(ClassifierMixin, BaseEstimator):
     def hits(self, X: Sequence[str]) -> np.ndarray:
         """Seed-term occurrences per item and domain, shape ``(n_items, n_domains)``."""
         texts = [fold_width(t) for t in X]
-        return np.array([[sum(t.count(s) for s in seeds) for seeds in self.seeds_] for t in texts],
-                        dtype=float).reshape(len(texts), len(self.seeds_))
+        return np.array(
+            [[sum(t.count(s) for s in seeds) for seeds in self.seeds_] for t in texts], dtype=float
+        ).reshape(len(texts), len(self.seeds_))
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         hits = self.hits(X)

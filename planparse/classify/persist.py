@@ -23,8 +23,22 @@ from typing import Any
 
 #: Module prefixes whose types a model file may contain, and the harmless builtins.
 TRUSTED_PREFIXES = ("planparse.classify.", "sklearn.", "numpy.", "scipy.sparse.")
-TRUSTED_BUILTINS = {f"builtins.{name}" for name in ("tuple", "list", "dict", "str", "int", "float",
-                                                    "bool", "set", "frozenset", "slice", "bytes")}
+TRUSTED_BUILTINS = {
+    f"builtins.{name}"
+    for name in (
+        "tuple",
+        "list",
+        "dict",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "set",
+        "frozenset",
+        "slice",
+        "bytes",
+    )
+}
 SHIPPED = "domain_model.skops"
 
 
@@ -44,15 +58,21 @@ def _freeze(data: bytes) -> bytes:
             names[match.group(1)] = f"{len(names):05d}{Path(match.group(1)).suffix}"
     schema = re.sub(r'"(\d+\.\w+)"', lambda m: f'"{names.get(m.group(1), m.group(1))}"', schema)
     ids: dict[str, str] = {}  # object ids mark shared objects; their order is what matters
-    schema = re.sub(r'"__id__": (\d+)',
-                    lambda m: f'"__id__": {ids.setdefault(m.group(1), str(len(ids)))}', schema)
+    schema = re.sub(
+        r'"__id__": (\d+)',
+        lambda m: f'"__id__": {ids.setdefault(m.group(1), str(len(ids)))}',
+        schema,
+    )
     renamed = {"schema.json": schema.encode("utf-8")}
     renamed.update((names.get(name, name), content) for name, content in entries.items())
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name in sorted(renamed):
-            target.writestr(zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)), renamed[name],
-                            compress_type=zipfile.ZIP_DEFLATED)
+            target.writestr(
+                zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)),
+                renamed[name],
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     return out.getvalue()
 
 
@@ -64,8 +84,10 @@ def save_model(model: Any, path: str | Path, metadata: dict | None = None) -> Pa
     path.write_bytes(_freeze(sio.dumps(model)))
     if metadata is not None:
         sidecar = path.with_suffix(path.suffix + ".json")
-        sidecar.write_text(json.dumps(metadata, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-                           encoding="utf-8")
+        sidecar.write_text(
+            json.dumps(metadata, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+            encoding="utf-8",
+        )
     return path
 
 
@@ -99,7 +121,8 @@ def _load_bytes(data: bytes, name: str) -> Any:
     if bad:
         raise UntrustedModelError(
             f"{name}: refusing to load a model with untrusted types: {', '.join(sorted(bad))}. "
-            "Only planparse, scikit-learn, numpy and scipy types are allowed.")
+            "Only planparse, scikit-learn, numpy and scipy types are allowed."
+        )
     return sio.loads(data, trusted=types)
 
 
@@ -107,8 +130,10 @@ def _load_bytes(data: bytes, name: str) -> Any:
 def _shipped() -> Any:
     resource = files("planparse.data").joinpath(SHIPPED)
     if not resource.is_file():
-        raise FileNotFoundError("the shipped model is missing; train one with "
-                                "`planparse train --labels corpus/labels -o model.skops`")
+        raise FileNotFoundError(
+            "the shipped model is missing; train one with "
+            "`planparse train --labels corpus/labels -o model.skops`"
+        )
     return _load_bytes(resource.read_bytes(), f"planparse/data/{SHIPPED}")
 
 

@@ -43,8 +43,13 @@ def context_texts(items: "pd.DataFrame") -> list[str]:
     return out
 
 
-def tag(items: "pd.DataFrame", model: "DomainClassifier | str | None" = None,
-        threshold: float | None = None, reasons: bool = True, n_jobs: int = 1) -> "pd.DataFrame":
+def tag(
+    items: "pd.DataFrame",
+    model: "DomainClassifier | str | None" = None,
+    threshold: float | None = None,
+    reasons: bool = True,
+    n_jobs: int = 1,
+) -> "pd.DataFrame":
     """The item table with ``domain``, ``domains``, ``p_<label>`` … and ``reason`` added.
 
     ``domain`` is the primary label, ``domains`` every label at or above the threshold
@@ -71,18 +76,24 @@ def tag(items: "pd.DataFrame", model: "DomainClassifier | str | None" = None,
     return out
 
 
-def predict_block(clf: "DomainClassifier", texts: list[str],
-                  reasons: bool = True) -> tuple[list[list[str]], np.ndarray, list[str]]:
+def predict_block(
+    clf: "DomainClassifier", texts: list[str], reasons: bool = True
+) -> tuple[list[list[str]], np.ndarray, list[str]]:
     """Labels, probabilities and reasons for a list of texts (one process), computed
     ``BLOCK`` texts at a time so that memory does not grow with the archive."""
-    parts = [_predict_texts(clf, texts[i:i + BLOCK], reasons)
-             for i in range(0, len(texts), BLOCK)] or [_predict_texts(clf, [], reasons)]
-    return ([row for part in parts for row in part[0]], np.vstack([part[1] for part in parts]),
-            [r for part in parts for r in part[2]])
+    parts = [
+        _predict_texts(clf, texts[i : i + BLOCK], reasons) for i in range(0, len(texts), BLOCK)
+    ] or [_predict_texts(clf, [], reasons)]
+    return (
+        [row for part in parts for row in part[0]],
+        np.vstack([part[1] for part in parts]),
+        [r for part in parts for r in part[2]],
+    )
 
 
-def _predict_texts(clf: "DomainClassifier", texts: list[str],
-                   reasons: bool) -> tuple[list[list[str]], np.ndarray, list[str]]:
+def _predict_texts(
+    clf: "DomainClassifier", texts: list[str], reasons: bool
+) -> tuple[list[list[str]], np.ndarray, list[str]]:
     from planparse.classify.estimator import labels_from
 
     if not texts:
@@ -97,14 +108,15 @@ def _predict_texts(clf: "DomainClassifier", texts: list[str],
     return labels, proba, clf.explain(features, primary)
 
 
-def _predict(clf: "DomainClassifier", texts: list[str], reasons: bool,
-             n_jobs: int) -> tuple[list[list[str]], np.ndarray, list[str]]:
+def _predict(
+    clf: "DomainClassifier", texts: list[str], reasons: bool, n_jobs: int
+) -> tuple[list[list[str]], np.ndarray, list[str]]:
     if n_jobs <= 1 or len(texts) < 2000:
         return predict_block(clf, texts, reasons)
     from concurrent.futures import ProcessPoolExecutor
 
     size = -(-len(texts) // n_jobs)
-    blocks = [texts[i:i + size] for i in range(0, len(texts), size)]
+    blocks = [texts[i : i + size] for i in range(0, len(texts), size)]
     with ProcessPoolExecutor(n_jobs) as pool:
         parts = list(pool.map(predict_block, [clf] * len(blocks), blocks, [reasons] * len(blocks)))
     labels = [row for part in parts for row in part[0]]
@@ -127,8 +139,9 @@ def _put(frame: "pd.DataFrame", mask: np.ndarray, column: str, values: Any, empt
         full[mask] = values
         frame[column] = full
         return
-    cells: list[Any] = [[] for _ in range(len(frame))] if isinstance(empty, list) \
-        else [empty] * len(frame)
+    cells: list[Any] = (
+        [[] for _ in range(len(frame))] if isinstance(empty, list) else [empty] * len(frame)
+    )
     for i, value in zip(np.flatnonzero(mask).tolist(), values):
         cells[i] = value
     frame[column] = cells

@@ -74,15 +74,24 @@ class Taxonomy:
         for entry in raw:
             if not entry.get("name"):
                 raise ValueError(f"taxonomy {source!r}: a [[domain]] has no name")
-            domains.append(Domain(entry["name"], entry.get("english", ""),
-                                  entry.get("description", ""), tuple(entry.get("seeds", ()))))
+            domains.append(
+                Domain(
+                    entry["name"],
+                    entry.get("english", ""),
+                    entry.get("description", ""),
+                    tuple(entry.get("seeds", ())),
+                )
+            )
         other = data.get("other", "其他")
         names = [d.name for d in domains] + [other]
         if len(set(names)) != len(names):
-            raise ValueError(f"taxonomy {source!r}: domain names must be unique and differ from "
-                             f"the other label {other!r}")
-        return cls(data.get("name", "custom"), tuple(domains), other, str(data.get("version", "1")),
-                   source)
+            raise ValueError(
+                f"taxonomy {source!r}: domain names must be unique and differ from "
+                f"the other label {other!r}"
+            )
+        return cls(
+            data.get("name", "custom"), tuple(domains), other, str(data.get("version", "1")), source
+        )
 
     @classmethod
     def default(cls) -> "Taxonomy":

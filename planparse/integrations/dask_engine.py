@@ -42,15 +42,16 @@ def map_chunks(client: Any, work: list[list[tuple[str, str]]], model: str | None
     return client.gather(futures)
 
 
-def _band_frame(units: list, offset: int, k: int, num_perm: int, exclude: np.ndarray,
-                bands: int, rows: int) -> pd.DataFrame:
+def _band_frame(
+    units: list, offset: int, k: int, num_perm: int, exclude: np.ndarray, bands: int, rows: int
+) -> pd.DataFrame:
     """Band keys of a block of units: one row per (unit, band)."""
     sig = unit_signatures(units, k, num_perm, exclude)
     filled = np.flatnonzero(sig[:, 0] != EMPTY)
     frames = []
     for b in range(bands):
         keys = np.full(len(filled), np.uint64(b), dtype=np.uint64)
-        for column in sig[filled, b * rows:(b + 1) * rows].T:
+        for column in sig[filled, b * rows : (b + 1) * rows].T:
             keys = mix(keys ^ column.astype(np.uint64))
         frames.append(pd.DataFrame({"key": keys.view(np.int64), "unit": filled + offset}))
     if not frames:
@@ -70,17 +71,30 @@ def _bucket_pairs(part: pd.DataFrame, max_bucket: int) -> pd.DataFrame:
             i, j = np.triu_indices(size, k=1)
             out_i.append(units[i])
             out_j.append(units[j])
-    frame = pd.DataFrame({"i": np.concatenate(out_i) if out_i else np.empty(0, np.int64),
-                          "j": np.concatenate(out_j) if out_j else np.empty(0, np.int64)})
+    frame = pd.DataFrame(
+        {
+            "i": np.concatenate(out_i) if out_i else np.empty(0, np.int64),
+            "j": np.concatenate(out_j) if out_j else np.empty(0, np.int64),
+        }
+    )
     frame["skipped"] = 0
     if skipped:
         frame = pd.concat([frame, pd.DataFrame({"i": [-1], "j": [-1], "skipped": [skipped]})])
     return frame
 
 
-def lsh_pairs_dask(client: Any, units: list, k: int, num_perm: int, exclude: np.ndarray,
-                   bands: int, rows: int, max_bucket: int, groups: np.ndarray,
-                   block: int = 20_000) -> tuple[np.ndarray, int]:
+def lsh_pairs_dask(
+    client: Any,
+    units: list,
+    k: int,
+    num_perm: int,
+    exclude: np.ndarray,
+    bands: int,
+    rows: int,
+    max_bucket: int,
+    groups: np.ndarray,
+    block: int = 20_000,
+) -> tuple[np.ndarray, int]:
     """The same candidate pairs as :func:`planparse.reuse.minhash.lsh_pairs`, computed on
     the cluster by a shuffle on the band keys."""
     import dask.dataframe as dd
@@ -89,14 +103,17 @@ def lsh_pairs_dask(client: Any, units: list, k: int, num_perm: int, exclude: np.
     if not starts:
         return np.empty((0, 2), dtype=np.int64), 0
     # Data goes to the workers once, by scatter, not inside the task graph.
-    blocks = client.scatter([units[s:s + block] for s in starts])
+    blocks = client.scatter([units[s : s + block] for s in starts])
     stock = client.scatter(exclude, broadcast=True)
-    futures = [client.submit(_band_frame, b, s, k, num_perm, stock, bands, rows, pure=False)
-               for b, s in zip(blocks, starts)]
+    futures = [
+        client.submit(_band_frame, b, s, k, num_perm, stock, bands, rows, pure=False)
+        for b, s in zip(blocks, starts)
+    ]
     keys = dd.from_delayed(futures, meta={"key": "int64", "unit": "int64"})
     shuffled = keys.shuffle(on="key", npartitions=max(1, len(starts)))
-    found = shuffled.map_partitions(_bucket_pairs, max_bucket,
-                                    meta={"i": "int64", "j": "int64", "skipped": "int64"}).compute()
+    found = shuffled.map_partitions(
+        _bucket_pairs, max_bucket, meta={"i": "int64", "j": "int64", "skipped": "int64"}
+    ).compute()
     skipped = int(found["skipped"].sum())
     pairs = found[found["i"] >= 0][["i", "j"]].to_numpy(dtype=np.int64)
     if len(pairs):

@@ -65,8 +65,9 @@ class PlanOutline:
 class PlanDomains:
     """Tags the outline's spans with the domain classifier (the shipped model by default)."""
 
-    def __init__(self, model: str | None = None, spans_key: str = SPANS_KEY,
-                 threshold: float | None = None) -> None:
+    def __init__(
+        self, model: str | None = None, spans_key: str = SPANS_KEY, threshold: float | None = None
+    ) -> None:
         self.model_path = model
         self.spans_key = spans_key
         self.threshold = threshold
@@ -81,8 +82,12 @@ class PlanDomains:
         return self._model
 
     def __getstate__(self) -> dict:
-        return {"model_path": self.model_path, "spans_key": self.spans_key,
-                "threshold": self.threshold, "_model": None}
+        return {
+            "model_path": self.model_path,
+            "spans_key": self.spans_key,
+            "threshold": self.threshold,
+            "_model": None,
+        }
 
     def __call__(self, doc: Doc) -> Doc:
         from planparse.classify.estimator import labels_from
@@ -116,10 +121,12 @@ def make_outline(nlp: Language, name: str, spans_key: str) -> PlanOutline:
     return PlanOutline(spans_key)
 
 
-@Language.factory("planparse_domains",
-                  default_config={"model": None, "spans_key": SPANS_KEY, "threshold": None})
-def make_domains(nlp: Language, name: str, model: str | None, spans_key: str,
-                 threshold: float | None) -> PlanDomains:
+@Language.factory(
+    "planparse_domains", default_config={"model": None, "spans_key": SPANS_KEY, "threshold": None}
+)
+def make_domains(
+    nlp: Language, name: str, model: str | None, spans_key: str, threshold: float | None
+) -> PlanDomains:
     """Factory of the ``planparse_domains`` component."""
     return PlanDomains(model, spans_key, threshold)
 

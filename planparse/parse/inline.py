@@ -22,7 +22,8 @@ _INLINE = re.compile(
     _CLAUSE_START + r"(?:(?P<shi>[一二三四五六七八九十]{1,2})是(?![一二三四五六七八九十是])"
     r"|第(?P<di>[一二三四五六七八九十]{1,2})[，,、：:]"
     r"|(?P<order>首先|其次|再次(?=[，,])|最后(?=[，,]))[，,]?)"
-    r"|(?P<circled>[\u2460-\u2473])")
+    r"|(?P<circled>[\u2460-\u2473])"
+)
 _ORDER = {"首先": 1, "其次": 2, "再次": 3}
 _STYLES = {"shi": "inline-shi", "di": "inline-di", "order": "inline-order", "circled": "circled"}
 _HEADING_STOP = re.compile("[。！？；：!?;:]")
@@ -127,12 +128,14 @@ def slice_pieces(pieces: list[Span], starts: list[int], begin: int, end: int) ->
 
 def _trim(original: str, spans: list[Span]) -> list[Span]:
     """Drop white space at both ends of a list of spans."""
-    spans = [s for s in spans if original[s[0]:s[1]].strip(SPACES)]
+    spans = [s for s in spans if original[s[0] : s[1]].strip(SPACES)]
     if spans:
         first, last = spans[0], spans[-1]
-        lead = len(original[first[0]:first[1]]) - len(original[first[0]:first[1]].lstrip(SPACES))
+        lead = len(original[first[0] : first[1]]) - len(
+            original[first[0] : first[1]].lstrip(SPACES)
+        )
         spans[0] = (first[0] + lead, first[1])
-        tail = original[spans[-1][0]:spans[-1][1]]
+        tail = original[spans[-1][0] : spans[-1][1]]
         spans[-1] = (spans[-1][0], spans[-1][1] - (len(tail) - len(tail.rstrip(SPACES))))
         del last
     return spans
@@ -149,7 +152,7 @@ def heading_of(text: str) -> str:
     """
     stop = _HEADING_STOP.search(text, 0, HEADING_MAX + 1)
     if stop is not None:
-        return text[:stop.start()].strip(SPACES)
+        return text[: stop.start()].strip(SPACES)
     return text.strip(SPACES) if len(text) <= HEADING_MAX else ""
 
 
@@ -165,14 +168,20 @@ def finish(node: Node, original: str) -> None:
         node.heading = heading_of(node.text)
 
 
-def _split_inline(node: Node, original: str, text: str, starts: list[int],
-                  markers: list[InlineMarker]) -> None:
+def _split_inline(
+    node: Node, original: str, text: str, starts: list[int], markers: list[InlineMarker]
+) -> None:
     pieces = node.pieces
     bounds = [m.start for m in markers[1:]] + [len(text)]
     children = []
     for m, stop in zip(markers, bounds):
-        child = Node("inline", pieces=_trim(original, slice_pieces(pieces, starts, m.end, stop)),
-                     marker=m.marker, style=m.style, number=m.number)
+        child = Node(
+            "inline",
+            pieces=_trim(original, slice_pieces(pieces, starts, m.end, stop)),
+            marker=m.marker,
+            style=m.style,
+            number=m.number,
+        )
         marker_spans = slice_pieces(pieces, starts, m.start, m.end)
         child.marker_span = (marker_spans[0][0], marker_spans[-1][1])
         child.text = join_pieces(original, child.pieces)[0]

@@ -77,8 +77,14 @@ _PATTERN = re.compile(
     re.VERBOSE,
 )
 
-_CHAPTER_STYLES = {"章": "cn-chapter", "节": "cn-section", "節": "cn-section",
-                   "部": "cn-part", "条": "cn-article", "條": "cn-article"}
+_CHAPTER_STYLES = {
+    "章": "cn-chapter",
+    "节": "cn-section",
+    "節": "cn-section",
+    "部": "cn-part",
+    "条": "cn-article",
+    "條": "cn-article",
+}
 # After a number, these mean an amount or a date, not an item (1.5万元, 3.8妇女节).
 _UNIT_AFTER = set("万亿元%倍个年月日号千百周岁届次户人名")
 _DATE_WORDS = re.compile(r"^[^\s,.;:，。；：]{0,6}?[节節日]")
@@ -155,6 +161,6 @@ def match_marker(line: str) -> Marker | None:
     if not _plausible(match.lastgroup or "", folded[length:].lstrip(_SPACES)):
         return None
     style, family, number, path = parsed
-    after = line[length:length + 64]
+    after = line[length : length + 64]
     skip = length + len(after) - len(after.lstrip(_SPACES))
     return Marker(line[:length].rstrip(_SPACES), style, family, number, length, skip, path)

@@ -49,8 +49,9 @@ def wrap_width(lines: list[Line]) -> int:
     if len(lengths) < 5:
         return 0
     counts = Counter(lengths)
-    width, _ = max(counts.items(), key=lambda kv: (counts[kv[0] - 1] + kv[1] + counts[kv[0] + 1],
-                                                   kv[0]))
+    width, _ = max(
+        counts.items(), key=lambda kv: (counts[kv[0] - 1] + kv[1] + counts[kv[0] + 1], kv[0])
+    )
     near = counts[width - 1] + counts[width] + counts[width + 1]
     return width if near * 4 >= len(lengths) and near >= 5 else 0
 
@@ -127,8 +128,12 @@ class OutlineBuilder:
 
     def _colon_para(self) -> Node | None:
         node = self.current
-        if node is not None and node.kind == "para" and self.last_line is not None \
-                and self.last_line.text.endswith((":", "：")):
+        if (
+            node is not None
+            and node.kind == "para"
+            and self.last_line is not None
+            and self.last_line.text.endswith((":", "："))
+        ):
             return node
         return None
 
@@ -157,9 +162,16 @@ class OutlineBuilder:
         previous = self.lists.get(id(container))
         if action == "continue" and previous is not None and previous.style != marker.style:
             warnings.append(f"mixed styles: {previous.style} and {marker.style}")
-        node = container.add(Node("item", marker=marker.marker, style=marker.style,
-                                  number=marker.number, warnings=warnings,
-                                  marker_span=(line.body, line.body + marker.length)))
+        node = container.add(
+            Node(
+                "item",
+                marker=marker.marker,
+                style=marker.style,
+                number=marker.number,
+                warnings=warnings,
+                marker_span=(line.body, line.body + marker.length),
+            )
+        )
         self.lists[id(container)] = _List(marker.family, marker.number, marker.style, marker.path)
         self.family[id(node)] = marker.family
         self.stack.append(node)
@@ -202,11 +214,19 @@ class OutlineBuilder:
         if own >= LONG_LINE or (self.wrap and len(prev.text) >= self.wrap - 1):
             return True
         # A short line ends a heading that a page break cut; elsewhere it is a new paragraph.
-        return line.page_break and len(line.text) <= FRAGMENT and own + len(line.text) <= 46 \
+        return (
+            line.page_break
+            and len(line.text) <= FRAGMENT
+            and own + len(line.text) <= 46
             and not _INNER_STOP.search(line.text[:-1])
+        )
 
 
 def debris_node(line: Line) -> Node:
     """A debris row for a line that is not content: page numbers, web debris, front matter."""
-    return Node("debris", pieces=[(line.start, line.end)], text=line.text,
-                warnings=[line.reason or "front matter"])
+    return Node(
+        "debris",
+        pieces=[(line.start, line.end)],
+        text=line.text,
+        warnings=[line.reason or "front matter"],
+    )

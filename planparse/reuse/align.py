@@ -46,7 +46,7 @@ def unique_per_unit(hashes: np.ndarray, owner: np.ndarray, n_units: int) -> list
     keep[1:] = (hashes[1:] != hashes[:-1]) | (owner[1:] != owner[:-1])
     hashes, owner = hashes[keep], owner[keep]
     bounds = np.searchsorted(owner, np.arange(n_units + 1))
-    return [hashes[bounds[i]:bounds[i + 1]] for i in range(n_units)]
+    return [hashes[bounds[i] : bounds[i + 1]] for i in range(n_units)]
 
 
 def overlap(a: np.ndarray, b: np.ndarray, boilerplate: np.ndarray) -> Overlap:
@@ -57,9 +57,12 @@ def overlap(a: np.ndarray, b: np.ndarray, boilerplate: np.ndarray) -> Overlap:
     own_b = len(b) - (np.isin(b, boilerplate).sum() if len(boilerplate) else 0)
     real = len(shared) - int(stock)
     union = own_a + own_b - real
-    return Overlap(real / union if union else 0.0,
-                   real / min(own_a, own_b) if min(own_a, own_b) else 0.0,
-                   float(stock) / len(shared) if len(shared) else 0.0, real)
+    return Overlap(
+        real / union if union else 0.0,
+        real / min(own_a, own_b) if min(own_a, own_b) else 0.0,
+        float(stock) / len(shared) if len(shared) else 0.0,
+        real,
+    )
 
 
 def _opcodes(a: str, b: str):  # noqa: ANN202 - rapidfuzz's Opcodes
@@ -100,9 +103,11 @@ def align(a: MatchText, b: MatchText) -> tuple[tuple[int, int], tuple[int, int],
     if not equal:
         return (0, 0), (0, 0), ""
     first, last = equal[0], equal[-1]
-    edits = Counter(_edit(ta[op.src_start:op.src_end], tb[op.dest_start:op.dest_end])
-                    for op in ops if op.tag != "equal"
-                    and op.src_start >= first.src_start and op.src_end <= last.src_end)
+    edits = Counter(
+        _edit(ta[op.src_start : op.src_end], tb[op.dest_start : op.dest_end])
+        for op in ops
+        if op.tag != "equal" and op.src_start >= first.src_start and op.src_end <= last.src_end
+    )
     a_span = a.span(shift_a + first.src_start, shift_a + last.src_end)
     b_span = b.span(shift_b + first.dest_start, shift_b + last.dest_end)
     return a_span, b_span, describe(edits)

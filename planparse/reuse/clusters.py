@@ -56,13 +56,16 @@ def plan_years(items: "pd.DataFrame", meta: "pd.DataFrame | None" = None) -> dic
     return years
 
 
-def add_clusters(pairs: "pd.DataFrame", items: "pd.DataFrame",
-                 meta: "pd.DataFrame | None" = None) -> "pd.DataFrame":
+def add_clusters(
+    pairs: "pd.DataFrame", items: "pd.DataFrame", meta: "pd.DataFrame | None" = None
+) -> "pd.DataFrame":
     """``pairs`` with ``cluster`` (1, 2, … by first member) and ``source`` (the earliest plan of
     the family, ``doc#plan``; empty when no year tells, or two plans tie)."""
     out = pairs.copy()
-    keys = [(f"{a}#{p}", f"{b}#{q}") for a, p, b, q in
-            zip(out["a_doc"], out["a_plan"], out["b_doc"], out["b_plan"])]
+    keys = [
+        (f"{a}#{p}", f"{b}#{q}")
+        for a, p, b, q in zip(out["a_doc"], out["a_plan"], out["b_doc"], out["b_plan"])
+    ]
     sets = UnionFind()
     for a, b in keys:
         sets.union(a, b)

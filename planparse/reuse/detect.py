@@ -30,9 +30,25 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Output columns of :func:`find_duplicates`, in order.
-PAIR_COLUMNS = ["a_doc", "a_plan", "a_item", "b_doc", "b_plan", "b_item", "unit", "similarity",
-                "containment", "a_start", "a_end", "b_start", "b_end", "edits",
-                "boilerplate_share", "cluster", "source"]
+PAIR_COLUMNS = [
+    "a_doc",
+    "a_plan",
+    "a_item",
+    "b_doc",
+    "b_plan",
+    "b_item",
+    "unit",
+    "similarity",
+    "containment",
+    "a_start",
+    "a_end",
+    "b_start",
+    "b_end",
+    "edits",
+    "boilerplate_share",
+    "cluster",
+    "source",
+]
 
 
 @dataclass(frozen=True)
@@ -55,7 +71,9 @@ class Settings:
 def stock_phrases(extra: Iterable[str] = ()) -> list[str]:
     """The shipped 套话 list (``planparse/data/taohua.txt``) plus ``extra``."""
     text = files("planparse.data").joinpath("taohua.txt").read_text(encoding="utf-8")
-    shipped = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    shipped = [
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    ]
     return shipped + [p for p in extra if p.strip()]
 
 
@@ -76,8 +94,15 @@ def boilerplate_hashes(plans: list[Unit], phrases: Sequence[str], settings: Sett
 class _Search:
     """One run of :func:`find_duplicates` over one table."""
 
-    def __init__(self, items: "pd.DataFrame", texts: Mapping[str, str], settings: Settings,
-                 simplified: bool, phrases: Sequence[str], client: Any = None) -> None:
+    def __init__(
+        self,
+        items: "pd.DataFrame",
+        texts: Mapping[str, str],
+        settings: Settings,
+        simplified: bool,
+        phrases: Sequence[str],
+        client: Any = None,
+    ) -> None:
         self.items, self.texts, self.settings, self.client = items, texts, settings, client
         self.docs = doc_texts(items, texts, simplified)
         self.plans = build_units(items, texts, "plan", settings.min_chars, docs=self.docs)
@@ -87,18 +112,30 @@ class _Search:
 
     def level(self, level: str, covered: set) -> list[dict]:
         """Verified pairs of one level, leaving out pairs inside ``covered`` ones."""
-        units = self.plans if level == "plan" else build_units(
-            self.items, self.texts, level, self.settings.min_chars, docs=self.docs)
+        units = (
+            self.plans
+            if level == "plan"
+            else build_units(self.items, self.texts, level, self.settings.min_chars, docs=self.docs)
+        )
         plan_index: dict[tuple[str, int], int] = {}
-        groups = np.array([plan_index.setdefault((u.doc, u.plan), len(plan_index)) for u in units],
-                          dtype=np.int64)
+        groups = np.array(
+            [plan_index.setdefault((u.doc, u.plan), len(plan_index)) for u in units], dtype=np.int64
+        )
         settings = self.settings
         if self.client is not None:
             from planparse.integrations.dask_engine import lsh_pairs_dask
 
-            pairs, skipped = lsh_pairs_dask(self.client, units, settings.shingle, settings.num_perm,
-                                            self.boilerplate, self.bands, self.rows,
-                                            settings.max_bucket, groups)
+            pairs, skipped = lsh_pairs_dask(
+                self.client,
+                units,
+                settings.shingle,
+                settings.num_perm,
+                self.boilerplate,
+                self.bands,
+                self.rows,
+                settings.max_bucket,
+                groups,
+            )
         else:
             sig = unit_signatures(units, settings.shingle, settings.num_perm, self.boilerplate)
             pairs, skipped = lsh_pairs(sig, self.bands, self.rows, settings.max_bucket, groups)
@@ -112,8 +149,10 @@ class _Search:
             if _inside(a, b, covered):
                 continue
             match = overlap(shingles[i], shingles[j], self.boilerplate)
-            if match.shared < self.settings.min_shared or max(
-                    match.similarity, match.containment) < self.settings.threshold:
+            if (
+                match.shared < self.settings.min_shared
+                or max(match.similarity, match.containment) < self.settings.threshold
+            ):
                 continue
             row = _row(a, b, match)
             if row["copied"] >= self.settings.min_copy:
@@ -140,8 +179,11 @@ def _inside(a: Unit, b: Unit, covered: set) -> bool:
     plans = ((a.doc, a.plan), (b.doc, b.plan))
     if plans in covered or plans[::-1] in covered:
         return True
-    return any(((ka, kb) in covered or (kb, ka) in covered)
-               for ka in _ancestors(a.key) + [a.key] for kb in _ancestors(b.key) + [b.key])
+    return any(
+        ((ka, kb) in covered or (kb, ka) in covered)
+        for ka in _ancestors(a.key) + [a.key]
+        for kb in _ancestors(b.key) + [b.key]
+    )
 
 
 def _ancestors(key: str) -> list[str]:
@@ -152,13 +194,28 @@ def _ancestors(key: str) -> list[str]:
 
 def _row(a: Unit, b: Unit, match) -> dict:  # noqa: ANN001 - an Overlap
     a_span, b_span, edits = align(a.text, b.text)
-    copied = min(int(((a.text.offsets >= a_span[0]) & (a.text.offsets < a_span[1])).sum()),
-                 int(((b.text.offsets >= b_span[0]) & (b.text.offsets < b_span[1])).sum()))
-    return {"a_doc": a.doc, "a_plan": a.plan, "a_item": a.key, "b_doc": b.doc, "b_plan": b.plan,
-            "b_item": b.key, "unit": a.level, "similarity": round(match.similarity, 4),
-            "containment": round(match.containment, 4), "a_start": a_span[0], "a_end": a_span[1],
-            "b_start": b_span[0], "b_end": b_span[1], "edits": edits,
-            "boilerplate_share": round(match.boilerplate_share, 4), "copied": copied}
+    copied = min(
+        int(((a.text.offsets >= a_span[0]) & (a.text.offsets < a_span[1])).sum()),
+        int(((b.text.offsets >= b_span[0]) & (b.text.offsets < b_span[1])).sum()),
+    )
+    return {
+        "a_doc": a.doc,
+        "a_plan": a.plan,
+        "a_item": a.key,
+        "b_doc": b.doc,
+        "b_plan": b.plan,
+        "b_item": b.key,
+        "unit": a.level,
+        "similarity": round(match.similarity, 4),
+        "containment": round(match.containment, 4),
+        "a_start": a_span[0],
+        "a_end": a_span[1],
+        "b_start": b_span[0],
+        "b_end": b_span[1],
+        "edits": edits,
+        "boilerplate_share": round(match.boilerplate_share, 4),
+        "copied": copied,
+    }
 
 
 def _texts_of(items: "pd.DataFrame", texts: Mapping[str, str] | None) -> Mapping[str, str]:
@@ -166,17 +223,26 @@ def _texts_of(items: "pd.DataFrame", texts: Mapping[str, str] | None) -> Mapping
         return texts
     paths = items.attrs.get("paths")
     if not paths:
-        raise ValueError("find_duplicates needs the original texts to report offsets: pass "
-                         "texts={doc_id: text}, or a table made by planparse.parse_files")
+        raise ValueError(
+            "find_duplicates needs the original texts to report offsets: pass "
+            "texts={doc_id: text}, or a table made by planparse.parse_files"
+        )
     from planparse.read import read_text
 
     return {doc: read_text(Path(path)) for doc, path in paths.items() if doc in set(items.doc_id)}
 
 
-def find_duplicates(items: "pd.DataFrame", unit: str = "auto", threshold: float = 0.4,
-                    texts: Mapping[str, str] | None = None, meta: "pd.DataFrame | None" = None,
-                    simplified: bool = True, stock: Iterable[str] = (), client: Any = None,
-                    **options) -> "pd.DataFrame":
+def find_duplicates(
+    items: "pd.DataFrame",
+    unit: str = "auto",
+    threshold: float = 0.4,
+    texts: Mapping[str, str] | None = None,
+    meta: "pd.DataFrame | None" = None,
+    simplified: bool = True,
+    stock: Iterable[str] = (),
+    client: Any = None,
+    **options,
+) -> "pd.DataFrame":
     """Pairs of copied units between plans, one row per pair (columns: :data:`PAIR_COLUMNS`).
 
     ``unit`` is ``"plan"``, ``"section"``, ``"item"``, or ``"auto"`` (default): the largest
@@ -194,8 +260,9 @@ def find_duplicates(items: "pd.DataFrame", unit: str = "auto", threshold: float 
     import pandas as pd
 
     settings = Settings(threshold=threshold, **options)
-    search = _Search(items, _texts_of(items, texts), settings, simplified, stock_phrases(stock),
-                     client)
+    search = _Search(
+        items, _texts_of(items, texts), settings, simplified, stock_phrases(stock), client
+    )
     levels = LEVELS if unit == "auto" else (unit,)
     if unit != "auto" and unit not in LEVELS:
         raise ValueError(f"unit must be auto or one of {', '.join(LEVELS)}, not {unit!r}")
@@ -204,8 +271,9 @@ def find_duplicates(items: "pd.DataFrame", unit: str = "auto", threshold: float 
     for level in levels:
         rows += search.level(level, covered)
     frame = pd.DataFrame(rows, columns=PAIR_COLUMNS[:-2])
-    frame = frame.sort_values(["a_doc", "a_plan", "a_start", "b_doc", "b_plan", "b_start"],
-                              ignore_index=True)
+    frame = frame.sort_values(
+        ["a_doc", "a_plan", "a_start", "b_doc", "b_plan", "b_start"], ignore_index=True
+    )
     from planparse.reuse.clusters import add_clusters
 
     frame = add_clusters(frame, items, meta)

@@ -28,14 +28,26 @@ Side = tuple[str, int, int]
 
 def _cases(truth: "pd.DataFrame") -> list[tuple[Side, Side]]:
     copies = truth[truth["kind"] != "boilerplate"]
-    return [((sf, int(ss), int(se)), (tf, int(ts), int(te))) for sf, ss, se, tf, ts, te in zip(
-        copies.source_file, copies.source_start, copies.source_end, copies.target_file,
-        copies.target_start, copies.target_end)]
+    return [
+        ((sf, int(ss), int(se)), (tf, int(ts), int(te)))
+        for sf, ss, se, tf, ts, te in zip(
+            copies.source_file,
+            copies.source_start,
+            copies.source_end,
+            copies.target_file,
+            copies.target_start,
+            copies.target_end,
+        )
+    ]
 
 
 def _detections(found: "pd.DataFrame") -> list[tuple[Side, Side]]:
-    return [((a, int(s), int(e)), (b, int(t), int(u))) for a, s, e, b, t, u in zip(
-        found.a_doc, found.a_start, found.a_end, found.b_doc, found.b_start, found.b_end)]
+    return [
+        ((a, int(s), int(e)), (b, int(t), int(u)))
+        for a, s, e, b, t, u in zip(
+            found.a_doc, found.a_start, found.a_end, found.b_doc, found.b_start, found.b_end
+        )
+    ]
 
 
 def _overlap(x: Side, y: Side) -> int:
@@ -60,7 +72,7 @@ def _covered(target: tuple[Side, Side], others: list[tuple[Side, Side]]) -> int:
             o = other[side]
             lo, hi = max(start, o[1]), min(end, o[2])
             if o[0] == doc and lo < hi:
-                marks[lo - start:hi - start] = b"\x01" * (hi - lo)
+                marks[lo - start : hi - start] = b"\x01" * (hi - lo)
         total += sum(marks)
     return total
 
@@ -74,7 +86,9 @@ def score(found: "pd.DataFrame", truth: "pd.DataFrame", min_chars: int = 100) ->
     the PAN character measures, for findings ``found`` against ``truth`` (reuse.tsv)."""
     cases, detections = _cases(truth), _detections(found)
     detected_by = [[d for det in detections if (d := _oriented(c, det))] for c in cases]
-    recall = [(_covered(c, ds) / _size(c)) if _size(c) else 0.0 for c, ds in zip(cases, detected_by)]
+    recall = [
+        (_covered(c, ds) / _size(c)) if _size(c) else 0.0 for c, ds in zip(cases, detected_by)
+    ]
     precision = []
     for det in detections:
         hits = [c for c in cases if _oriented(c, det)]
@@ -86,21 +100,35 @@ def score(found: "pd.DataFrame", truth: "pd.DataFrame", min_chars: int = 100) ->
     granularity = sum(detected) / len(detected) if detected else 1.0
     f1 = 2 * char_p * char_r / (char_p + char_r) if char_p + char_r else 0.0
     truth_pairs = _plan_pairs(truth, min_chars)
-    found_pairs = {frozenset(((a, int(p)), (b, int(q)))) for a, p, b, q in
-                   zip(found.a_doc, found.a_plan, found.b_doc, found.b_plan)}
+    found_pairs = {
+        frozenset(((a, int(p)), (b, int(q))))
+        for a, p, b, q in zip(found.a_doc, found.a_plan, found.b_doc, found.b_plan)
+    }
     stock_only = _stock_only(found, truth)
-    return {"pair_precision": len(found_pairs & truth_pairs) / len(found_pairs) if found_pairs else 0.0,
-            "pair_recall": len(found_pairs & truth_pairs) / len(truth_pairs) if truth_pairs else 0.0,
-            "char_precision": char_p, "char_recall": char_r, "granularity": granularity,
-            "plagdet": f1 / math.log2(1 + granularity), "truth_pairs": len(truth_pairs),
-            "found_pairs": len(found_pairs), "boilerplate_only_found": stock_only}
+    return {
+        "pair_precision": len(found_pairs & truth_pairs) / len(found_pairs) if found_pairs else 0.0,
+        "pair_recall": len(found_pairs & truth_pairs) / len(truth_pairs) if truth_pairs else 0.0,
+        "char_precision": char_p,
+        "char_recall": char_r,
+        "granularity": granularity,
+        "plagdet": f1 / math.log2(1 + granularity),
+        "truth_pairs": len(truth_pairs),
+        "found_pairs": len(found_pairs),
+        "boilerplate_only_found": stock_only,
+    }
 
 
 def _plan_pairs(truth: "pd.DataFrame", min_chars: int) -> set:
     copies = truth[truth["kind"] != "boilerplate"]
     sizes: dict = {}
-    for sf, sp, ss, se, tf, tp in zip(copies.source_file, copies.source_plan, copies.source_start,
-                                      copies.source_end, copies.target_file, copies.target_plan):
+    for sf, sp, ss, se, tf, tp in zip(
+        copies.source_file,
+        copies.source_plan,
+        copies.source_start,
+        copies.source_end,
+        copies.target_file,
+        copies.target_plan,
+    ):
         key = frozenset(((sf, int(sp)), (tf, int(tp))))
         sizes[key] = sizes.get(key, 0) + int(se) - int(ss)
     return {key for key, size in sizes.items() if size >= min_chars}
@@ -110,7 +138,10 @@ def _stock_only(found: "pd.DataFrame", truth: "pd.DataFrame") -> int:
     """Findings that overlap no planted copy on both sides, but do overlap planted 套话."""
     cases = _cases(truth)
     stock = truth[truth["kind"] == "boilerplate"]
-    spans = [(f, int(s), int(e)) for f, s, e in zip(stock.target_file, stock.target_start, stock.target_end)]
+    spans = [
+        (f, int(s), int(e))
+        for f, s, e in zip(stock.target_file, stock.target_start, stock.target_end)
+    ]
     count = 0
     for det in _detections(found):
         if any(_oriented(c, det) for c in cases):

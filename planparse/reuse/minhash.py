@@ -37,8 +37,14 @@ def permutation_seeds(num_perm: int, seed: int = 1) -> np.ndarray:
     return mix(np.arange(1, num_perm + 1, dtype=np.uint64) * np.uint64(_GOLDEN) + np.uint64(seed))
 
 
-def signatures(hashes: np.ndarray, owner: np.ndarray, n_units: int, num_perm: int = 64,
-               seed: int = 1, chunk: int = 1 << 22) -> np.ndarray:
+def signatures(
+    hashes: np.ndarray,
+    owner: np.ndarray,
+    n_units: int,
+    num_perm: int = 64,
+    seed: int = 1,
+    chunk: int = 1 << 22,
+) -> np.ndarray:
     """MinHash signatures, shape ``(n_units, num_perm)``, 32-bit; a unit with no shingle is
     all EMPTY.
 
@@ -51,8 +57,11 @@ def signatures(hashes: np.ndarray, owner: np.ndarray, n_units: int, num_perm: in
         return sig
     seeds = permutation_seeds(num_perm, seed)
     bounds = np.searchsorted(owner, np.arange(n_units + 1))
-    cuts = np.unique(np.concatenate((bounds[np.searchsorted(bounds, np.arange(0, len(hashes), chunk))],
-                                     [len(hashes)])))
+    cuts = np.unique(
+        np.concatenate(
+            (bounds[np.searchsorted(bounds, np.arange(0, len(hashes), chunk))], [len(hashes)])
+        )
+    )
     for lo, hi in zip(cuts[:-1], cuts[1:]):
         part, units = hashes[lo:hi], owner[lo:hi]
         counts = np.bincount(units - units[0])
@@ -64,8 +73,9 @@ def signatures(hashes: np.ndarray, owner: np.ndarray, n_units: int, num_perm: in
     return sig
 
 
-def unit_signatures(units: list, k: int, num_perm: int = 64, exclude: np.ndarray | None = None,
-                    block: int = 20_000) -> np.ndarray:
+def unit_signatures(
+    units: list, k: int, num_perm: int = 64, exclude: np.ndarray | None = None, block: int = 20_000
+) -> np.ndarray:
     """Signatures of :class:`~planparse.reuse.units.Unit` objects, ``block`` units at a time,
     leaving out the shingle hashes in ``exclude`` (boilerplate).  Memory is bounded by the
     block and the signature matrix (256 bytes a unit), not by the archive."""
@@ -73,7 +83,7 @@ def unit_signatures(units: list, k: int, num_perm: int = 64, exclude: np.ndarray
 
     parts = []
     for lo in range(0, len(units), block):
-        chunk = units[lo:lo + block]
+        chunk = units[lo : lo + block]
         hashes, owner = shingle_arrays(chunk, k)
         if exclude is not None and len(exclude):
             keep = ~np.isin(hashes, exclude)
@@ -90,8 +100,9 @@ def band_parameters(threshold: float, num_perm: int) -> tuple[int, int]:
     return lsh.b, lsh.r
 
 
-def lsh_pairs(sig: np.ndarray, bands: int, rows: int, max_bucket: int = 50,
-              groups: np.ndarray | None = None) -> tuple[np.ndarray, int]:
+def lsh_pairs(
+    sig: np.ndarray, bands: int, rows: int, max_bucket: int = 50, groups: np.ndarray | None = None
+) -> tuple[np.ndarray, int]:
     """Candidate pairs ``(i, j)``, ``i < j``, that share a band bucket, and how many buckets
     were skipped for holding more than ``max_bucket`` units (stock text everyone shares).
 
@@ -102,7 +113,7 @@ def lsh_pairs(sig: np.ndarray, bands: int, rows: int, max_bucket: int = 50,
     skipped = 0
     for b in range(bands):
         keys = np.full(len(filled), np.uint64(b), dtype=np.uint64)
-        for column in sig[filled, b * rows:(b + 1) * rows].T:
+        for column in sig[filled, b * rows : (b + 1) * rows].T:
             keys = mix(keys ^ column.astype(np.uint64))
         order = np.argsort(keys, kind="stable")
         sorted_keys = keys[order]
@@ -110,8 +121,10 @@ def lsh_pairs(sig: np.ndarray, bands: int, rows: int, max_bucket: int = 50,
         bounds = np.concatenate(([0], edges, [len(order)]))
         sizes = np.diff(bounds)
         skipped += int((sizes > max_bucket).sum())
-        for lo, hi in zip(bounds[:-1][(sizes >= 2) & (sizes <= max_bucket)],
-                          bounds[1:][(sizes >= 2) & (sizes <= max_bucket)]):
+        for lo, hi in zip(
+            bounds[:-1][(sizes >= 2) & (sizes <= max_bucket)],
+            bounds[1:][(sizes >= 2) & (sizes <= max_bucket)],
+        ):
             members = np.sort(filled[order[lo:hi]])
             i, j = np.triu_indices(len(members), k=1)
             pairs.append(np.stack([members[i], members[j]], axis=1))

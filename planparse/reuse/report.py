@@ -36,8 +36,8 @@ def _classes(a: str, b: str, stock_a: set[int], stock_b: set[int]) -> tuple[list
     cls_a, cls_b = ["edit"] * len(a), ["edit"] * len(b)
     for op in Levenshtein.opcodes(a, b):
         if op.tag == "equal":
-            cls_a[op.src_start:op.src_end] = ["same"] * (op.src_end - op.src_start)
-            cls_b[op.dest_start:op.dest_end] = ["same"] * (op.dest_end - op.dest_start)
+            cls_a[op.src_start : op.src_end] = ["same"] * (op.src_end - op.src_start)
+            cls_b[op.dest_start : op.dest_end] = ["same"] * (op.dest_end - op.dest_start)
     for i in stock_a:
         cls_a[i] = "stock"
     for i in stock_b:
@@ -76,36 +76,56 @@ def _span(cls: str | None, text: str) -> str:
     return f'<span class="{cls}">{escaped}</span>' if cls else escaped
 
 
-def render_report(pairs: "pd.DataFrame", texts: Mapping[str, str], stock: Sequence[str] = (),
-                  title: str = "planparse: copy-paste report", max_pairs: int = 300) -> str:
+def render_report(
+    pairs: "pd.DataFrame",
+    texts: Mapping[str, str],
+    stock: Sequence[str] = (),
+    title: str = "planparse: copy-paste report",
+    max_pairs: int = 300,
+) -> str:
     """The whole page as a string: the ``max_pairs`` largest pairs side by side (a page of
     thousands is unreadable, and every pair is in the table anyway)."""
     from planparse.reuse.detect import stock_phrases
 
     phrases = stock_phrases(stock)
-    ordered = pairs.assign(size=pairs.a_end - pairs.a_start).sort_values(
-        ["size", "a_doc", "a_start"], ascending=[False, True, True]).head(max_pairs)
+    ordered = (
+        pairs.assign(size=pairs.a_end - pairs.a_start)
+        .sort_values(["size", "a_doc", "a_start"], ascending=[False, True, True])
+        .head(max_pairs)
+    )
     blocks = []
     for n, row in enumerate(ordered.itertuples(), 1):
         a = DocText(texts[row.a_doc]).unit(row.a_start, row.a_end)
         b = DocText(texts[row.b_doc]).unit(row.b_start, row.b_end)
-        cls_a, cls_b = _classes(a.text, b.text, _stock_positions(a.text, phrases),
-                                _stock_positions(b.text, phrases))
+        cls_a, cls_b = _classes(
+            a.text, b.text, _stock_positions(a.text, phrases), _stock_positions(b.text, phrases)
+        )
         left = _markup(texts[row.a_doc], row.a_start, row.a_end, a, cls_a)
         right = _markup(texts[row.b_doc], row.b_start, row.b_end, b, cls_b)
-        meta = (f"#{n} · {row.unit} · similarity {row.similarity:.2f} · containment "
-                f"{row.containment:.2f} · boilerplate {row.boilerplate_share:.0%} · family "
-                f"{row.cluster}" + (f" · likely source {row.source}" if row.source else ""))
+        meta = (
+            f"#{n} · {row.unit} · similarity {row.similarity:.2f} · containment "
+            f"{row.containment:.2f} · boilerplate {row.boilerplate_share:.0%} · family "
+            f"{row.cluster}" + (f" · likely source {row.source}" if row.source else "")
+        )
         edits = f"<div class='meta'>edits: {html.escape(row.edits)}</div>" if row.edits else ""
         blocks.append(
             f"<div class='pair'><div class='meta'>{html.escape(meta)}</div>{edits}"
             f"<div class='cols'><div class='col'><b>{html.escape(row.a_doc)}</b> (plan {row.a_plan}, "
             f"{row.a_start}–{row.a_end})\n{left}</div><div class='col'><b>{html.escape(row.b_doc)}"
-            f"</b> (plan {row.b_plan}, {row.b_start}–{row.b_end})\n{right}</div></div></div>")
-    legend = ("<p class='legend'><span class='same'>copied</span><span class='edit'>edited</span>"
-              "<span class='stock'>stock phrase (套话)</span></p>")
-    return (f"<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>{html.escape(title)}"
-            f"</title><style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>"
-            f"<p>{len(pairs)} pairs, largest first"
-            + (f"; the largest {max_pairs} are shown, all are in the pairs table" if len(pairs) > max_pairs else "")
-            + f".</p>{legend}{''.join(blocks)}</body></html>\n")
+            f"</b> (plan {row.b_plan}, {row.b_start}–{row.b_end})\n{right}</div></div></div>"
+        )
+    legend = (
+        "<p class='legend'><span class='same'>copied</span><span class='edit'>edited</span>"
+        "<span class='stock'>stock phrase (套话)</span></p>"
+    )
+    return (
+        f"<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>{html.escape(title)}"
+        f"</title><style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>"
+        f"<p>{len(pairs)} pairs, largest first"
+        + (
+            f"; the largest {max_pairs} are shown, all are in the pairs table"
+            if len(pairs) > max_pairs
+            else ""
+        )
+        + f".</p>{legend}{''.join(blocks)}</body></html>\n"
+    )

@@ -45,8 +45,17 @@ class Unit:
     end: int
 
 
-_COLUMNS = ("doc_id", "plan_no", "plan_title", "item_id", "parent_id", "kind", "marker", "start",
-            "end")
+_COLUMNS = (
+    "doc_id",
+    "plan_no",
+    "plan_title",
+    "item_id",
+    "parent_id",
+    "kind",
+    "marker",
+    "start",
+    "end",
+)
 
 
 def _rows(items: "pd.DataFrame") -> list[tuple]:
@@ -54,7 +63,9 @@ def _rows(items: "pd.DataFrame") -> list[tuple]:
     return list(zip(*(items[c].tolist() for c in _COLUMNS)))
 
 
-def doc_texts(items: "pd.DataFrame", texts: Mapping[str, str], simplified: bool) -> dict[str, DocText]:
+def doc_texts(
+    items: "pd.DataFrame", texts: Mapping[str, str], simplified: bool
+) -> dict[str, DocText]:
     """Each file's :class:`DocText`, with its debris rows and item markers masked."""
     masked: dict[str, list[tuple[int, int]]] = {}
     for doc, _, _, _, _, kind, marker, start, end in _rows(items):
@@ -71,9 +82,14 @@ def _title_start(text: str, title: str, first: int) -> int:
     return at if at >= 0 else first
 
 
-def build_units(items: "pd.DataFrame", texts: Mapping[str, str], level: str,
-                min_chars: int = 30, simplified: bool = False,
-                docs: dict[str, DocText] | None = None) -> list[Unit]:
+def build_units(
+    items: "pd.DataFrame",
+    texts: Mapping[str, str],
+    level: str,
+    min_chars: int = 30,
+    simplified: bool = False,
+    docs: dict[str, DocText] | None = None,
+) -> list[Unit]:
     """The units of one level with at least ``min_chars`` kept characters."""
     if level not in LEVELS:
         raise ValueError(f"unit must be one of {', '.join(LEVELS)}, not {level!r}")
@@ -101,7 +117,11 @@ def _subtree_ends(rows: list[tuple]) -> dict[str, int]:
 def _spans(rows: list[tuple], level: str, text: str) -> Iterator[tuple[str, int, int]]:
     if level == "plan":
         first = min(r[7] for r in rows)
-        yield f"{rows[0][0]}#{rows[0][1]}", _title_start(text, rows[0][2], first), max(r[8] for r in rows)
+        yield (
+            f"{rows[0][0]}#{rows[0][1]}",
+            _title_start(text, rows[0][2], first),
+            max(r[8] for r in rows),
+        )
         return
     if level == "section":
         parents = {r[4] for r in rows}
