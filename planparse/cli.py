@@ -218,29 +218,32 @@ def _report_failures(failures: list[dict]) -> int:
     return 1 if failures else 0
 
 
-def run_parse(args: argparse.Namespace) -> int:
-    """``planparse parse``: parse files into the item table."""
+def _parsed(paths: list[str], **options: int) -> "object":
+    """The item table of PATHs (the sample by default); failures are reported by the caller,
+    one line each, so the batch warning is silenced here."""
     import warnings
 
     from planparse.batch import parse_files
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # failures are reported below, one line each
-        frame = parse_files(_inputs(args.paths), max_bytes=int(args.max_mb * 2**20))
+        warnings.simplefilter("ignore")
+        return parse_files(_inputs(paths), **options)
+
+
+def run_parse(args: argparse.Namespace) -> int:
+    """``planparse parse``: parse files into the item table."""
+
+    frame = _parsed(args.paths, max_bytes=int(args.max_mb * 2**20))
     _write(frame, args)
     return _report_failures(frame.attrs.get("failures", []))
 
 
 def run_tag(args: argparse.Namespace) -> int:
     """``planparse tag``: parse and tag files."""
-    import warnings
 
-    from planparse.batch import parse_files
     from planparse.classify.tagging import tag
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        frame = parse_files(_inputs(args.paths))
+    frame = _parsed(args.paths)
     failures = frame.attrs.get("failures", [])
     tagged = tag(frame, model=args.model, threshold=args.threshold)
     _write(tagged, args)
@@ -261,15 +264,11 @@ def _meta(path: str | None, default: Path | None) -> "object":
 
 def run_dupes(args: argparse.Namespace) -> int:
     """``planparse dupes``: copy-paste between plans."""
-    import warnings
 
-    from planparse.batch import parse_files
     from planparse.reuse import find_duplicates
     from planparse.reuse.report import render_report
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        items = parse_files(_inputs(args.paths))
+    items = _parsed(args.paths)
     default_meta = None if args.paths else Path(_inputs([])[0]) / "plans.tsv"
     stock = Path(args.stock).read_text("utf-8").splitlines() if args.stock else ()
     texts = _texts(items)

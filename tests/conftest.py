@@ -21,6 +21,23 @@ def shared_corpus() -> Path:
     return SHARED
 
 
+def cn(n: int) -> str:
+    """A Chinese numeral for 1–99, as plan markers write it."""
+    from planparse.formats import chinese_numeral
+
+    return chinese_numeral(n)
+
+
+#: The usual marker ladder, one function per level: 一、 （一） 1、 （1） ①.
+LADDER = [
+    lambda n: f"{cn(n)}、",
+    lambda n: f"（{cn(n)}）",
+    lambda n: f"{n}、",
+    lambda n: f"（{n}）",
+    lambda n: chr(0x2460 + n - 1),
+]
+
+
 def items(text: str) -> list[tuple[str, int, str]]:
     """(marker, depth, text) of every non-debris node of a one-plan text."""
     import planparse

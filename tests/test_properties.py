@@ -10,16 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import planparse
-from planparse.formats import chinese_numeral
+from conftest import LADDER
 from planparse.normalize import BULLETS, SPACES
 
-LADDER = [
-    lambda n: f"{chinese_numeral(n)}、",
-    lambda n: f"（{chinese_numeral(n)}）",
-    lambda n: f"{n}、",
-    lambda n: f"（{n}）",
-    lambda n: chr(0x2460 + n - 1),
-]
 CLAUSES = [
     "加强组织建设",
     "开展维权服务",

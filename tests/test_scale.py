@@ -6,7 +6,7 @@ How fast it goes is measured in benchmarks/parse_speed.py, not here.
 from __future__ import annotations
 
 import planparse
-from planparse.formats import chinese_numeral
+from conftest import LADDER
 
 
 def test_one_line_of_a_million_characters():
@@ -18,13 +18,7 @@ def test_one_line_of_a_million_characters():
 
 
 def test_ten_thousand_nested_markers():
-    ladder = [
-        lambda n: f"{chinese_numeral(n)}、",
-        lambda n: f"（{chinese_numeral(n)}）",
-        lambda n: f"{n}、",
-        lambda n: f"（{n}）",
-        lambda n: chr(0x2460 + n - 1),
-    ]
+    ladder = LADDER
     lines = []
     for block in range(2000):
         top = block % 99 + 1
