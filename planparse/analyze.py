@@ -139,9 +139,9 @@ def per_file_stage(
     quiet: bool = False,
     chunk_files: int = CHUNK_FILES,
     client: Any = None,
-) -> tuple["pd.DataFrame", list[dict]]:
+) -> tuple["pd.DataFrame", list[dict], dict[str, str]]:
     """Parse and tag every file, chunk by chunk, in ``jobs`` processes or on a Dask
-    ``client``; resumable."""
+    ``client``; resumable.  Returns the rows, the failures and each file's SHA-256."""
     import pandas as pd
 
     store = _Chunks(out)
@@ -172,7 +172,7 @@ def per_file_stage(
         if frames
         else planparse.tag(_empty_items(), _model(model))
     )
-    return items, failures
+    return items, failures, {doc: h for chunk in hashes for doc, h in chunk.items()}
 
 
 def _empty_items() -> "pd.DataFrame":
@@ -220,7 +220,9 @@ def analyze(
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     files = list(iter_files(paths))
-    items, failures = per_file_stage(files, out, jobs, resume, model, quiet, chunk_files, client)
+    items, failures, hashes = per_file_stage(
+        files, out, jobs, resume, model, quiet, chunk_files, client
+    )
     timings["parse_and_tag"] = time.perf_counter() - clock
     from planparse.schema import write_table
 
@@ -237,9 +239,7 @@ def analyze(
     summary = write_outputs(items, out, metadata, timings, quiet, client)
     summary.update(files=len(files), failures=len(failures))
     manifest = {
-        "inputs": [
-            {"doc_id": d, "path": p, "sha256": file_hash(Path(p))} for d, p in located.items()
-        ],
+        "inputs": [{"doc_id": d, "path": p, "sha256": hashes[d]} for d, p in located.items()],
         "parameters": {
             "jobs": jobs,
             "resume": resume,

@@ -82,6 +82,17 @@ def iter_documents(
             yield Failure(doc_id, str(path), exc.reason, str(exc))
 
 
+def read_texts(items: "pd.DataFrame") -> dict[str, str]:
+    """The decoded text of every file of a table from :func:`parse_files` (its
+    ``attrs["paths"]``), for stages that report offsets into the files."""
+    parsed = set(items["doc_id"])
+    return {
+        doc: read_source(path).text
+        for doc, path in items.attrs.get("paths", {}).items()
+        if doc in parsed
+    }
+
+
 def parse_files(
     paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], max_bytes: int = MAX_BYTES
 ) -> "pd.DataFrame":

@@ -265,13 +265,14 @@ def _meta(path: str | None, default: Path | None) -> "object":
 def run_dupes(args: argparse.Namespace) -> int:
     """``planparse dupes``: copy-paste between plans."""
 
+    from planparse.batch import read_texts
     from planparse.reuse import find_duplicates
     from planparse.reuse.report import render_report
 
     items = _parsed(args.paths)
     default_meta = None if args.paths else Path(_inputs([])[0]) / "plans.tsv"
     stock = Path(args.stock).read_text("utf-8").splitlines() if args.stock else ()
-    texts = _texts(items)
+    texts = read_texts(items)
     pairs = find_duplicates(
         items,
         unit=args.unit,
@@ -284,12 +285,6 @@ def run_dupes(args: argparse.Namespace) -> int:
     if args.html:
         Path(args.html).write_text(render_report(pairs, texts, stock), encoding="utf-8")
     return _report_failures(items.attrs.get("failures", []))
-
-
-def _texts(items: "object") -> dict[str, str]:
-    from planparse.read import read_text
-
-    return {doc: read_text(path) for doc, path in items.attrs.get("paths", {}).items()}
 
 
 def run_analyze(args: argparse.Namespace) -> int:

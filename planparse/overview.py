@@ -18,12 +18,6 @@ if TYPE_CHECKING:
 GROUPINGS = ("issuer_type", "level", "region", "year")
 
 
-def _texts(items: "pd.DataFrame") -> dict[str, str]:
-    from planparse.read import read_text
-
-    return {doc: read_text(path) for doc, path in items.attrs.get("paths", {}).items()}
-
-
 def clusters_table(pairs: "pd.DataFrame") -> "pd.DataFrame":
     """One row per reuse family: its plans, pairs, copied characters and likely source."""
     import pandas as pd
@@ -62,11 +56,12 @@ def write_outputs(
 
     matplotlib.use("Agg")
     from planparse import plot, themes
+    from planparse.batch import read_texts
     from planparse.reuse import find_duplicates
     from planparse.reuse.report import render_report
 
     clock = time.perf_counter()
-    texts = _texts(items)
+    texts = read_texts(items)
     tagged = themes.attach_metadata(items, meta) if meta is not None else items
     pairs = find_duplicates(
         tagged,

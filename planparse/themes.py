@@ -191,7 +191,7 @@ def distinctive_terms(
 
 
 def _plan_texts(tagged: "pd.DataFrame") -> "pd.Series":
-    rows = _content(tagged) if "domain" in tagged else tagged[tagged["kind"] != "debris"]
+    rows = _content(tagged)
     keys = rows["doc_id"].astype(str) + "#" + rows["plan_no"].astype(str)
     return rows["text"].astype(str).groupby(keys, sort=False).agg("".join)
 

@@ -131,7 +131,7 @@ def test_page_break_inside_a_heading_is_joined():
 
 
 def test_running_headers_are_debris():
-    page = "为进一步完善组织网络，我们将在各小区设立妇女小组，并定期召开执委会议研究部署工作，\n"
+    page = "为把组织网络织得更密，我们打算在每个小区都建起妇女小组，按月召开执委碰头会商量工作，\n"
     text = (
         "一、学习\n"
         + page

@@ -140,6 +140,21 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
         return explain_rows(features, self.coef_, label_index, self.vectorizer_.feature_names_, top)
 
 
+def with_threshold(model: "DomainClassifier", threshold: float) -> "DomainClassifier":
+    """A shallow copy of a fitted model that decides at another ``threshold``.
+
+    Examples:
+        >>> clf = DomainClassifier(threshold=0.5)
+        >>> with_threshold(clf, 0.3).threshold, clf.threshold
+        (0.3, 0.5)
+    """
+    from copy import copy
+
+    changed = copy(model)
+    changed.threshold = threshold
+    return changed
+
+
 def _linear_weights(estimator: object, width: int) -> np.ndarray:
     """The SVM weights behind one label (zeros for a label never seen in training)."""
     calibrated = getattr(estimator, "calibrated_classifiers_", None)

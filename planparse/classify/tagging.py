@@ -59,11 +59,12 @@ def tag(
     ``None`` for the shipped model.  ``n_jobs`` processes share the rows in contiguous
     blocks; the result is the same for any ``n_jobs``.
     """
+    from planparse.classify.estimator import with_threshold
     from planparse.classify.persist import load_model
 
     clf = load_model(model) if not hasattr(model, "predict_proba") else model
     if threshold is not None:
-        clf = _with_threshold(clf, threshold)
+        clf = with_threshold(clf, threshold)
     out = items.copy()
     content = (out["kind"] != "debris").to_numpy()
     texts = [t for t, keep in zip(context_texts(out), content) if keep]
@@ -122,14 +123,6 @@ def _predict(
     labels = [row for part in parts for row in part[0]]
     proba = np.vstack([part[1] for part in parts])
     return labels, proba, [r for part in parts for r in part[2]]
-
-
-def _with_threshold(clf: "DomainClassifier", threshold: float) -> "DomainClassifier":
-    from copy import copy
-
-    changed = copy(clf)
-    changed.threshold = threshold
-    return changed
 
 
 def _put(frame: "pd.DataFrame", mask: np.ndarray, column: str, values: Any, empty: Any) -> None:

@@ -90,7 +90,7 @@ class PlanDomains:
         }
 
     def __call__(self, doc: Doc) -> Doc:
-        from planparse.classify.estimator import labels_from
+        from planparse.classify.estimator import labels_from, with_threshold
 
         spans = list(doc.spans.get(self.spans_key, []))
         if not spans:
@@ -98,21 +98,13 @@ class PlanDomains:
         model = self.model
         proba = model.predict_proba([s._.item_text or s.text for s in spans])
         if self.threshold is not None:
-            model = _with_threshold(model, self.threshold)
+            model = with_threshold(model, self.threshold)
         labels = labels_from(model.decide(proba), proba, model.classes_)
         for span, row, chosen in zip(spans, proba, labels):
             span._.domains = tuple(chosen)
             span._.domain_probs = {c: round(float(p), 4) for c, p in zip(model.classes_, row)}
         doc.spans[self.spans_key] = spans
         return doc
-
-
-def _with_threshold(model: Any, threshold: float) -> Any:
-    from copy import copy
-
-    changed = copy(model)
-    changed.threshold = threshold
-    return changed
 
 
 @Language.factory("planparse_outline", default_config={"spans_key": SPANS_KEY})

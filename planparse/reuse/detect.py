@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib.resources import files
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -221,15 +220,14 @@ def _row(a: Unit, b: Unit, match) -> dict:  # noqa: ANN001 - an Overlap
 def _texts_of(items: "pd.DataFrame", texts: Mapping[str, str] | None) -> Mapping[str, str]:
     if texts is not None:
         return texts
-    paths = items.attrs.get("paths")
-    if not paths:
+    if not items.attrs.get("paths"):
         raise ValueError(
             "find_duplicates needs the original texts to report offsets: pass "
             "texts={doc_id: text}, or a table made by planparse.parse_files"
         )
-    from planparse.read import read_text
+    from planparse.batch import read_texts
 
-    return {doc: read_text(Path(path)) for doc, path in paths.items() if doc in set(items.doc_id)}
+    return read_texts(items)
 
 
 def find_duplicates(
