@@ -31,7 +31,13 @@ import planparse  # noqa: E402
 from planparse.reuse.align import align, overlap  # noqa: E402
 from planparse.reuse.detect import shingles_of  # noqa: E402
 from planparse.reuse.matchtext import DocText  # noqa: E402
-from planparse.reuse.minhash import band_parameters, lsh_pairs, unit_signatures  # noqa: E402
+from planparse.reuse.minhash import (  # noqa: E402
+    band_parameters,
+    joined,
+    lsh_pairs,
+    range_shingles,
+    unit_signatures,
+)
 from planparse.reuse.units import Unit  # noqa: E402
 
 K, PERM, THRESHOLD = 4, 64, 0.4
@@ -73,11 +79,13 @@ def candidates(units: list[Unit]) -> np.ndarray:
 
 
 def verify(units: list[Unit], pairs: np.ndarray) -> set[tuple[int, int]]:
-    shingles = shingles_of(units, pairs, K)  # only the units that are in a candidate pair
-    empty = np.empty(0, np.uint64)
+    # only the units that are in a candidate pair
+    wanted = np.unique(pairs)
+    distinct = range_shingles(*joined([units[i] for i in wanted]), K)
+    shingles = shingles_of(distinct, wanted, np.empty(0, np.uint64))
     found = set()
     for i, j in pairs.tolist():
-        match = overlap(shingles[i], shingles[j], empty)
+        match = overlap(shingles[i], shingles[j])
         if max(match.similarity, match.containment) >= THRESHOLD:
             align(units[i].text, units[j].text)
             found.add((i, j))

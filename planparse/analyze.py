@@ -236,7 +236,7 @@ def analyze(
     metadata = _metadata(meta, paths)
     from planparse.overview import write_outputs
 
-    summary = write_outputs(items, out, metadata, timings, quiet, client)
+    summary = write_outputs(items, out, metadata, timings, quiet, client, jobs)
     summary.update(files=len(files), failures=len(failures))
     manifest = {
         "inputs": [{"doc_id": d, "path": p, "sha256": hashes[d]} for d, p in located.items()],

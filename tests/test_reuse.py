@@ -9,7 +9,11 @@ import pytest
 import planparse
 from planparse.reuse import PAIR_COLUMNS, find_duplicates
 from planparse.reuse.evaluate import score
-from planparse.reuse.minhash import band_parameters, signatures
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planparse.hashing import CHAR_SEED, ngram_hashes
+from planparse.reuse.minhash import band_parameters, range_shingles, range_signatures, signatures
 
 BODY = (
     "一、加强组织建设\n（一）完善基层组织网络。在各村各社区设立妇女小组，由妇女小组长负责联系本组妇女，做到有事能找到人、妇女有事能找到组织。\n"
@@ -45,6 +49,36 @@ def test_minhash_estimates_match_datasketch():
     assert abs(ours_estimate - true_jaccard) < 0.08
     assert abs(reference[0].jaccard(reference[1]) - true_jaccard) < 0.08
     assert band_parameters(0.4, 64)[0] * band_parameters(0.4, 64)[1] <= 64
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(st.lists(st.integers(1, 6), max_size=30), min_size=1, max_size=4),
+    spans=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 30), st.integers(0, 30)), max_size=8),
+    k=st.integers(1, 4),
+    excluded=st.integers(0, 3),
+)
+def test_span_signatures_equal_the_reference_over_each_units_own_shingles(
+    texts, spans, k, excluded
+):
+    """range_signatures and range_shingles hash each window once for nested spans; the
+    values must be those of the per-unit reference (``signatures`` over a unit's shingles)."""
+    starts = np.cumsum([0] + [len(t) + 1 for t in texts])
+    codes = np.concatenate([np.array(t + [0], np.uint64) for t in texts])
+    ranges = []
+    for text, a, b in spans:
+        text %= len(texts)
+        a, b = sorted((min(a, len(texts[text])), min(b, len(texts[text]))))
+        ranges.append((starts[text] + a, starts[text] + b))
+    ranges = np.array(ranges, np.int64).reshape(-1, 2)
+    own = [ngram_hashes(codes[a:b], k, CHAR_SEED)[0] for a, b in ranges.tolist()]
+    exclude = np.unique(np.concatenate(own + [np.empty(0, np.uint64)]))[:excluded]
+    kept = [h[~np.isin(h, exclude)] for h in own]
+    owner = np.repeat(np.arange(len(kept)), [len(h) for h in kept])
+    reference = signatures(np.concatenate(kept + [np.empty(0, np.uint64)]), owner, len(kept), 16)
+    assert (range_signatures(codes, ranges, k, 16, exclude) == reference).all()
+    for found, hashes in zip(range_shingles(codes, ranges, k), own):
+        assert found.tolist() == np.unique(hashes).tolist()
 
 
 def test_whole_copied_plan_is_one_finding_with_exact_offsets():

@@ -114,12 +114,13 @@ def _predict(
 ) -> tuple[list[list[str]], np.ndarray, list[str]]:
     if n_jobs <= 1 or len(texts) < 2000:
         return predict_block(clf, texts, reasons)
-    from concurrent.futures import ProcessPoolExecutor
+    from planparse.batch import map_in_processes
 
     size = -(-len(texts) // n_jobs)
     blocks = [texts[i : i + size] for i in range(0, len(texts), size)]
-    with ProcessPoolExecutor(n_jobs) as pool:
-        parts = list(pool.map(predict_block, [clf] * len(blocks), blocks, [reasons] * len(blocks)))
+    parts = map_in_processes(
+        predict_block, [clf] * len(blocks), blocks, [reasons] * len(blocks), jobs=n_jobs
+    )
     labels = [row for part in parts for row in part[0]]
     proba = np.vstack([part[1] for part in parts])
     return labels, proba, [r for part in parts for r in part[2]]

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planparse.reuse.minhash import EMPTY, mix, unit_signatures
+from planparse.reuse.minhash import EMPTY, band_keys, bucket_pairs, distinct_pairs, unit_signatures
 
 
 def client_for(engine: Any) -> Any:
@@ -48,12 +48,10 @@ def _band_frame(
     """Band keys of a block of units: one row per (unit, band)."""
     sig = unit_signatures(units, k, num_perm, exclude)
     filled = np.flatnonzero(sig[:, 0] != EMPTY)
-    frames = []
-    for b in range(bands):
-        keys = np.full(len(filled), np.uint64(b), dtype=np.uint64)
-        for column in sig[filled, b * rows : (b + 1) * rows].T:
-            keys = mix(keys ^ column.astype(np.uint64))
-        frames.append(pd.DataFrame({"key": keys.view(np.int64), "unit": filled + offset}))
+    frames = [
+        pd.DataFrame({"key": band_keys(sig[filled], b, rows).view(np.int64), "unit": filled + offset})
+        for b in range(bands)
+    ]
     if not frames:
         return pd.DataFrame({"key": np.empty(0, np.int64), "unit": np.empty(0, np.int64)})
     return pd.concat(frames, ignore_index=True)
@@ -61,23 +59,10 @@ def _band_frame(
 
 def _bucket_pairs(part: pd.DataFrame, max_bucket: int) -> pd.DataFrame:
     """Candidate pairs of the buckets in one shuffled partition; oversized buckets skipped."""
-    out_i, out_j, skipped = [], [], 0
-    for _, members in part.groupby("key", sort=False)["unit"]:
-        size = len(members)
-        if size > max_bucket:
-            skipped += 1
-        elif size >= 2:
-            units = np.sort(members.to_numpy())
-            i, j = np.triu_indices(size, k=1)
-            out_i.append(units[i])
-            out_j.append(units[j])
-    frame = pd.DataFrame(
-        {
-            "i": np.concatenate(out_i) if out_i else np.empty(0, np.int64),
-            "j": np.concatenate(out_j) if out_j else np.empty(0, np.int64),
-        }
+    found, skipped = bucket_pairs(
+        part["key"].to_numpy(np.int64), part["unit"].to_numpy(np.int64), max_bucket
     )
-    frame["skipped"] = 0
+    frame = pd.DataFrame({"i": found[:, 0], "j": found[:, 1], "skipped": 0})
     if skipped:
         frame = pd.concat([frame, pd.DataFrame({"i": [-1], "j": [-1], "skipped": [skipped]})])
     return frame
@@ -116,7 +101,4 @@ def lsh_pairs_dask(
     ).compute()
     skipped = int(found["skipped"].sum())
     pairs = found[found["i"] >= 0][["i", "j"]].to_numpy(dtype=np.int64)
-    if len(pairs):
-        pairs = np.unique(pairs, axis=0)
-        pairs = pairs[groups[pairs[:, 0]] != groups[pairs[:, 1]]]
-    return pairs.reshape(-1, 2), skipped
+    return distinct_pairs([pairs], groups), skipped

@@ -39,28 +39,40 @@ class Overlap:
 
 
 def unique_per_unit(hashes: np.ndarray, owner: np.ndarray, n_units: int) -> list[np.ndarray]:
-    """The sorted distinct shingle hashes of each unit."""
-    order = np.lexsort((hashes, owner))
-    hashes, owner = hashes[order], owner[order]
-    keep = np.ones(len(hashes), dtype=bool)
-    keep[1:] = (hashes[1:] != hashes[:-1]) | (owner[1:] != owner[:-1])
-    hashes, owner = hashes[keep], owner[keep]
+    """The sorted distinct shingle hashes of each unit; ``owner`` is sorted (units contiguous).
+
+    A ``np.unique`` per unit: one lexsort of the whole (owner, hash) array was five times
+    slower on a 10,000-plan archive.
+    """
     bounds = np.searchsorted(owner, np.arange(n_units + 1))
-    return [hashes[bounds[i] : bounds[i + 1]] for i in range(n_units)]
+    return [np.unique(hashes[bounds[i] : bounds[i + 1]]) for i in range(n_units)]
 
 
-def overlap(a: np.ndarray, b: np.ndarray, boilerplate: np.ndarray) -> Overlap:
+@dataclass(frozen=True)
+class Shingles:
+    """A unit's distinct shingle hashes, sorted: its own, and the boilerplate ones."""
+
+    own: np.ndarray
+    stock: np.ndarray
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> int:
+    """How many values two sorted arrays of distinct values share."""
+    if not len(a) or not len(b):
+        return 0
+    at = np.searchsorted(b, a).clip(max=len(b) - 1)
+    return int(np.count_nonzero(b[at] == a))
+
+
+def overlap(a: Shingles, b: Shingles) -> Overlap:
     """Shingle overlap of two units, with boilerplate shingles set aside."""
-    shared = np.intersect1d(a, b, assume_unique=True)
-    stock = np.isin(shared, boilerplate, assume_unique=True).sum() if len(boilerplate) else 0
-    own_a = len(a) - (np.isin(a, boilerplate).sum() if len(boilerplate) else 0)
-    own_b = len(b) - (np.isin(b, boilerplate).sum() if len(boilerplate) else 0)
-    real = len(shared) - int(stock)
+    real, stock = _common(a.own, b.own), _common(a.stock, b.stock)
+    own_a, own_b = len(a.own), len(b.own)
     union = own_a + own_b - real
     return Overlap(
         real / union if union else 0.0,
         real / min(own_a, own_b) if min(own_a, own_b) else 0.0,
-        float(stock) / len(shared) if len(shared) else 0.0,
+        stock / (real + stock) if real + stock else 0.0,
         real,
     )
 

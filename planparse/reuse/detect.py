@@ -20,10 +20,17 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from planparse.reuse.align import align, overlap, unique_per_unit
+from planparse.reuse.align import Shingles, align, overlap
 from planparse.reuse.matchtext import DocText
-from planparse.reuse.minhash import band_parameters, lsh_pairs, unit_signatures
-from planparse.reuse.units import LEVELS, Unit, doc_texts, build_units, shingle_arrays
+from planparse.reuse.minhash import band_parameters, lsh_pairs, range_shingles, range_signatures
+from planparse.reuse.units import (
+    LEVELS,
+    Unit,
+    doc_blocks,
+    doc_texts,
+    shingle_arrays,
+    units_by_level,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -76,14 +83,16 @@ def stock_phrases(extra: Iterable[str] = ()) -> list[str]:
     return shipped + [p for p in extra if p.strip()]
 
 
-def boilerplate_hashes(plans: list[Unit], phrases: Sequence[str], settings: Settings) -> np.ndarray:
-    """Shingles that stand in a large share of plans, and the shingles of stock phrases."""
-    hashes, owner = shingle_arrays(plans, settings.shingle)
-    per_plan = unique_per_unit(hashes, owner, len(plans))
+def boilerplate_hashes(
+    per_plan: list[np.ndarray], phrases: Sequence[str], settings: Settings
+) -> np.ndarray:
+    """Shingles that stand in a large share of plans (``per_plan``: each plan's distinct
+    shingle hashes), and the shingles of stock phrases."""
     everything = np.concatenate(per_plan) if per_plan else np.empty(0, np.uint64)
     values, counts = np.unique(everything, return_counts=True)
-    floor = max(settings.boilerplate_min_plans, settings.boilerplate_share * len(plans))
-    common = values[counts >= floor] if len(plans) >= settings.boilerplate_min_plans else values[:0]
+    floor = max(settings.boilerplate_min_plans, settings.boilerplate_share * len(per_plan))
+    enough = len(per_plan) >= settings.boilerplate_min_plans
+    common = values[counts >= floor] if enough else values[:0]
     stock = [DocText(p).unit(0, len(p)) for p in phrases]
     pseudo = [Unit("", 0, "", "plan", t, 0, 0) for t in stock if len(t) >= settings.shingle]
     phrase_hashes, _ = shingle_arrays(pseudo, settings.shingle)
@@ -100,22 +109,59 @@ class _Search:
         settings: Settings,
         simplified: bool,
         phrases: Sequence[str],
+        levels: Sequence[str],
         client: Any = None,
+        jobs: int = 1,
     ) -> None:
-        self.items, self.texts, self.settings, self.client = items, texts, settings, client
+        self.settings, self.client, self.jobs = settings, client, jobs
         self.docs = doc_texts(items, texts, simplified)
-        self.plans = build_units(items, texts, "plan", settings.min_chars, docs=self.docs)
-        self.boilerplate = boilerplate_hashes(self.plans, phrases, settings)
+        self.units = units_by_level(
+            items, texts, tuple(dict.fromkeys(("plan", *levels))), settings.min_chars, docs=self.docs
+        )
+        self.boilerplate = boilerplate_hashes(
+            self.shingles(self.units["plan"]), phrases, settings
+        )
         self.bands, self.rows = band_parameters(settings.threshold, settings.num_perm)
         self.skipped_buckets = 0
+        self.signatures = {} if client is not None else self._signatures(levels)
+
+    def _map_blocks(self, function: Any, units: list[Unit], *arguments: Any) -> tuple[list, np.ndarray]:
+        """``function(codes, spans, *arguments)`` for each block of the units' documents, in
+        ``jobs`` processes; returns the results and the order of the units in them."""
+        from planparse.batch import map_in_processes
+
+        blocks = doc_blocks(units, self.docs)
+        parts = map_in_processes(
+            function,
+            [codes for codes, _, _ in blocks],
+            [spans for _, spans, _ in blocks],
+            *([argument] * len(blocks) for argument in arguments),
+            jobs=self.jobs,
+        )
+        order = [members for _, _, members in blocks]
+        return parts, np.concatenate(order) if order else np.empty(0, np.int64)
+
+    def shingles(self, units: list[Unit]) -> list[np.ndarray]:
+        """The sorted distinct shingle hashes of each unit."""
+        parts, order = self._map_blocks(range_shingles, units, self.settings.shingle)
+        found: list[np.ndarray] = [np.empty(0, np.uint64)] * len(units)
+        for index, hashes in zip(order.tolist(), (h for part in parts for h in part)):
+            found[index] = hashes
+        return found
+
+    def _signatures(self, levels: Sequence[str]) -> dict[str, np.ndarray]:
+        """Signatures of the units of every level in one pass over the documents."""
+        units = [u for level in levels for u in self.units[level]]
+        k, num_perm = self.settings.shingle, self.settings.num_perm
+        parts, order = self._map_blocks(range_signatures, units, k, num_perm, self.boilerplate)
+        sig = np.empty((len(units), num_perm), dtype=np.uint32)
+        sig[order] = np.vstack(parts) if parts else sig
+        bounds = np.cumsum([0] + [len(self.units[level]) for level in levels])
+        return {level: sig[bounds[n] : bounds[n + 1]] for n, level in enumerate(levels)}
 
     def level(self, level: str, covered: set) -> list[dict]:
         """Verified pairs of one level, leaving out pairs inside ``covered`` ones."""
-        units = (
-            self.plans
-            if level == "plan"
-            else build_units(self.items, self.texts, level, self.settings.min_chars, docs=self.docs)
-        )
+        units = self.units[level]
         plan_index: dict[tuple[str, int], int] = {}
         groups = np.array(
             [plan_index.setdefault((u.doc, u.plan), len(plan_index)) for u in units], dtype=np.int64
@@ -136,10 +182,14 @@ class _Search:
                 groups,
             )
         else:
-            sig = unit_signatures(units, settings.shingle, settings.num_perm, self.boilerplate)
-            pairs, skipped = lsh_pairs(sig, self.bands, self.rows, settings.max_bucket, groups)
+            pairs, skipped = lsh_pairs(
+                self.signatures[level], self.bands, self.rows, settings.max_bucket, groups
+            )
         self.skipped_buckets += skipped
-        shingles = shingles_of(units, pairs, self.settings.shingle)
+        wanted = np.unique(pairs) if len(pairs) else np.empty(0, np.int64)
+        shingles = shingles_of(
+            self.shingles([units[i] for i in wanted]), wanted, self.boilerplate
+        )
         found = []
         # Largest first, so a nested section pair is left out once its parent pair is found.
         ordered = sorted(pairs.tolist(), key=lambda p: (-(units[p[0]].end - units[p[0]].start), p))
@@ -147,7 +197,7 @@ class _Search:
             a, b = units[i], units[j]
             if _inside(a, b, covered):
                 continue
-            match = overlap(shingles[i], shingles[j], self.boilerplate)
+            match = overlap(shingles[i], shingles[j])
             if (
                 match.shared < self.settings.min_shared
                 or max(match.similarity, match.containment) < self.settings.threshold
@@ -160,11 +210,20 @@ class _Search:
         return found
 
 
-def shingles_of(units: list[Unit], pairs: np.ndarray, k: int) -> dict[int, np.ndarray]:
-    """Distinct shingle hashes of the units that take part in a candidate pair."""
-    wanted = np.unique(pairs) if len(pairs) else np.empty(0, np.int64)
-    hashes, owner = shingle_arrays([units[i] for i in wanted], k)
-    return dict(zip(wanted.tolist(), unique_per_unit(hashes, owner, len(wanted))))
+def shingles_of(
+    shingles: list[np.ndarray], wanted: np.ndarray, boilerplate: np.ndarray
+) -> dict[int, Shingles]:
+    """The shingles of the ``wanted`` units, their own set apart from the boilerplate."""
+    if not len(wanted):
+        return {}
+    every = np.concatenate(shingles)
+    owner = np.repeat(np.arange(len(shingles)), [len(h) for h in shingles])
+    stock = np.isin(every, boilerplate)  # one call: one per unit was most of the time
+
+    def per_unit(mask: np.ndarray) -> list[np.ndarray]:
+        return np.split(every[mask], np.searchsorted(owner[mask], np.arange(1, len(shingles))))
+
+    return {int(i): Shingles(o, s) for i, o, s in zip(wanted, per_unit(~stock), per_unit(stock))}
 
 
 def _cover_key(row: dict, level: str) -> tuple:
@@ -239,6 +298,7 @@ def find_duplicates(
     simplified: bool = True,
     stock: Iterable[str] = (),
     client: Any = None,
+    n_jobs: int = 1,
     **options,
 ) -> "pd.DataFrame":
     """Pairs of copied units between plans, one row per pair (columns: :data:`PAIR_COLUMNS`).
@@ -252,18 +312,20 @@ def find_duplicates(
     ``plan_no``, ``year``) dates the plans; otherwise a year in the title is used.
     ``simplified`` (default) compares Traditional and Simplified script alike; ``stock`` adds
     套话 to the shipped list.  ``client`` (a ``distributed.Client``) runs the candidate search
-    on a Dask cluster, with the same result.
+    on a Dask cluster, with the same result; ``n_jobs`` computes the MinHash signatures in
+    that many processes, with the same result.
     Further ``options`` are the fields of :class:`Settings`.
     """
     import pandas as pd
 
     settings = Settings(threshold=threshold, **options)
-    search = _Search(
-        items, _texts_of(items, texts), settings, simplified, stock_phrases(stock), client
-    )
     levels = LEVELS if unit == "auto" else (unit,)
     if unit != "auto" and unit not in LEVELS:
         raise ValueError(f"unit must be auto or one of {', '.join(LEVELS)}, not {unit!r}")
+    search = _Search(
+        items, _texts_of(items, texts), settings, simplified, stock_phrases(stock), levels,
+        client, n_jobs,
+    )
     rows: list[dict] = []
     covered: set = set()
     for level in levels:

@@ -82,10 +82,20 @@ class DocText:
         if simplified:
             codes = codes.copy()
             codes[bmp] = simplified_table()[codes[bmp]]
-        self.codes = codes
-        self.keep = keep
+        #: Original offset of each kept character, and the kept code points (32-bit: a
+        #: file is at most MAX_BYTES long, and memory here grows with the archive).
+        self.offsets = np.flatnonzero(keep).astype(np.int32)
+        self.kept = codes[self.offsets]
+
+    def kept_range(self, start: int, end: int) -> tuple[int, int]:
+        """Positions ``[i, j)`` in :attr:`kept` of the kept characters of ``[start, end)``."""
+        i, j = np.searchsorted(self.offsets, (start, end))
+        return int(i), int(j)
 
     def unit(self, start: int, end: int) -> MatchText:
-        """The kept characters of ``[start, end)``."""
-        offsets = np.flatnonzero(self.keep[start:end]) + start
-        return MatchText(self.codes[offsets], offsets)
+        """The kept characters of ``[start, end)`` (views, not copies)."""
+        return self.at(*self.kept_range(start, end))
+
+    def at(self, i: int, j: int) -> MatchText:
+        """Kept characters ``i`` to ``j`` (views, not copies)."""
+        return MatchText(self.kept[i:j], self.offsets[i:j])

@@ -73,23 +73,97 @@ def signatures(
     return sig
 
 
+def range_signatures(
+    codes: np.ndarray,
+    ranges: np.ndarray,
+    k: int,
+    num_perm: int = 64,
+    exclude: np.ndarray | None = None,
+    seed: int = 1,
+) -> np.ndarray:
+    """MinHash signatures of spans of one code array, shape ``(len(ranges), num_perm)``.
+
+    ``codes`` holds texts joined by NUL; ``ranges`` (n × 2) are ``[start, end)`` spans inside
+    one text each, and may overlap or nest (a plan, its sections and its items).  Every
+    ``k``-gram is hashed and mixed once, however many spans hold it, which is what makes
+    this faster than :func:`signatures` over each unit's own shingles; the values are the
+    same.  Shingle hashes in ``exclude`` (boilerplate) take no part.
+
+    Examples:
+        >>> codes = np.array([5, 6, 7, 8, 0, 5, 6, 7, 8], np.uint64)
+        >>> sig = range_signatures(codes, np.array([[0, 4], [5, 9], [1, 4]]), 2, 8)
+        >>> bool((sig[0] == sig[1]).all()), bool((sig[0] == sig[2]).all())
+        (True, False)
+    """
+    ranges = np.asarray(ranges, dtype=np.int64).reshape(-1, 2)
+    sig = np.full((len(ranges), num_perm), EMPTY, dtype=np.uint32)
+    dense, absent = window_hashes(codes, k, exclude)
+    # Window starts run from a span's start to end - k; the spans are given as pairs of
+    # indices to reduceat, whose even results are the minima over the spans.
+    first, last = ranges[:, 0], ranges[:, 1] - k + 1
+    some = last > first
+    if not some.any() or absent.all():
+        return sig
+    bounds = np.stack((first[some], last[some]), axis=1).ravel()
+    for p, s in enumerate(permutation_seeds(num_perm, seed)):
+        values = (mix(dense ^ s) >> np.uint64(32)).astype(np.uint32)
+        values[absent] = EMPTY
+        sig[some, p] = np.minimum.reduceat(values, bounds)[::2]
+    return sig
+
+
+def window_hashes(
+    codes: np.ndarray, k: int, exclude: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The hash of the ``k``-gram starting at each position of ``codes`` (one more slot at
+    the end), and whether there is none: the window holds a NUL or its hash is excluded."""
+    from planparse.hashing import CHAR_SEED, ngram_hashes
+
+    hashes, starts = ngram_hashes(np.asarray(codes, dtype=np.uint64), k, CHAR_SEED)
+    if exclude is not None and len(exclude):
+        keep = ~np.isin(hashes, exclude)
+        hashes, starts = hashes[keep], starts[keep]
+    dense = np.zeros(len(codes) + 1, dtype=np.uint64)
+    dense[starts] = hashes
+    absent = np.ones(len(codes) + 1, dtype=bool)
+    absent[starts] = False
+    return dense, absent
+
+
+def range_shingles(codes: np.ndarray, ranges: np.ndarray, k: int) -> list[np.ndarray]:
+    """The sorted distinct ``k``-gram hashes of each span (as in :func:`range_signatures`).
+
+    Examples:
+        >>> codes = np.array([5, 6, 5, 6, 0, 7], np.uint64)
+        >>> [len(h) for h in range_shingles(codes, np.array([[0, 4], [5, 6]]), 2)]
+        [2, 0]
+    """
+    dense, absent = window_hashes(codes, k)
+    present = ~absent
+    spans = np.asarray(ranges, dtype=np.int64).reshape(-1, 2)
+    spans[:, 1] = np.maximum(spans[:, 0], spans[:, 1] - k + 1)  # window starts
+    return [np.unique(dense[lo:hi][present[lo:hi]]) for lo, hi in spans.tolist()]
+
+
 def unit_signatures(
     units: list, k: int, num_perm: int = 64, exclude: np.ndarray | None = None, block: int = 20_000
 ) -> np.ndarray:
     """Signatures of :class:`~planparse.reuse.units.Unit` objects, ``block`` units at a time,
     leaving out the shingle hashes in ``exclude`` (boilerplate).  Memory is bounded by the
     block and the signature matrix (256 bytes a unit), not by the archive."""
-    from planparse.reuse.units import shingle_arrays
-
-    parts = []
-    for lo in range(0, len(units), block):
-        chunk = units[lo : lo + block]
-        hashes, owner = shingle_arrays(chunk, k)
-        if exclude is not None and len(exclude):
-            keep = ~np.isin(hashes, exclude)
-            hashes, owner = hashes[keep], owner[keep]
-        parts.append(signatures(hashes, owner, len(chunk), num_perm))
+    parts = [
+        range_signatures(*joined(units[lo : lo + block]), k, num_perm, exclude)
+        for lo in range(0, len(units), block)
+    ]
     return np.vstack(parts) if parts else np.empty((0, num_perm), dtype=np.uint32)
+
+
+def joined(units: list) -> tuple[np.ndarray, np.ndarray]:
+    """The units' own code points joined by NUL, and each unit's span in them."""
+    texts = [u.text.codes for u in units]
+    ends = np.cumsum([len(t) + 1 for t in texts], dtype=np.int64) - 1
+    ranges = np.stack((ends - [len(t) for t in texts], ends), axis=1)
+    return np.concatenate([np.append(t, 0) for t in texts] or [np.zeros(0)]), ranges
 
 
 def band_parameters(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -98,6 +172,38 @@ def band_parameters(threshold: float, num_perm: int) -> tuple[int, int]:
 
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     return lsh.b, lsh.r
+
+
+def band_keys(sig: np.ndarray, band: int, rows: int) -> np.ndarray:
+    """One 64-bit key per signature row for band ``band``: equal keys, equal band."""
+    keys = np.full(len(sig), np.uint64(band), dtype=np.uint64)
+    for column in sig[:, band * rows : (band + 1) * rows].T:
+        keys = mix(keys ^ column.astype(np.uint64))
+    return keys
+
+
+def bucket_pairs(keys: np.ndarray, units: np.ndarray, max_bucket: int) -> tuple[np.ndarray, int]:
+    """Pairs ``(i, j)``, ``i < j``, of ``units`` with equal ``keys``, and how many buckets
+    were skipped for holding more than ``max_bucket`` units.
+
+    Buckets of one size are paired together in numpy (a loop over buckets was the cost).
+
+    Examples:
+        >>> keys = np.array([7, 9, 7, 7], np.uint64)
+        >>> bucket_pairs(keys, np.array([10, 11, 12, 13]), 50)[0].tolist()
+        [[10, 12], [10, 13], [12, 13]]
+    """
+    order = np.argsort(keys, kind="stable")
+    edges = np.flatnonzero(np.diff(keys[order])) + 1
+    bounds = np.concatenate(([0], edges, [len(order)]))
+    starts, sizes = bounds[:-1], np.diff(bounds)
+    pairs = [np.empty((0, 2), dtype=np.int64)]
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= max_bucket)]).tolist():
+        lo = starts[sizes == size]
+        members = np.sort(units[order[lo[:, None] + np.arange(size)]], axis=1)
+        i, j = np.triu_indices(size, k=1)
+        pairs.append(np.stack((members[:, i].ravel(), members[:, j].ravel()), axis=1))
+    return np.concatenate(pairs).astype(np.int64), int((sizes > max_bucket).sum())
 
 
 def lsh_pairs(
@@ -112,25 +218,16 @@ def lsh_pairs(
     pairs: list[np.ndarray] = []
     skipped = 0
     for b in range(bands):
-        keys = np.full(len(filled), np.uint64(b), dtype=np.uint64)
-        for column in sig[filled, b * rows : (b + 1) * rows].T:
-            keys = mix(keys ^ column.astype(np.uint64))
-        order = np.argsort(keys, kind="stable")
-        sorted_keys = keys[order]
-        edges = np.flatnonzero(np.diff(sorted_keys)) + 1
-        bounds = np.concatenate(([0], edges, [len(order)]))
-        sizes = np.diff(bounds)
-        skipped += int((sizes > max_bucket).sum())
-        for lo, hi in zip(
-            bounds[:-1][(sizes >= 2) & (sizes <= max_bucket)],
-            bounds[1:][(sizes >= 2) & (sizes <= max_bucket)],
-        ):
-            members = np.sort(filled[order[lo:hi]])
-            i, j = np.triu_indices(len(members), k=1)
-            pairs.append(np.stack([members[i], members[j]], axis=1))
-    if not pairs:
-        return np.empty((0, 2), dtype=np.int64), skipped
-    found = np.unique(np.concatenate(pairs), axis=0)
-    if groups is not None:
+        found, skips = bucket_pairs(band_keys(sig[filled], b, rows), filled, max_bucket)
+        pairs.append(found)
+        skipped += skips
+    return distinct_pairs(pairs, groups), skipped
+
+
+def distinct_pairs(pairs: list[np.ndarray], groups: np.ndarray | None) -> np.ndarray:
+    """The distinct pairs, sorted, leaving out pairs within one group."""
+    found = np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
+    found = np.unique(found.reshape(-1, 2), axis=0)
+    if groups is not None and len(found):
         found = found[groups[found[:, 0]] != groups[found[:, 1]]]
-    return found, skipped
+    return found.reshape(-1, 2)

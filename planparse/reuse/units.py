@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Iterator, Mapping
 
 import numpy as np
 
-from planparse.reuse.matchtext import DocText, MatchText
+from planparse.reuse.matchtext import DocText, MatchText  # noqa: F401 - MatchText re-exported
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,6 +43,8 @@ class Unit:
     text: MatchText
     start: int
     end: int
+    #: ``[i, j)`` of the unit's characters in its document's :attr:`DocText.kept`.
+    kept: tuple[int, int] = (0, 0)
 
 
 _COLUMNS = (
@@ -64,11 +66,11 @@ def _rows(items: "pd.DataFrame") -> list[tuple]:
 
 
 def doc_texts(
-    items: "pd.DataFrame", texts: Mapping[str, str], simplified: bool
+    items: "pd.DataFrame", texts: Mapping[str, str], simplified: bool, rows: list | None = None
 ) -> dict[str, DocText]:
     """Each file's :class:`DocText`, with its debris rows and item markers masked."""
     masked: dict[str, list[tuple[int, int]]] = {}
-    for doc, _, _, _, _, kind, marker, start, end in _rows(items):
+    for doc, _, _, _, _, kind, marker, start, end in _rows(items) if rows is None else rows:
         spans = masked.setdefault(doc, [])
         if kind == "debris":
             spans.append((start, end))
@@ -91,18 +93,84 @@ def build_units(
     docs: dict[str, DocText] | None = None,
 ) -> list[Unit]:
     """The units of one level with at least ``min_chars`` kept characters."""
-    if level not in LEVELS:
-        raise ValueError(f"unit must be one of {', '.join(LEVELS)}, not {level!r}")
-    docs = docs if docs is not None else doc_texts(items, texts, simplified)
-    content = [r for r in _rows(items) if r[5] != "debris" and r[1] > 0]
-    units = []
+    return units_by_level(items, texts, (level,), min_chars, simplified, docs)[level]
+
+
+def units_by_level(
+    items: "pd.DataFrame",
+    texts: Mapping[str, str],
+    levels: tuple[str, ...] = LEVELS,
+    min_chars: int = 30,
+    simplified: bool = False,
+    docs: dict[str, DocText] | None = None,
+) -> dict[str, list[Unit]]:
+    """The units of each level in ``levels``, in one pass over the table."""
+    unknown = [level for level in levels if level not in LEVELS]
+    if unknown:
+        raise ValueError(f"unit must be one of {', '.join(LEVELS)}, not {unknown[0]!r}")
+    rows = _rows(items)
+    docs = docs if docs is not None else doc_texts(items, texts, simplified, rows)
+    content = [r for r in rows if r[5] != "debris" and r[1] > 0]
+    units: dict[str, list[Unit]] = {level: [] for level in levels}
     for (doc, plan), group in groupby(content, key=lambda r: (r[0], r[1])):
-        rows = list(group)
-        for key, start, end in _spans(rows, level, texts[doc]):
-            text = docs[doc].unit(start, end)
-            if len(text) >= min_chars:
-                units.append(Unit(doc, int(plan), key, level, text, start, end))
+        plan_rows = list(group)
+        for level in levels:
+            spans = list(_spans(plan_rows, level, texts[doc]))
+            units[level] += _units(docs[doc], doc, int(plan), level, spans, min_chars)
     return units
+
+
+def _units(
+    doc: DocText, name: str, plan: int, level: str, spans: list, min_chars: int
+) -> list[Unit]:
+    """Units of the ``(key, start, end)`` spans with at least ``min_chars`` kept characters."""
+    if not spans:
+        return []
+    bounds = np.array([(start, end) for _, start, end in spans], dtype=np.int64)
+    kept = np.searchsorted(doc.offsets, bounds).tolist()
+    return [
+        Unit(name, plan, key, level, doc.at(i, j), start, end, (i, j))
+        for (key, start, end), (i, j) in zip(spans, kept)
+        if j - i >= min_chars
+    ]
+
+
+#: Code points per block of :func:`doc_blocks`.  Small enough that a block's temporaries
+#: stay in the CPU cache through all permutations: 16 K code points ran 2.8 times faster
+#: than 2 M on a 10,000-plan archive, where the larger blocks were bound by memory traffic.
+BLOCK_CODES = 1 << 14
+
+
+def doc_blocks(
+    units: list[Unit], docs: Mapping[str, DocText], size: int = BLOCK_CODES
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The units' documents in blocks of about ``size`` code points: for each block, its
+    documents' kept code points joined by NUL, each unit's span in them, and the units'
+    indices in ``units``.  Every unit of a document lands in the same block."""
+    by_doc: dict[str, list[int]] = {}
+    for index, unit in enumerate(units):
+        by_doc.setdefault(unit.doc, []).append(index)
+    blocks, codes, spans, members, length = [], [], [], [], 0
+    for doc, indices in by_doc.items():
+        kept = docs[doc].kept
+        spans += [(length + units[i].kept[0], length + units[i].kept[1]) for i in indices]
+        codes += [kept, np.zeros(1, kept.dtype)]
+        members += indices
+        length += len(kept) + 1
+        if length >= size:
+            blocks.append(_block(codes, spans, members))
+            codes, spans, members, length = [], [], [], 0
+    if members:
+        blocks.append(_block(codes, spans, members))
+    return blocks
+
+
+def _block(codes: list, spans: list, members: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return (
+        np.concatenate(codes),
+        np.array(spans, dtype=np.int64).reshape(-1, 2),
+        np.array(members, dtype=np.int64),
+    )
 
 
 def _subtree_ends(rows: list[tuple]) -> dict[str, int]:
@@ -152,3 +220,4 @@ def shingle_arrays(units: list[Unit], k: int) -> tuple[np.ndarray, np.ndarray]:
     codes, owner = np.concatenate(parts), np.concatenate(owners)
     hashes, starts = ngram_hashes(codes, k, CHAR_SEED)
     return hashes, owner[starts]
+
