@@ -82,6 +82,10 @@ class FileTooLargeError(ReadError):
     reason = "too large"
 
 
+class PermissionDeniedError(ReadError):
+    reason = "permission denied"
+
+
 class UnsupportedFileError(ReadError):
     reason = "unsupported type"
 
@@ -178,7 +182,7 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
             )
         return path.read_bytes()
     except PermissionError:
-        raise ReadError(path, "permission denied") from None
+        raise PermissionDeniedError(path, "permission denied") from None
     except IsADirectoryError:
         raise ReadError(path, "is a directory; use iter_files() or parse_files()") from None
     except FileNotFoundError:

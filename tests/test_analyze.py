@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -128,3 +130,28 @@ def test_bad_files_are_reported_and_the_rest_is_complete(archive, tmp_path):
     assert set(items.doc_id) == {
         p.name for p in archive.iterdir() if p.suffix in (".txt", ".docx", ".pdf")
     }
+
+
+def test_a_file_without_permission_is_reported_and_the_rest_is_complete(
+    archive, tmp_path, monkeypatch
+):
+    folder = tmp_path / "locked"
+    shutil.copytree(archive, folder)
+    locked = folder / "locked.txt"
+    locked.write_text("一、学习\n", encoding="utf-8")
+    locked.chmod(0)
+    if os.geteuid() == 0:  # root reads any file (CI runs as root): refuse as the OS would
+        read_bytes = Path.read_bytes
+
+        def refuse(path: Path) -> bytes:
+            if path.name == locked.name:
+                raise PermissionError(13, "Permission denied", str(path))
+            return read_bytes(path)
+
+        monkeypatch.setattr(Path, "read_bytes", refuse)
+    summary = analyze([folder], tmp_path / "out", quiet=True)
+    errors = pd.read_csv(tmp_path / "out" / "errors.csv")
+    assert errors[["doc_id", "reason"]].values.tolist() == [["locked.txt", "permission denied"]]
+    assert summary["failures"] == 1
+    items = pd.read_parquet(tmp_path / "out" / "items.parquet")
+    assert set(items.doc_id) == {p.name for p in archive.iterdir() if p.suffix in (".txt", ".docx", ".pdf")}
