@@ -66,3 +66,15 @@ def test_pipe_with_two_processes_gives_the_same_spans(nlp):
         for d in nlp.pipe(PLANS * 2, n_process=2, batch_size=1)
     ]
     assert one == two
+
+
+def test_spans_get_the_labels_that_planparse_tag_gives(nlp):
+    import planparse
+
+    for text in PLANS:
+        tagged = planparse.tag(planparse.parse(text, doc_id="doc").to_frame())
+        tagged = tagged[tagged.kind != "debris"]
+        expected = {(s, e): list(d) for s, e, d in zip(tagged.start, tagged.end, tagged.domains)}
+        doc = nlp(text)
+        for span in doc.spans[SPANS_KEY]:
+            assert list(span._.domains) == expected[(span.start_char, span.end_char)]

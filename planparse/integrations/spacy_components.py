@@ -6,7 +6,9 @@ the jieba segmenter and both components), and :func:`pipeline` builds it.
 
 ``planparse_outline`` parses ``doc.text`` and puts every item, inline enumeration and
 paragraph into ``doc.spans["planparse_items"]`` with ``Span._.kind``, ``depth``, ``marker``,
-``heading`` and ``item_text``; ``planparse_domains`` sets ``Span._.domains`` (the labels,
+``heading``, ``item_text`` and ``classifier_text`` (what :func:`planparse.tag` reads for that
+node: the item under its heading), so both taggers give the same labels (tested);
+``planparse_domains`` sets ``Span._.domains`` (the labels,
 most probable first; a tuple, which spaCy's serialisation may hand back as a list) and
 ``Span._.domain_probs`` (label → probability).  The module is not named ``spacy`` so that it
 never shadows the spaCy package.
@@ -26,7 +28,16 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 SPANS_KEY = "planparse_items"
-_SPAN_ATTRIBUTES = ("kind", "depth", "marker", "heading", "item_text", "domains", "domain_probs")
+_SPAN_ATTRIBUTES = (
+    "kind",
+    "depth",
+    "marker",
+    "heading",
+    "item_text",
+    "classifier_text",
+    "domains",
+    "domain_probs",
+)
 
 
 def _declare_extensions() -> None:
@@ -47,8 +58,12 @@ class PlanOutline:
 
     def __call__(self, doc: Doc) -> Doc:
         import planparse
+        from planparse.classify.tagging import context_texts
 
         parsed = planparse.parse(doc.text, doc_id="doc")
+        frame = parsed.to_frame()
+        # What planparse.tag reads for each node, so the two taggers agree.
+        reading = dict(zip(zip(frame.start, frame.end, frame.kind), context_texts(frame)))
         spans = []
         for plan in parsed.plans:
             for node, depth in plan.walk():
@@ -57,6 +72,7 @@ class PlanOutline:
                     continue
                 span._.kind, span._.depth, span._.marker = node.kind, depth, node.marker
                 span._.heading, span._.item_text = node.heading, node.text
+                span._.classifier_text = reading.get((node.start, node.end, node.kind), node.text)
                 spans.append(span)
         doc.spans[self.spans_key] = spans
         return doc
@@ -96,7 +112,7 @@ class PlanDomains:
         if not spans:
             return doc
         model = self.model
-        proba = model.predict_proba([s._.item_text or s.text for s in spans])
+        proba = model.predict_proba([s._.classifier_text or s.text for s in spans])
         if self.threshold is not None:
             model = with_threshold(model, self.threshold)
         labels = labels_from(model.decide(proba), proba, model.classes_)
