@@ -2,10 +2,13 @@
 
     python benchmarks/archive_speed.py [--plans 1000 10000]
 
-The archive is grown from the sample corpus: each file is a sample file with 20% of its Chinese
+The archive is grown from the sample corpus: each file is a sample file with 40% of its Chinese
 characters swapped (markers and lines kept, so the structure is real and the plans distinct),
 2% are near-copies of earlier files (planted reuse), plus three bad files (empty, binary,
-corrupt .docx).  Prints plans per second, peak memory (resource.getrusage of
+corrupt .docx).  With 20% swapped, two files grown from the same sample file were still
+near-copies of each other (shingle Jaccard about 0.17): the 10k archive reported 9,453 copied
+pairs, and candidate pairs grew with the square of the plans per sample file, which measured
+the synthetic data, not the tool.  Prints plans per second, peak memory (resource.getrusage of
 the run, children included) and the scaling ratio of -j 2 over -j 1.
 """
 
@@ -34,7 +37,7 @@ def _mutate(text: str, rate: float, rng: np.random.Generator, alphabet: np.ndarr
 
 
 def build(root: Path, plans: int, seed: int = 0) -> int:
-    """An archive of about ``plans`` distinct plans (sample files with 20% of their Chinese
+    """An archive of about ``plans`` distinct plans (sample files with 40% of their Chinese
     characters swapped), 2% of them near-copies of earlier ones, and three bad files."""
     import csv
 
@@ -56,7 +59,7 @@ def build(root: Path, plans: int, seed: int = 0) -> int:
             text = _mutate(earlier.read_text(encoding="utf-8"), 0.03, rng, alphabet)
         else:
             name, count = sources[int(rng.integers(0, len(sources)))]
-            text = _mutate(texts[name], 0.2, rng, alphabet)
+            text = _mutate(texts[name], 0.4, rng, alphabet)
         path = folder / f"plan{len(written):06d}.txt"
         path.write_text(text, encoding="utf-8")
         written.append((path, count))

@@ -30,7 +30,6 @@ import numpy as np  # noqa: E402
 import planparse  # noqa: E402
 from planparse.reuse.align import align, overlap  # noqa: E402
 from planparse.reuse.detect import shingles_of  # noqa: E402
-from planparse.reuse.matchtext import DocText  # noqa: E402
 from planparse.reuse.minhash import (  # noqa: E402
     band_parameters,
     joined,
@@ -65,10 +64,7 @@ def synthetic(n: int, seed: int = 0) -> tuple[list[str], set[tuple[int, int]]]:
 
 
 def units_of(texts: list[str]) -> list[Unit]:
-    return [
-        Unit("d", i, str(i), "item", DocText(t).unit(0, len(t)), 0, len(t))
-        for i, t in enumerate(texts)
-    ]
+    return [Unit.whole("d", t, key=str(i)) for i, t in enumerate(texts)]
 
 
 def candidates(units: list[Unit]) -> np.ndarray:

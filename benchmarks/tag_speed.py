@@ -15,14 +15,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 import warnings
 
 sys.path.insert(0, os.path.dirname(__file__))
 
 from _common import ROOT, measure  # noqa: E402
 
-import numpy as np  # noqa: E402
 
 import planparse  # noqa: E402
 

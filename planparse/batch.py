@@ -45,8 +45,11 @@ class SharedList(list):
         return self
 
 
-def map_in_processes(function: Callable, *arguments: Iterable, jobs: int = 1) -> list[Any]:
-    """``[function(*a) for a in zip(*arguments)]``, in ``jobs`` processes when ``jobs > 1``.
+def map_in_processes(
+    function: Callable, *arguments: Iterable, jobs: int = 1, pool: Any = None
+) -> list[Any]:
+    """``[function(*a) for a in zip(*arguments)]``, in ``jobs`` processes when ``jobs > 1``
+    (in ``pool``, a ``ProcessPoolExecutor``, when given: one pool can serve many maps).
 
     Results come back in order, so output never depends on the number of processes.
 
@@ -57,12 +60,14 @@ def map_in_processes(function: Callable, *arguments: Iterable, jobs: int = 1) ->
     tasks = list(zip(*arguments))
     if jobs <= 1 or len(tasks) < 2:
         return [function(*task) for task in tasks]
-    from concurrent.futures import ProcessPoolExecutor
-
     # A few batches per process: one round trip per task was the cost for small tasks.
     batch = max(1, len(tasks) // (4 * jobs))
-    with ProcessPoolExecutor(min(jobs, len(tasks))) as pool:
+    if pool is not None:
         return list(pool.map(function, *zip(*tasks), chunksize=batch))
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(min(jobs, len(tasks))) as own:
+        return list(own.map(function, *zip(*tasks), chunksize=batch))
 
 
 @dataclass(frozen=True, slots=True)

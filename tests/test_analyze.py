@@ -154,4 +154,6 @@ def test_a_file_without_permission_is_reported_and_the_rest_is_complete(
     assert errors[["doc_id", "reason"]].values.tolist() == [["locked.txt", "permission denied"]]
     assert summary["failures"] == 1
     items = pd.read_parquet(tmp_path / "out" / "items.parquet")
-    assert set(items.doc_id) == {p.name for p in archive.iterdir() if p.suffix in (".txt", ".docx", ".pdf")}
+    assert set(items.doc_id) == {
+        p.name for p in archive.iterdir() if p.suffix in (".txt", ".docx", ".pdf")
+    }

@@ -54,7 +54,9 @@ def test_minhash_estimates_match_datasketch():
 @settings(max_examples=60, deadline=None)
 @given(
     texts=st.lists(st.lists(st.integers(1, 6), max_size=30), min_size=1, max_size=4),
-    spans=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 30), st.integers(0, 30)), max_size=8),
+    spans=st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 30), st.integers(0, 30)), max_size=8
+    ),
     k=st.integers(1, 4),
     excluded=st.integers(0, 3),
 )

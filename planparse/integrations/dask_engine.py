@@ -24,7 +24,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planparse.reuse.minhash import EMPTY, band_keys, bucket_pairs, distinct_pairs, unit_signatures
+from planparse.reuse.minhash import (
+    EMPTY,
+    band_keys,
+    bucket_pairs,
+    distinct_pairs,
+    joined,
+    range_signatures,
+)
 
 
 def client_for(engine: Any) -> Any:
@@ -43,13 +50,22 @@ def map_chunks(client: Any, work: list[list[tuple[str, str]]], model: str | None
 
 
 def _band_frame(
-    units: list, offset: int, k: int, num_perm: int, exclude: np.ndarray, bands: int, rows: int
+    block: tuple[np.ndarray, np.ndarray],
+    offset: int,
+    k: int,
+    num_perm: int,
+    exclude: np.ndarray,
+    bands: int,
+    rows: int,
 ) -> pd.DataFrame:
-    """Band keys of a block of units: one row per (unit, band)."""
-    sig = unit_signatures(units, k, num_perm, exclude)
+    """Band keys of a block of units (their code points joined, and their spans): one row
+    per (unit, band)."""
+    sig = range_signatures(*block, k, num_perm, exclude)
     filled = np.flatnonzero(sig[:, 0] != EMPTY)
     frames = [
-        pd.DataFrame({"key": band_keys(sig[filled], b, rows).view(np.int64), "unit": filled + offset})
+        pd.DataFrame(
+            {"key": band_keys(sig[filled], b, rows).view(np.int64), "unit": filled + offset}
+        )
         for b in range(bands)
     ]
     if not frames:
@@ -88,7 +104,7 @@ def lsh_pairs_dask(
     if not starts:
         return np.empty((0, 2), dtype=np.int64), 0
     # Data goes to the workers once, by scatter, not inside the task graph.
-    blocks = client.scatter([units[s : s + block] for s in starts])
+    blocks = client.scatter([joined(units[s : s + block]) for s in starts])
     stock = client.scatter(exclude, broadcast=True)
     futures = [
         client.submit(_band_frame, b, s, k, num_perm, stock, bands, rows, pure=False)

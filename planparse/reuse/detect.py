@@ -14,6 +14,7 @@ Examples:
 
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
@@ -21,14 +22,19 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from planparse.reuse.align import Shingles, align, overlap
-from planparse.reuse.matchtext import DocText
-from planparse.reuse.minhash import band_parameters, lsh_pairs, range_shingles, range_signatures
+from planparse.reuse.minhash import (
+    band_parameters,
+    joined,
+    lsh_pairs,
+    range_shingles,
+    range_signatures,
+)
 from planparse.reuse.units import (
     LEVELS,
     Unit,
     doc_blocks,
     doc_texts,
-    shingle_arrays,
+    table_rows,
     units_by_level,
 )
 
@@ -93,10 +99,8 @@ def boilerplate_hashes(
     floor = max(settings.boilerplate_min_plans, settings.boilerplate_share * len(per_plan))
     enough = len(per_plan) >= settings.boilerplate_min_plans
     common = values[counts >= floor] if enough else values[:0]
-    stock = [DocText(p).unit(0, len(p)) for p in phrases]
-    pseudo = [Unit("", 0, "", "plan", t, 0, 0) for t in stock if len(t) >= settings.shingle]
-    phrase_hashes, _ = shingle_arrays(pseudo, settings.shingle)
-    return np.union1d(common, phrase_hashes)
+    stock = range_shingles(*joined([Unit.whole("", p) for p in phrases]), settings.shingle)
+    return np.union1d(common, np.concatenate([values[:0], *stock]))
 
 
 class _Search:
@@ -114,18 +118,26 @@ class _Search:
         jobs: int = 1,
     ) -> None:
         self.settings, self.client, self.jobs = settings, client, jobs
-        self.docs = doc_texts(items, texts, simplified)
+        self.pool = ProcessPoolExecutor(jobs) if jobs > 1 else None
+        rows = table_rows(items)
+        self.docs = doc_texts(items, texts, simplified, rows, jobs, self.pool)
+        levels_needed = tuple(dict.fromkeys(("plan", *levels)))
         self.units = units_by_level(
-            items, texts, tuple(dict.fromkeys(("plan", *levels))), settings.min_chars, docs=self.docs
+            items, texts, levels_needed, settings.min_chars, docs=self.docs, rows=rows
         )
-        self.boilerplate = boilerplate_hashes(
-            self.shingles(self.units["plan"]), phrases, settings
-        )
+        self.boilerplate = boilerplate_hashes(self.shingles(self.units["plan"]), phrases, settings)
         self.bands, self.rows = band_parameters(settings.threshold, settings.num_perm)
         self.skipped_buckets = 0
         self.signatures = {} if client is not None else self._signatures(levels)
 
-    def _map_blocks(self, function: Any, units: list[Unit], *arguments: Any) -> tuple[list, np.ndarray]:
+    def close(self) -> None:
+        """Stop the worker processes, if any."""
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def _map_blocks(
+        self, function: Any, units: list[Unit], *arguments: Any
+    ) -> tuple[list, np.ndarray]:
         """``function(codes, spans, *arguments)`` for each block of the units' documents, in
         ``jobs`` processes; returns the results and the order of the units in them."""
         from planparse.batch import map_in_processes
@@ -137,6 +149,7 @@ class _Search:
             [spans for _, spans, _ in blocks],
             *([argument] * len(blocks) for argument in arguments),
             jobs=self.jobs,
+            pool=self.pool,
         )
         order = [members for _, _, members in blocks]
         return parts, np.concatenate(order) if order else np.empty(0, np.int64)
@@ -187,9 +200,7 @@ class _Search:
             )
         self.skipped_buckets += skipped
         wanted = np.unique(pairs) if len(pairs) else np.empty(0, np.int64)
-        shingles = shingles_of(
-            self.shingles([units[i] for i in wanted]), wanted, self.boilerplate
-        )
+        shingles = shingles_of(self.shingles([units[i] for i in wanted]), wanted, self.boilerplate)
         found = []
         # Largest first, so a nested section pair is left out once its parent pair is found.
         ordered = sorted(pairs.tolist(), key=lambda p: (-(units[p[0]].end - units[p[0]].start), p))
@@ -323,13 +334,22 @@ def find_duplicates(
     if unit != "auto" and unit not in LEVELS:
         raise ValueError(f"unit must be auto or one of {', '.join(LEVELS)}, not {unit!r}")
     search = _Search(
-        items, _texts_of(items, texts), settings, simplified, stock_phrases(stock), levels,
-        client, n_jobs,
+        items,
+        _texts_of(items, texts),
+        settings,
+        simplified,
+        stock_phrases(stock),
+        levels,
+        client,
+        n_jobs,
     )
     rows: list[dict] = []
     covered: set = set()
-    for level in levels:
-        rows += search.level(level, covered)
+    try:
+        for level in levels:
+            rows += search.level(level, covered)
+    finally:
+        search.close()
     frame = pd.DataFrame(rows, columns=PAIR_COLUMNS[:-2])
     frame = frame.sort_values(
         ["a_doc", "a_plan", "a_start", "b_doc", "b_plan", "b_start"], ignore_index=True

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import groupby
-from typing import TYPE_CHECKING, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 import numpy as np
 
-from planparse.reuse.matchtext import DocText, MatchText  # noqa: F401 - MatchText re-exported
+from planparse.reuse.matchtext import DocText, MatchText
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,11 +40,29 @@ class Unit:
     plan: int
     key: str
     level: str
-    text: MatchText
+    #: The unit's document as matching text.
+    source: DocText
     start: int
     end: int
-    #: ``[i, j)`` of the unit's characters in its document's :attr:`DocText.kept`.
-    kept: tuple[int, int] = (0, 0)
+    #: ``[i, j)`` of the unit's characters in ``source.kept``.
+    kept: tuple[int, int]
+
+    @property
+    def text(self) -> MatchText:
+        """The unit's matching text (made on demand: most units never need it, and making
+        250,000 of them up front was a tenth of the search on 10,000 plans)."""
+        return self.source.at(*self.kept)
+
+    @classmethod
+    def whole(cls, doc: str, text: str, key: str = "", level: str = "item") -> "Unit":
+        """A unit of a whole text.
+
+        Examples:
+            >>> Unit.whole("a", "开展，普法宣传").text.text
+            '开展普法宣传'
+        """
+        source = DocText(text)
+        return cls(doc, 0, key, level, source, 0, len(text), (0, len(source.kept)))
 
 
 _COLUMNS = (
@@ -60,23 +78,49 @@ _COLUMNS = (
 )
 
 
-def _rows(items: "pd.DataFrame") -> list[tuple]:
+def table_rows(items: "pd.DataFrame") -> list[tuple]:
     """The table's rows as plain tuples (pandas per-plan slicing was most of the time)."""
     return list(zip(*(items[c].tolist() for c in _COLUMNS)))
 
 
 def doc_texts(
-    items: "pd.DataFrame", texts: Mapping[str, str], simplified: bool, rows: list | None = None
+    items: "pd.DataFrame",
+    texts: Mapping[str, str],
+    simplified: bool,
+    rows: list | None = None,
+    jobs: int = 1,
+    pool: Any = None,
 ) -> dict[str, DocText]:
-    """Each file's :class:`DocText`, with its debris rows and item markers masked."""
+    """Each file's :class:`DocText`, with its debris rows and item markers masked; built in
+    ``jobs`` processes (or ``pool``) for batches of files."""
+    from planparse.batch import map_in_processes
+
     masked: dict[str, list[tuple[int, int]]] = {}
-    for doc, _, _, _, _, kind, marker, start, end in _rows(items) if rows is None else rows:
+    for doc, _, _, _, _, kind, marker, start, end in table_rows(items) if rows is None else rows:
         spans = masked.setdefault(doc, [])
         if kind == "debris":
             spans.append((start, end))
         elif marker:
             spans.append((start, start + len(marker)))
-    return {doc: DocText(texts[doc], spans, simplified) for doc, spans in masked.items()}
+    names = list(masked)
+    batches = [names[lo : lo + DOCS_PER_TASK] for lo in range(0, len(names), DOCS_PER_TASK)]
+    made = map_in_processes(
+        _doc_texts,
+        [[texts[name] for name in batch] for batch in batches],
+        [[masked[name] for name in batch] for batch in batches],
+        [simplified] * len(batches),
+        jobs=jobs,
+        pool=pool,
+    )
+    return dict(zip(names, (doc for part in made for doc in part)))
+
+
+#: Files per task when :func:`doc_texts` runs in several processes.
+DOCS_PER_TASK = 256
+
+
+def _doc_texts(texts: list[str], masked: list[list], simplified: bool) -> list[DocText]:
+    return [DocText(text, spans, simplified) for text, spans in zip(texts, masked)]
 
 
 def _title_start(text: str, title: str, first: int) -> int:
@@ -103,12 +147,14 @@ def units_by_level(
     min_chars: int = 30,
     simplified: bool = False,
     docs: dict[str, DocText] | None = None,
+    rows: list[tuple] | None = None,
 ) -> dict[str, list[Unit]]:
-    """The units of each level in ``levels``, in one pass over the table."""
+    """The units of each level in ``levels``, in one pass over the table (``rows``: its
+    :func:`table_rows`, when the caller has them already)."""
     unknown = [level for level in levels if level not in LEVELS]
     if unknown:
         raise ValueError(f"unit must be one of {', '.join(LEVELS)}, not {unknown[0]!r}")
-    rows = _rows(items)
+    rows = table_rows(items) if rows is None else rows
     docs = docs if docs is not None else doc_texts(items, texts, simplified, rows)
     content = [r for r in rows if r[5] != "debris" and r[1] > 0]
     units: dict[str, list[Unit]] = {level: [] for level in levels}
@@ -129,7 +175,7 @@ def _units(
     bounds = np.array([(start, end) for _, start, end in spans], dtype=np.int64)
     kept = np.searchsorted(doc.offsets, bounds).tolist()
     return [
-        Unit(name, plan, key, level, doc.at(i, j), start, end, (i, j))
+        Unit(name, plan, key, level, doc, start, end, (i, j))
         for (key, start, end), (i, j) in zip(spans, kept)
         if j - i >= min_chars
     ]
@@ -205,19 +251,3 @@ def _spans(rows: list[tuple], level: str, text: str) -> Iterator[tuple[str, int,
     for r in rows:
         if r[5] in ("item", "para"):
             yield r[3], int(r[7]), int(max(r[8], inline_end.get(r[3], r[8])))
-
-
-def shingle_arrays(units: list[Unit], k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Hashes of every character ``k``-gram of every unit, and the unit index of each."""
-    from planparse.hashing import CHAR_SEED, ngram_hashes
-
-    if not units:
-        return np.empty(0, np.uint64), np.empty(0, np.int64)
-    parts, owners = [], []
-    for i, unit in enumerate(units):
-        parts += [unit.text.codes.astype(np.uint64), np.zeros(1, np.uint64)]
-        owners.append(np.full(len(unit.text) + 1, i, dtype=np.int64))
-    codes, owner = np.concatenate(parts), np.concatenate(owners)
-    hashes, starts = ngram_hashes(codes, k, CHAR_SEED)
-    return hashes, owner[starts]
-
