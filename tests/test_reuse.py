@@ -9,10 +9,13 @@ import pytest
 import planparse
 from planparse.reuse import PAIR_COLUMNS, find_duplicates
 from planparse.reuse.evaluate import score
+from unittest.mock import patch
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planparse.hashing import CHAR_SEED, ngram_hashes
+from planparse.reuse import minhash
 from planparse.reuse.minhash import band_parameters, range_shingles, range_signatures, signatures
 
 BODY = (
@@ -79,6 +82,8 @@ def test_span_signatures_equal_the_reference_over_each_units_own_shingles(
     owner = np.repeat(np.arange(len(kept)), [len(h) for h in kept])
     reference = signatures(np.concatenate(kept + [np.empty(0, np.uint64)]), owner, len(kept), 16)
     assert (range_signatures(codes, ranges, k, 16, exclude) == reference).all()
+    with patch.object(minhash, "CACHE_CODES", 5):  # cut into pieces between texts
+        assert (range_signatures(codes, ranges, k, 16, exclude) == reference).all()
     for found, hashes in zip(range_shingles(codes, ranges, k), own):
         assert found.tolist() == np.unique(hashes).tolist()
 

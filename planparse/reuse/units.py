@@ -181,10 +181,10 @@ def _units(
     ]
 
 
-#: Code points per block of :func:`doc_blocks`.  Small enough that a block's temporaries
-#: stay in the CPU cache through all permutations: 16 K code points ran 2.8 times faster
-#: than 2 M on a 10,000-plan archive, where the larger blocks were bound by memory traffic.
-BLOCK_CODES = 1 << 14
+#: Code points per block of :func:`doc_blocks`: one task for a worker process.  Large
+#: enough that pickling and scheduling stay small beside the work (signatures cut each
+#: block into cache-sized pieces themselves, see ``minhash.CACHE_CODES``).
+BLOCK_CODES = 1 << 20
 
 
 def doc_blocks(
