@@ -250,3 +250,35 @@ def test_reused_paragraphs_between_years_of_one_office(shared_corpus):
     assert len(pairs) >= 1 and set(pairs.unit) == {"item"}
     text = planparse.read_text(folder / "2022.txt")
     assert all(text[e - 1] for e in pairs.b_end) and (pairs.b_end - pairs.b_start).max() >= 100
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    short_len=st.integers(40, 400),
+    before=st.integers(0, 3000),
+    after=st.integers(0, 3000),
+)
+def test_copy_window_agrees_with_rapidfuzz(seed, short_len, before, after):
+    """``_window`` (k-gram density) replaced rapidfuzz's ``partial_ratio_alignment`` for
+    speed; both must find a lightly edited paste inside a long text."""
+    from rapidfuzz import fuzz
+
+    from planparse.reuse.align import _window
+
+    rng = np.random.default_rng(seed)
+    alphabet = np.array(list("妇女儿童家庭工作开展组织建设维权就业培训服务社区活动宣传"))
+    short = "".join(rng.choice(alphabet, short_len))
+    pasted = list(short)
+    for at in rng.choice(short_len, short_len // 20, replace=False):
+        pasted[at] = "某"  # light edits
+    long = (
+        "".join(rng.choice(alphabet, before))
+        + "".join(pasted)
+        + "".join(rng.choice(alphabet, after))
+    )
+    lo, hi = _window(short, long)
+    reference = fuzz.partial_ratio_alignment(short, long)
+    inside = min(hi, reference.dest_end) - max(lo, reference.dest_start)
+    assert inside >= 0.9 * (reference.dest_end - reference.dest_start)
+    assert lo <= before + short_len // 10 and hi >= before + short_len - short_len // 10
