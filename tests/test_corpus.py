@@ -4,7 +4,6 @@ the generator is deterministic, and no real text was copied into the repository.
 from __future__ import annotations
 
 import csv
-import re
 import subprocess
 import sys
 from collections import Counter
@@ -18,7 +17,6 @@ from conftest import ROOT
 SAMPLE = ROOT / "corpus" / "sample"
 LABELS = ROOT / "corpus" / "labels"
 DOMAINS = {"维权", "家庭建设", "就业", "组织建设", "其他"}
-REFERENCE = re.compile(r"^[\w-]+/[^\t]+\.txt(?::\d+-\d+)?$")
 
 
 def table(path: Path) -> list[dict]:
@@ -98,11 +96,18 @@ def test_sample_label_spans_slice_their_files():
 
 
 def test_real_label_references_resolve(shared_corpus):
+    from planparse.classify.labels import locate_by_digest
+
+    rows = table(LABELS / "real.tsv")
+    located = locate_by_digest(shared_corpus, {row["document"] for row in rows})
     texts: dict[str, str] = {}
-    for row in table(LABELS / "real.tsv"):
-        path = shared_corpus / row["path"]
-        assert row["path"].split("/")[0] in ("national-reports", "state-council")  # never eval-only
-        text = texts.setdefault(row["path"], path.read_text(encoding="utf-8-sig"))
+    for row in rows:
+        path = located[row["document"]]
+        assert row["document"].split("/")[0] in (
+            "national-reports",
+            "state-council",
+        )  # never eval-only
+        text = texts.setdefault(row["document"], path.read_text(encoding="utf-8-sig"))
         span = text[int(row["start"]) : int(row["end"])]
         assert span.strip() == span and 20 <= len(span) <= 600, row
 
@@ -176,10 +181,5 @@ def test_no_real_text_is_copied_into_the_repository(shared_corpus):
             )
         except (UnicodeDecodeError, planparse.ReadError):
             text = path.read_bytes().decode("gb18030", errors="ignore")
-        if path.parent.name == "labels":  # references to real files name them by their title
-            text = "\n".join(
-                "\t".join(f for f in line.split("\t") if not REFERENCE.match(f))
-                for line in text.splitlines()
-            )
         hits += [(path.name, w) for w in overlaps(text, seen)]
     assert hits == []

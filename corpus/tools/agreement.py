@@ -3,7 +3,7 @@
     python corpus/tools/agreement.py
 
 Sample items are named by their item-bank id (stable across rebuilds), real ones by
-``path:start-end``.  Per label: kappa on "the label is present" (any position).  Overall: kappa on the primary
+``document:start-end`` (document as in real.tsv: folder and SHA-256 prefix).  Per label: kappa on "the label is present" (any position).  Overall: kappa on the primary
 label (five classes), and the mean of the per-label kappas.
 """
 

@@ -11,6 +11,7 @@ reference*, as spans of documents, is described in the folder's ``sources.toml``
     path_column = "file"       # the column naming the document
     group_columns = ["file", "plan_id"]   # items of one group never straddle CV folds
     optional = false           # true: skip with a warning when the root is missing
+    by_hash = false            # true: documents named "folder/<first 16 hex of SHA-256>"
 
 ``labels`` are "|"-joined, primary first.  Each referenced document is parsed; a span that
 starts where the parser puts a node is read the way :func:`planparse.tag` reads that node.
@@ -44,17 +45,36 @@ def _read_table(path: Path) -> "pd.DataFrame":
     )
 
 
-def _span_texts(root: Path, table: "pd.DataFrame", path_column: str) -> list[str]:
+def locate_by_digest(root: Path, names: set[str]) -> dict[str, Path]:
+    """The files that ``folder/<digest>`` names stand for: each named folder's files by the
+    first 16 hex digits of their SHA-256."""
+    found: dict[str, Path] = {}
+    for folder in sorted({name.partition("/")[0] for name in names}):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file():
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+                found[f"{folder}/{digest}"] = path
+    missing = sorted(names - set(found))
+    if missing:
+        raise FileNotFoundError(f"no file under {root} has the SHA-256 of {missing[0]}")
+    return found
+
+
+def _span_texts(
+    root: Path, table: "pd.DataFrame", path_column: str, by_hash: bool = False
+) -> list[str]:
     """The classifier's reading of each referenced span."""
     import planparse
     from planparse.classify.tagging import context_texts
     from planparse.parse.markers import match_marker
 
+    names = set(table[path_column])
+    located = locate_by_digest(root, names) if by_hash else {name: root / name for name in names}
     out: list[str] = []
     cache: dict[str, tuple[str, dict[int, str]]] = {}
     for name, start, end in zip(table[path_column], table["start"], table["end"]):
         if name not in cache:
-            text = planparse.read_text(root / name)
+            text = planparse.read_text(located[name])
             items = planparse.parse(text, doc_id=name).to_frame()
             items = items[items.kind != "debris"]
             cache[name] = (text, dict(zip(items.start.tolist(), context_texts(items))))
@@ -124,7 +144,7 @@ def _by_reference(folder: Path, path: Path, spec: dict) -> "pd.DataFrame | None"
     table = _read_table(path)
     groups = table[spec["group_columns"]].agg(":".join, axis=1)
     return table.assign(
-        text=_span_texts(root, table, spec["path_column"]),
+        text=_span_texts(root, table, spec["path_column"], spec.get("by_hash", False)),
         group=spec["name"] + ":" + groups,
         source=spec["name"],
     )[["text", "labels", "group", "source"]]
