@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from planparse.reuse.clusters import plan_keys
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -24,10 +26,7 @@ def clusters_table(pairs: "pd.DataFrame") -> "pd.DataFrame":
 
     rows = []
     for cluster, group in pairs.groupby("cluster", sort=True):
-        plans = sorted(
-            set(group.a_doc + "#" + group.a_plan.astype(str))
-            | set(group.b_doc + "#" + group.b_plan.astype(str))
-        )
+        plans = sorted(set(plan_keys(group, "a")) | set(plan_keys(group, "b")))
         rows.append(
             {
                 "cluster": int(cluster),
@@ -145,12 +144,7 @@ HEATMAP_PLANS = 300
 def _some_plans(content: "pd.DataFrame", pairs: "pd.DataFrame") -> "pd.DataFrame":
     """The rows of at most HEATMAP_PLANS plans: those in reuse families first."""
     keys = content.doc_id.astype(str) + "#" + content.plan_no.astype(str)
-    copied = list(
-        dict.fromkeys(
-            list(pairs.a_doc + "#" + pairs.a_plan.astype(str))
-            + list(pairs.b_doc + "#" + pairs.b_plan.astype(str))
-        )
-    )
+    copied = list(dict.fromkeys(list(plan_keys(pairs, "a")) + list(plan_keys(pairs, "b"))))
     chosen = list(dict.fromkeys(copied + list(dict.fromkeys(keys))))[:HEATMAP_PLANS]
     return content[keys.isin(set(chosen))]
 
@@ -161,10 +155,7 @@ def _largest_families(pairs: "pd.DataFrame") -> list[str]:
     copied = (pairs.a_end - pairs.a_start).groupby(pairs.cluster).sum()
     rank = {c: r for r, c in enumerate(copied.sort_values(ascending=False, kind="stable").index)}
     ordered = pairs.assign(rank=pairs.cluster.map(rank)).sort_values("rank", kind="stable")
-    plans = zip(
-        ordered.a_doc + "#" + ordered.a_plan.astype(str),
-        ordered.b_doc + "#" + ordered.b_plan.astype(str),
-    )
+    plans = zip(plan_keys(ordered, "a"), plan_keys(ordered, "b"))
     return list(dict.fromkeys(p for pair in plans for p in pair))[:HEATMAP_PLANS]
 
 

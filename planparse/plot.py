@@ -207,8 +207,9 @@ def reuse_matrix(
     import pandas as pd
 
     ax = _axes(ax, (7, 6))
-    a = pairs["a_doc"].astype(str) + "#" + pairs["a_plan"].astype(str)
-    b = pairs["b_doc"].astype(str) + "#" + pairs["b_plan"].astype(str)
+    from planparse.reuse.clusters import plan_keys
+
+    a, b = plan_keys(pairs, "a"), plan_keys(pairs, "b")
     size = (pairs["a_end"] - pairs["a_start"]).to_numpy()
     order = (
         list(plans)

@@ -38,16 +38,6 @@ class Overlap:
     shared: int
 
 
-def unique_per_unit(hashes: np.ndarray, owner: np.ndarray, n_units: int) -> list[np.ndarray]:
-    """The sorted distinct shingle hashes of each unit; ``owner`` is sorted (units contiguous).
-
-    A ``np.unique`` per unit: one lexsort of the whole (owner, hash) array was five times
-    slower on a 10,000-plan archive.
-    """
-    bounds = np.searchsorted(owner, np.arange(n_units + 1))
-    return [np.unique(hashes[bounds[i] : bounds[i + 1]]) for i in range(n_units)]
-
-
 @dataclass(frozen=True)
 class Shingles:
     """A unit's distinct shingle hashes, sorted: its own, and the boilerplate ones."""

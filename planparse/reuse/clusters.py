@@ -40,6 +40,17 @@ class UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def plan_keys(pairs: "pd.DataFrame", side: str) -> "pd.Series":
+    """``doc#plan`` of side ``"a"`` or ``"b"`` of each pair: how plans are named in reports.
+
+    Examples:
+        >>> import pandas as pd
+        >>> plan_keys(pd.DataFrame({"a_doc": ["x.txt"], "a_plan": [2]}), "a").tolist()
+        ['x.txt#2']
+    """
+    return pairs[f"{side}_doc"].astype(str) + "#" + pairs[f"{side}_plan"].astype(str)
+
+
 def plan_years(items: "pd.DataFrame", meta: "pd.DataFrame | None" = None) -> dict[str, int]:
     """``doc#plan`` → year: from ``meta`` (columns doc_id, plan_no, year) where given, else the
     first year written in the plan's title (2019年…)."""

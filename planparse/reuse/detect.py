@@ -100,7 +100,7 @@ def boilerplate_hashes(
     enough = len(per_plan) >= settings.boilerplate_min_plans
     common = values[counts >= floor] if enough else values[:0]
     stock = range_shingles(*joined([Unit.whole("", p) for p in phrases]), settings.shingle)
-    return np.union1d(common, np.concatenate([values[:0], *stock]))
+    return np.union1d(common, np.concatenate([np.empty(0, np.uint64), *stock]))
 
 
 class _Search:
@@ -116,24 +116,19 @@ class _Search:
         levels: Sequence[str],
         client: Any = None,
         jobs: int = 1,
+        pool: ProcessPoolExecutor | None = None,
     ) -> None:
-        self.settings, self.client, self.jobs = settings, client, jobs
-        self.pool = ProcessPoolExecutor(jobs) if jobs > 1 else None
+        self.settings, self.client, self.jobs, self.pool = settings, client, jobs, pool
         rows = table_rows(items)
-        self.docs = doc_texts(items, texts, simplified, rows, jobs, self.pool)
+        docs = doc_texts(items, texts, simplified, rows, jobs, self.pool)
         levels_needed = tuple(dict.fromkeys(("plan", *levels)))
         self.units = units_by_level(
-            items, texts, levels_needed, settings.min_chars, docs=self.docs, rows=rows
+            items, texts, levels_needed, settings.min_chars, docs=docs, rows=rows
         )
         self.boilerplate = boilerplate_hashes(self.shingles(self.units["plan"]), phrases, settings)
         self.bands, self.rows = band_parameters(settings.threshold, settings.num_perm)
         self.skipped_buckets = 0
         self.signatures = {} if client is not None else self._signatures(levels)
-
-    def close(self) -> None:
-        """Stop the worker processes, if any."""
-        if self.pool is not None:
-            self.pool.shutdown()
 
     def _map_blocks(
         self, function: Any, units: list[Unit], *arguments: Any
@@ -142,7 +137,7 @@ class _Search:
         ``jobs`` processes; returns the results and the order of the units in them."""
         from planparse.batch import map_in_processes
 
-        blocks = doc_blocks(units, self.docs)
+        blocks = doc_blocks(units)
         parts = map_in_processes(
             function,
             [codes for codes, _, _ in blocks],
@@ -168,7 +163,8 @@ class _Search:
         k, num_perm = self.settings.shingle, self.settings.num_perm
         parts, order = self._map_blocks(range_signatures, units, k, num_perm, self.boilerplate)
         sig = np.empty((len(units), num_perm), dtype=np.uint32)
-        sig[order] = np.vstack(parts) if parts else sig
+        if parts:
+            sig[order] = np.vstack(parts)
         bounds = np.cumsum([0] + [len(self.units[level]) for level in levels])
         return {level: sig[bounds[n] : bounds[n + 1]] for n, level in enumerate(levels)}
 
@@ -323,8 +319,8 @@ def find_duplicates(
     ``plan_no``, ``year``) dates the plans; otherwise a year in the title is used.
     ``simplified`` (default) compares Traditional and Simplified script alike; ``stock`` adds
     套话 to the shipped list.  ``client`` (a ``distributed.Client``) runs the candidate search
-    on a Dask cluster, with the same result; ``n_jobs`` computes the MinHash signatures in
-    that many processes, with the same result.
+    on a Dask cluster, with the same result; ``n_jobs`` runs the per-document work (matching
+    texts, shingle sets, MinHash signatures) in that many processes, with the same result.
     Further ``options`` are the fields of :class:`Settings`.
     """
     import pandas as pd
@@ -333,23 +329,26 @@ def find_duplicates(
     levels = LEVELS if unit == "auto" else (unit,)
     if unit != "auto" and unit not in LEVELS:
         raise ValueError(f"unit must be auto or one of {', '.join(LEVELS)}, not {unit!r}")
-    search = _Search(
-        items,
-        _texts_of(items, texts),
-        settings,
-        simplified,
-        stock_phrases(stock),
-        levels,
-        client,
-        n_jobs,
-    )
     rows: list[dict] = []
     covered: set = set()
+    pool = ProcessPoolExecutor(n_jobs) if n_jobs > 1 else None  # one pool for every stage
     try:
+        search = _Search(
+            items,
+            _texts_of(items, texts),
+            settings,
+            simplified,
+            stock_phrases(stock),
+            levels,
+            client,
+            n_jobs,
+            pool,
+        )
         for level in levels:
             rows += search.level(level, covered)
     finally:
-        search.close()
+        if pool is not None:
+            pool.shutdown()
     frame = pd.DataFrame(rows, columns=PAIR_COLUMNS[:-2])
     frame = frame.sort_values(
         ["a_doc", "a_plan", "a_start", "b_doc", "b_plan", "b_start"], ignore_index=True

@@ -102,7 +102,9 @@ def range_signatures(
         piece = np.searchsorted(cuts, ranges[:, 0], side="right") - 1
         for n, (lo, hi) in enumerate(zip(cuts[:-1].tolist(), cuts[1:].tolist())):
             mine = piece == n
-            sig[mine] = range_signatures(codes[lo:hi], ranges[mine] - lo, k, num_perm, exclude, seed)
+            sig[mine] = range_signatures(
+                codes[lo:hi], ranges[mine] - lo, k, num_perm, exclude, seed
+            )
         return sig
     sig = np.full((len(ranges), num_perm), EMPTY, dtype=np.uint32)
     dense, absent = window_hashes(codes, k, exclude)

@@ -188,7 +188,7 @@ BLOCK_CODES = 1 << 20
 
 
 def doc_blocks(
-    units: list[Unit], docs: Mapping[str, DocText], size: int = BLOCK_CODES
+    units: list[Unit], size: int = BLOCK_CODES
 ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """The units' documents in blocks of about ``size`` code points: for each block, its
     documents' kept code points joined by NUL, each unit's span in them, and the units'
@@ -197,8 +197,8 @@ def doc_blocks(
     for index, unit in enumerate(units):
         by_doc.setdefault(unit.doc, []).append(index)
     blocks, codes, spans, members, length = [], [], [], [], 0
-    for doc, indices in by_doc.items():
-        kept = docs[doc].kept
+    for indices in by_doc.values():
+        kept = units[indices[0]].source.kept
         spans += [(length + units[i].kept[0], length + units[i].kept[1]) for i in indices]
         codes += [kept, np.zeros(1, kept.dtype)]
         members += indices
