@@ -1,6 +1,6 @@
 """End-to-end ``planparse analyze`` on synthetic archives, with 1 and 2 processes.
 
-    python benchmarks/archive_speed.py [--plans 1000 10000]
+    python benchmarks/archive_speed.py [--plans 1000 10000] [--no-meta]
 
 The archive is grown from the sample corpus: each file is a sample file with 40% of its Chinese
 characters swapped (markers and lines kept, so the structure is real and the plans distinct),
@@ -37,32 +37,39 @@ def _mutate(text: str, rate: float, rng: np.random.Generator, alphabet: np.ndarr
 
 def build(root: Path, plans: int, seed: int = 0) -> int:
     """An archive of about ``plans`` distinct plans (sample files with 40% of their Chinese
-    characters swapped), 2% of them near-copies of earlier ones, and three bad files."""
+    characters swapped), 2% of them near-copies of earlier ones, and three bad files; with a
+    ``plans.tsv`` that gives each plan the issuer, region, level and year of the sample plan
+    it was grown from, so themes are compared by group as in a real study."""
     import csv
 
     rng = np.random.default_rng(seed)
     sample = planparse.sample_path()
     with open(sample / "plans.tsv", encoding="utf-8") as stream:
-        per_file: dict[str, int] = {}
+        meta: dict[str, list[dict]] = {}
         for row in csv.DictReader(stream, delimiter="\t"):
-            per_file[row["file"]] = per_file.get(row["file"], 0) + 1
-    sources = [(f, n) for f, n in sorted(per_file.items()) if f.endswith(".txt")]
-    texts = {f: planparse.read_text(sample / f) for f, _ in sources}
+            meta.setdefault(row["file"], []).append(row)
+    sources = [f for f in sorted(meta) if f.endswith(".txt")]
+    texts = {f: planparse.read_text(sample / f) for f in sources}
     alphabet = np.array(sorted({c for t in texts.values() for c in t if "\u4e00" <= c <= "\u9fff"}))
-    made, written = 0, []
+    made, written, rows = 0, [], []
     while made < plans:
         folder = root / f"part{len(written) // 500:04d}"
         folder.mkdir(parents=True, exist_ok=True)
         if written and rng.random() < 0.02:
-            earlier, count = written[int(rng.integers(0, len(written)))]
+            earlier, name = written[int(rng.integers(0, len(written)))]
             text = _mutate(earlier.read_text(encoding="utf-8"), 0.03, rng, alphabet)
         else:
-            name, count = sources[int(rng.integers(0, len(sources)))]
+            name = sources[int(rng.integers(0, len(sources)))]
             text = _mutate(texts[name], 0.4, rng, alphabet)
         path = folder / f"plan{len(written):06d}.txt"
         path.write_text(text, encoding="utf-8")
-        written.append((path, count))
-        made += count
+        written.append((path, name))
+        rows += [dict(row, file=path.relative_to(root).as_posix()) for row in meta[name]]
+        made += len(meta[name])
+    with open(root / "plans.tsv", "w", encoding="utf-8", newline="") as stream:
+        table = csv.DictWriter(stream, fieldnames=list(rows[0]), delimiter="\t")
+        table.writeheader()
+        table.writerows(rows)
     (root / "empty.txt").write_bytes(b"")
     (root / "binary.txt").write_bytes(bytes(range(256)) * 8)
     (root / "broken.docx").write_bytes(b"PK\x03\x04 no")
@@ -100,11 +107,18 @@ def run(root: Path, out: Path, jobs: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--plans", type=int, nargs="+", default=[1000])
+    parser.add_argument(
+        "--no-meta",
+        action="store_true",
+        help="leave out plans.tsv: no themes by group (distinctive terms need jieba over every item)",
+    )
     args = parser.parse_args()
     for plans in args.plans:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp) / "archive"
             n = build(root, plans)
+            if args.no_meta:
+                (root / "plans.tsv").unlink()
             one, peak_one = run(root, Path(tmp) / "out1", 1)
             two, peak_two = run(root, Path(tmp) / "out2", 2)
             print(

@@ -26,10 +26,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import planparse
-from planparse.batch import SharedDict
 from planparse.read import MAX_BYTES, ReadError, iter_files
 
 if TYPE_CHECKING:
@@ -82,6 +81,17 @@ def process_chunk(
     return tag(frame_from_rows(rows), _model(model)), failures
 
 
+def store_chunk(
+    out: Path, k: int, files: list[tuple[str, str]], hashes: dict[str, str], model: str | None
+) -> int:
+    """:func:`process_chunk`, written as chunk ``k`` of ``out`` by the process that made it
+    (sending the rows back to be written was a serial step of every parallel run); returns
+    the number of files."""
+    items, failures = process_chunk(files, model)
+    _Chunks(out).write(k, items, failures, hashes)
+    return len(files)
+
+
 def _chunks(files: list[tuple[str, Path]], size: int) -> Iterator[list[tuple[str, Path]]]:
     for start in range(0, len(files), size):
         yield files[start : start + size]
@@ -115,11 +125,8 @@ class _Chunks:
             ),
         )
 
-    def read(self, k: int) -> tuple["pd.DataFrame", list[dict]]:
-        import pandas as pd
-
-        data, record = self.paths(k)
-        return pd.read_parquet(data), json.loads(record.read_text("utf-8"))["failures"]
+    def failures(self, k: int) -> list[dict]:
+        return json.loads(self.paths(k)[1].read_text("utf-8"))["failures"]
 
 
 def _progress(total: int, quiet: bool, label: str) -> Any:
@@ -139,11 +146,10 @@ def per_file_stage(
     quiet: bool = False,
     chunk_files: int = CHUNK_FILES,
     client: Any = None,
-) -> tuple["pd.DataFrame", list[dict], dict[str, str]]:
+) -> tuple[list, list[dict], dict[str, str]]:
     """Parse and tag every file, chunk by chunk, in ``jobs`` processes or on a Dask
-    ``client``; resumable.  Returns the rows, the failures and each file's SHA-256."""
-    import pandas as pd
-
+    ``client``; resumable.  Returns the item table's parts (see :func:`item_parts`), the
+    failures and each file's SHA-256."""
     store = _Chunks(out)
     chunks = list(_chunks(files, chunk_files))
     hashes = [{doc: file_hash(path) for doc, path in chunk} for chunk in chunks]
@@ -154,39 +160,49 @@ def per_file_stage(
     if client is not None:
         from planparse.integrations.dask_engine import map_chunks
 
-        _store_all(store, todo, map_chunks(client, work, model), hashes, chunks, bar)
-    elif jobs > 1 and len(work) > 1:
-        with ProcessPoolExecutor(jobs) as pool:
-            results: Iterable = pool.map(process_chunk, work, [model] * len(work))
-            _store_all(store, todo, results, hashes, chunks, bar)
+        for k, (items, failures) in zip(todo, map_chunks(client, work, model)):
+            store.write(k, items, failures, hashes[k])
+            bar.update(len(chunks[k]))
     else:
-        _store_all(store, todo, (process_chunk(w, model) for w in work), hashes, chunks, bar)
+        tasks = ([out, k, w, hashes[k], model] for k, w in zip(todo, work))
+        if jobs > 1 and len(work) > 1:
+            with ProcessPoolExecutor(jobs) as pool:
+                for done in pool.map(store_chunk, *zip(*tasks)):
+                    bar.update(done)
+        else:
+            for task in tasks:
+                bar.update(store_chunk(*task))
     bar.close()
-    frames, failures = [], []
+    failures: list[dict] = []
     for k in range(len(chunks)):
-        items, failed = store.read(k)
-        frames.append(items)
-        failures += failed
-    items = (
-        pd.concat(frames, ignore_index=True)
-        if frames
-        else planparse.tag(_empty_items(), _model(model))
+        failures += store.failures(k)
+    parts = item_parts(store, chunks, out, model)
+    return parts, failures, {doc: h for chunk in hashes for doc, h in chunk.items()}
+
+
+def item_parts(store: "_Chunks", chunks: list, out: Path, model: str | None = None) -> list:
+    """The chunks that hold rows, as ``(parquet file, doc_ids)`` in order (a chunk of failed
+    files has no typed columns); when none does, an empty ``items.parquet`` is that part."""
+    import pyarrow.parquet as pq
+
+    parts = [
+        (str(store.paths(k)[0]), [doc for doc, _ in chunk])
+        for k, chunk in enumerate(chunks)
+        if pq.read_metadata(store.paths(k)[0]).num_rows
+    ]
+    if parts:
+        return parts
+    empty = out / "items.parquet"
+    _atomic_write(
+        empty, lambda p: planparse.tag(_empty_items(), _model(model)).to_parquet(p, index=False)
     )
-    return items, failures, {doc: h for chunk in hashes for doc, h in chunk.items()}
+    return [(str(empty), [])]
 
 
 def _empty_items() -> "pd.DataFrame":
     from planparse.schema import empty_frame
 
     return empty_frame()
-
-
-def _store_all(
-    store: _Chunks, todo: list[int], results: Iterable, hashes: list, chunks: list, bar: Any
-) -> None:
-    for k, (items, failures) in zip(todo, results):
-        store.write(k, items, failures, hashes[k])
-        bar.update(len(chunks[k]))
 
 
 def analyze(
@@ -220,23 +236,26 @@ def analyze(
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     files = list(iter_files(paths))
-    items, failures, hashes = per_file_stage(
+    parts, failures, hashes = per_file_stage(
         files, out, jobs, resume, model, quiet, chunk_files, client
     )
     timings["parse_and_tag"] = time.perf_counter() - clock
-    from planparse.schema import write_table
-
-    write_table(items, out / "items.parquet", "parquet")
     pd.DataFrame(failures, columns=["doc_id", "path", "reason", "message"]).to_csv(
         out / "errors.csv", index=False
     )
+    failed = {failure["doc_id"] for failure in failures}
     located = {doc: str(Path(path).resolve()) for doc, path in files}
-    parsed = set(items.doc_id)
-    items.attrs["paths"] = SharedDict({d: p for d, p in located.items() if d in parsed})
-    metadata = _metadata(meta, paths)
     from planparse.overview import write_outputs
 
-    summary = write_outputs(items, out, metadata, timings, quiet, client, jobs)
+    summary = write_outputs(
+        out,
+        parts,
+        {doc: path for doc, path in located.items() if doc not in failed},
+        _metadata(meta, paths),
+        timings,
+        client,
+        jobs,
+    )
     summary.update(files=len(files), failures=len(failures))
     manifest = {
         "inputs": [{"doc_id": d, "path": p, "sha256": hashes[d]} for d, p in located.items()],

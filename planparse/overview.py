@@ -6,10 +6,15 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 import html
+import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 from planparse.reuse.clusters import plan_keys
 
@@ -42,30 +47,172 @@ def clusters_table(pairs: "pd.DataFrame") -> "pd.DataFrame":
     )
 
 
+#: Columns of ``items.parquet`` that each archive-wide stage reads (not the whole table).
+REUSE_COLUMNS = [
+    "doc_id",
+    "plan_no",
+    "plan_title",
+    "item_id",
+    "parent_id",
+    "kind",
+    "marker",
+    "start",
+    "end",
+]
+THEME_COLUMNS = ["doc_id", "plan_no", "kind", "text", "domain"]
+PLAN_COLUMNS = ["doc_id", "plan_no", "kind", "domain"]
+
+
+#: The item table as written by the per-file stage: ``(parquet file, doc_ids in it)`` per
+#: chunk, in order.  Stages read these a chunk at a time, or only the columns they need.
+Parts = list[tuple[str, list[str]]]
+
+
 def write_outputs(
-    items: "pd.DataFrame",
     out: Path,
+    parts: Parts,
+    paths: dict[str, str],
     meta: "pd.DataFrame | None",
     timings: dict[str, float],
-    quiet: bool = False,
     client: object = None,
     jobs: int = 1,
 ) -> dict:
-    """pairs, clusters, themes, plots and the HTML overview; returns the summary.
-    ``jobs`` processes share the copy-paste search (same pairs for any number)."""
-    import matplotlib
+    """items.parquet, pairs, clusters, themes, plots and the HTML overview from the chunks of
+    the item table; returns the summary.  ``paths`` maps each ``doc_id`` to its file
+    (copy-paste reports offsets into it); ``jobs`` processes share each stage (same output
+    for any number).
 
-    matplotlib.use("Agg")
-    from planparse import plot, themes
-    from planparse.batch import read_texts
-    from planparse.reuse import find_duplicates
-    from planparse.reuse.report import render_report
-
+    Copy-paste and themes each run in a process of their own, reading only the columns they
+    need (themes a chunk at a time): the whole table is never held by the calling process,
+    each stage's memory is given back when it ends, and with ``jobs > 1`` they run side by
+    side.
+    """
     clock = time.perf_counter()
+    with _Stages(jobs) as stages:
+        if client is not None:  # a Dask client cannot cross into another process
+            reuse = stages.here(copy_paste_stage, out, parts, paths, meta, jobs, client)
+        else:
+            reuse = stages.start(copy_paste_stage, out, parts, paths, meta, jobs)
+        themes = stages.start(themes_stage, out, parts, meta, jobs)
+        write_items(parts, out / "items.parquet")
+        reuse_part, summary = reuse.result(), themes.result()
+        views = stages.start(reuse_views_stage, out, paths)
+        drawn = stages.start(similarity_stage, out, parts)
+        views_time, drawn_time = views.result()["seconds"], drawn.result()["seconds"]
+    timings["archive_wide"] = time.perf_counter() - clock
+    timings["copy_paste"] = reuse_part.pop("seconds") + views_time
+    timings["themes_and_plots"] = summary.pop("seconds") + drawn_time
+    summary.update(reuse_part)
+    groupings = summary.pop("groupings")
+    (out / "report.html").write_text(_overview(summary, groupings), encoding="utf-8")
+    return summary
+
+
+def write_items(parts: Parts, path: Path) -> None:
+    """Join the chunks into one parquet file, a chunk at a time (the whole table is never in
+    memory), through a temporary file and a rename."""
+    import pyarrow.parquet as pq
+
+    if [str(path)] == [p for p, _ in parts]:
+        return
+    temporary = path.with_name(f".{path.name}.tmp")
+    writer = None
+    for part, _ in parts:
+        table = pq.read_table(part)
+        writer = writer or pq.ParquetWriter(temporary, table.schema)
+        writer.write_table(table.cast(writer.schema))
+    if writer is not None:
+        writer.close()
+        os.replace(temporary, path)
+
+
+def read_parts(parts: Parts, columns: list[str], docs: set[str] | None = None) -> "pd.DataFrame":
+    """The given columns of the item table; with ``docs``, only their rows (and only the
+    chunks that hold them are read)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    chosen = [p for p, held in parts if docs is None or docs.intersection(held)]
+    tables = [pq.read_table(p, columns=columns) for p in chosen or [parts[0][0]]]
+    frame = pa.concat_tables(tables).to_pandas()
+    return frame if docs is None else frame[frame.doc_id.isin(docs)].reset_index(drop=True)
+
+
+class _Stages:
+    """Stages, each in a process of its own (its memory is given back when it ends): side
+    by side when ``jobs > 1``, one after another otherwise."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pools: list = []
+
+    def __enter__(self) -> "_Stages":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for pool in self.pools:
+            pool.shutdown()
+
+    def start(self, function: Callable[..., dict], *arguments: Any) -> "Future":
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(1)
+        self.pools.append(pool)
+        future = pool.submit(function, *arguments)
+        if self.jobs <= 1:
+            future.result()
+            pool.shutdown()
+        return future
+
+    @staticmethod
+    def here(function: Callable[..., dict], *arguments: Any) -> "Future":
+        from concurrent.futures import Future
+
+        future: Future = Future()
+        future.set_result(function(*arguments))
+        return future
+
+
+def _timed(stage: Callable[..., dict]) -> Callable[..., dict]:
+    """The stage, adding its own duration to what it returns (as ``seconds``)."""
+
+    @functools.wraps(stage)
+    def timed(*arguments: Any) -> dict:
+        clock = time.perf_counter()
+        result = stage(*arguments)
+        result["seconds"] = time.perf_counter() - clock
+        return result
+
+    return timed
+
+
+def _save(ax, path: Path) -> None:  # noqa: ANN001 - a matplotlib Axes or None
+    import matplotlib.pyplot as plt
+
+    if ax is not None:
+        path.parent.mkdir(exist_ok=True)
+        ax.figure.savefig(path, dpi=120)
+    plt.close("all")
+
+
+@_timed
+def copy_paste_stage(
+    out: Path,
+    parts: Parts,
+    paths: dict[str, str],
+    meta: "pd.DataFrame | None",
+    jobs: int = 1,
+    client: object = None,
+) -> dict:
+    """pairs.parquet and clusters.parquet; returns the summary's copy-paste part."""
+    from planparse.batch import SharedDict, read_texts
+    from planparse.reuse import find_duplicates
+
+    items = read_parts(parts, REUSE_COLUMNS)
+    items.attrs["paths"] = SharedDict(paths)  # pandas copies attrs deeply, a SharedDict never
     texts = read_texts(items)
-    tagged = themes.attach_metadata(items, meta) if meta is not None else items
     pairs = find_duplicates(
-        tagged,
+        items,
         texts=texts,
         client=client,
         n_jobs=jobs,
@@ -74,79 +221,163 @@ def write_outputs(
     pairs.to_parquet(out / "pairs.parquet", index=False)
     clusters = clusters_table(pairs)
     clusters.to_parquet(out / "clusters.parquet", index=False)
-    (out / "copy_paste.html").write_text(render_report(pairs, texts), encoding="utf-8")
-    timings["copy_paste"] = time.perf_counter() - clock
+    largest = clusters.sort_values(["copied_chars", "cluster"], ascending=[False, True]).head(5)
+    return {
+        "reuse_pairs": int(clusters.pairs.sum()) if len(clusters) else 0,
+        "reuse_families": int(len(clusters)),
+        "largest_families": largest[["cluster", "plans", "copied_chars", "source"]].to_dict(
+            "records"
+        ),
+    }
 
-    clock = time.perf_counter()
-    theme_dir, plot_dir = out / "themes", out / "plots"
+
+@_timed
+def themes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None", jobs: int = 1) -> dict:
+    """themes/*.csv, plots/domain_shares.png and plots/domain_trend.png, from sums taken a
+    chunk at a time in ``jobs`` processes; returns the summary's table part (plans, items,
+    domain shares) and the groupings compared."""
+    import matplotlib
+    import pandas as pd
+
+    matplotlib.use("Agg")
+    from planparse import themes
+    from planparse.batch import map_in_processes
+
+    groupings = ["doc_id"] + [g for g in GROUPINGS if meta is not None and g in meta.columns]
+    sums = map_in_processes(
+        chunk_theme_sums,
+        [path for path, _ in parts],
+        _meta_by_part(meta, parts),
+        [groupings] * len(parts),
+        jobs=jobs,
+    )
+    theme_dir = out / "themes"
     theme_dir.mkdir(exist_ok=True)
-    plot_dir.mkdir(exist_ok=True)
-    groupings = ["doc_id"] + [g for g in GROUPINGS if g in tagged.columns]
-    content = tagged[(tagged.kind != "debris") & (tagged.domain.astype(str) != "")]
+    cells = {by: pd.concat([part["cells"][by] for part in sums]) for by in groupings}
     for by in groupings:
-        themes.domain_shares(content, by=by).to_csv(
+        themes.shares_from_cells(cells[by], by=by).to_csv(
             theme_dir / f"domain_shares_by_{by}.csv", index=False
         )
         if by != "doc_id":
-            themes.distinctive_terms(content, by=by).to_csv(
+            counts: themes.Counts = {}
+            for part in sums:
+                themes.add_counts(counts, part["terms"][by])
+            themes.terms_from_counts(counts).to_csv(
                 theme_dir / f"distinctive_terms_by_{by}.csv", index=False
             )
-    _plots(content, pairs, plot_dir, groupings, plot, themes)
-    timings["themes_and_plots"] = time.perf_counter() - clock
-    summary = _summary(tagged, clusters)
-    (out / "report.html").write_text(_overview(summary, groupings), encoding="utf-8")
-    return summary
+    _theme_plots(out / "plots", cells, groupings)
+    domains = (
+        pd.concat([part["cells"]["doc_id"] for part in sums])
+        .groupby("domain", sort=False)["n"]
+        .sum()
+    )
+    return {
+        "plans": sum(part["plans"] for part in sums),
+        "items": int(domains.sum()),
+        "domain_shares": (domains / domains.sum()).sort_values(ascending=False).round(4).to_dict(),
+        "groupings": groupings,
+    }
 
 
-def _plots(content, pairs, folder: Path, groupings: list[str], plot, themes) -> None:  # noqa: ANN001
-    import matplotlib.pyplot as plt
+def chunk_theme_sums(path: str, meta: "pd.DataFrame | None", groupings: list[str]) -> dict:
+    """One chunk's share cells and word counts for each grouping, and its number of plans."""
+    import pandas as pd
+
+    from planparse import themes
+
+    words = [g for g in groupings if g != "doc_id"]  # only these need the text
+    tagged = pd.read_parquet(path, columns=[c for c in THEME_COLUMNS if words or c != "text"])
+    if meta is not None:
+        tagged = themes.attach_metadata(tagged, meta)
+    content = _content(tagged)
+    return {
+        "cells": {by: themes.domain_cells(content, by=by) for by in groupings},
+        "terms": themes.term_counts(content, words),
+        "plans": int(tagged[tagged.plan_no > 0].groupby(["doc_id", "plan_no"]).ngroups),
+    }
+
+
+def _meta_by_part(meta: "pd.DataFrame | None", parts: Parts) -> list:
+    """The metadata rows of each chunk's files (a worker gets its own, not the archive's)."""
+    if meta is None:
+        return [None] * len(parts)
+    part_of = {doc: n for n, (_, docs) in enumerate(parts) for doc in docs}
+    grouped = dict(tuple(meta.groupby(meta.doc_id.map(part_of), sort=False)))
+    return [grouped.get(n, meta.iloc[:0]) for n in range(len(parts))]
+
+
+def _theme_plots(folder: Path, cells: dict, groupings: list[str]) -> None:
+    from planparse import plot, themes
 
     by = next((g for g in groupings if g != "doc_id"), "doc_id")
-    largest = content[by].value_counts().index[:BAR_GROUPS]  # a bar per group; 30 stay readable
-    for name, draw in (
-        (
-            "domain_shares.png",
-            lambda: plot.domain_shares_bar(
-                themes.domain_shares(content[content[by].isin(largest)], by=by), by=by
-            ),
-        ),
-        (
-            "domain_trend.png",
-            lambda: (
-                plot.domain_trend(themes.domain_shares(content, by="year"))
-                if "year" in content
-                else None
-            ),
-        ),
-        (
-            "similarity.png",
-            lambda: plot.similarity_heatmap(
-                themes.plan_similarity(_some_plans(content, pairs), pairs)
-            ),
-        ),
-        (
-            "reuse.png",
-            lambda: plot.reuse_matrix(pairs, _largest_families(pairs)) if len(pairs) else None,
-        ),
-    ):
-        ax = draw()
-        if ax is not None:
-            ax.figure.savefig(folder / name, dpi=120)
-        plt.close("all")
+    size = cells[by].groupby(by, sort=False)["n"].sum()
+    largest = size.sort_values(ascending=False).index[:BAR_GROUPS]  # 30 bars stay readable
+    shown = cells[by][cells[by][by].isin(largest)]
+    _save(
+        plot.domain_shares_bar(themes.shares_from_cells(shown, by=by), by=by),
+        folder / "domain_shares.png",
+    )
+    if "year" in cells:
+        _save(
+            plot.domain_trend(themes.shares_from_cells(cells["year"], by="year")),
+            folder / "domain_trend.png",
+        )
+
+
+@_timed
+def reuse_views_stage(out: Path, paths: dict[str, str]) -> dict:
+    """copy_paste.html (the largest pairs side by side) and plots/reuse.png; reads the files
+    of the pairs only."""
+    import matplotlib
+    import pandas as pd
+
+    matplotlib.use("Agg")
+    from planparse import plot
+    from planparse.read import read_source
+    from planparse.reuse.report import render_report
+
+    pairs = pd.read_parquet(out / "pairs.parquet")
+    docs = sorted(set(pairs.a_doc) | set(pairs.b_doc))
+    texts = {doc: read_source(paths[doc]).text for doc in docs}
+    (out / "copy_paste.html").write_text(render_report(pairs, texts), encoding="utf-8")
+    if len(pairs):
+        _save(plot.reuse_matrix(pairs, _largest_families(pairs)), out / "plots" / "reuse.png")
+    return {}
+
+
+@_timed
+def similarity_stage(out: Path, parts: Parts) -> dict:
+    """plots/similarity.png over at most HEATMAP_PLANS plans, those in reuse families first
+    (a copied plan sits beside its source); reads the text of those plans only."""
+    import matplotlib
+    import pandas as pd
+
+    matplotlib.use("Agg")
+    from planparse import plot, themes
+
+    pairs = pd.read_parquet(out / "pairs.parquet")
+    plans = _content(read_parts(parts, PLAN_COLUMNS))
+    keys = plans.doc_id.astype(str) + "#" + plans.plan_no.astype(str)
+    copied = list(plan_keys(pairs, "a")) + list(plan_keys(pairs, "b"))
+    chosen = set(list(dict.fromkeys(copied + list(dict.fromkeys(keys))))[:HEATMAP_PLANS])
+    content = _content(read_parts(parts, THEME_COLUMNS, {k.rsplit("#", 1)[0] for k in chosen}))
+    content = content[(content.doc_id.astype(str) + "#" + content.plan_no.astype(str)).isin(chosen)]
+    _save(
+        plot.similarity_heatmap(themes.plan_similarity(content, pairs)),
+        out / "plots" / "similarity.png",
+    )
+    return {}
+
+
+def _content(tagged: "pd.DataFrame") -> "pd.DataFrame":
+    """The rows that carry a plan's content: no debris, a domain given."""
+    return tagged[(tagged.kind != "debris") & (tagged.domain.astype(str) != "")]
 
 
 #: The domain-shares plot shows the largest this many groups.
 BAR_GROUPS = 30
 #: The similarity heatmap shows at most this many plans (the matrix is n × n).
 HEATMAP_PLANS = 300
-
-
-def _some_plans(content: "pd.DataFrame", pairs: "pd.DataFrame") -> "pd.DataFrame":
-    """The rows of at most HEATMAP_PLANS plans: those in reuse families first."""
-    keys = content.doc_id.astype(str) + "#" + content.plan_no.astype(str)
-    copied = list(dict.fromkeys(list(plan_keys(pairs, "a")) + list(plan_keys(pairs, "b"))))
-    chosen = list(dict.fromkeys(copied + list(dict.fromkeys(keys))))[:HEATMAP_PLANS]
-    return content[keys.isin(set(chosen))]
 
 
 def _largest_families(pairs: "pd.DataFrame") -> list[str]:
@@ -157,22 +388,6 @@ def _largest_families(pairs: "pd.DataFrame") -> list[str]:
     ordered = pairs.assign(rank=pairs.cluster.map(rank)).sort_values("rank", kind="stable")
     plans = zip(plan_keys(ordered, "a"), plan_keys(ordered, "b"))
     return list(dict.fromkeys(p for pair in plans for p in pair))[:HEATMAP_PLANS]
-
-
-def _summary(tagged: "pd.DataFrame", clusters: "pd.DataFrame") -> dict:
-    content = tagged[(tagged.kind != "debris") & (tagged.domain.astype(str) != "")]
-    shares = content.domain.value_counts(normalize=True).round(4).to_dict()
-    largest = clusters.sort_values(["copied_chars", "cluster"], ascending=[False, True]).head(5)
-    return {
-        "plans": int(tagged[tagged.plan_no > 0].groupby(["doc_id", "plan_no"]).ngroups),
-        "items": int(len(content)),
-        "domain_shares": shares,
-        "reuse_pairs": int(clusters.pairs.sum()) if len(clusters) else 0,
-        "reuse_families": int(len(clusters)),
-        "largest_families": largest[["cluster", "plans", "copied_chars", "source"]].to_dict(
-            "records"
-        ),
-    }
 
 
 def _overview(summary: dict, groupings: list[str]) -> str:

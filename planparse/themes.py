@@ -17,6 +17,8 @@ Examples:
 
 from __future__ import annotations
 
+from collections import Counter
+from functools import lru_cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Sequence
 
@@ -96,19 +98,49 @@ def domain_shares(
     sample size, ``(Σw)² / Σw²``.  Columns: the ``by`` columns, ``domain``, ``n`` (items or
     characters), ``total``, ``share``, ``ci_low``, ``ci_high``.
     """
-    import pandas as pd
+    return shares_from_cells(domain_cells(tagged, by, weight), by, level)
 
+
+def domain_cells(
+    tagged: "pd.DataFrame", by: str | Sequence[str] = "doc_id", weight: str = "count"
+) -> "pd.DataFrame":
+    """The sums :func:`domain_shares` works from: per group and domain, ``n`` (Σw) and
+    ``sq`` (Σw²).  Cells of the parts of a table, concatenated in order, give the shares of
+    the whole (:func:`shares_from_cells`), so an archive can be read a chunk at a time.
+
+    Examples:
+        >>> import pandas as pd
+        >>> part = pd.DataFrame({"doc_id": ["a", "a"], "domain": ["维权", "维权"], "text": ["甲", "乙"]})
+        >>> cells = pd.concat([domain_cells(part), domain_cells(part)])
+        >>> shares_from_cells(cells)[["doc_id", "n", "share"]].values.tolist()
+        [['a', 4.0, 1.0]]
+    """
     keys = [by] if isinstance(by, str) else list(by)
     rows = _content(tagged).copy()
     if weight not in ("count", "chars"):
         raise ValueError("weight must be 'count' or 'chars'")
-    rows["_w"] = 1.0 if weight == "count" else rows["text"].astype(str).str.len().astype(float)
-    rows["_w2"] = rows["_w"] ** 2
-    cells = rows.groupby(keys + ["domain"], sort=False, observed=True)["_w"].sum().rename("n")
-    groups = rows.groupby(keys, sort=False, observed=True).agg(
-        total=("_w", "sum"), sq=("_w2", "sum")
+    rows["n"] = 1.0 if weight == "count" else rows["text"].astype(str).str.len().astype(float)
+    rows["sq"] = rows["n"] ** 2
+    return _summed(rows[keys + ["domain", "n", "sq"]], keys + ["domain"])
+
+
+def _summed(cells: "pd.DataFrame", keys: list[str]) -> "pd.DataFrame":
+    """``n`` and ``sq`` summed per key, keys in order of first appearance."""
+    return cells.groupby(keys, sort=False, observed=True)[["n", "sq"]].sum().reset_index()
+
+
+def shares_from_cells(
+    cells: "pd.DataFrame", by: str | Sequence[str] = "doc_id", level: float = 0.95
+) -> "pd.DataFrame":
+    """:func:`domain_shares` from :func:`domain_cells` (of a table, or of its parts)."""
+    import pandas as pd
+
+    keys = [by] if isinstance(by, str) else list(by)
+    cells = _summed(cells, keys + ["domain"])
+    groups = cells.groupby(keys, sort=False, observed=True).agg(
+        total=("n", "sum"), sq=("sq", "sum")
     )
-    out = cells.reset_index().merge(groups.reset_index(), on=keys)
+    out = cells.drop(columns="sq").merge(groups.reset_index(), on=keys)
     out["share"] = out["n"] / out["total"]
     effective = out["total"] ** 2 / out["sq"]
     low, high = wilson(out["share"].to_numpy() * effective.to_numpy(), effective.to_numpy(), level)
@@ -122,14 +154,21 @@ def stopwords() -> set[str]:
     return {w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")}
 
 
+@lru_cache(maxsize=1)
+def _tokenizer():  # noqa: ANN202 - jieba has no types
+    """One tokenizer per process: building jieba's dictionary takes a second or two, which
+    was paid again for every chunk of an archive."""
+    from planparse.classify.features import JiebaWords
+
+    return JiebaWords().tokenizer
+
+
 def tokens(texts: Sequence[str], stop: set[str] | None = None) -> list[list[str]]:
     """jieba words of each text (the classifier's private tokenizer and user dictionary),
     without stop words and punctuation; one-character words are kept unless they are stop
     words, since 妇, 村 or 家 carry meaning."""
-    from planparse.classify.features import JiebaWords
-
     stop = stopwords() if stop is None else stop
-    tokenizer = JiebaWords().tokenizer
+    tokenizer = _tokenizer()
     out = []
     for text in texts:
         words = tokenizer.lcut(str(text))
@@ -149,15 +188,49 @@ def distinctive_terms(
     word's share of all tokens; one group against all others (one-vs-rest).  Columns:
     ``group``, ``term``, ``count``, ``log_odds``, ``z``; the ``top`` largest ``z`` per group.
     """
+    return terms_from_counts(term_counts(tagged, [by])[by], top, prior_weight, min_count)
+
+
+#: Word counts per group: ``{group: {word: count}}``, in order of first appearance.
+Counts = dict[str, dict[str, int]]
+
+
+def term_counts(tagged: "pd.DataFrame", groupings: Sequence[str]) -> dict[str, Counts]:
+    """The word counts :func:`distinctive_terms` works from, for each grouping, tokenizing
+    every item once (jieba is most of the cost).  Counts of the parts of a table, added in
+    order with :func:`add_counts`, equal the counts of the whole.
+
+    Examples:
+        >>> import pandas as pd
+        >>> part = pd.DataFrame({"year": ["2019"], "domain": ["维权"], "text": ["法律援助"]})
+        >>> term_counts(part, ["year"])["year"]["2019"]["法律援助"]
+        1
+    """
+    if not groupings:
+        return {}
+    rows = _content(tagged)
+    words = tokens(rows["text"].tolist())
+    counts: dict[str, Counts] = {}
+    for by in groupings:
+        bags = counts[by] = {}
+        for group, found in zip(rows[by].astype(str).tolist(), words):
+            bags.setdefault(group, Counter()).update(found)
+    return counts
+
+
+def add_counts(into: Counts, counts: Counts) -> Counts:
+    """Add ``counts`` to ``into`` (in place, and returned)."""
+    for group, bag in counts.items():
+        into.setdefault(group, Counter()).update(bag)
+    return into
+
+
+def terms_from_counts(
+    counts: Counts, top: int = 20, prior_weight: float = 500.0, min_count: int = 3
+) -> "pd.DataFrame":
+    """:func:`distinctive_terms` from :func:`term_counts` (of a table, or its parts added)."""
     import pandas as pd
 
-    rows = _content(tagged)
-    groups = rows[by].astype(str).tolist()
-    counts: dict[str, dict[str, int]] = {}
-    for group, words in zip(groups, tokens(rows["text"].tolist())):
-        bag = counts.setdefault(group, {})
-        for w in words:
-            bag[w] = bag.get(w, 0) + 1
     table = pd.DataFrame(counts).fillna(0.0)
     table = table[table.sum(axis=1) >= min_count]
     total = table.sum(axis=1)

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import planparse
+from planparse import themes
 from planparse.analyze import analyze
 from planparse.cli import main
 
@@ -157,3 +158,18 @@ def test_a_file_without_permission_is_reported_and_the_rest_is_complete(
     assert set(items.doc_id) == {
         p.name for p in archive.iterdir() if p.suffix in (".txt", ".docx", ".pdf")
     }
+
+
+def test_themes_taken_a_chunk_at_a_time_equal_the_themes_of_the_whole_table(archive, tmp_path):
+    meta = planparse.sample_path() / "plans.tsv"
+    out = tmp_path / "out"
+    analyze([archive], out, jobs=2, quiet=True, chunk_files=3, meta=meta)
+    items = pd.read_parquet(out / "items.parquet")
+    tagged = themes.attach_metadata(items, str(meta))
+    content = tagged[(tagged.kind != "debris") & (tagged.domain.astype(str) != "")]
+    for by in ("doc_id", "year", "region"):
+        written = (out / "themes" / f"domain_shares_by_{by}.csv").read_text("utf-8")
+        assert written == themes.domain_shares(content, by=by).to_csv(index=False)
+    for by in ("year", "issuer_type"):
+        written = (out / "themes" / f"distinctive_terms_by_{by}.csv").read_text("utf-8")
+        assert written == themes.distinctive_terms(content, by=by).to_csv(index=False)
