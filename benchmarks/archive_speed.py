@@ -5,11 +5,13 @@
 The archive is grown from the sample corpus: each file is a sample file with 40% of its Chinese
 characters swapped (markers and lines kept, so the structure is real and the plans distinct),
 2% are near-copies of earlier files (planted reuse), plus three bad files (empty, binary,
-corrupt .docx).  With 20% swapped, two files grown from the same sample file were still
+corrupt .docx), and a ``plans.tsv`` that gives each plan the metadata of the sample plan it
+was grown from (left out with ``--no-meta``).  With 20% swapped, two files grown from the same sample file were still
 near-copies of each other (shingle Jaccard about 0.17): the 10k archive reported 9,453 copied
 pairs, and candidate pairs grew with the square of the plans per sample file, which measured
-the synthetic data, not the tool.  Prints plans per second, peak memory (the largest resident size of the
-run's process or of one of its workers) and the scaling ratio of -j 2 over -j 1.
+the synthetic data, not the tool.  Prints plans per second, peak memory (the largest resident
+size of one of the run's stage or worker processes, and of the calling process) and the
+scaling ratio of -j 2 over -j 1.
 """
 
 from __future__ import annotations
@@ -76,8 +78,8 @@ def build(root: Path, plans: int, seed: int = 0) -> int:
     return made
 
 
-#: Runs ``planparse analyze`` and prints the largest resident size of that run's own
-#: process and of its worker processes, in KiB, on its last line.
+#: Runs ``planparse analyze`` and prints, on its last line, the largest resident size (KiB)
+#: of that run's own process and of its largest child (a stage or a worker).
 _MEASURED = """
 import resource, runpy, sys
 sys.argv = ["planparse"] + sys.argv[1:]
@@ -85,13 +87,14 @@ try:
     runpy.run_module("planparse", run_name="__main__")
 finally:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(max(own, workers), file=sys.stderr)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(own, children, file=sys.stderr)
 """
 
 
-def run(root: Path, out: Path, jobs: int) -> tuple[float, float]:
-    """Seconds and peak memory (MiB) of one run, in a fresh process."""
+def run(root: Path, out: Path, jobs: int) -> tuple[float, float, float]:
+    """Seconds and peak memory (MiB) of one run, in a fresh process: of the calling process,
+    and of its largest child."""
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _MEASURED, "analyze", str(root), "-o", str(out)]
@@ -101,7 +104,8 @@ def run(root: Path, out: Path, jobs: int) -> tuple[float, float]:
         text=True,
     )
     seconds = time.perf_counter() - start
-    return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
+    own, children = (int(v) / 1024 for v in done.stderr.strip().splitlines()[-1].split())
+    return seconds, own, children
 
 
 def main() -> None:
@@ -119,11 +123,12 @@ def main() -> None:
             n = build(root, plans)
             if args.no_meta:
                 (root / "plans.tsv").unlink()
-            one, peak_one = run(root, Path(tmp) / "out1", 1)
-            two, peak_two = run(root, Path(tmp) / "out2", 2)
+            one, own_one, peak_one = run(root, Path(tmp) / "out1", 1)
+            two, own_two, peak_two = run(root, Path(tmp) / "out2", 2)
             print(
                 f"{n:>7,} plans | -j 1: {one:7.1f} s, {n / one:6.1f} plans/s, peak {peak_one:6.0f} MiB "
-                f"| -j 2: {two:7.1f} s, {n / two:6.1f} plans/s, peak {peak_two:6.0f} MiB "
+                f"(calling process {own_one:4.0f}) | -j 2: {two:7.1f} s, {n / two:6.1f} plans/s, "
+                f"peak {peak_two:6.0f} MiB (calling process {own_two:4.0f}) "
                 f"| speed-up {one / two:4.2f}x"
             )
 

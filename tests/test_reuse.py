@@ -282,3 +282,22 @@ def test_copy_window_agrees_with_rapidfuzz(seed, short_len, before, after):
     inside = min(hi, reference.dest_end) - max(lo, reference.dest_start)
     assert inside >= 0.9 * (reference.dest_end - reference.dest_start)
     assert lo <= before + short_len // 10 and hi >= before + short_len - short_len // 10
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 40), max_size=30), min_size=1, max_size=60),
+    st.sampled_from([0.05, 0.2, 0.5, 1.0]),
+    st.integers(1, 7),
+    st.integers(1, 9),
+)
+def test_frequent_shingles_equal_a_count_of_everything(plans, share, least, block):
+    """The block-wise count is exact: it fails if a block's proposal misses a frequent shingle."""
+    from planparse.reuse import detect
+
+    per_plan = [np.unique(np.array(p, dtype=np.uint64)) for p in plans]
+    floor = max(least, share * len(per_plan))
+    values, counts = np.unique(np.concatenate(per_plan), return_counts=True)
+    with patch.object(detect, "COUNT_BLOCK", block):
+        found = detect.frequent_shingles(per_plan, share, floor)
+    assert found.tolist() == values[counts >= floor].tolist()

@@ -94,13 +94,46 @@ def boilerplate_hashes(
 ) -> np.ndarray:
     """Shingles that stand in a large share of plans (``per_plan``: each plan's distinct
     shingle hashes), and the shingles of stock phrases."""
-    everything = np.concatenate(per_plan) if per_plan else np.empty(0, np.uint64)
-    values, counts = np.unique(everything, return_counts=True)
     floor = max(settings.boilerplate_min_plans, settings.boilerplate_share * len(per_plan))
     enough = len(per_plan) >= settings.boilerplate_min_plans
-    common = values[counts >= floor] if enough else values[:0]
+    common = frequent_shingles(per_plan, settings.boilerplate_share, floor) if enough else None
     stock = range_shingles(*joined([Unit.whole("", p) for p in phrases]), settings.shingle)
-    return np.union1d(common, np.concatenate([np.empty(0, np.uint64), *stock]))
+    return np.union1d(
+        np.empty(0, np.uint64) if common is None else common,
+        np.concatenate([np.empty(0, np.uint64), *stock]),
+    )
+
+
+#: Plans per block when :func:`frequent_shingles` looks for candidates.
+COUNT_BLOCK = 512
+
+
+def frequent_shingles(per_plan: list[np.ndarray], share: float, floor: float) -> np.ndarray:
+    """The shingles in at least ``floor`` plans, where ``floor >= share * len(per_plan)``.
+
+    Exact, without sorting every shingle of the archive at once (three times its size in
+    memory): a shingle in at least a share of all plans is, by the pigeonhole principle, in
+    at least that share of the plans of some block, so each block proposes its own frequent
+    shingles and only those are counted over all plans.
+
+    Examples:
+        >>> plans = [np.array([1, 2], np.uint64), np.array([2, 3], np.uint64)] * 3
+        >>> frequent_shingles(plans, 0.5, 4).tolist()
+        [2]
+    """
+    blocks = [per_plan[lo : lo + COUNT_BLOCK] for lo in range(0, len(per_plan), COUNT_BLOCK)]
+    proposed = [np.empty(0, np.uint64)]
+    for block in blocks:
+        values, counts = np.unique(np.concatenate(block), return_counts=True)
+        proposed.append(values[counts >= share * len(block) - 1e-9])  # no rounding lost
+    candidates = np.unique(np.concatenate(proposed))
+    found = np.zeros(len(candidates), np.int64)
+    for block in blocks:
+        values = np.concatenate(block)
+        at = np.minimum(np.searchsorted(candidates, values), max(len(candidates) - 1, 0))
+        hit = candidates[at] == values if len(candidates) else np.zeros(len(values), bool)
+        found += np.bincount(at[hit], minlength=len(candidates))
+    return candidates[found >= floor]
 
 
 class _Search:
