@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 from planparse.reuse.clusters import plan_keys
+from planparse.reuse.units import COLUMNS_READ
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,17 +49,7 @@ def clusters_table(pairs: "pd.DataFrame") -> "pd.DataFrame":
 
 
 #: Columns of ``items.parquet`` that each archive-wide stage reads (not the whole table).
-REUSE_COLUMNS = [
-    "doc_id",
-    "plan_no",
-    "plan_title",
-    "item_id",
-    "parent_id",
-    "kind",
-    "marker",
-    "start",
-    "end",
-]
+REUSE_COLUMNS = list(COLUMNS_READ)
 THEME_COLUMNS = ["doc_id", "plan_no", "kind", "text", "domain"]
 PLAN_COLUMNS = ["doc_id", "plan_no", "kind", "domain"]
 

@@ -65,7 +65,8 @@ class Unit:
         return cls(doc, 0, key, level, source, 0, len(text), (0, len(source.kept)))
 
 
-_COLUMNS = (
+#: The columns of the item table that copy-paste reads.
+COLUMNS_READ = (
     "doc_id",
     "plan_no",
     "plan_title",
@@ -80,7 +81,7 @@ _COLUMNS = (
 
 def table_rows(items: "pd.DataFrame") -> list[tuple]:
     """The table's rows as plain tuples (pandas per-plan slicing was most of the time)."""
-    return list(zip(*(items[c].tolist() for c in _COLUMNS)))
+    return list(zip(*(items[c].tolist() for c in COLUMNS_READ)))
 
 
 def doc_texts(
