@@ -11,7 +11,7 @@ import html
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -197,18 +197,17 @@ def copy_paste_stage(
 ) -> dict:
     """pairs.parquet and clusters.parquet; returns the summary's copy-paste part."""
     from planparse.batch import SharedDict, read_texts
-    from planparse.reuse import find_duplicates
+    from planparse.reuse import find_duplicates, find_duplicates_by_chunk
 
-    items = read_parts(parts, REUSE_COLUMNS)
-    items.attrs["paths"] = SharedDict(paths)  # pandas copies attrs deeply, a SharedDict never
-    texts = read_texts(items)
-    pairs = find_duplicates(
-        items,
-        texts=texts,
-        client=client,
-        n_jobs=jobs,
-        meta=meta if meta is not None and "year" in meta else None,
-    )
+    dated = meta if meta is not None and "year" in meta else None
+    if client is None:  # a chunk at a time: only the units and their texts are kept
+        pairs = find_duplicates_by_chunk(_with_texts(parts, paths), meta=dated, n_jobs=jobs)
+    else:
+        items = read_parts(parts, REUSE_COLUMNS)
+        items.attrs["paths"] = SharedDict(paths)  # pandas copies attrs deeply, a SharedDict never
+        pairs = find_duplicates(
+            items, texts=read_texts(items), client=client, n_jobs=jobs, meta=dated
+        )
     pairs.to_parquet(out / "pairs.parquet", index=False)
     clusters = clusters_table(pairs)
     clusters.to_parquet(out / "clusters.parquet", index=False)
@@ -220,6 +219,17 @@ def copy_paste_stage(
             "records"
         ),
     }
+
+
+def _with_texts(parts: Parts, paths: dict[str, str]) -> Iterator[tuple["pd.DataFrame", dict]]:
+    """Each chunk's rows (the columns copy-paste reads) and its files' texts."""
+    import pandas as pd
+
+    from planparse.read import read_source
+
+    for path, _ in parts:
+        items = pd.read_parquet(path, columns=REUSE_COLUMNS)
+        yield items, {doc: read_source(paths[doc]).text for doc in dict.fromkeys(items.doc_id)}
 
 
 @_timed

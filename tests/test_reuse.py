@@ -301,3 +301,17 @@ def test_frequent_shingles_equal_a_count_of_everything(plans, share, least, bloc
     with patch.object(detect, "COUNT_BLOCK", block):
         found = detect.frequent_shingles(per_plan, share, floor)
     assert found.tolist() == values[counts >= floor].tolist()
+
+
+def test_pairs_found_chunk_by_chunk_equal_the_pairs_of_the_whole_table(sample_pairs):
+    """Chunks of whole files, in table order, give the whole table's pairs, ids and families."""
+    from planparse.batch import read_texts
+    from planparse.reuse import find_duplicates_by_chunk
+
+    items, whole = sample_pairs
+    texts = read_texts(items)
+    docs = list(dict.fromkeys(items.doc_id))
+    groups = [docs[lo : lo + 7] for lo in range(0, len(docs), 7)]
+    chunks = [(items[items.doc_id.isin(g)], {d: texts[d] for d in g}) for g in groups]
+    pd.testing.assert_frame_equal(find_duplicates_by_chunk(chunks, n_jobs=2), whole)
+    assert len(whole) > 10

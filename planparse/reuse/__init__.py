@@ -7,6 +7,18 @@ Examples:
     ['a_doc', 'a_plan', 'a_item']
 """
 
-from planparse.reuse.detect import PAIR_COLUMNS, Settings, find_duplicates, stock_phrases
+from planparse.reuse.detect import (
+    PAIR_COLUMNS,
+    Settings,
+    find_duplicates,
+    find_duplicates_by_chunk,
+    stock_phrases,
+)
 
-__all__ = ["find_duplicates", "PAIR_COLUMNS", "Settings", "stock_phrases"]
+__all__ = [
+    "find_duplicates",
+    "find_duplicates_by_chunk",
+    "PAIR_COLUMNS",
+    "Settings",
+    "stock_phrases",
+]

@@ -141,10 +141,8 @@ class _Search:
 
     def __init__(
         self,
-        items: "pd.DataFrame",
-        texts: Mapping[str, str],
+        units: dict[str, list[Unit]],
         settings: Settings,
-        simplified: bool,
         phrases: Sequence[str],
         levels: Sequence[str],
         client: Any = None,
@@ -152,12 +150,7 @@ class _Search:
         pool: ProcessPoolExecutor | None = None,
     ) -> None:
         self.settings, self.client, self.jobs, self.pool = settings, client, jobs, pool
-        rows = table_rows(items)
-        docs = doc_texts(items, texts, simplified, rows, jobs, self.pool)
-        levels_needed = tuple(dict.fromkeys(("plan", *levels)))
-        self.units = units_by_level(
-            items, texts, levels_needed, settings.min_chars, docs=docs, rows=rows
-        )
+        self.units = units
         self.boilerplate = boilerplate_hashes(self.shingles(self.units["plan"]), phrases, settings)
         self.bands, self.rows = band_parameters(settings.threshold, settings.num_perm)
         self.skipped_buckets = 0
@@ -356,26 +349,101 @@ def find_duplicates(
     texts, shingle sets, MinHash signatures) in that many processes, with the same result.
     Further ``options`` are the fields of :class:`Settings`.
     """
-    import pandas as pd
+    settings, levels = _settings(unit, threshold, options)
+    texts = _texts_of(items, texts)
+    return _pairs(
+        lambda pool: table_units(items, texts, settings, simplified, levels, n_jobs, pool),
+        items,
+        settings,
+        levels,
+        meta,
+        stock,
+        client,
+        n_jobs,
+    )
 
-    settings = Settings(threshold=threshold, **options)
-    levels = LEVELS if unit == "auto" else (unit,)
+
+def find_duplicates_by_chunk(
+    chunks: Iterable[tuple["pd.DataFrame", Mapping[str, str]]],
+    unit: str = "auto",
+    threshold: float = 0.4,
+    meta: "pd.DataFrame | None" = None,
+    simplified: bool = True,
+    stock: Iterable[str] = (),
+    n_jobs: int = 1,
+    **options,
+) -> "pd.DataFrame":
+    """:func:`find_duplicates` over a table given in chunks, each ``(items, texts)`` with
+    whole files, in table order; the same pairs as for the whole table.  Only one chunk's
+    rows and texts are held at a time: the search keeps the units and their matching texts.
+
+    Examples:
+        >>> import planparse
+        >>> body = "一、组织开展妇女技能培训，全年举办家政、电商、手工编织培训班十期，培训妇女五百人次，推荐就业一百人，跟踪服务到岗。\\n"
+        >>> texts = {"a.txt": "甲社区2019年工作计划\\n" + body, "b.txt": "乙社区2020年工作计划\\n" + body}
+        >>> chunks = [(planparse.parse(t, d).to_frame(), {d: t}) for d, t in texts.items()]
+        >>> find_duplicates_by_chunk(chunks)[["a_doc", "b_doc", "unit"]].values.tolist()
+        [['a.txt', 'b.txt', 'plan']]
+    """
+
+    settings, levels = _settings(unit, threshold, options)
+    titles: list[pd.DataFrame] = []
+
+    def units(pool: ProcessPoolExecutor | None) -> dict[str, list[Unit]]:
+        found: dict[str, list[Unit]] = {level: [] for level in dict.fromkeys(("plan", *levels))}
+        for items, texts in chunks:
+            titles.append(items.loc[items.plan_no > 0, ["doc_id", "plan_no", "plan_title"]])
+            for level, made in table_units(items, texts, settings, simplified, levels).items():
+                found[level] += made
+        return found
+
+    return _pairs(units, titles, settings, levels, meta, stock, None, n_jobs)
+
+
+def _settings(unit: str, threshold: float, options: dict) -> tuple[Settings, tuple[str, ...]]:
     if unit != "auto" and unit not in LEVELS:
         raise ValueError(f"unit must be auto or one of {', '.join(LEVELS)}, not {unit!r}")
+    return Settings(threshold=threshold, **options), LEVELS if unit == "auto" else (unit,)
+
+
+def table_units(
+    items: "pd.DataFrame",
+    texts: Mapping[str, str],
+    settings: Settings,
+    simplified: bool,
+    levels: Sequence[str],
+    jobs: int = 1,
+    pool: ProcessPoolExecutor | None = None,
+) -> dict[str, list[Unit]]:
+    """The units a search of ``levels`` needs (plans always: boilerplate is counted on them)."""
+    rows = table_rows(items)
+    docs = doc_texts(items, texts, simplified, rows, jobs, pool)
+    needed = tuple(dict.fromkeys(("plan", *levels)))
+    return units_by_level(items, texts, needed, settings.min_chars, docs=docs, rows=rows)
+
+
+def _pairs(
+    make_units: Any,
+    titles: "pd.DataFrame | list[pd.DataFrame]",
+    settings: Settings,
+    levels: Sequence[str],
+    meta: "pd.DataFrame | None",
+    stock: Iterable[str],
+    client: Any,
+    n_jobs: int,
+) -> "pd.DataFrame":
+    """The search itself: ``make_units(pool)`` gives the units; ``titles`` (the table, or
+    its plan rows in parts, filled while the units are made) dates the plans."""
+    import pandas as pd
+
+    from planparse.reuse.clusters import add_clusters
+
     rows: list[dict] = []
     covered: set = set()
     pool = ProcessPoolExecutor(n_jobs) if n_jobs > 1 else None  # one pool for every stage
     try:
         search = _Search(
-            items,
-            _texts_of(items, texts),
-            settings,
-            simplified,
-            stock_phrases(stock),
-            levels,
-            client,
-            n_jobs,
-            pool,
+            make_units(pool), settings, stock_phrases(stock), levels, client, n_jobs, pool
         )
         for level in levels:
             rows += search.level(level, covered)
@@ -386,8 +454,8 @@ def find_duplicates(
     frame = frame.sort_values(
         ["a_doc", "a_plan", "a_start", "b_doc", "b_plan", "b_start"], ignore_index=True
     )
-    from planparse.reuse.clusters import add_clusters
-
-    frame = add_clusters(frame, items, meta)
+    if not isinstance(titles, pd.DataFrame):
+        titles = pd.concat(titles or [pd.DataFrame(columns=["doc_id", "plan_no", "plan_title"])])
+    frame = add_clusters(frame, titles, meta)
     frame.attrs["skipped_buckets"] = search.skipped_buckets
     return frame[PAIR_COLUMNS]
