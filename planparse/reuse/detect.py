@@ -385,12 +385,12 @@ def find_duplicates_by_chunk(
         >>> find_duplicates_by_chunk(chunks)[["a_doc", "b_doc", "unit"]].values.tolist()
         [['a.txt', 'b.txt', 'plan']]
     """
-
     settings, levels = _settings(unit, threshold, options)
     titles: list[pd.DataFrame] = []
 
-    def units(pool: ProcessPoolExecutor | None) -> dict[str, list[Unit]]:
-        found: dict[str, list[Unit]] = {level: [] for level in dict.fromkeys(("plan", *levels))}
+    def units(_pool: ProcessPoolExecutor | None) -> dict[str, list[Unit]]:
+        # A chunk's matching texts are made here: 64 files are one task's worth of work.
+        found: dict[str, list[Unit]] = {level: [] for level in _needed(levels)}
         for items, texts in chunks:
             titles.append(items.loc[items.plan_no > 0, ["doc_id", "plan_no", "plan_title"]])
             for level, made in table_units(items, texts, settings, simplified, levels).items():
@@ -418,8 +418,11 @@ def table_units(
     """The units a search of ``levels`` needs (plans always: boilerplate is counted on them)."""
     rows = table_rows(items)
     docs = doc_texts(items, texts, simplified, rows, jobs, pool)
-    needed = tuple(dict.fromkeys(("plan", *levels)))
-    return units_by_level(items, texts, needed, settings.min_chars, docs=docs, rows=rows)
+    return units_by_level(items, texts, _needed(levels), settings.min_chars, docs=docs, rows=rows)
+
+
+def _needed(levels: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(("plan", *levels)))
 
 
 def _pairs(
