@@ -50,7 +50,7 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _atomic_write(path: Path, write: Any) -> None:
+def atomic_write(path: Path, write: Any) -> None:
     """Write through a temporary file and rename it into place: a reader never sees half."""
     temporary = path.with_name(f".{path.name}.tmp")
     write(temporary)
@@ -117,8 +117,8 @@ class _Chunks:
         self, k: int, items: "pd.DataFrame", failures: list[dict], hashes: dict[str, str]
     ) -> None:
         data, record = self.paths(k)
-        _atomic_write(data, lambda p: items.to_parquet(p, index=False))
-        _atomic_write(
+        atomic_write(data, lambda p: items.to_parquet(p, index=False))
+        atomic_write(
             record,
             lambda p: p.write_text(
                 json.dumps({"hashes": hashes, "failures": failures}, ensure_ascii=False), "utf-8"
@@ -176,13 +176,13 @@ def per_file_stage(
     failures: list[dict] = []
     for k in range(len(chunks)):
         failures += store.failures(k)
-    parts = item_parts(store, chunks, out, model)
+    parts = item_parts(store, chunks, model)
     return parts, failures, {doc: h for chunk in hashes for doc, h in chunk.items()}
 
 
-def item_parts(store: "_Chunks", chunks: list, out: Path, model: str | None = None) -> list:
+def item_parts(store: "_Chunks", chunks: list, model: str | None = None) -> list:
     """The chunks that hold rows, as ``(parquet file, doc_ids)`` in order (a chunk of failed
-    files has no typed columns); when none does, an empty ``items.parquet`` is that part."""
+    files has no typed columns); when none does, a typed empty table is the one part."""
     import pyarrow.parquet as pq
 
     parts = [
@@ -192,8 +192,8 @@ def item_parts(store: "_Chunks", chunks: list, out: Path, model: str | None = No
     ]
     if parts:
         return parts
-    empty = out / "items.parquet"
-    _atomic_write(
+    empty = store.folder / "items-empty.parquet"
+    atomic_write(
         empty, lambda p: planparse.tag(_empty_items(), _model(model)).to_parquet(p, index=False)
     )
     return [(str(empty), [])]
@@ -271,7 +271,7 @@ def analyze(
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
         "summary": summary,
     }
-    _atomic_write(
+    atomic_write(
         out / "manifest.json",
         lambda p: p.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8"),
     )

@@ -16,7 +16,7 @@ import os
 import warnings
 from pathlib import Path
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from planparse.parse import parse
 from planparse.read import MAX_BYTES, ReadError, iter_files, read_source
@@ -110,12 +110,22 @@ def iter_documents(
 def read_texts(items: "pd.DataFrame") -> dict[str, str]:
     """The decoded text of every file of a table from :func:`parse_files` (its
     ``attrs["paths"]``), for stages that report offsets into the files."""
+    paths = items.attrs.get("paths", {})
     parsed = set(items["doc_id"])
-    return {
-        doc: read_source(path).text
-        for doc, path in items.attrs.get("paths", {}).items()
-        if doc in parsed
-    }
+    return texts_of(paths, [doc for doc in paths if doc in parsed])
+
+
+def texts_of(paths: Mapping[str, str], docs: Iterable[str]) -> dict[str, str]:
+    """The decoded text of each of ``docs``; ``paths`` maps a ``doc_id`` to its file.
+
+    Examples:
+        >>> import planparse
+        >>> path = sorted(planparse.sample_path().glob("*.txt"))[0]
+        >>> texts = texts_of({"a": path}, ["a", "a"])
+        >>> list(texts), len(texts["a"]) > 0
+        (['a'], True)
+    """
+    return {doc: read_source(paths[doc]).text for doc in dict.fromkeys(docs)}
 
 
 def parse_files(

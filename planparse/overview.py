@@ -1,25 +1,26 @@
 """The archive-wide outputs of ``planparse analyze``: copy-paste, themes, plots, overview.
 
+It is called by :func:`planparse.analyze.analyze`, after the per-file stage has written the
+item table in chunks:
+
 Examples:
-    >>> summary = write_outputs(items, Path("out"), None, {}, quiet=True)   # doctest: +SKIP
+    >>> summary = write_outputs(Path("out"), parts, paths, None, {})   # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 import functools
 import html
-import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
 
 from planparse.reuse.clusters import plan_keys
 from planparse.reuse.units import COLUMNS_READ
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     import pandas as pd
 
 #: Metadata columns that themes are compared by, when the archive has them.
@@ -104,17 +105,15 @@ def write_items(parts: Parts, path: Path) -> None:
     memory), through a temporary file and a rename."""
     import pyarrow.parquet as pq
 
-    if [str(path)] == [p for p, _ in parts]:
-        return
-    temporary = path.with_name(f".{path.name}.tmp")
-    writer = None
-    for part, _ in parts:
-        table = pq.read_table(part)
-        writer = writer or pq.ParquetWriter(temporary, table.schema)
-        writer.write_table(table.cast(writer.schema))
-    if writer is not None:
-        writer.close()
-        os.replace(temporary, path)
+    from planparse.analyze import atomic_write
+
+    def join(temporary: Path) -> None:
+        first = pq.read_schema(parts[0][0])
+        with pq.ParquetWriter(temporary, first) as writer:
+            for part, _ in parts:
+                writer.write_table(pq.read_table(part).cast(first))
+
+    atomic_write(path, join)
 
 
 def read_parts(parts: Parts, columns: list[str], docs: set[str] | None = None) -> "pd.DataFrame":
@@ -196,7 +195,7 @@ def copy_paste_stage(
     client: object = None,
 ) -> dict:
     """pairs.parquet and clusters.parquet; returns the summary's copy-paste part."""
-    from planparse.batch import SharedDict, read_texts
+    from planparse.batch import texts_of
     from planparse.reuse import find_duplicates, find_duplicates_by_chunk
 
     dated = meta if meta is not None and "year" in meta else None
@@ -204,10 +203,8 @@ def copy_paste_stage(
         pairs = find_duplicates_by_chunk(_with_texts(parts, paths), meta=dated, n_jobs=jobs)
     else:
         items = read_parts(parts, REUSE_COLUMNS)
-        items.attrs["paths"] = SharedDict(paths)  # pandas copies attrs deeply, a SharedDict never
-        pairs = find_duplicates(
-            items, texts=read_texts(items), client=client, n_jobs=jobs, meta=dated
-        )
+        texts = texts_of(paths, items.doc_id)
+        pairs = find_duplicates(items, texts=texts, client=client, n_jobs=jobs, meta=dated)
     pairs.to_parquet(out / "pairs.parquet", index=False)
     clusters = clusters_table(pairs)
     clusters.to_parquet(out / "clusters.parquet", index=False)
@@ -225,11 +222,11 @@ def _with_texts(parts: Parts, paths: dict[str, str]) -> Iterator[tuple["pd.DataF
     """Each chunk's rows (the columns copy-paste reads) and its files' texts."""
     import pandas as pd
 
-    from planparse.read import read_source
+    from planparse.batch import texts_of
 
     for path, _ in parts:
         items = pd.read_parquet(path, columns=REUSE_COLUMNS)
-        yield items, {doc: read_source(paths[doc]).text for doc in dict.fromkeys(items.doc_id)}
+        yield items, texts_of(paths, items.doc_id)
 
 
 @_timed
@@ -267,11 +264,7 @@ def themes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None", jobs: int
                 theme_dir / f"distinctive_terms_by_{by}.csv", index=False
             )
     _theme_plots(out / "plots", cells, groupings)
-    domains = (
-        pd.concat([part["cells"]["doc_id"] for part in sums])
-        .groupby("domain", sort=False)["n"]
-        .sum()
-    )
+    domains = cells["doc_id"].groupby("domain", sort=False)["n"].sum()
     return {
         "plans": sum(part["plans"] for part in sums),
         "items": int(domains.sum()),
@@ -290,10 +283,9 @@ def chunk_theme_sums(path: str, meta: "pd.DataFrame | None", groupings: list[str
     tagged = pd.read_parquet(path, columns=[c for c in THEME_COLUMNS if words or c != "text"])
     if meta is not None:
         tagged = themes.attach_metadata(tagged, meta)
-    content = _content(tagged)
     return {
-        "cells": {by: themes.domain_cells(content, by=by) for by in groupings},
-        "terms": themes.term_counts(content, words),
+        "cells": {by: themes.domain_cells(tagged, by=by) for by in groupings},
+        "terms": themes.term_counts(tagged, words),
         "plans": int(tagged[tagged.plan_no > 0].groupby(["doc_id", "plan_no"]).ngroups),
     }
 
@@ -334,12 +326,11 @@ def reuse_views_stage(out: Path, paths: dict[str, str]) -> dict:
 
     matplotlib.use("Agg")
     from planparse import plot
-    from planparse.read import read_source
+    from planparse.batch import texts_of
     from planparse.reuse.report import render_report
 
     pairs = pd.read_parquet(out / "pairs.parquet")
-    docs = sorted(set(pairs.a_doc) | set(pairs.b_doc))
-    texts = {doc: read_source(paths[doc]).text for doc in docs}
+    texts = texts_of(paths, sorted(set(pairs.a_doc) | set(pairs.b_doc)))
     (out / "copy_paste.html").write_text(render_report(pairs, texts), encoding="utf-8")
     if len(pairs):
         _save(plot.reuse_matrix(pairs, _largest_families(pairs)), out / "plots" / "reuse.png")
@@ -357,12 +348,14 @@ def similarity_stage(out: Path, parts: Parts) -> dict:
     from planparse import plot, themes
 
     pairs = pd.read_parquet(out / "pairs.parquet")
-    plans = _content(read_parts(parts, PLAN_COLUMNS))
-    keys = plans.doc_id.astype(str) + "#" + plans.plan_no.astype(str)
+    keys = _plan_key(themes.content_rows(read_parts(parts, PLAN_COLUMNS)))
     copied = list(plan_keys(pairs, "a")) + list(plan_keys(pairs, "b"))
     chosen = set(list(dict.fromkeys(copied + list(dict.fromkeys(keys))))[:HEATMAP_PLANS])
-    content = _content(read_parts(parts, THEME_COLUMNS, {k.rsplit("#", 1)[0] for k in chosen}))
-    content = content[(content.doc_id.astype(str) + "#" + content.plan_no.astype(str)).isin(chosen)]
+    rows = read_parts(parts, THEME_COLUMNS, {key.rsplit("#", 1)[0] for key in chosen})
+    content = themes.content_rows(rows)
+    content = content[_plan_key(content).isin(chosen)]
+    if content.empty:  # no plan was read: nothing to compare
+        return {}
     _save(
         plot.similarity_heatmap(themes.plan_similarity(content, pairs)),
         out / "plots" / "similarity.png",
@@ -370,9 +363,9 @@ def similarity_stage(out: Path, parts: Parts) -> dict:
     return {}
 
 
-def _content(tagged: "pd.DataFrame") -> "pd.DataFrame":
-    """The rows that carry a plan's content: no debris, a domain given."""
-    return tagged[(tagged.kind != "debris") & (tagged.domain.astype(str) != "")]
+def _plan_key(rows: "pd.DataFrame") -> "pd.Series":
+    """``doc#plan`` of each row of the item table (as :func:`plan_keys` names pairs' plans)."""
+    return rows.doc_id.astype(str) + "#" + rows.plan_no.astype(str)
 
 
 #: The domain-shares plot shows the largest this many groups.

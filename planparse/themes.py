@@ -55,7 +55,8 @@ def attach_metadata(tagged: "pd.DataFrame", meta: "pd.DataFrame | str") -> "pd.D
     return joined
 
 
-def _content(tagged: "pd.DataFrame") -> "pd.DataFrame":
+def content_rows(tagged: "pd.DataFrame") -> "pd.DataFrame":
+    """The rows themes count: no debris, a domain given (when the table has those columns)."""
     rows = tagged[tagged["kind"] != "debris"] if "kind" in tagged else tagged
     return rows[rows["domain"].astype(str) != ""] if "domain" in rows else rows
 
@@ -116,7 +117,7 @@ def domain_cells(
         [['a', 4.0, 1.0]]
     """
     keys = [by] if isinstance(by, str) else list(by)
-    rows = _content(tagged).copy()
+    rows = content_rows(tagged).copy()
     if weight not in ("count", "chars"):
         raise ValueError("weight must be 'count' or 'chars'")
     rows["n"] = 1.0 if weight == "count" else rows["text"].astype(str).str.len().astype(float)
@@ -208,7 +209,7 @@ def term_counts(tagged: "pd.DataFrame", groupings: Sequence[str]) -> dict[str, C
     """
     if not groupings:
         return {}
-    rows = _content(tagged)
+    rows = content_rows(tagged)
     words = tokens(rows["text"].tolist())
     counts: dict[str, Counts] = {}
     for by in groupings:
@@ -264,7 +265,7 @@ def terms_from_counts(
 
 
 def _plan_texts(tagged: "pd.DataFrame") -> "pd.Series":
-    rows = _content(tagged)
+    rows = content_rows(tagged)
     keys = rows["doc_id"].astype(str) + "#" + rows["plan_no"].astype(str)
     return rows["text"].astype(str).groupby(keys, sort=False).agg("".join)
 

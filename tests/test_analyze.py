@@ -173,3 +173,14 @@ def test_themes_taken_a_chunk_at_a_time_equal_the_themes_of_the_whole_table(arch
     for by in ("year", "issuer_type"):
         written = (out / "themes" / f"distinctive_terms_by_{by}.csv").read_text("utf-8")
         assert written == themes.distinctive_terms(content, by=by).to_csv(index=False)
+
+
+def test_an_archive_of_only_bad_files_is_reported_not_a_crash(tmp_path):
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    summary = analyze([folder], tmp_path / "out", quiet=True)
+    assert summary["failures"] == summary["files"] == 2 and summary["plans"] == 0
+    assert len(pd.read_parquet(tmp_path / "out" / "items.parquet")) == 0
+    assert len(pd.read_csv(tmp_path / "out" / "errors.csv")) == 2

@@ -96,12 +96,10 @@ def boilerplate_hashes(
     shingle hashes), and the shingles of stock phrases."""
     floor = max(settings.boilerplate_min_plans, settings.boilerplate_share * len(per_plan))
     enough = len(per_plan) >= settings.boilerplate_min_plans
-    common = frequent_shingles(per_plan, settings.boilerplate_share, floor) if enough else None
+    none = np.empty(0, np.uint64)
+    common = frequent_shingles(per_plan, settings.boilerplate_share, floor) if enough else none
     stock = range_shingles(*joined([Unit.whole("", p) for p in phrases]), settings.shingle)
-    return np.union1d(
-        np.empty(0, np.uint64) if common is None else common,
-        np.concatenate([np.empty(0, np.uint64), *stock]),
-    )
+    return np.union1d(common, np.concatenate([none, *stock]))
 
 
 #: Plans per block when :func:`frequent_shingles` looks for candidates.
@@ -127,11 +125,13 @@ def frequent_shingles(per_plan: list[np.ndarray], share: float, floor: float) ->
         values, counts = np.unique(np.concatenate(block), return_counts=True)
         proposed.append(values[counts >= share * len(block) - 1e-9])  # no rounding lost
     candidates = np.unique(np.concatenate(proposed))
+    if not len(candidates):
+        return candidates
     found = np.zeros(len(candidates), np.int64)
     for block in blocks:
         values = np.concatenate(block)
-        at = np.minimum(np.searchsorted(candidates, values), max(len(candidates) - 1, 0))
-        hit = candidates[at] == values if len(candidates) else np.zeros(len(values), bool)
+        at = np.minimum(np.searchsorted(candidates, values), len(candidates) - 1)
+        hit = candidates[at] == values
         found += np.bincount(at[hit], minlength=len(candidates))
     return candidates[found >= floor]
 
