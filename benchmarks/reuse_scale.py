@@ -28,8 +28,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import numpy as np  # noqa: E402
 
 import planparse  # noqa: E402
-from planparse.reuse.align import align, overlap  # noqa: E402
-from planparse.reuse.detect import shingles_of  # noqa: E402
+from planparse.reuse.align import align, overlap, split_stock  # noqa: E402
 from planparse.reuse.minhash import (  # noqa: E402
     band_parameters,
     joined,
@@ -78,7 +77,7 @@ def verify(units: list[Unit], pairs: np.ndarray) -> set[tuple[int, int]]:
     # only the units that are in a candidate pair
     wanted = np.unique(pairs)
     distinct = range_shingles(*joined([units[i] for i in wanted]), K)
-    shingles = shingles_of(distinct, wanted, np.empty(0, np.uint64))
+    shingles = dict(zip(wanted.tolist(), split_stock(distinct, np.empty(0, np.uint64))))
     found = set()
     for i, j in pairs.tolist():
         match = overlap(shingles[i], shingles[j])

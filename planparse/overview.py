@@ -13,7 +13,7 @@ import functools
 import html
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable
 
 from planparse.reuse.clusters import plan_keys
 from planparse.reuse.units import COLUMNS_READ
@@ -194,17 +194,22 @@ def copy_paste_stage(
     jobs: int = 1,
     client: object = None,
 ) -> dict:
-    """pairs.parquet and clusters.parquet; returns the summary's copy-paste part."""
-    from planparse.batch import texts_of
-    from planparse.reuse import find_duplicates, find_duplicates_by_chunk
+    """pairs.parquet and clusters.parquet; returns the summary's copy-paste part.  The
+    search keeps its units on disk, in a temporary folder of ``out``, and each worker reads
+    its own chunks (see :func:`planparse.reuse.find_duplicates_by_chunk`)."""
+    import tempfile
+
+    from planparse.reuse import find_duplicates_by_chunk
 
     dated = meta if meta is not None and "year" in meta else None
-    if client is None:  # a chunk at a time: only the units and their texts are kept
-        pairs = find_duplicates_by_chunk(_with_texts(parts, paths), meta=dated, n_jobs=jobs)
-    else:
-        items = read_parts(parts, REUSE_COLUMNS)
-        texts = texts_of(paths, items.doc_id)
-        pairs = find_duplicates(items, texts=texts, client=client, n_jobs=jobs, meta=dated)
+    chunks = [
+        functools.partial(chunk_for_reuse, path, {d: paths[d] for d in docs if d in paths})
+        for path, docs in parts
+    ]
+    with tempfile.TemporaryDirectory(dir=out, prefix=".reuse-") as folder:
+        pairs = find_duplicates_by_chunk(
+            chunks, meta=dated, n_jobs=jobs, client=client, workdir=folder
+        )
     pairs.to_parquet(out / "pairs.parquet", index=False)
     clusters = clusters_table(pairs)
     clusters.to_parquet(out / "clusters.parquet", index=False)
@@ -218,15 +223,14 @@ def copy_paste_stage(
     }
 
 
-def _with_texts(parts: Parts, paths: dict[str, str]) -> Iterator[tuple["pd.DataFrame", dict]]:
-    """Each chunk's rows (the columns copy-paste reads) and its files' texts."""
+def chunk_for_reuse(path: str, paths: dict[str, str]) -> tuple["pd.DataFrame", dict]:
+    """One chunk's rows (the columns copy-paste reads) and its files' texts."""
     import pandas as pd
 
     from planparse.batch import texts_of
 
-    for path, _ in parts:
-        items = pd.read_parquet(path, columns=REUSE_COLUMNS)
-        yield items, texts_of(paths, items.doc_id)
+    items = pd.read_parquet(path, columns=REUSE_COLUMNS)
+    return items, texts_of(paths, items.doc_id)
 
 
 @_timed

@@ -19,7 +19,7 @@ Examples:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,6 @@ from planparse.reuse.minhash import (
     band_keys,
     bucket_pairs,
     distinct_pairs,
-    joined,
     range_signatures,
 )
 
@@ -86,35 +85,43 @@ def _bucket_pairs(part: pd.DataFrame, max_bucket: int) -> pd.DataFrame:
 
 def lsh_pairs_dask(
     client: Any,
-    units: list,
+    blocks: Iterable[tuple[np.ndarray, np.ndarray, int]],
     k: int,
     num_perm: int,
     exclude: np.ndarray,
     bands: int,
     rows: int,
     max_bucket: int,
-    groups: np.ndarray,
-    block: int = 20_000,
 ) -> tuple[np.ndarray, int]:
-    """The same candidate pairs as :func:`planparse.reuse.minhash.lsh_pairs`, computed on
-    the cluster by a shuffle on the band keys."""
+    """The distinct candidate pairs of :func:`planparse.reuse.minhash.lsh_pairs`, computed
+    on the cluster by a shuffle on the band keys.  ``blocks`` are ``(codes, spans, first
+    global unit number)`` (:meth:`planparse.reuse.store.UnitStore.blocks`): each goes to the
+    workers as it comes, so the client holds one block at a time."""
     import dask.dataframe as dd
 
-    starts = list(range(0, len(units), block))
-    if not starts:
-        return np.empty((0, 2), dtype=np.int64), 0
-    # Data goes to the workers once, by scatter, not inside the task graph.
-    blocks = client.scatter([joined(units[s : s + block]) for s in starts])
     stock = client.scatter(exclude, broadcast=True)
     futures = [
-        client.submit(_band_frame, b, s, k, num_perm, stock, bands, rows, pure=False)
-        for b, s in zip(blocks, starts)
+        # Data goes to the workers once, by scatter, not inside the task graph.
+        client.submit(
+            _band_frame,
+            client.scatter([(codes, spans)])[0],
+            first,
+            k,
+            num_perm,
+            stock,
+            bands,
+            rows,
+            pure=False,
+        )
+        for codes, spans, first in blocks
     ]
+    if not futures:
+        return np.empty((0, 2), dtype=np.int64), 0
     keys = dd.from_delayed(futures, meta={"key": "int64", "unit": "int64"})
-    shuffled = keys.shuffle(on="key", npartitions=max(1, len(starts)))
+    shuffled = keys.shuffle(on="key", npartitions=max(1, len(futures)))
     found = shuffled.map_partitions(
         _bucket_pairs, max_bucket, meta={"i": "int64", "j": "int64", "skipped": "int64"}
     ).compute()
     skipped = int(found["skipped"].sum())
     pairs = found[found["i"] >= 0][["i", "j"]].to_numpy(dtype=np.int64)
-    return distinct_pairs([pairs], groups), skipped
+    return distinct_pairs([pairs], None), skipped

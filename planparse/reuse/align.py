@@ -46,6 +46,27 @@ class Shingles:
     stock: np.ndarray
 
 
+def split_stock(hashes: list[np.ndarray], stock: np.ndarray) -> list[Shingles]:
+    """Each unit's sorted distinct shingles (``hashes``), its own set apart from the
+    ``stock`` (boilerplate) ones.
+
+    Examples:
+        >>> found = split_stock([np.array([1, 2, 3], np.uint64)], np.array([2], np.uint64))
+        >>> found[0].own.tolist(), found[0].stock.tolist()
+        ([1, 3], [2])
+    """
+    if not hashes:
+        return []
+    every = np.concatenate(hashes)
+    owner = np.repeat(np.arange(len(hashes)), [len(h) for h in hashes])
+    is_stock = np.isin(every, stock)  # one call for all units: one per unit was the cost
+
+    def per_unit(mask: np.ndarray) -> list[np.ndarray]:
+        return np.split(every[mask], np.searchsorted(owner[mask], np.arange(1, len(hashes))))
+
+    return [Shingles(o, s) for o, s in zip(per_unit(~is_stock), per_unit(is_stock))]
+
+
 def _common(a: np.ndarray, b: np.ndarray) -> int:
     """How many values two sorted arrays of distinct values share."""
     if not len(a) or not len(b):

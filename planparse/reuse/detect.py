@@ -17,26 +17,21 @@ from __future__ import annotations
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from planparse.reuse.align import Shingles, align, overlap
-from planparse.reuse.minhash import (
-    band_parameters,
-    joined,
-    lsh_pairs,
-    range_shingles,
-    range_signatures,
+from planparse.reuse.align import align, overlap
+from planparse.reuse.minhash import band_parameters, distinct_pairs, joined, range_shingles
+from planparse.reuse.store import (
+    Chunk,
+    UnitStore,
+    band_pairs,
+    proposed_shingles,
+    shingle_counts,
 )
-from planparse.reuse.units import (
-    LEVELS,
-    Unit,
-    doc_blocks,
-    doc_texts,
-    table_rows,
-    units_by_level,
-)
+from planparse.reuse.units import LEVELS, Unit
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,14 +85,15 @@ def stock_phrases(extra: Iterable[str] = ()) -> list[str]:
 
 
 def boilerplate_hashes(
-    per_plan: list[np.ndarray], phrases: Sequence[str], settings: Settings
+    store: UnitStore, phrases: Sequence[str], settings: Settings, jobs: int = 1, pool: Any = None
 ) -> np.ndarray:
-    """Shingles that stand in a large share of plans (``per_plan``: each plan's distinct
-    shingle hashes), and the shingles of stock phrases."""
-    floor = max(settings.boilerplate_min_plans, settings.boilerplate_share * len(per_plan))
-    enough = len(per_plan) >= settings.boilerplate_min_plans
+    """Shingles that stand in a large share of the stored plans, and the shingles of stock
+    phrases."""
+    plans = store.count("plan")
+    floor = max(settings.boilerplate_min_plans, settings.boilerplate_share * plans)
     none = np.empty(0, np.uint64)
-    common = frequent_shingles(per_plan, settings.boilerplate_share, floor) if enough else none
+    enough = plans >= settings.boilerplate_min_plans
+    common = store.frequent_plan_shingles(floor, jobs, pool) if enough else none
     stock = range_shingles(*joined([Unit.whole("", p) for p in phrases]), settings.shingle)
     return np.union1d(common, np.concatenate([none, *stock]))
 
@@ -112,7 +108,8 @@ def frequent_shingles(per_plan: list[np.ndarray], share: float, floor: float) ->
     Exact, without sorting every shingle of the archive at once (three times its size in
     memory): a shingle in at least a share of all plans is, by the pigeonhole principle, in
     at least that share of the plans of some block, so each block proposes its own frequent
-    shingles and only those are counted over all plans.
+    shingles and only those are counted over all plans.  A search counts the same way with
+    its stored chunks as the blocks (:meth:`UnitStore.frequent_plan_shingles`).
 
     Examples:
         >>> plans = [np.array([1, 2], np.uint64), np.array([2, 3], np.uint64)] * 3
@@ -120,115 +117,93 @@ def frequent_shingles(per_plan: list[np.ndarray], share: float, floor: float) ->
         [2]
     """
     blocks = [per_plan[lo : lo + COUNT_BLOCK] for lo in range(0, len(per_plan), COUNT_BLOCK)]
-    proposed = [np.empty(0, np.uint64)]
-    for block in blocks:
-        values, counts = np.unique(np.concatenate(block), return_counts=True)
-        proposed.append(values[counts >= share * len(block) - 1e-9])  # no rounding lost
-    candidates = np.unique(np.concatenate(proposed))
-    if not len(candidates):
-        return candidates
-    found = np.zeros(len(candidates), np.int64)
-    for block in blocks:
-        values = np.concatenate(block)
-        at = np.minimum(np.searchsorted(candidates, values), len(candidates) - 1)
-        hit = candidates[at] == values
-        found += np.bincount(at[hit], minlength=len(candidates))
+    proposed = [proposed_shingles(block, share) for block in blocks]
+    candidates = np.unique(np.concatenate([np.empty(0, np.uint64), *proposed]))
+    found = np.sum(
+        [shingle_counts([], candidates)] + [shingle_counts(block, candidates) for block in blocks],
+        axis=0,
+    )
     return candidates[found >= floor]
 
 
 class _Search:
-    """One run of :func:`find_duplicates` over one table."""
+    """One search over the units of a :class:`UnitStore`."""
 
     def __init__(
         self,
-        units: dict[str, list[Unit]],
+        store: UnitStore,
         settings: Settings,
         phrases: Sequence[str],
-        levels: Sequence[str],
         client: Any = None,
         jobs: int = 1,
         pool: ProcessPoolExecutor | None = None,
     ) -> None:
-        self.settings, self.client, self.jobs, self.pool = settings, client, jobs, pool
-        self.units = units
-        self.boilerplate = boilerplate_hashes(self.shingles(self.units["plan"]), phrases, settings)
+        self.store, self.settings, self.client, self.jobs, self.pool = (
+            store,
+            settings,
+            client,
+            jobs,
+            pool,
+        )
+        self.boilerplate = boilerplate_hashes(store, phrases, settings, jobs, pool)
         self.bands, self.rows = band_parameters(settings.threshold, settings.num_perm)
         self.skipped_buckets = 0
-        self.signatures = {} if client is not None else self._signatures(levels)
+        if client is None:
+            store.write_band_keys(
+                settings.shingle,
+                settings.num_perm,
+                self.boilerplate,
+                self.bands,
+                self.rows,
+                jobs,
+                pool,
+            )
 
-    def _map_blocks(
-        self, function: Any, units: list[Unit], *arguments: Any
-    ) -> tuple[list, np.ndarray]:
-        """``function(codes, spans, *arguments)`` for each block of the units' documents, in
-        ``jobs`` processes; returns the results and the order of the units in them."""
+    def candidates(self, level: str) -> np.ndarray:
+        """Distinct pairs of global unit numbers of ``level`` that share a band bucket."""
         from planparse.batch import map_in_processes
 
-        blocks = doc_blocks(units)
-        parts = map_in_processes(
-            function,
-            [codes for codes, _, _ in blocks],
-            [spans for _, spans, _ in blocks],
-            *([argument] * len(blocks) for argument in arguments),
-            jobs=self.jobs,
-            pool=self.pool,
-        )
-        order = [members for _, _, members in blocks]
-        return parts, np.concatenate(order) if order else np.empty(0, np.int64)
-
-    def shingles(self, units: list[Unit]) -> list[np.ndarray]:
-        """The sorted distinct shingle hashes of each unit."""
-        parts, order = self._map_blocks(range_shingles, units, self.settings.shingle)
-        found: list[np.ndarray] = [np.empty(0, np.uint64)] * len(units)
-        for index, hashes in zip(order.tolist(), (h for part in parts for h in part)):
-            found[index] = hashes
-        return found
-
-    def _signatures(self, levels: Sequence[str]) -> dict[str, np.ndarray]:
-        """Signatures of the units of every level in one pass over the documents."""
-        units = [u for level in levels for u in self.units[level]]
-        k, num_perm = self.settings.shingle, self.settings.num_perm
-        parts, order = self._map_blocks(range_signatures, units, k, num_perm, self.boilerplate)
-        sig = np.empty((len(units), num_perm), dtype=np.uint32)
-        if parts:
-            sig[order] = np.vstack(parts)
-        bounds = np.cumsum([0] + [len(self.units[level]) for level in levels])
-        return {level: sig[bounds[n] : bounds[n + 1]] for n, level in enumerate(levels)}
-
-    def level(self, level: str, covered: set) -> list[dict]:
-        """Verified pairs of one level, leaving out pairs inside ``covered`` ones."""
-        units = self.units[level]
-        plan_index: dict[tuple[str, int], int] = {}
-        groups = np.array(
-            [plan_index.setdefault((u.doc, u.plan), len(plan_index)) for u in units], dtype=np.int64
-        )
         settings = self.settings
         if self.client is not None:
             from planparse.integrations.dask_engine import lsh_pairs_dask
 
             pairs, skipped = lsh_pairs_dask(
                 self.client,
-                units,
+                self.store.blocks(level),
                 settings.shingle,
                 settings.num_perm,
                 self.boilerplate,
                 self.bands,
                 self.rows,
                 settings.max_bucket,
-                groups,
             )
         else:
-            pairs, skipped = lsh_pairs(
-                self.signatures[level], self.bands, self.rows, settings.max_bucket, groups
+            files = self.store.band_files(level)
+            found = map_in_processes(
+                band_pairs,
+                [files] * self.bands,
+                range(self.bands),
+                [settings.max_bucket] * self.bands,
+                jobs=self.jobs,
+                pool=self.pool,
             )
+            pairs, skipped = distinct_pairs([p for p, _ in found], None), sum(s for _, s in found)
         self.skipped_buckets += skipped
+        return pairs
+
+    def level(self, level: str, covered: set) -> list[dict]:
+        """Verified pairs of one level, leaving out pairs inside ``covered`` ones."""
+        pairs = self.candidates(level)
         wanted = np.unique(pairs) if len(pairs) else np.empty(0, np.int64)
-        shingles = shingles_of(self.shingles([units[i] for i in wanted]), wanted, self.boilerplate)
+        units, shingles = self.store.load(
+            level, wanted, self.settings.shingle, self.boilerplate, self.jobs, self.pool
+        )
         found = []
         # Largest first, so a nested section pair is left out once its parent pair is found.
         ordered = sorted(pairs.tolist(), key=lambda p: (-(units[p[0]].end - units[p[0]].start), p))
         for i, j in ordered:
             a, b = units[i], units[j]
-            if _inside(a, b, covered):
+            if (a.doc, a.plan) == (b.doc, b.plan) or _inside(a, b, covered):
                 continue
             match = overlap(shingles[i], shingles[j])
             if (
@@ -241,22 +216,6 @@ class _Search:
                 found.append(row)
                 covered.add(_cover_key(row, level))
         return found
-
-
-def shingles_of(
-    shingles: list[np.ndarray], wanted: np.ndarray, boilerplate: np.ndarray
-) -> dict[int, Shingles]:
-    """The shingles of the ``wanted`` units, their own set apart from the boilerplate."""
-    if not len(wanted):
-        return {}
-    every = np.concatenate(shingles)
-    owner = np.repeat(np.arange(len(shingles)), [len(h) for h in shingles])
-    stock = np.isin(every, boilerplate)  # one call: one per unit was most of the time
-
-    def per_unit(mask: np.ndarray) -> list[np.ndarray]:
-        return np.split(every[mask], np.searchsorted(owner[mask], np.arange(1, len(shingles))))
-
-    return {int(i): Shingles(o, s) for i, o, s in zip(wanted, per_unit(~stock), per_unit(stock))}
 
 
 def _cover_key(row: dict, level: str) -> tuple:
@@ -349,33 +308,67 @@ def find_duplicates(
     texts, shingle sets, MinHash signatures) in that many processes, with the same result.
     Further ``options`` are the fields of :class:`Settings`.
     """
-    settings, levels = _settings(unit, threshold, options)
     texts = _texts_of(items, texts)
-    return _pairs(
-        lambda pool: table_units(items, texts, settings, simplified, levels, n_jobs, pool),
-        items,
-        settings,
-        levels,
+    return find_duplicates_by_chunk(
+        table_chunks(items, texts),
+        unit,
+        threshold,
         meta,
+        simplified,
         stock,
-        client,
         n_jobs,
+        client=client,
+        **options,
     )
 
 
+#: Files per chunk when :func:`find_duplicates` cuts a table for its search.
+CHUNK_FILES = 64
+
+
+def table_chunks(
+    items: "pd.DataFrame", texts: Mapping[str, str], size: int = CHUNK_FILES
+) -> list[tuple["pd.DataFrame", dict[str, str]]]:
+    """The table cut into chunks of ``size`` whole files, in table order, with their texts.
+
+    Examples:
+        >>> import pandas as pd
+        >>> items = pd.DataFrame({"doc_id": ["a", "a", "b", "c"]})
+        >>> [list(c.doc_id) for c, _ in table_chunks(items, {"a": "", "b": "", "c": ""}, 2)]
+        [['a', 'a', 'b'], ['c']]
+    """
+    import pandas as pd
+
+    number = pd.factorize(items["doc_id"])[0] // size
+    chunks = []
+    for n in range(int(number.max()) + 1 if len(number) else 0):
+        part = items[number == n]
+        chunks.append((part, {doc: texts[doc] for doc in dict.fromkeys(part["doc_id"])}))
+    return chunks
+
+
 def find_duplicates_by_chunk(
-    chunks: Iterable[tuple["pd.DataFrame", Mapping[str, str]]],
+    chunks: Iterable[Chunk],
     unit: str = "auto",
     threshold: float = 0.4,
     meta: "pd.DataFrame | None" = None,
     simplified: bool = True,
     stock: Iterable[str] = (),
     n_jobs: int = 1,
+    *,
+    client: Any = None,
+    workdir: str | Path | None = None,
     **options,
 ) -> "pd.DataFrame":
-    """:func:`find_duplicates` over a table given in chunks, each ``(items, texts)`` with
-    whole files, in table order; the same pairs as for the whole table.  Only one chunk's
-    rows and texts are held at a time: the search keeps the units and their matching texts.
+    """:func:`find_duplicates` over a table given in chunks (whole files, in table order);
+    the same pairs as for the whole table.
+
+    Each chunk is ``(items, texts)``, or a picklable function without arguments that returns
+    them, so that ``n_jobs`` worker processes read their chunks themselves.  Each chunk's
+    units and matching text are written to ``workdir`` (a temporary folder by default) and
+    the search holds one chunk, one LSH band of one level (16 bytes a unit), and the units of
+    candidate pairs: memory grows with the chunk and the copying found, not with the archive
+    (see :mod:`planparse.reuse.store`).
 
     Examples:
         >>> import planparse
@@ -385,19 +378,51 @@ def find_duplicates_by_chunk(
         >>> find_duplicates_by_chunk(chunks)[["a_doc", "b_doc", "unit"]].values.tolist()
         [['a.txt', 'b.txt', 'plan']]
     """
+    import pandas as pd
+
+    from planparse.reuse.clusters import add_clusters
+
     settings, levels = _settings(unit, threshold, options)
-    titles: list[pd.DataFrame] = []
+    rows: list[dict] = []
+    covered: set = set()
+    pool = ProcessPoolExecutor(n_jobs) if n_jobs > 1 else None  # one pool for every stage
+    try:
+        with _folder(workdir) as folder:
+            store = UnitStore.build(
+                chunks,
+                folder,
+                settings.shingle,
+                settings.min_chars,
+                simplified,
+                _needed(levels),
+                settings.boilerplate_share,
+                n_jobs,
+                pool,
+            )
+            search = _Search(store, settings, stock_phrases(stock), client, n_jobs, pool)
+            for level in levels:
+                rows += search.level(level, covered)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    frame = pd.DataFrame(rows, columns=PAIR_COLUMNS[:-2])
+    frame = frame.sort_values(
+        ["a_doc", "a_plan", "a_start", "b_doc", "b_plan", "b_start"], ignore_index=True
+    )
+    frame = add_clusters(frame, store.titles(), meta)
+    frame.attrs["skipped_buckets"] = search.skipped_buckets
+    return frame[PAIR_COLUMNS]
 
-    def units(_pool: ProcessPoolExecutor | None) -> dict[str, list[Unit]]:
-        # A chunk's matching texts are made here: 64 files are one task's worth of work.
-        found: dict[str, list[Unit]] = {level: [] for level in _needed(levels)}
-        for items, texts in chunks:
-            titles.append(items.loc[items.plan_no > 0, ["doc_id", "plan_no", "plan_title"]])
-            for level, made in table_units(items, texts, settings, simplified, levels).items():
-                found[level] += made
-        return found
 
-    return _pairs(units, titles, settings, levels, meta, stock, None, n_jobs)
+def _folder(workdir: str | Path | None) -> Any:
+    """A context giving the folder for the unit store: ``workdir``, or a temporary one."""
+    import contextlib
+    import tempfile
+
+    if workdir is not None:
+        Path(workdir).mkdir(parents=True, exist_ok=True)
+        return contextlib.nullcontext(str(workdir))
+    return tempfile.TemporaryDirectory(prefix="planparse-reuse-")
 
 
 def _settings(unit: str, threshold: float, options: dict) -> tuple[Settings, tuple[str, ...]]:
@@ -406,59 +431,5 @@ def _settings(unit: str, threshold: float, options: dict) -> tuple[Settings, tup
     return Settings(threshold=threshold, **options), LEVELS if unit == "auto" else (unit,)
 
 
-def table_units(
-    items: "pd.DataFrame",
-    texts: Mapping[str, str],
-    settings: Settings,
-    simplified: bool,
-    levels: Sequence[str],
-    jobs: int = 1,
-    pool: ProcessPoolExecutor | None = None,
-) -> dict[str, list[Unit]]:
-    """The units a search of ``levels`` needs (plans always: boilerplate is counted on them)."""
-    rows = table_rows(items)
-    docs = doc_texts(items, texts, simplified, rows, jobs, pool)
-    return units_by_level(items, texts, _needed(levels), settings.min_chars, docs=docs, rows=rows)
-
-
 def _needed(levels: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(("plan", *levels)))
-
-
-def _pairs(
-    make_units: Any,
-    titles: "pd.DataFrame | list[pd.DataFrame]",
-    settings: Settings,
-    levels: Sequence[str],
-    meta: "pd.DataFrame | None",
-    stock: Iterable[str],
-    client: Any,
-    n_jobs: int,
-) -> "pd.DataFrame":
-    """The search itself: ``make_units(pool)`` gives the units; ``titles`` (the table, or
-    its plan rows in parts, filled while the units are made) dates the plans."""
-    import pandas as pd
-
-    from planparse.reuse.clusters import add_clusters
-
-    rows: list[dict] = []
-    covered: set = set()
-    pool = ProcessPoolExecutor(n_jobs) if n_jobs > 1 else None  # one pool for every stage
-    try:
-        search = _Search(
-            make_units(pool), settings, stock_phrases(stock), levels, client, n_jobs, pool
-        )
-        for level in levels:
-            rows += search.level(level, covered)
-    finally:
-        if pool is not None:
-            pool.shutdown()
-    frame = pd.DataFrame(rows, columns=PAIR_COLUMNS[:-2])
-    frame = frame.sort_values(
-        ["a_doc", "a_plan", "a_start", "b_doc", "b_plan", "b_start"], ignore_index=True
-    )
-    if not isinstance(titles, pd.DataFrame):
-        titles = pd.concat(titles or [pd.DataFrame(columns=["doc_id", "plan_no", "plan_title"])])
-    frame = add_clusters(frame, titles, meta)
-    frame.attrs["skipped_buckets"] = search.skipped_buckets
-    return frame[PAIR_COLUMNS]

@@ -61,6 +61,10 @@ class MatchText:
     def __len__(self) -> int:
         return len(self.codes)
 
+    def at(self, i: int, j: int) -> "MatchText":
+        """Characters ``i`` to ``j`` (views, not copies), as :meth:`DocText.at`."""
+        return MatchText(self.codes[i:j], self.offsets[i:j])
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original offsets ``(start, end)`` of normalised positions ``start:end``."""
         return int(self.offsets[start]), int(self.offsets[end - 1]) + 1

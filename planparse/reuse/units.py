@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import groupby
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 import numpy as np
 
@@ -40,8 +40,9 @@ class Unit:
     plan: int
     key: str
     level: str
-    #: The unit's document as matching text.
-    source: DocText
+    #: The unit's document as matching text (or, once read back from a
+    #: :class:`~planparse.reuse.store.UnitStore`, the unit's own).
+    source: DocText | MatchText
     start: int
     end: int
     #: ``[i, j)`` of the unit's characters in ``source.kept``.
@@ -89,13 +90,8 @@ def doc_texts(
     texts: Mapping[str, str],
     simplified: bool,
     rows: list | None = None,
-    jobs: int = 1,
-    pool: Any = None,
 ) -> dict[str, DocText]:
-    """Each file's :class:`DocText`, with its debris rows and item markers masked; built in
-    ``jobs`` processes (or ``pool``) for batches of files."""
-    from planparse.batch import map_in_processes
-
+    """Each file's :class:`DocText`, with its debris rows and item markers masked."""
     masked: dict[str, list[tuple[int, int]]] = {}
     for doc, _, _, _, _, kind, marker, start, end in table_rows(items) if rows is None else rows:
         spans = masked.setdefault(doc, [])
@@ -103,25 +99,7 @@ def doc_texts(
             spans.append((start, end))
         elif marker:
             spans.append((start, start + len(marker)))
-    names = list(masked)
-    batches = [names[lo : lo + DOCS_PER_TASK] for lo in range(0, len(names), DOCS_PER_TASK)]
-    made = map_in_processes(
-        _doc_texts,
-        [[texts[name] for name in batch] for batch in batches],
-        [[masked[name] for name in batch] for batch in batches],
-        [simplified] * len(batches),
-        jobs=jobs,
-        pool=pool,
-    )
-    return dict(zip(names, (doc for part in made for doc in part)))
-
-
-#: Files per task when :func:`doc_texts` runs in several processes.
-DOCS_PER_TASK = 256
-
-
-def _doc_texts(texts: list[str], masked: list[list], simplified: bool) -> list[DocText]:
-    return [DocText(text, spans, simplified) for text, spans in zip(texts, masked)]
+    return {name: DocText(texts[name], spans, simplified) for name, spans in masked.items()}
 
 
 def _title_start(text: str, title: str, first: int) -> int:
@@ -180,44 +158,6 @@ def _units(
         for (key, start, end), (i, j) in zip(spans, kept)
         if j - i >= min_chars
     ]
-
-
-#: Code points per block of :func:`doc_blocks`: one task for a worker process.  Large
-#: enough that pickling and scheduling stay small beside the work (signatures cut each
-#: block into cache-sized pieces themselves, see ``minhash.CACHE_CODES``).
-BLOCK_CODES = 1 << 20
-
-
-def doc_blocks(
-    units: list[Unit], size: int = BLOCK_CODES
-) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """The units' documents in blocks of about ``size`` code points: for each block, its
-    documents' kept code points joined by NUL, each unit's span in them, and the units'
-    indices in ``units``.  Every unit of a document lands in the same block."""
-    by_doc: dict[str, list[int]] = {}
-    for index, unit in enumerate(units):
-        by_doc.setdefault(unit.doc, []).append(index)
-    blocks, codes, spans, members, length = [], [], [], [], 0
-    for indices in by_doc.values():
-        kept = units[indices[0]].source.kept
-        spans += [(length + units[i].kept[0], length + units[i].kept[1]) for i in indices]
-        codes += [kept, np.zeros(1, kept.dtype)]
-        members += indices
-        length += len(kept) + 1
-        if length >= size:
-            blocks.append(_block(codes, spans, members))
-            codes, spans, members, length = [], [], [], 0
-    if members:
-        blocks.append(_block(codes, spans, members))
-    return blocks
-
-
-def _block(codes: list, spans: list, members: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return (
-        np.concatenate(codes),
-        np.array(spans, dtype=np.int64).reshape(-1, 2),
-        np.array(members, dtype=np.int64),
-    )
 
 
 def _subtree_ends(rows: list[tuple]) -> dict[str, int]:

@@ -1,0 +1,347 @@
+"""The units of an archive kept on disk a chunk at a time, for the copy-paste search.
+
+A search compares every unit with every other, but it needs each unit's text only twice: to
+compute its MinHash signature, and again if it turns up in a candidate pair.  So each chunk
+of the item table (whole files, in table order) is turned into units once and written to
+one ``.npz`` file: its files' matching text (kept code points joined by NUL, and the
+original offset of each), one row per unit (level, file, plan, key, original span, span in
+the code points) and the distinct shingles of each plan (boilerplate is counted on plans).
+The signatures are turned into LSH band keys a chunk at a time and written beside it, one
+file per level.  The search then holds one chunk, or one band's keys of one level (16 bytes
+a unit), or the units of the candidate pairs: never the archive's texts or signatures.
+
+Global unit numbers run over the chunks in order, per level, so they are the positions the
+units would have in one list built from the whole table.
+
+Examples:
+    >>> import planparse, tempfile
+    >>> text = "社区工作计划\\n一、开展法律援助活动，为困难妇女提供免费法律咨询和代理服务。\\n"
+    >>> items = planparse.parse(text, doc_id="a").to_frame()
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     store = UnitStore.build([(items, {"a": text})], folder, 4, 10, True, ("plan", "item"))
+    ...     units, _ = store.load("item", np.array([0]), 4, np.empty(0, np.uint64))
+    >>> units[0].key, units[0].text.text
+    ('a#1/1', '开展法律援助活动为困难妇女提供免费法律咨询和代理服务')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, Union
+
+import numpy as np
+
+from planparse.reuse.align import Shingles, split_stock
+from planparse.reuse.matchtext import MatchText
+from planparse.reuse.minhash import EMPTY, band_keys, bucket_pairs, range_shingles, range_signatures
+from planparse.reuse.units import LEVELS, Unit, units_by_level
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: A chunk of the item table: ``(items, texts)`` with whole files, or a function without
+#: arguments that returns them (picklable, so a worker process can read the chunk itself).
+Chunk = Union[tuple["pd.DataFrame", Mapping[str, str]], Callable[[], tuple]]
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """What the search keeps in memory of one stored chunk."""
+
+    path: str
+    #: Units of each level, in :data:`~planparse.reuse.units.LEVELS` order.
+    counts: tuple[int, ...]
+    #: Shingles in at least the boilerplate share of this chunk's plans: by the pigeonhole
+    #: principle, every shingle that is frequent in the archive is among some chunk's.
+    proposed: np.ndarray
+    #: ``doc_id``, ``plan_no``, ``plan_title``: one row per plan (dates the plans).
+    titles: "pd.DataFrame"
+
+
+def store_chunk(
+    chunk: Chunk,
+    path: str,
+    k: int,
+    min_chars: int,
+    simplified: bool,
+    levels: Sequence[str],
+    share: float,
+) -> StoredChunk:
+    """Build one chunk's units and write them to ``path``; runs in a worker process."""
+    items, texts = chunk() if callable(chunk) else chunk
+    made = units_by_level(items, texts, tuple(levels), min_chars, simplified)
+    units = [unit for level in levels for unit in made[level]]
+    sources = {unit.doc: unit.source for unit in units}
+    codes, offsets, base = _joined_sources(list(sources.values()))
+    index = {doc: n for n, doc in enumerate(sources)}
+    at = np.array([base[index[u.doc]] for u in units], dtype=np.int64)
+    lo = at + np.array([u.kept[0] for u in units], dtype=np.int64)
+    hi = at + np.array([u.kept[1] for u in units], dtype=np.int64)
+    plans = np.array([u.level == "plan" for u in units], dtype=bool)
+    plan_hashes = range_shingles(codes, np.stack((lo[plans], hi[plans]), axis=1), k)
+    np.savez(
+        path,
+        codes=codes,
+        offsets=offsets,
+        docs=np.array(list(sources), dtype=str),
+        level=np.array([LEVELS.index(u.level) for u in units], dtype=np.int8),
+        doc=np.array([index[u.doc] for u in units], dtype=np.int32),
+        plan=np.array([u.plan for u in units], dtype=np.int32),
+        key=np.array([u.key for u in units], dtype=str),
+        start=np.array([u.start for u in units], dtype=np.int64),
+        end=np.array([u.end for u in units], dtype=np.int64),
+        lo=lo,
+        hi=hi,
+        plan_hashes=np.concatenate([np.empty(0, np.uint64), *plan_hashes]),
+        plan_sizes=np.array([len(h) for h in plan_hashes], dtype=np.int64),
+    )
+    titled = items.loc[items.plan_no > 0, ["doc_id", "plan_no", "plan_title"]]
+    return StoredChunk(
+        path,
+        tuple(len(made.get(level, ())) for level in LEVELS),
+        proposed_shingles(plan_hashes, share),
+        titled.groupby(["doc_id", "plan_no"], sort=False, as_index=False).first(),
+    )
+
+
+def _joined_sources(sources: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sources' kept code points joined by NUL, their offsets (-1 at a NUL), and where
+    each source starts."""
+    lengths = np.array([len(s.kept) + 1 for s in sources], dtype=np.int64)
+    base = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    nul, none = np.zeros(1, np.uint32), np.full(1, -1, np.int32)
+    codes = np.concatenate([np.empty(0, np.uint32)] + [x for s in sources for x in (s.kept, nul)])
+    offsets = np.concatenate(
+        [np.empty(0, np.int32)] + [x for s in sources for x in (s.offsets, none)]
+    )
+    return codes.astype(np.uint32), offsets.astype(np.int32), base
+
+
+def proposed_shingles(per_plan: Sequence[np.ndarray], share: float) -> np.ndarray:
+    """The shingles in at least ``share`` of these plans (each given as its distinct
+    shingles).
+
+    Examples:
+        >>> proposed_shingles([np.array([1, 2], np.uint64), np.array([2], np.uint64)], 0.6).tolist()
+        [2]
+    """
+    values, counts = np.unique(
+        np.concatenate([np.empty(0, np.uint64), *per_plan]), return_counts=True
+    )
+    return values[counts >= share * len(per_plan) - 1e-9]  # no rounding lost
+
+
+def shingle_counts(per_plan: Sequence[np.ndarray], candidates: np.ndarray) -> np.ndarray:
+    """In how many of these plans each of the sorted ``candidates`` stands.
+
+    Examples:
+        >>> plans = [np.array([1, 2], np.uint64), np.array([2], np.uint64)]
+        >>> shingle_counts(plans, np.array([2, 5], np.uint64)).tolist()
+        [2, 0]
+    """
+    found = np.zeros(len(candidates), np.int64)
+    if not len(candidates) or not len(per_plan):
+        return found
+    values = np.concatenate(per_plan)
+    at = np.minimum(np.searchsorted(candidates, values), len(candidates) - 1)
+    hit = candidates[at] == values
+    return found + np.bincount(at[hit], minlength=len(candidates))
+
+
+def _plan_shingles(path: str) -> list[np.ndarray]:
+    with np.load(path) as data:
+        return np.split(data["plan_hashes"], np.cumsum(data["plan_sizes"])[:-1])
+
+
+def _count_in_chunk(path: str, candidates: np.ndarray) -> np.ndarray:
+    return shingle_counts(_plan_shingles(path), candidates)
+
+
+def _band_file(path: str, level: str) -> str:
+    return f"{path[:-4]}.{level}.bands.npy"
+
+
+def store_band_keys(
+    path: str, k: int, num_perm: int, exclude: np.ndarray, bands: int, rows: int
+) -> None:
+    """Write the LSH band keys of a stored chunk's units, one ``(1 + bands, units)`` array
+    per level: whether the unit has a signature (not all boilerplate), then its keys."""
+    with np.load(path) as data:
+        ranges = np.stack((data["lo"], data["hi"]), axis=1)
+        sig = range_signatures(data["codes"], ranges, k, num_perm, exclude)
+        level = data["level"]
+    for code, name in enumerate(LEVELS):
+        mine = sig[level == code]
+        filled = (mine[:, 0] != EMPTY).astype(np.uint64)
+        keys = [band_keys(mine, band, rows) for band in range(bands)]
+        np.save(_band_file(path, name), np.vstack([filled, *keys]))
+
+
+def band_pairs(files: list[tuple[str, int]], band: int, max_bucket: int) -> tuple[np.ndarray, int]:
+    """Candidate pairs of one band over the chunks' band files (``(file, first global
+    unit number)``), and the buckets skipped as too large (see
+    :func:`~planparse.reuse.minhash.bucket_pairs`)."""
+    keys, units = [np.empty(0, np.uint64)], [np.empty(0, np.int64)]
+    for file, first in files:
+        table = np.load(file, mmap_mode="r")
+        filled = np.flatnonzero(table[0])
+        keys.append(np.asarray(table[band + 1])[filled])
+        units.append(filled + first)
+    return bucket_pairs(np.concatenate(keys), np.concatenate(units), max_bucket)
+
+
+def _load_units(
+    path: str, level: str, ids: np.ndarray, k: int, stock: np.ndarray
+) -> tuple[list[Unit], list[Shingles]]:
+    """Units ``ids`` (numbers within the chunk's units of ``level``), each with its own copy
+    of its text, and their shingles, with the ``stock`` (boilerplate) ones set apart."""
+    with np.load(path) as data:
+        rows = np.flatnonzero(data["level"] == LEVELS.index(level))[ids]
+        codes, offsets, docs = data["codes"], data["offsets"], data["docs"]
+        lo, hi = data["lo"][rows], data["hi"][rows]
+        fields = [data[name][rows].tolist() for name in ("doc", "plan", "key", "start", "end")]
+    units = [
+        Unit(
+            str(docs[d]),
+            p,
+            str(key),
+            level,
+            MatchText(codes[i:j].copy(), offsets[i:j].copy()),
+            s,
+            e,
+            (0, j - i),
+        )
+        for (d, p, key, s, e), i, j in zip(zip(*fields), lo.tolist(), hi.tolist())
+    ]
+    return units, split_stock(range_shingles(codes, np.stack((lo, hi), axis=1), k), stock)
+
+
+class UnitStore:
+    """The stored chunks of one search (see the module's description).
+
+    Build it with :meth:`build`; the folder is the caller's, and is left with the files.
+    """
+
+    def __init__(self, chunks: list[StoredChunk], levels: Sequence[str]) -> None:
+        self.chunks, self.levels = chunks, tuple(levels)
+        counts = np.array([c.counts for c in chunks], dtype=np.int64).reshape(-1, len(LEVELS))
+        #: First global unit number of each chunk, per level (and the total at the end).
+        self.firsts = {
+            level: np.concatenate(([0], np.cumsum(counts[:, n]))) for n, level in enumerate(LEVELS)
+        }
+
+    @classmethod
+    def build(
+        cls,
+        chunks: Iterable[Chunk],
+        folder: str | Path,
+        k: int,
+        min_chars: int,
+        simplified: bool,
+        levels: Sequence[str],
+        share: float = 0.2,
+        jobs: int = 1,
+        pool: Any = None,
+    ) -> "UnitStore":
+        """Store every chunk (in ``jobs`` processes, or ``pool``), in order."""
+        from planparse.batch import map_in_processes
+
+        given = list(chunks)
+        paths = [str(Path(folder) / f"units-{n:06d}.npz") for n in range(len(given))]
+        constant = (k, min_chars, simplified, tuple(levels), share)
+        stored = map_in_processes(
+            store_chunk, given, paths, *([c] * len(given) for c in constant), jobs=jobs, pool=pool
+        )
+        return cls(stored, levels)
+
+    def count(self, level: str) -> int:
+        """Units of ``level`` in the archive."""
+        return int(self.firsts[level][-1])
+
+    def titles(self) -> "pd.DataFrame":
+        """``doc_id``, ``plan_no``, ``plan_title``, one row per plan."""
+        import pandas as pd
+
+        frames = [c.titles for c in self.chunks]
+        return pd.concat(frames or [pd.DataFrame(columns=["doc_id", "plan_no", "plan_title"])])
+
+    def frequent_plan_shingles(self, floor: float, jobs: int = 1, pool: Any = None) -> np.ndarray:
+        """The shingles in at least ``floor`` plans of the archive, where ``floor`` is at
+        least the share the chunks proposed for; exact (see :attr:`StoredChunk.proposed`)."""
+        from planparse.batch import map_in_processes
+
+        candidates = np.unique(
+            np.concatenate([np.empty(0, np.uint64)] + [c.proposed for c in self.chunks])
+        )
+        paths = [c.path for c in self.chunks]
+        counts = map_in_processes(
+            _count_in_chunk, paths, [candidates] * len(paths), jobs=jobs, pool=pool
+        )
+        found = np.sum([np.zeros(len(candidates), np.int64), *counts], axis=0)
+        return candidates[found >= floor]
+
+    def write_band_keys(
+        self,
+        k: int,
+        num_perm: int,
+        exclude: np.ndarray,
+        bands: int,
+        rows: int,
+        jobs: int = 1,
+        pool: Any = None,
+    ) -> None:
+        """The band keys of every chunk (:func:`store_band_keys`)."""
+        from planparse.batch import map_in_processes
+
+        paths = [c.path for c in self.chunks]
+        constant = (k, num_perm, exclude, bands, rows)
+        map_in_processes(
+            store_band_keys, paths, *([c] * len(paths) for c in constant), jobs=jobs, pool=pool
+        )
+
+    def band_files(self, level: str) -> list[tuple[str, int]]:
+        """Each chunk's band file of ``level`` and its first global unit number."""
+        firsts = self.firsts[level].tolist()
+        return [(_band_file(c.path, level), first) for c, first in zip(self.chunks, firsts)]
+
+    def blocks(self, level: str) -> Iterator[tuple[np.ndarray, np.ndarray, int]]:
+        """For each chunk with units of ``level``: its code points, those units' spans in
+        them, and the first one's global number (one chunk in memory at a time)."""
+        for chunk, first in zip(self.chunks, self.firsts[level].tolist()):
+            if chunk.counts[LEVELS.index(level)]:
+                with np.load(chunk.path) as data:
+                    mine = data["level"] == LEVELS.index(level)
+                    spans = np.stack((data["lo"][mine], data["hi"][mine]), axis=1)
+                    yield data["codes"], spans, first
+
+    def load(
+        self,
+        level: str,
+        ids: np.ndarray,
+        k: int,
+        stock: np.ndarray,
+        jobs: int = 1,
+        pool: Any = None,
+    ) -> tuple[dict[int, Unit], dict[int, Shingles]]:
+        """The units of ``level`` with global numbers ``ids`` (sorted), each with its own
+        text, and their shingles, the ``stock`` (boilerplate) ones set apart; only the
+        chunks that hold them are read."""
+        from planparse.batch import map_in_processes
+
+        owner = np.searchsorted(self.firsts[level], ids, side="right") - 1
+        held = np.unique(owner).tolist()
+        local = [ids[owner == n] - self.firsts[level][n] for n in held]
+        parts = map_in_processes(
+            _load_units,
+            [self.chunks[n].path for n in held],
+            [level] * len(held),
+            local,
+            [k] * len(held),
+            [stock] * len(held),
+            jobs=jobs,
+            pool=pool,
+        )
+        units = [u for made, _ in parts for u in made]
+        shingles = [s for _, found in parts for s in found]
+        return dict(zip(ids.tolist(), units)), dict(zip(ids.tolist(), shingles))
