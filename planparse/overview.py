@@ -122,10 +122,16 @@ def read_parts(parts: Parts, columns: list[str], docs: set[str] | None = None) -
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    import pyarrow.compute as pc
+
     chosen = [p for p, held in parts if docs is None or docs.intersection(held)]
-    tables = [pq.read_table(p, columns=columns) for p in chosen or [parts[0][0]]]
-    frame = pa.concat_tables(tables).to_pandas()
-    return frame if docs is None else frame[frame.doc_id.isin(docs)].reset_index(drop=True)
+    wanted = pa.array(sorted(docs or ()), pa.string())
+
+    def read(path: str) -> pa.Table:  # each chunk filtered as it is read: only those rows held
+        table = pq.read_table(path, columns=columns)
+        return table if docs is None else table.filter(pc.is_in(table["doc_id"], wanted))
+
+    return pa.concat_tables([read(p) for p in chosen or [parts[0][0]]]).to_pandas()
 
 
 class _Stages:
@@ -352,9 +358,8 @@ def similarity_stage(out: Path, parts: Parts) -> dict:
     from planparse import plot, themes
 
     pairs = pd.read_parquet(out / "pairs.parquet")
-    keys = _plan_key(themes.content_rows(read_parts(parts, PLAN_COLUMNS)))
     copied = list(plan_keys(pairs, "a")) + list(plan_keys(pairs, "b"))
-    chosen = set(list(dict.fromkeys(copied + list(dict.fromkeys(keys))))[:HEATMAP_PLANS])
+    chosen = set(list(dict.fromkeys(copied + _first_plans(parts, HEATMAP_PLANS)))[:HEATMAP_PLANS])
     rows = read_parts(parts, THEME_COLUMNS, {key.rsplit("#", 1)[0] for key in chosen})
     content = themes.content_rows(rows)
     content = content[_plan_key(content).isin(chosen)]
@@ -365,6 +370,20 @@ def similarity_stage(out: Path, parts: Parts) -> dict:
         out / "plots" / "similarity.png",
     )
     return {}
+
+
+def _first_plans(parts: Parts, count: int) -> list[str]:
+    """The first ``count`` plans with content, as ``doc#plan``, reading only the chunks
+    needed (not the whole table)."""
+    from planparse import themes
+
+    found: dict[str, None] = {}
+    for path, _ in parts:
+        if len(found) >= count:
+            break
+        rows = themes.content_rows(read_parts([(path, [])], PLAN_COLUMNS))
+        found.update(dict.fromkeys(_plan_key(rows)))
+    return list(found)[:count]
 
 
 def _plan_key(rows: "pd.DataFrame") -> "pd.Series":

@@ -26,6 +26,8 @@ from planparse.reuse.align import align, overlap
 from planparse.reuse.minhash import band_parameters, distinct_pairs, joined, range_shingles
 from planparse.reuse.store import (
     Chunk,
+    UnitIndex,
+    UnitReader,
     UnitStore,
     band_pairs,
     proposed_shingles,
@@ -192,30 +194,76 @@ class _Search:
         return pairs
 
     def level(self, level: str, covered: set) -> list[dict]:
-        """Verified pairs of one level, leaving out pairs inside ``covered`` ones."""
+        """Verified pairs of one level, leaving out pairs inside ``covered`` ones.
+
+        Candidate pairs are verified in batches (in ``jobs`` processes), each reading only
+        its own units, against the pairs ``covered`` by the larger levels; the pairs that
+        hold are then taken largest first, so a nested pair of this level is left out once
+        its parent pair is found: the same pairs as verifying one pair at a time in that
+        order."""
+        from planparse.batch import map_in_processes
+
         pairs = self.candidates(level)
-        wanted = np.unique(pairs) if len(pairs) else np.empty(0, np.int64)
-        units, shingles = self.store.load(
-            level, wanted, self.settings.shingle, self.boilerplate, self.jobs, self.pool
+        batches = [pairs[lo : lo + VERIFY_BATCH] for lo in range(0, len(pairs), VERIFY_BATCH)]
+        constant = (self.store.index(), level, frozenset(covered), self.boilerplate, self.settings)
+        parts = map_in_processes(
+            verify_pairs,
+            batches,
+            *([c] * len(batches) for c in constant),
+            jobs=self.jobs,
+            pool=self.pool,
         )
         found = []
-        # Largest first, so a nested section pair is left out once its parent pair is found.
-        ordered = sorted(pairs.tolist(), key=lambda p: (-(units[p[0]].end - units[p[0]].start), p))
-        for i, j in ordered:
-            a, b = units[i], units[j]
-            if (a.doc, a.plan) == (b.doc, b.plan) or _inside(a, b, covered):
-                continue
-            match = overlap(shingles[i], shingles[j])
-            if (
-                match.shared < self.settings.min_shared
-                or max(match.similarity, match.containment) < self.settings.threshold
-            ):
-                continue
-            row = _row(a, b, match)
-            if row["copied"] >= self.settings.min_copy:
+        for *_, row in sorted((r for part in parts for r in part), key=lambda r: r[:3]):
+            a, b = (
+                (row["a_doc"], row["a_plan"], row["a_item"]),
+                (
+                    row["b_doc"],
+                    row["b_plan"],
+                    row["b_item"],
+                ),
+            )
+            if not _inside(a, b, covered):
                 found.append(row)
                 covered.add(_cover_key(row, level))
         return found
+
+
+#: Candidate pairs per verification task: a task holds the units of its pairs only.
+VERIFY_BATCH = 1024
+
+
+def verify_pairs(
+    pairs: np.ndarray,
+    index: UnitIndex,
+    level: str,
+    covered: frozenset,
+    stock: np.ndarray,
+    settings: Settings,
+) -> list[tuple[int, int, int, dict]]:
+    """The candidate ``pairs`` (global unit numbers of ``level``) that hold as copies, as
+    rows, each with its place in the search order (larger first); pairs within one plan or
+    inside ``covered`` ones are left out."""
+    reader = UnitReader(index, level, settings.shingle, stock)
+    found = []
+    for i, j in pairs.tolist():
+        a, b = reader.unit(i), reader.unit(j)
+        if (a.doc, a.plan) == (b.doc, b.plan) or _inside(_names(a), _names(b), covered):
+            continue
+        match = overlap(reader.shingles(i), reader.shingles(j))
+        if (
+            match.shared < settings.min_shared
+            or max(match.similarity, match.containment) < settings.threshold
+        ):
+            continue
+        row = _row(a, b, match)
+        if row["copied"] >= settings.min_copy:
+            found.append((-(a.end - a.start), i, j, row))
+    return found
+
+
+def _names(unit: Unit) -> tuple[str, int, str]:
+    return unit.doc, unit.plan, unit.key
 
 
 def _cover_key(row: dict, level: str) -> tuple:
@@ -224,15 +272,16 @@ def _cover_key(row: dict, level: str) -> tuple:
     return row["a_item"], row["b_item"]
 
 
-def _inside(a: Unit, b: Unit, covered: set) -> bool:
-    """Whether the pair lies inside a pair already reported at a larger unit."""
-    plans = ((a.doc, a.plan), (b.doc, b.plan))
+def _inside(a: tuple[str, int, str], b: tuple[str, int, str], covered: set | frozenset) -> bool:
+    """Whether the pair of units ``(doc, plan, key)`` lies inside a pair already reported
+    at a larger unit."""
+    plans = ((a[0], a[1]), (b[0], b[1]))
     if plans in covered or plans[::-1] in covered:
         return True
     return any(
         ((ka, kb) in covered or (kb, ka) in covered)
-        for ka in _ancestors(a.key) + [a.key]
-        for kb in _ancestors(b.key) + [b.key]
+        for ka in _ancestors(a[2]) + [a[2]]
+        for kb in _ancestors(b[2]) + [b[2]]
     )
 
 

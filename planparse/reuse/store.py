@@ -2,13 +2,14 @@
 
 A search compares every unit with every other, but it needs each unit's text only twice: to
 compute its MinHash signature, and again if it turns up in a candidate pair.  So each chunk
-of the item table (whole files, in table order) is turned into units once and written to
-one ``.npz`` file: its files' matching text (kept code points joined by NUL, and the
+of the item table (whole files, in table order) is turned into units once and written to a
+folder of ``.npy`` arrays: its files' matching text (kept code points joined by NUL, and the
 original offset of each), one row per unit (level, file, plan, key, original span, span in
-the code points) and the distinct shingles of each plan (boilerplate is counted on plans).
-The signatures are turned into LSH band keys a chunk at a time and written beside it, one
-file per level.  The search then holds one chunk, or one band's keys of one level (16 bytes
-a unit), or the units of the candidate pairs: never the archive's texts or signatures.
+the code points), and the distinct shingles of each plan (boilerplate is counted on plans).
+The signatures are turned into LSH band keys a chunk at a time and written beside them, one
+array per level.  The search then holds one chunk, or one band's keys of one level (16 bytes
+a unit), and verifies candidate pairs a batch at a time, reading each unit's text through a
+memory map (:class:`UnitReader`): never the archive's texts or signatures.
 
 Global unit numbers run over the chunks in order, per level, so they are the positions the
 units would have in one list built from the whole table.
@@ -19,8 +20,8 @@ Examples:
     >>> items = planparse.parse(text, doc_id="a").to_frame()
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     store = UnitStore.build([(items, {"a": text})], folder, 4, 10, True, ("plan", "item"))
-    ...     units, _ = store.load("item", np.array([0]), 4, np.empty(0, np.uint64))
-    >>> units[0].key, units[0].text.text
+    ...     unit = store.reader("item", 4, np.empty(0, np.uint64)).unit(0)
+    >>> unit.key, unit.text.text
     ('a#1/1', '开展法律援助活动为困难妇女提供免费法律咨询和代理服务')
 """
 
@@ -59,6 +60,26 @@ class StoredChunk:
     titles: "pd.DataFrame"
 
 
+#: One unit of a stored chunk: its level (index in LEVELS), file (index in ``docs``), plan
+#: number, original span, and span in the chunk's code points.
+UNIT_ROW = np.dtype(
+    [
+        ("level", "i1"),
+        ("doc", "i4"),
+        ("plan", "i4"),
+        ("start", "i8"),
+        ("end", "i8"),
+        ("lo", "i8"),
+        ("hi", "i8"),
+    ]
+)
+
+
+def _array(path: str, name: str) -> np.ndarray:
+    """One array of a stored chunk, memory-mapped (read from disk as it is touched)."""
+    return np.load(Path(path) / f"{name}.npy", mmap_mode="r")
+
+
 def store_chunk(
     chunk: Chunk,
     path: str,
@@ -68,7 +89,8 @@ def store_chunk(
     levels: Sequence[str],
     share: float,
 ) -> StoredChunk:
-    """Build one chunk's units and write them to ``path``; runs in a worker process."""
+    """Build one chunk's units and write them to the folder ``path``; runs in a worker
+    process."""
     items, texts = chunk() if callable(chunk) else chunk
     made = units_by_level(items, texts, tuple(levels), min_chars, simplified)
     units = [unit for level in levels for unit in made[level]]
@@ -80,22 +102,26 @@ def store_chunk(
     hi = at + np.array([u.kept[1] for u in units], dtype=np.int64)
     plans = np.array([u.level == "plan" for u in units], dtype=bool)
     plan_hashes = range_shingles(codes, np.stack((lo[plans], hi[plans]), axis=1), k)
-    np.savez(
-        path,
-        codes=codes,
-        offsets=offsets,
-        docs=np.array(list(sources), dtype=str),
-        level=np.array([LEVELS.index(u.level) for u in units], dtype=np.int8),
-        doc=np.array([index[u.doc] for u in units], dtype=np.int32),
-        plan=np.array([u.plan for u in units], dtype=np.int32),
-        key=np.array([u.key for u in units], dtype=str),
-        start=np.array([u.start for u in units], dtype=np.int64),
-        end=np.array([u.end for u in units], dtype=np.int64),
-        lo=lo,
-        hi=hi,
-        plan_hashes=np.concatenate([np.empty(0, np.uint64), *plan_hashes]),
-        plan_sizes=np.array([len(h) for h in plan_hashes], dtype=np.int64),
-    )
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    table = np.zeros(len(units), dtype=UNIT_ROW)
+    table["level"] = [LEVELS.index(u.level) for u in units]
+    table["doc"] = [index[u.doc] for u in units]
+    table["plan"] = [u.plan for u in units]
+    table["start"] = [u.start for u in units]
+    table["end"] = [u.end for u in units]
+    table["lo"], table["hi"] = lo, hi
+    arrays = {
+        "codes": codes,
+        "offsets": offsets,
+        "docs": np.array(list(sources), dtype=str),
+        "units": table,
+        "keys": np.array([u.key for u in units], dtype=str),
+        "plan_hashes": np.concatenate([np.empty(0, np.uint64), *plan_hashes]),
+        "plan_sizes": np.array([len(h) for h in plan_hashes], dtype=np.int64),
+    }
+    for name, array in arrays.items():
+        np.save(folder / f"{name}.npy", array)
     titled = items.loc[items.plan_no > 0, ["doc_id", "plan_no", "plan_title"]]
     return StoredChunk(
         path,
@@ -150,8 +176,8 @@ def shingle_counts(per_plan: Sequence[np.ndarray], candidates: np.ndarray) -> np
 
 
 def _plan_shingles(path: str) -> list[np.ndarray]:
-    with np.load(path) as data:
-        return np.split(data["plan_hashes"], np.cumsum(data["plan_sizes"])[:-1])
+    hashes, sizes = np.load(Path(path) / "plan_hashes.npy"), _array(path, "plan_sizes")
+    return np.split(hashes, np.cumsum(sizes)[:-1])
 
 
 def _count_in_chunk(path: str, candidates: np.ndarray) -> np.ndarray:
@@ -159,7 +185,12 @@ def _count_in_chunk(path: str, candidates: np.ndarray) -> np.ndarray:
 
 
 def _band_file(path: str, level: str) -> str:
-    return f"{path[:-4]}.{level}.bands.npy"
+    return str(Path(path) / f"bands-{level}.npy")
+
+
+def _level_mask(path: str, level: str) -> np.ndarray:
+    """Which of the chunk's units are of ``level``."""
+    return np.asarray(_array(path, "units")["level"]) == LEVELS.index(level)
 
 
 def store_band_keys(
@@ -167,12 +198,11 @@ def store_band_keys(
 ) -> None:
     """Write the LSH band keys of a stored chunk's units, one ``(1 + bands, units)`` array
     per level: whether the unit has a signature (not all boilerplate), then its keys."""
-    with np.load(path) as data:
-        ranges = np.stack((data["lo"], data["hi"]), axis=1)
-        sig = range_signatures(data["codes"], ranges, k, num_perm, exclude)
-        level = data["level"]
+    table = np.load(Path(path) / "units.npy")
+    ranges = np.stack((table["lo"], table["hi"]), axis=1)
+    sig = range_signatures(np.load(Path(path) / "codes.npy"), ranges, k, num_perm, exclude)
     for code, name in enumerate(LEVELS):
-        mine = sig[level == code]
+        mine = sig[table["level"] == code]
         filled = (mine[:, 0] != EMPTY).astype(np.uint64)
         keys = [band_keys(mine, band, rows) for band in range(bands)]
         np.save(_band_file(path, name), np.vstack([filled, *keys]))
@@ -191,30 +221,72 @@ def band_pairs(files: list[tuple[str, int]], band: int, max_bucket: int) -> tupl
     return bucket_pairs(np.concatenate(keys), np.concatenate(units), max_bucket)
 
 
-def _load_units(
-    path: str, level: str, ids: np.ndarray, k: int, stock: np.ndarray
-) -> tuple[list[Unit], list[Shingles]]:
-    """Units ``ids`` (numbers within the chunk's units of ``level``), each with its own copy
-    of its text, and their shingles, with the ``stock`` (boilerplate) ones set apart."""
-    with np.load(path) as data:
-        rows = np.flatnonzero(data["level"] == LEVELS.index(level))[ids]
-        codes, offsets, docs = data["codes"], data["offsets"], data["docs"]
-        lo, hi = data["lo"][rows], data["hi"][rows]
-        fields = [data[name][rows].tolist() for name in ("doc", "plan", "key", "start", "end")]
-    units = [
-        Unit(
-            str(docs[d]),
-            p,
-            str(key),
-            level,
-            MatchText(codes[i:j].copy(), offsets[i:j].copy()),
-            s,
-            e,
-            (0, j - i),
-        )
-        for (d, p, key, s, e), i, j in zip(zip(*fields), lo.tolist(), hi.tolist())
-    ]
-    return units, split_stock(range_shingles(codes, np.stack((lo, hi), axis=1), k), stock)
+@dataclass(frozen=True)
+class UnitIndex:
+    """Where the units of a store are: each chunk's folder and, per level, its first global
+    unit number (with the total at the end).  Small, so worker tasks take it along."""
+
+    paths: tuple[str, ...]
+    firsts: Mapping[str, np.ndarray]
+
+    def chunk_of(self, level: str, number: int) -> tuple[int, int]:
+        """The chunk that holds unit ``number`` of ``level``, and the unit's rank in it."""
+        firsts = self.firsts[level]
+        chunk = int(np.searchsorted(firsts, number, side="right")) - 1
+        return chunk, number - int(firsts[chunk])
+
+
+class UnitReader:
+    """Units of one level read back by global number, each with its own copy of its text
+    and its shingles (the ``stock`` ones set apart).  Chunks are opened as memory maps, so
+    a reader holds only the units it was asked for."""
+
+    def __init__(self, index: UnitIndex, level: str, k: int, stock: np.ndarray) -> None:
+        self.index, self.level, self.k, self.stock = index, level, k, stock
+        self._chunks: dict[int, tuple] = {}
+        self._units: dict[int, Unit] = {}
+        self._shingles: dict[int, Shingles] = {}
+
+    def _chunk(self, n: int) -> tuple:
+        if n not in self._chunks:
+            path = self.index.paths[n]
+            mine = _level_mask(path, self.level)
+            self._chunks[n] = (
+                _array(path, "units")[mine],
+                _array(path, "keys")[mine],
+                _array(path, "docs"),
+                _array(path, "codes"),
+                _array(path, "offsets"),
+            )
+        return self._chunks[n]
+
+    def unit(self, number: int) -> Unit:
+        """Unit ``number`` of the level."""
+        if number not in self._units:
+            chunk, rank = self.index.chunk_of(self.level, number)
+            rows, keys, docs, codes, offsets = self._chunk(chunk)
+            row = rows[rank]
+            lo, hi = int(row["lo"]), int(row["hi"])
+            text = MatchText(np.array(codes[lo:hi]), np.array(offsets[lo:hi]))
+            self._units[number] = Unit(
+                str(docs[row["doc"]]),
+                int(row["plan"]),
+                str(keys[rank]),
+                self.level,
+                text,
+                int(row["start"]),
+                int(row["end"]),
+                (0, hi - lo),
+            )
+        return self._units[number]
+
+    def shingles(self, number: int) -> Shingles:
+        """Unit ``number``'s distinct shingles, its own apart from the stock ones."""
+        if number not in self._shingles:
+            codes = self.unit(number).text.codes
+            hashes = range_shingles(codes, np.array([[0, len(codes)]]), self.k)
+            self._shingles[number] = split_stock(hashes, self.stock)[0]
+        return self._shingles[number]
 
 
 class UnitStore:
@@ -248,7 +320,7 @@ class UnitStore:
         from planparse.batch import map_in_processes
 
         given = list(chunks)
-        paths = [str(Path(folder) / f"units-{n:06d}.npz") for n in range(len(given))]
+        paths = [str(Path(folder) / f"units-{n:06d}") for n in range(len(given))]
         constant = (k, min_chars, simplified, tuple(levels), share)
         stored = map_in_processes(
             store_chunk, given, paths, *([c] * len(given) for c in constant), jobs=jobs, pool=pool
@@ -310,38 +382,14 @@ class UnitStore:
         them, and the first one's global number (one chunk in memory at a time)."""
         for chunk, first in zip(self.chunks, self.firsts[level].tolist()):
             if chunk.counts[LEVELS.index(level)]:
-                with np.load(chunk.path) as data:
-                    mine = data["level"] == LEVELS.index(level)
-                    spans = np.stack((data["lo"][mine], data["hi"][mine]), axis=1)
-                    yield data["codes"], spans, first
+                units = _array(chunk.path, "units")[_level_mask(chunk.path, level)]
+                spans = np.stack((units["lo"], units["hi"]), axis=1)
+                yield np.load(Path(chunk.path) / "codes.npy"), spans, first
 
-    def load(
-        self,
-        level: str,
-        ids: np.ndarray,
-        k: int,
-        stock: np.ndarray,
-        jobs: int = 1,
-        pool: Any = None,
-    ) -> tuple[dict[int, Unit], dict[int, Shingles]]:
-        """The units of ``level`` with global numbers ``ids`` (sorted), each with its own
-        text, and their shingles, the ``stock`` (boilerplate) ones set apart; only the
-        chunks that hold them are read."""
-        from planparse.batch import map_in_processes
+    def index(self) -> UnitIndex:
+        """Where the units are (for :class:`UnitReader`, in any process)."""
+        return UnitIndex(tuple(c.path for c in self.chunks), self.firsts)
 
-        owner = np.searchsorted(self.firsts[level], ids, side="right") - 1
-        held = np.unique(owner).tolist()
-        local = [ids[owner == n] - self.firsts[level][n] for n in held]
-        parts = map_in_processes(
-            _load_units,
-            [self.chunks[n].path for n in held],
-            [level] * len(held),
-            local,
-            [k] * len(held),
-            [stock] * len(held),
-            jobs=jobs,
-            pool=pool,
-        )
-        units = [u for made, _ in parts for u in made]
-        shingles = [s for _, found in parts for s in found]
-        return dict(zip(ids.tolist(), units)), dict(zip(ids.tolist(), shingles))
+    def reader(self, level: str, k: int, stock: np.ndarray) -> UnitReader:
+        """A :class:`UnitReader` of ``level``."""
+        return UnitReader(self.index(), level, k, stock)
