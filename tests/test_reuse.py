@@ -315,3 +315,100 @@ def test_pairs_found_chunk_by_chunk_equal_the_pairs_of_the_whole_table(sample_pa
     chunks = [(items[items.doc_id.isin(g)], {d: texts[d] for d in g}) for g in groups]
     pd.testing.assert_frame_equal(find_duplicates_by_chunk(chunks, n_jobs=2), whole)
     assert len(whole) > 10
+
+
+def test_units_read_back_from_the_store_equal_the_units_built_in_memory(tmp_path):
+    """Every unit's file, plan, key, span and matching text survive the store: the search
+    works on exactly the units it would build from the whole table."""
+    from planparse.batch import read_texts
+    from planparse.reuse.detect import table_chunks
+    from planparse.reuse.store import UnitStore, close_arrays
+    from planparse.reuse.units import LEVELS, units_by_level
+
+    items = planparse.parse_files([planparse.sample_path()])
+    texts = read_texts(items)
+    built = units_by_level(items, texts, LEVELS, 30, simplified=True)
+    store = UnitStore.build(table_chunks(items, texts, 9), tmp_path, 4, 30, True, LEVELS)
+    stock = np.empty(0, np.uint64)
+    try:
+        for level in LEVELS:
+            reader = store.reader(level, 4, stock)
+            assert store.count(level) == len(built[level]) > 0
+            for number, unit in enumerate(built[level]):
+                back = reader.unit(number)
+                assert (back.doc, back.plan, back.key, back.start, back.end) == (
+                    unit.doc, unit.plan, unit.key, unit.start, unit.end
+                )
+                assert back.text.codes.tolist() == unit.text.codes.tolist()
+                assert back.text.offsets.tolist() == unit.text.offsets.tolist()
+    finally:
+        close_arrays()
+
+
+NESTED = (
+    "一、加强组织建设\n（一）完善基层组织网络\n"
+    "1.在各村各社区设立妇女小组，由妇女小组长负责联系本组妇女，做到有事能找到人、妇女有事能找到组织。\n"
+    "2.积极开展执委培训，每年举办两期执委培训班，帮助执委熟悉工作职责，提高联系服务妇女的能力。\n"
+    "（二）推进阵地建设\n"
+    "1.整合村级活动场所建设妇女之家，做到有场所、有牌子、有制度、有活动，年内实现全覆盖。\n"
+    "2.依托妇女之家开展议事协商，每季度召开一次妇女议事会，收集妇女群众的意见和建议。\n"
+)
+
+
+JOBS = (
+    "二、推进就业创业\n"
+    "（一）组织技能培训。联合人社部门举办家政、电商、手工编织培训班六期，培训农村妇女三百人次，推荐就业一百人。\n"
+    "（二）落实创业贷款。为有创业意愿的妇女申请创业担保贷款，建立跟踪服务台账，帮助解决资金、技术和销售难题。\n"
+    "（三）培育巾帼品牌。扶持十家妇女创办的合作社和家庭农场，组织参加农产品展销会，拓宽线上线下销售渠道。\n"
+    "（四）开展岗位对接。每季度举办一次女性专场招聘会，邀请本地企业提供适合妇女的灵活就业岗位。\n"
+)
+RIGHTS = (
+    "一、开展维权服务\n"
+    "（一）深化普法宣传。利用三八维权周集中宣传妇女权益保障法和反家庭暴力法，发放宣传资料，接受法律咨询。\n"
+    "（二）化解矛盾纠纷。联合司法所排查婚姻家庭纠纷，对发现的问题逐一登记、逐件化解，帮助困难妇女申请法律援助。\n"
+    "（三）关爱困境妇女。走访慰问单亲困难母亲和留守妇女，建立帮扶档案，落实结对帮扶责任人。\n"
+    "（四）畅通信访渠道。公开维权热线，安排专人接听来电，做到件件有登记、事事有回音。\n"
+)
+
+
+@pytest.mark.parametrize("batch", [1, 3, 1024])
+def test_a_nested_pair_is_left_out_whatever_the_verification_batches(batch):
+    """A copied section holds copied sub-sections (sections too): only the outer pair is
+    reported, also when the inner pairs are verified in other batches than the outer one
+    (it fails if batches are merged without checking what the larger pairs cover)."""
+    from planparse.reuse import detect
+
+    texts = {
+        "a.txt": "甲县妇联工作计划\n" + NESTED + JOBS,
+        "b.txt": "乙县妇联工作要点\n" + RIGHTS + "二、" + NESTED[2:],
+    }
+    with patch.object(detect, "VERIFY_BATCH", batch):
+        pairs = run(texts)
+    assert pairs[["a_item", "b_item", "unit"]].values.tolist() == [
+        ["a.txt#1/1", "b.txt#1/2", "section"]
+    ]
+
+
+def test_pairs_verified_in_small_batches_equal_the_pairs_verified_at_once(sample_pairs):
+    """Batches are verified apart and merged largest first, in several processes."""
+    from planparse.reuse import detect
+
+    items, whole = sample_pairs
+    with patch.object(detect, "VERIFY_BATCH", 3):
+        pd.testing.assert_frame_equal(find_duplicates(items, n_jobs=2), whole)
+
+
+def test_a_workdir_used_twice_holds_each_search_own_units(tmp_path):
+    """A folder given again must not serve the first search's units to the second."""
+    from planparse.reuse import find_duplicates_by_chunk
+
+    first = {"a.txt": "甲社区工作计划\n" + BODY, "b.txt": "乙社区工作计划\n" + BODY}
+    second = {"c.txt": "丙社区工作计划\n" + OTHER, "d.txt": "丁社区工作计划\n" + OTHER}
+
+    def chunks(texts):
+        return [(planparse.parse(t, doc_id=d).to_frame(), {d: t}) for d, t in texts.items()]
+
+    find_duplicates_by_chunk(chunks(first), workdir=tmp_path)
+    again = find_duplicates_by_chunk(chunks(second), workdir=tmp_path)
+    pd.testing.assert_frame_equal(again, find_duplicates_by_chunk(chunks(second)))
+    assert set(again.a_doc) | set(again.b_doc) == {"c.txt", "d.txt"}

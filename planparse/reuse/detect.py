@@ -30,6 +30,7 @@ from planparse.reuse.store import (
     UnitReader,
     UnitStore,
     band_pairs,
+    close_arrays,
     proposed_shingles,
     shingle_counts,
 )
@@ -180,10 +181,11 @@ class _Search:
                 settings.max_bucket,
             )
         else:
-            files = self.store.band_files(level)
+            chunks = self.store.firsts_of(level)
             found = map_in_processes(
                 band_pairs,
-                [files] * self.bands,
+                [chunks] * self.bands,
+                [level] * self.bands,
                 range(self.bands),
                 [settings.max_bucket] * self.bands,
                 jobs=self.jobs,
@@ -432,11 +434,35 @@ def find_duplicates_by_chunk(
     from planparse.reuse.clusters import add_clusters
 
     settings, levels = _settings(unit, threshold, options)
+    rows, titles, skipped = _search(
+        chunks, settings, levels, simplified, stock, client, n_jobs, workdir
+    )
+    frame = pd.DataFrame(rows, columns=PAIR_COLUMNS[:-2])
+    frame = frame.sort_values(
+        ["a_doc", "a_plan", "a_start", "b_doc", "b_plan", "b_start"], ignore_index=True
+    )
+    frame = add_clusters(frame, titles, meta)
+    frame.attrs["skipped_buckets"] = skipped
+    return frame[PAIR_COLUMNS]
+
+
+def _search(
+    chunks: Iterable[Chunk],
+    settings: Settings,
+    levels: Sequence[str],
+    simplified: bool,
+    stock: Iterable[str],
+    client: Any,
+    n_jobs: int,
+    workdir: str | Path | None,
+) -> tuple[list[dict], "pd.DataFrame", int]:
+    """The rows of the pairs found, the plans' titles and the buckets skipped.  The pool
+    and the memory maps are closed before the folder is removed."""
     rows: list[dict] = []
     covered: set = set()
-    pool = ProcessPoolExecutor(n_jobs) if n_jobs > 1 else None  # one pool for every stage
-    try:
-        with _folder(workdir) as folder:
+    with _folder(workdir) as folder:
+        pool = ProcessPoolExecutor(n_jobs) if n_jobs > 1 else None  # one pool for every step
+        try:
             store = UnitStore.build(
                 chunks,
                 folder,
@@ -451,16 +477,11 @@ def find_duplicates_by_chunk(
             search = _Search(store, settings, stock_phrases(stock), client, n_jobs, pool)
             for level in levels:
                 rows += search.level(level, covered)
-    finally:
-        if pool is not None:
-            pool.shutdown()
-    frame = pd.DataFrame(rows, columns=PAIR_COLUMNS[:-2])
-    frame = frame.sort_values(
-        ["a_doc", "a_plan", "a_start", "b_doc", "b_plan", "b_start"], ignore_index=True
-    )
-    frame = add_clusters(frame, store.titles(), meta)
-    frame.attrs["skipped_buckets"] = search.skipped_buckets
-    return frame[PAIR_COLUMNS]
+        finally:
+            close_arrays()
+            if pool is not None:
+                pool.shutdown()
+    return rows, store.titles(), search.skipped_buckets
 
 
 def _folder(workdir: str | Path | None) -> Any:

@@ -27,6 +27,7 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, Union
@@ -60,6 +61,10 @@ class StoredChunk:
     titles: "pd.DataFrame"
 
 
+#: Memory maps kept open per process (each holds a file descriptor: well under the usual
+#: limit of 1,024).
+OPEN_ARRAYS = 256
+
 #: One unit of a stored chunk: its level (index in LEVELS), file (index in ``docs``), plan
 #: number, original span, and span in the chunk's code points.
 UNIT_ROW = np.dtype(
@@ -75,9 +80,16 @@ UNIT_ROW = np.dtype(
 )
 
 
+@functools.lru_cache(maxsize=OPEN_ARRAYS)
 def _array(path: str, name: str) -> np.ndarray:
-    """One array of a stored chunk, memory-mapped (read from disk as it is touched)."""
+    """One array of a stored chunk, memory-mapped (read from disk as it is touched); the
+    last few hundred stay open, as a verification batch and a band visit every chunk."""
     return np.load(Path(path) / f"{name}.npy", mmap_mode="r")
+
+
+def close_arrays() -> None:
+    """Forget the open memory maps (each holds a file descriptor and its file)."""
+    _array.cache_clear()
 
 
 def store_chunk(
@@ -184,8 +196,8 @@ def _count_in_chunk(path: str, candidates: np.ndarray) -> np.ndarray:
     return shingle_counts(_plan_shingles(path), candidates)
 
 
-def _band_file(path: str, level: str) -> str:
-    return str(Path(path) / f"bands-{level}.npy")
+def _bands(level: str) -> str:
+    return f"bands-{level}"
 
 
 def _level_mask(path: str, level: str) -> np.ndarray:
@@ -205,16 +217,18 @@ def store_band_keys(
         mine = sig[table["level"] == code]
         filled = (mine[:, 0] != EMPTY).astype(np.uint64)
         keys = [band_keys(mine, band, rows) for band in range(bands)]
-        np.save(_band_file(path, name), np.vstack([filled, *keys]))
+        np.save(Path(path) / f"{_bands(name)}.npy", np.vstack([filled, *keys]))
 
 
-def band_pairs(files: list[tuple[str, int]], band: int, max_bucket: int) -> tuple[np.ndarray, int]:
-    """Candidate pairs of one band over the chunks' band files (``(file, first global
-    unit number)``), and the buckets skipped as too large (see
+def band_pairs(
+    chunks: list[tuple[str, int]], level: str, band: int, max_bucket: int
+) -> tuple[np.ndarray, int]:
+    """Candidate pairs of ``level`` in one band, over the stored chunks (``(folder, first
+    global unit number)``), and the buckets skipped as too large (see
     :func:`~planparse.reuse.minhash.bucket_pairs`)."""
     keys, units = [np.empty(0, np.uint64)], [np.empty(0, np.int64)]
-    for file, first in files:
-        table = np.load(file, mmap_mode="r")
+    for path, first in chunks:
+        table = _array(path, _bands(level))
         filled = np.flatnonzero(table[0])
         keys.append(np.asarray(table[band + 1])[filled])
         units.append(filled + first)
@@ -372,10 +386,9 @@ class UnitStore:
             store_band_keys, paths, *([c] * len(paths) for c in constant), jobs=jobs, pool=pool
         )
 
-    def band_files(self, level: str) -> list[tuple[str, int]]:
-        """Each chunk's band file of ``level`` and its first global unit number."""
-        firsts = self.firsts[level].tolist()
-        return [(_band_file(c.path, level), first) for c, first in zip(self.chunks, firsts)]
+    def firsts_of(self, level: str) -> list[tuple[str, int]]:
+        """Each chunk's folder and its first global unit number of ``level``."""
+        return list(zip((c.path for c in self.chunks), self.firsts[level].tolist()))
 
     def blocks(self, level: str) -> Iterator[tuple[np.ndarray, np.ndarray, int]]:
         """For each chunk with units of ``level``: its code points, those units' spans in
