@@ -322,27 +322,28 @@ def test_units_read_back_from_the_store_equal_the_units_built_in_memory(tmp_path
     works on exactly the units it would build from the whole table."""
     from planparse.batch import read_texts
     from planparse.reuse.detect import table_chunks
-    from planparse.reuse.store import UnitStore, close_arrays
+    from planparse.reuse.store import UnitStore
     from planparse.reuse.units import LEVELS, units_by_level
 
     items = planparse.parse_files([planparse.sample_path()])
     texts = read_texts(items)
     built = units_by_level(items, texts, LEVELS, 30, simplified=True)
     store = UnitStore.build(table_chunks(items, texts, 9), tmp_path, 4, 30, True, LEVELS)
-    stock = np.empty(0, np.uint64)
-    try:
-        for level in LEVELS:
-            reader = store.reader(level, 4, stock)
-            assert store.count(level) == len(built[level]) > 0
-            for number, unit in enumerate(built[level]):
-                back = reader.unit(number)
-                assert (back.doc, back.plan, back.key, back.start, back.end) == (
-                    unit.doc, unit.plan, unit.key, unit.start, unit.end
-                )
-                assert back.text.codes.tolist() == unit.text.codes.tolist()
-                assert back.text.offsets.tolist() == unit.text.offsets.tolist()
-    finally:
-        close_arrays()
+    for level in LEVELS:
+        numbers = np.arange(store.count(level))
+        read, _ = store.read(level, numbers, 4, np.empty(0, np.uint64))
+        assert store.count(level) == len(built[level]) > 0
+        for number, unit in enumerate(built[level]):
+            back = read[number]
+            assert (back.doc, back.plan, back.key, back.start, back.end) == (
+                unit.doc,
+                unit.plan,
+                unit.key,
+                unit.start,
+                unit.end,
+            )
+            assert back.text.codes.tolist() == unit.text.codes.tolist()
+            assert back.text.offsets.tolist() == unit.text.offsets.tolist()
 
 
 NESTED = (
@@ -371,8 +372,8 @@ RIGHTS = (
 )
 
 
-@pytest.mark.parametrize("batch", [1, 3, 1024])
-def test_a_nested_pair_is_left_out_whatever_the_verification_batches(batch):
+@pytest.mark.parametrize("batch, chars", [(1, 10**9), (3, 10**9), (1024, 10**9), (1024, 500)])
+def test_a_nested_pair_is_left_out_whatever_the_verification_batches(batch, chars):
     """A copied section holds copied sub-sections (sections too): only the outer pair is
     reported, also when the inner pairs are verified in other batches than the outer one
     (it fails if batches are merged without checking what the larger pairs cover)."""
@@ -382,7 +383,7 @@ def test_a_nested_pair_is_left_out_whatever_the_verification_batches(batch):
         "a.txt": "甲县妇联工作计划\n" + NESTED + JOBS,
         "b.txt": "乙县妇联工作要点\n" + RIGHTS + "二、" + NESTED[2:],
     }
-    with patch.object(detect, "VERIFY_BATCH", batch):
+    with patch.object(detect, "VERIFY_BATCH", batch), patch.object(detect, "VERIFY_CHARS", chars):
         pairs = run(texts)
     assert pairs[["a_item", "b_item", "unit"]].values.tolist() == [
         ["a.txt#1/1", "b.txt#1/2", "section"]
@@ -399,7 +400,8 @@ def test_pairs_verified_in_small_batches_equal_the_pairs_verified_at_once(sample
 
 
 def test_a_workdir_used_twice_holds_each_search_own_units(tmp_path):
-    """A folder given again must not serve the first search's units to the second."""
+    """A folder given again must not serve the first search's units to the second (its
+    files are overwritten, never looked up by what is there)."""
     from planparse.reuse import find_duplicates_by_chunk
 
     first = {"a.txt": "甲社区工作计划\n" + BODY, "b.txt": "乙社区工作计划\n" + BODY}

@@ -27,11 +27,10 @@ from planparse.reuse.minhash import band_parameters, distinct_pairs, joined, ran
 from planparse.reuse.store import (
     Chunk,
     UnitIndex,
-    UnitReader,
     UnitStore,
     band_pairs,
-    close_arrays,
     proposed_shingles,
+    read_units,
     shingle_counts,
 )
 from planparse.reuse.units import LEVELS, Unit
@@ -206,7 +205,7 @@ class _Search:
         from planparse.batch import map_in_processes
 
         pairs = self.candidates(level)
-        batches = [pairs[lo : lo + VERIFY_BATCH] for lo in range(0, len(pairs), VERIFY_BATCH)]
+        batches = verify_batches(pairs, self.store.lengths(level))
         constant = (self.store.index(), level, frozenset(covered), self.boilerplate, self.settings)
         parts = map_in_processes(
             verify_pairs,
@@ -231,8 +230,32 @@ class _Search:
         return found
 
 
-#: Candidate pairs per verification task: a task holds the units of its pairs only.
+#: At most this many candidate pairs per verification task ...
 VERIFY_BATCH = 1024
+#: ... and about this many characters of their units: a task holds its units' text and
+#: shingles (about 40 bytes a character), and 1,024 pairs of whole plans were 500 MB.
+VERIFY_CHARS = 2_000_000
+
+
+def verify_batches(pairs: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
+    """The candidate pairs, in order, cut into verification batches of at most
+    :data:`VERIFY_BATCH` pairs and about :data:`VERIFY_CHARS` characters of units
+    (``lengths``: each unit's).
+
+    Examples:
+        >>> pairs = np.array([[0, 1], [0, 2], [1, 2]])
+        >>> [len(b) for b in verify_batches(pairs, np.array([1_500_000, 10, 10]))]
+        [1, 2]
+    """
+    cost = lengths[pairs].sum(axis=1).tolist() if len(pairs) else []
+    cuts, total = [0], 0
+    for n, chars in enumerate(cost):
+        if n > cuts[-1] and (n - cuts[-1] >= VERIFY_BATCH or total + chars > VERIFY_CHARS):
+            cuts.append(n)
+            total = 0
+        total += chars
+    cuts.append(len(cost))
+    return [pairs[lo:hi] for lo, hi in zip(cuts[:-1], cuts[1:])]
 
 
 def verify_pairs(
@@ -246,13 +269,13 @@ def verify_pairs(
     """The candidate ``pairs`` (global unit numbers of ``level``) that hold as copies, as
     rows, each with its place in the search order (larger first); pairs within one plan or
     inside ``covered`` ones are left out."""
-    reader = UnitReader(index, level, settings.shingle, stock)
+    units, shingles = read_units(index, level, np.unique(pairs), settings.shingle, stock)
     found = []
     for i, j in pairs.tolist():
-        a, b = reader.unit(i), reader.unit(j)
+        a, b = units[i], units[j]
         if (a.doc, a.plan) == (b.doc, b.plan) or _inside(_names(a), _names(b), covered):
             continue
-        match = overlap(reader.shingles(i), reader.shingles(j))
+        match = overlap(shingles[i], shingles[j])
         if (
             match.shared < settings.min_shared
             or max(match.similarity, match.containment) < settings.threshold
@@ -457,7 +480,7 @@ def _search(
     workdir: str | Path | None,
 ) -> tuple[list[dict], "pd.DataFrame", int]:
     """The rows of the pairs found, the plans' titles and the buckets skipped.  The pool
-    and the memory maps are closed before the folder is removed."""
+    (whose processes may hold memory maps of the store) ends before the folder is removed."""
     rows: list[dict] = []
     covered: set = set()
     with _folder(workdir) as folder:
@@ -478,7 +501,6 @@ def _search(
             for level in levels:
                 rows += search.level(level, covered)
         finally:
-            close_arrays()
             if pool is not None:
                 pool.shutdown()
     return rows, store.titles(), search.skipped_buckets

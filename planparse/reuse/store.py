@@ -9,7 +9,7 @@ the code points), and the distinct shingles of each plan (boilerplate is counted
 The signatures are turned into LSH band keys a chunk at a time and written beside them, one
 array per level.  The search then holds one chunk, or one band's keys of one level (16 bytes
 a unit), and verifies candidate pairs a batch at a time, reading each unit's text through a
-memory map (:class:`UnitReader`): never the archive's texts or signatures.
+memory map (:func:`read_units`): never the archive's texts or signatures.
 
 Global unit numbers run over the chunks in order, per level, so they are the positions the
 units would have in one list built from the whole table.
@@ -20,14 +20,14 @@ Examples:
     >>> items = planparse.parse(text, doc_id="a").to_frame()
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     store = UnitStore.build([(items, {"a": text})], folder, 4, 10, True, ("plan", "item"))
-    ...     unit = store.reader("item", 4, np.empty(0, np.uint64)).unit(0)
+    ...     units, _ = store.read("item", np.array([0]), 4, np.empty(0, np.uint64))
+    >>> unit = units[0]
     >>> unit.key, unit.text.text
     ('a#1/1', '开展法律援助活动为困难妇女提供免费法律咨询和代理服务')
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, Union
@@ -36,7 +36,14 @@ import numpy as np
 
 from planparse.reuse.align import Shingles, split_stock
 from planparse.reuse.matchtext import MatchText
-from planparse.reuse.minhash import EMPTY, band_keys, bucket_pairs, range_shingles, range_signatures
+from planparse.reuse.minhash import (
+    EMPTY,
+    band_keys,
+    bucket_pairs,
+    joined,
+    range_shingles,
+    range_signatures,
+)
 from planparse.reuse.units import LEVELS, Unit, units_by_level
 
 if TYPE_CHECKING:
@@ -61,10 +68,6 @@ class StoredChunk:
     titles: "pd.DataFrame"
 
 
-#: Memory maps kept open per process (each holds a file descriptor: well under the usual
-#: limit of 1,024).
-OPEN_ARRAYS = 256
-
 #: One unit of a stored chunk: its level (index in LEVELS), file (index in ``docs``), plan
 #: number, original span, and span in the chunk's code points.
 UNIT_ROW = np.dtype(
@@ -80,16 +83,10 @@ UNIT_ROW = np.dtype(
 )
 
 
-@functools.lru_cache(maxsize=OPEN_ARRAYS)
 def _array(path: str, name: str) -> np.ndarray:
-    """One array of a stored chunk, memory-mapped (read from disk as it is touched); the
-    last few hundred stay open, as a verification batch and a band visit every chunk."""
+    """One array of a stored chunk, memory-mapped: only the pages touched are read, and
+    they count against the process only while the array is held."""
     return np.load(Path(path) / f"{name}.npy", mmap_mode="r")
-
-
-def close_arrays() -> None:
-    """Forget the open memory maps (each holds a file descriptor and its file)."""
-    _array.cache_clear()
 
 
 def store_chunk(
@@ -243,64 +240,48 @@ class UnitIndex:
     paths: tuple[str, ...]
     firsts: Mapping[str, np.ndarray]
 
-    def chunk_of(self, level: str, number: int) -> tuple[int, int]:
-        """The chunk that holds unit ``number`` of ``level``, and the unit's rank in it."""
-        firsts = self.firsts[level]
-        chunk = int(np.searchsorted(firsts, number, side="right")) - 1
-        return chunk, number - int(firsts[chunk])
+
+def read_units(
+    index: UnitIndex, level: str, numbers: np.ndarray, k: int, stock: np.ndarray
+) -> tuple[dict[int, Unit], dict[int, Shingles]]:
+    """Units of ``level`` by global number (``numbers``, sorted and distinct), each with its
+    own copy of its text, and their shingles with the ``stock`` (boilerplate) ones set
+    apart.  Chunk by chunk: each chunk that holds some is opened once, as memory maps, and
+    let go before the next, so only the units asked for are held (and no file stays open).
+    """
+    units: dict[int, Unit] = {}
+    shingles: dict[int, Shingles] = {}
+    firsts = index.firsts[level]
+    owner = np.searchsorted(firsts, numbers, side="right") - 1
+    for chunk in np.unique(owner).tolist():
+        mine = numbers[owner == chunk]
+        made = _chunk_units(index.paths[chunk], level, mine - firsts[chunk])
+        hashes = range_shingles(*joined(made), k)
+        units.update(zip(mine.tolist(), made))
+        shingles.update(zip(mine.tolist(), split_stock(hashes, stock)))
+    return units, shingles
 
 
-class UnitReader:
-    """Units of one level read back by global number, each with its own copy of its text
-    and its shingles (the ``stock`` ones set apart).  Chunks are opened as memory maps, so
-    a reader holds only the units it was asked for."""
-
-    def __init__(self, index: UnitIndex, level: str, k: int, stock: np.ndarray) -> None:
-        self.index, self.level, self.k, self.stock = index, level, k, stock
-        self._chunks: dict[int, tuple] = {}
-        self._units: dict[int, Unit] = {}
-        self._shingles: dict[int, Shingles] = {}
-
-    def _chunk(self, n: int) -> tuple:
-        if n not in self._chunks:
-            path = self.index.paths[n]
-            mine = _level_mask(path, self.level)
-            self._chunks[n] = (
-                _array(path, "units")[mine],
-                _array(path, "keys")[mine],
-                _array(path, "docs"),
-                _array(path, "codes"),
-                _array(path, "offsets"),
-            )
-        return self._chunks[n]
-
-    def unit(self, number: int) -> Unit:
-        """Unit ``number`` of the level."""
-        if number not in self._units:
-            chunk, rank = self.index.chunk_of(self.level, number)
-            rows, keys, docs, codes, offsets = self._chunk(chunk)
-            row = rows[rank]
-            lo, hi = int(row["lo"]), int(row["hi"])
-            text = MatchText(np.array(codes[lo:hi]), np.array(offsets[lo:hi]))
-            self._units[number] = Unit(
-                str(docs[row["doc"]]),
-                int(row["plan"]),
-                str(keys[rank]),
-                self.level,
-                text,
-                int(row["start"]),
-                int(row["end"]),
-                (0, hi - lo),
-            )
-        return self._units[number]
-
-    def shingles(self, number: int) -> Shingles:
-        """Unit ``number``'s distinct shingles, its own apart from the stock ones."""
-        if number not in self._shingles:
-            codes = self.unit(number).text.codes
-            hashes = range_shingles(codes, np.array([[0, len(codes)]]), self.k)
-            self._shingles[number] = split_stock(hashes, self.stock)[0]
-        return self._shingles[number]
+def _chunk_units(path: str, level: str, ranks: np.ndarray) -> list[Unit]:
+    """The chunk's units of ``level`` with these ranks among them."""
+    mine = np.flatnonzero(_level_mask(path, level))[ranks]
+    rows, keys = _array(path, "units")[mine], _array(path, "keys")[mine]
+    docs, codes, offsets = _array(path, "docs"), _array(path, "codes"), _array(path, "offsets")
+    return [
+        Unit(
+            str(docs[row["doc"]]),
+            int(row["plan"]),
+            str(key),
+            level,
+            MatchText(
+                np.array(codes[row["lo"] : row["hi"]]), np.array(offsets[row["lo"] : row["hi"]])
+            ),
+            int(row["start"]),
+            int(row["end"]),
+            (0, int(row["hi"] - row["lo"])),
+        )
+        for row, key in zip(rows, keys)
+    ]
 
 
 class UnitStore:
@@ -344,6 +325,14 @@ class UnitStore:
     def count(self, level: str) -> int:
         """Units of ``level`` in the archive."""
         return int(self.firsts[level][-1])
+
+    def lengths(self, level: str) -> np.ndarray:
+        """Each unit's length in kept characters, in global order (8 bytes a unit)."""
+        parts = [np.empty(0, np.int64)]
+        for chunk in self.chunks:
+            units = _array(chunk.path, "units")[_level_mask(chunk.path, level)]
+            parts.append(np.asarray(units["hi"] - units["lo"], dtype=np.int64))
+        return np.concatenate(parts)
 
     def titles(self) -> "pd.DataFrame":
         """``doc_id``, ``plan_no``, ``plan_title``, one row per plan."""
@@ -403,6 +392,8 @@ class UnitStore:
         """Where the units are (for :class:`UnitReader`, in any process)."""
         return UnitIndex(tuple(c.path for c in self.chunks), self.firsts)
 
-    def reader(self, level: str, k: int, stock: np.ndarray) -> UnitReader:
-        """A :class:`UnitReader` of ``level``."""
-        return UnitReader(self.index(), level, k, stock)
+    def read(
+        self, level: str, numbers: np.ndarray, k: int, stock: np.ndarray
+    ) -> tuple[dict[int, Unit], dict[int, Shingles]]:
+        """:func:`read_units` of this store."""
+        return read_units(self.index(), level, numbers, k, stock)
