@@ -29,6 +29,7 @@ from planparse.reuse.store import (
     UnitIndex,
     UnitStore,
     band_pairs,
+    frequent_candidates,
     proposed_shingles,
     read_units,
     shingle_counts,
@@ -119,13 +120,14 @@ def frequent_shingles(per_plan: list[np.ndarray], share: float, floor: float) ->
         [2]
     """
     blocks = [per_plan[lo : lo + COUNT_BLOCK] for lo in range(0, len(per_plan), COUNT_BLOCK)]
-    proposed = [proposed_shingles(block, share) for block in blocks]
-    candidates = np.unique(np.concatenate([np.empty(0, np.uint64), *proposed]))
-    found = np.sum(
-        [shingle_counts([], candidates)] + [shingle_counts(block, candidates) for block in blocks],
-        axis=0,
-    )
-    return candidates[found >= floor]
+
+    def count(candidates: np.ndarray) -> np.ndarray:
+        found = np.zeros(len(candidates), np.int64)
+        for block in blocks:
+            found += shingle_counts(block, candidates)
+        return found
+
+    return frequent_candidates([proposed_shingles(b, share) for b in blocks], count, floor)
 
 
 class _Search:
@@ -140,13 +142,8 @@ class _Search:
         jobs: int = 1,
         pool: ProcessPoolExecutor | None = None,
     ) -> None:
-        self.store, self.settings, self.client, self.jobs, self.pool = (
-            store,
-            settings,
-            client,
-            jobs,
-            pool,
-        )
+        self.store, self.settings, self.client = store, settings, client
+        self.jobs, self.pool = jobs, pool
         self.boilerplate = boilerplate_hashes(store, phrases, settings, jobs, pool)
         self.bands, self.rows = band_parameters(settings.threshold, settings.num_perm)
         self.skipped_buckets = 0

@@ -102,25 +102,39 @@ def store_chunk(
     process."""
     items, texts = chunk() if callable(chunk) else chunk
     made = units_by_level(items, texts, tuple(levels), min_chars, simplified)
-    units = [unit for level in levels for unit in made[level]]
+    arrays = _chunk_arrays([unit for level in levels for unit in made[level]], k)
+    Path(path).mkdir(parents=True, exist_ok=True)
+    for name, array in arrays.items():
+        np.save(Path(path) / f"{name}.npy", array)
+    titled = items.loc[items.plan_no > 0, ["doc_id", "plan_no", "plan_title"]]
+    return StoredChunk(
+        path,
+        tuple(len(made.get(level, ())) for level in LEVELS),
+        proposed_shingles(_split_plans(arrays["plan_hashes"], arrays["plan_sizes"]), share),
+        titled.groupby(["doc_id", "plan_no"], sort=False, as_index=False).first(),
+    )
+
+
+def _chunk_arrays(units: list[Unit], k: int) -> dict[str, np.ndarray]:
+    """The arrays a chunk is stored as (see the module's description)."""
     sources = {unit.doc: unit.source for unit in units}
     codes, offsets, base = _joined_sources(list(sources.values()))
     index = {doc: n for n, doc in enumerate(sources)}
-    at = np.array([base[index[u.doc]] for u in units], dtype=np.int64)
-    lo = at + np.array([u.kept[0] for u in units], dtype=np.int64)
-    hi = at + np.array([u.kept[1] for u in units], dtype=np.int64)
-    plans = np.array([u.level == "plan" for u in units], dtype=bool)
-    plan_hashes = range_shingles(codes, np.stack((lo[plans], hi[plans]), axis=1), k)
-    folder = Path(path)
-    folder.mkdir(parents=True, exist_ok=True)
     table = np.zeros(len(units), dtype=UNIT_ROW)
-    table["level"] = [LEVELS.index(u.level) for u in units]
-    table["doc"] = [index[u.doc] for u in units]
-    table["plan"] = [u.plan for u in units]
-    table["start"] = [u.start for u in units]
-    table["end"] = [u.end for u in units]
-    table["lo"], table["hi"] = lo, hi
-    arrays = {
+    at = base[[index[u.doc] for u in units]] if units else np.empty(0, np.int64)
+    table["lo"] = at + np.array([u.kept[0] for u in units], dtype=np.int64)
+    table["hi"] = at + np.array([u.kept[1] for u in units], dtype=np.int64)
+    for field, values in (
+        ("level", [LEVELS.index(u.level) for u in units]),
+        ("doc", [index[u.doc] for u in units]),
+        ("plan", [u.plan for u in units]),
+        ("start", [u.start for u in units]),
+        ("end", [u.end for u in units]),
+    ):
+        table[field] = values
+    plans = table[table["level"] == LEVELS.index("plan")]
+    plan_hashes = range_shingles(codes, np.stack((plans["lo"], plans["hi"]), axis=1), k)
+    return {
         "codes": codes,
         "offsets": offsets,
         "docs": np.array(list(sources), dtype=str),
@@ -129,15 +143,11 @@ def store_chunk(
         "plan_hashes": np.concatenate([np.empty(0, np.uint64), *plan_hashes]),
         "plan_sizes": np.array([len(h) for h in plan_hashes], dtype=np.int64),
     }
-    for name, array in arrays.items():
-        np.save(folder / f"{name}.npy", array)
-    titled = items.loc[items.plan_no > 0, ["doc_id", "plan_no", "plan_title"]]
-    return StoredChunk(
-        path,
-        tuple(len(made.get(level, ())) for level in LEVELS),
-        proposed_shingles(plan_hashes, share),
-        titled.groupby(["doc_id", "plan_no"], sort=False, as_index=False).first(),
-    )
+
+
+def _split_plans(hashes: np.ndarray, sizes: np.ndarray) -> list[np.ndarray]:
+    """Each plan's distinct shingles, from their stored concatenation and sizes."""
+    return np.split(hashes, np.cumsum(sizes)[:-1]) if len(sizes) else []
 
 
 def _joined_sources(sources: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -167,6 +177,21 @@ def proposed_shingles(per_plan: Sequence[np.ndarray], share: float) -> np.ndarra
     return values[counts >= share * len(per_plan) - 1e-9]  # no rounding lost
 
 
+def frequent_candidates(
+    proposed: Sequence[np.ndarray], count: Callable[[np.ndarray], np.ndarray], floor: float
+) -> np.ndarray:
+    """The ``proposed`` shingles (each block's, see :func:`proposed_shingles`) that stand in
+    at least ``floor`` plans, by ``count`` (sorted candidates → plans holding each).
+
+    Examples:
+        >>> plans = [np.array([1, 2], np.uint64), np.array([2], np.uint64)]
+        >>> frequent_candidates([proposed_shingles(plans, 0.5)], lambda c: shingle_counts(plans, c), 2)
+        array([2], dtype=uint64)
+    """
+    candidates = np.unique(np.concatenate([np.empty(0, np.uint64), *proposed]))
+    return candidates[count(candidates) >= floor]
+
+
 def shingle_counts(per_plan: Sequence[np.ndarray], candidates: np.ndarray) -> np.ndarray:
     """In how many of these plans each of the sorted ``candidates`` stands.
 
@@ -185,8 +210,7 @@ def shingle_counts(per_plan: Sequence[np.ndarray], candidates: np.ndarray) -> np
 
 
 def _plan_shingles(path: str) -> list[np.ndarray]:
-    hashes, sizes = np.load(Path(path) / "plan_hashes.npy"), _array(path, "plan_sizes")
-    return np.split(hashes, np.cumsum(sizes)[:-1])
+    return _split_plans(np.load(Path(path) / "plan_hashes.npy"), _array(path, "plan_sizes"))
 
 
 def _count_in_chunk(path: str, candidates: np.ndarray) -> np.ndarray:
@@ -346,15 +370,15 @@ class UnitStore:
         least the share the chunks proposed for; exact (see :attr:`StoredChunk.proposed`)."""
         from planparse.batch import map_in_processes
 
-        candidates = np.unique(
-            np.concatenate([np.empty(0, np.uint64)] + [c.proposed for c in self.chunks])
-        )
         paths = [c.path for c in self.chunks]
-        counts = map_in_processes(
-            _count_in_chunk, paths, [candidates] * len(paths), jobs=jobs, pool=pool
-        )
-        found = np.sum([np.zeros(len(candidates), np.int64), *counts], axis=0)
-        return candidates[found >= floor]
+
+        def count(candidates: np.ndarray) -> np.ndarray:
+            counts = map_in_processes(
+                _count_in_chunk, paths, [candidates] * len(paths), jobs=jobs, pool=pool
+            )
+            return np.sum([np.zeros(len(candidates), np.int64), *counts], axis=0)
+
+        return frequent_candidates([c.proposed for c in self.chunks], count, floor)
 
     def write_band_keys(
         self,
