@@ -120,9 +120,8 @@ def read_parts(parts: Parts, columns: list[str], docs: set[str] | None = None) -
     """The given columns of the item table; with ``docs``, only their rows (and only the
     chunks that hold them are read)."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
-
     import pyarrow.compute as pc
+    import pyarrow.parquet as pq
 
     chosen = [p for p, held in parts if docs is None or docs.intersection(held)]
     wanted = pa.array(sorted(docs or ()), pa.string())

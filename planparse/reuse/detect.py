@@ -213,15 +213,7 @@ class _Search:
         )
         found = []
         for *_, row in sorted((r for part in parts for r in part), key=lambda r: r[:3]):
-            a, b = (
-                (row["a_doc"], row["a_plan"], row["a_item"]),
-                (
-                    row["b_doc"],
-                    row["b_plan"],
-                    row["b_item"],
-                ),
-            )
-            if not _inside(a, b, covered):
+            if not _inside(_side(row, "a"), _side(row, "b"), covered):
                 found.append(row)
                 covered.add(_cover_key(row, level))
         return found
@@ -286,6 +278,11 @@ def verify_pairs(
 
 def _names(unit: Unit) -> tuple[str, int, str]:
     return unit.doc, unit.plan, unit.key
+
+
+def _side(row: dict, side: str) -> tuple[str, int, str]:
+    """``(doc, plan, key)`` of side ``"a"`` or ``"b"`` of a pair's row, as :func:`_names`."""
+    return row[f"{side}_doc"], row[f"{side}_plan"], row[f"{side}_item"]
 
 
 def _cover_key(row: dict, level: str) -> tuple:

@@ -221,9 +221,11 @@ def _bands(level: str) -> str:
     return f"bands-{level}"
 
 
-def _level_mask(path: str, level: str) -> np.ndarray:
-    """Which of the chunk's units are of ``level``."""
-    return np.asarray(_array(path, "units")["level"]) == LEVELS.index(level)
+def _level_units(path: str, level: str) -> tuple[np.ndarray, np.ndarray]:
+    """The chunk's units of ``level``: their positions among its units, and their rows."""
+    table = _array(path, "units")
+    at = np.flatnonzero(np.asarray(table["level"]) == LEVELS.index(level))
+    return at, table[at]
 
 
 def store_band_keys(
@@ -288,8 +290,8 @@ def read_units(
 
 def _chunk_units(path: str, level: str, ranks: np.ndarray) -> list[Unit]:
     """The chunk's units of ``level`` with these ranks among them."""
-    mine = np.flatnonzero(_level_mask(path, level))[ranks]
-    rows, keys = _array(path, "units")[mine], _array(path, "keys")[mine]
+    at, rows = (found[ranks] for found in _level_units(path, level))
+    keys = _array(path, "keys")[at]
     docs, codes, offsets = _array(path, "docs"), _array(path, "codes"), _array(path, "offsets")
     return [
         Unit(
@@ -354,7 +356,7 @@ class UnitStore:
         """Each unit's length in kept characters, in global order (8 bytes a unit)."""
         parts = [np.empty(0, np.int64)]
         for chunk in self.chunks:
-            units = _array(chunk.path, "units")[_level_mask(chunk.path, level)]
+            units = _level_units(chunk.path, level)[1]
             parts.append(np.asarray(units["hi"] - units["lo"], dtype=np.int64))
         return np.concatenate(parts)
 
@@ -408,7 +410,7 @@ class UnitStore:
         them, and the first one's global number (one chunk in memory at a time)."""
         for chunk, first in zip(self.chunks, self.firsts[level].tolist()):
             if chunk.counts[LEVELS.index(level)]:
-                units = _array(chunk.path, "units")[_level_mask(chunk.path, level)]
+                units = _level_units(chunk.path, level)[1]
                 spans = np.stack((units["lo"], units["hi"]), axis=1)
                 yield np.load(Path(chunk.path) / "codes.npy"), spans, first
 
