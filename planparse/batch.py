@@ -57,17 +57,32 @@ def map_in_processes(
         >>> map_in_processes(pow, [2, 3], [2, 2], jobs=1)
         [4, 9]
     """
+    return list(iter_in_processes(function, *arguments, jobs=jobs, pool=pool))
+
+
+def iter_in_processes(
+    function: Callable, *arguments: Iterable, jobs: int = 1, pool: Any = None
+) -> Iterator[Any]:
+    """:func:`map_in_processes`, yielding each result in order as soon as it is done, so the
+    caller can fold results in while the rest are computed (and need not hold them all).
+
+    Examples:
+        >>> sum(iter_in_processes(pow, [2, 3], [2, 2], jobs=1))
+        13
+    """
     tasks = list(zip(*arguments))
     if jobs <= 1 or len(tasks) < 2:
-        return [function(*task) for task in tasks]
+        yield from (function(*task) for task in tasks)
+        return
     # A few batches per process: one round trip per task was the cost for small tasks.
     batch = max(1, len(tasks) // (4 * jobs))
     if pool is not None:
-        return list(pool.map(function, *zip(*tasks), chunksize=batch))
+        yield from pool.map(function, *zip(*tasks), chunksize=batch)
+        return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(min(jobs, len(tasks))) as own:
-        return list(own.map(function, *zip(*tasks), chunksize=batch))
+        yield from own.map(function, *zip(*tasks), chunksize=batch)
 
 
 @dataclass(frozen=True, slots=True)

@@ -242,61 +242,132 @@ def chunk_for_reuse(path: str, paths: dict[str, str]) -> tuple["pd.DataFrame", d
 def themes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None", jobs: int = 1) -> dict:
     """themes/*.csv, plots/domain_shares.png and plots/domain_trend.png, from sums taken a
     chunk at a time in ``jobs`` processes; returns the summary's table part (plans, items,
-    domain shares) and the groupings compared."""
+    domain shares) and the groupings compared.
+
+    Word counts never meet in one process: each chunk's are split by word into partitions
+    and written to a temporary folder of ``out``; each partition is then added up and scored
+    on its own, and only its best words come back (see :mod:`planparse.themes.terms`).
+    """
+    import tempfile
+
     import matplotlib
     import pandas as pd
 
     matplotlib.use("Agg")
     from planparse import themes
-    from planparse.batch import map_in_processes
+    from planparse.batch import iter_in_processes
 
     groupings = ["doc_id"] + [g for g in GROUPINGS if meta is not None and g in meta.columns]
-    sums = map_in_processes(
-        chunk_theme_sums,
-        [path for path, _ in parts],
-        _meta_by_part(meta, parts),
-        [groupings] * len(parts),
-        jobs=jobs,
-    )
+    words = [by for by in groupings if by != "doc_id"]  # only these need the text
+    found: dict[str, list] = {by: [] for by in groupings}
+    plans, spans = 0, []
+    with tempfile.TemporaryDirectory(dir=out, prefix=".themes-") as folder:
+        sums = iter_in_processes(
+            chunk_theme_sums,
+            [path for path, _ in parts],
+            _meta_by_part(meta, parts),
+            [groupings] * len(parts),
+            [(folder, n, _partitions(len(parts), jobs)) for n in range(len(parts))],
+            jobs=jobs,
+        )
+        for part in sums:  # taken as they arrive: only a chunk's share cells are kept
+            plans += part["plans"]
+            spans.append(part["spans"])
+            for by in groupings:
+                found[by].append(part["cells"][by])
+        scored = _terms_by_partition(spans, words, jobs)
+    cells = {by: pd.concat(found[by]) for by in groupings}
     theme_dir = out / "themes"
     theme_dir.mkdir(exist_ok=True)
-    cells = {by: pd.concat([part["cells"][by] for part in sums]) for by in groupings}
     for by in groupings:
         themes.shares_from_cells(cells[by], by=by).to_csv(
             theme_dir / f"domain_shares_by_{by}.csv", index=False
         )
         if by != "doc_id":
-            counts: themes.Counts = {}
-            for part in sums:
-                themes.add_counts(counts, part["terms"][by])
-            themes.terms_from_counts(counts).to_csv(
+            themes.terms.best_terms([frames[by] for frames in scored]).to_csv(
                 theme_dir / f"distinctive_terms_by_{by}.csv", index=False
             )
     _theme_plots(out / "plots", cells, groupings)
     domains = cells["doc_id"].groupby("domain", sort=False)["n"].sum()
     return {
-        "plans": sum(part["plans"] for part in sums),
+        "plans": plans,
         "items": int(domains.sum()),
         "domain_shares": (domains / domains.sum()).sort_values(ascending=False).round(4).to_dict(),
         "groupings": groupings,
     }
 
 
-def chunk_theme_sums(path: str, meta: "pd.DataFrame | None", groupings: list[str]) -> dict:
-    """One chunk's share cells and word counts for each grouping, and its number of plans."""
+def _partitions(chunks: int, jobs: int) -> int:
+    """How many partitions the words are split into: enough that one holds an eighth of
+    the chunks' words at most (or one per process), at most 64."""
+    return max(1, min(64, max(jobs, -(-chunks // 8))))
+
+
+def chunk_theme_sums(
+    path: str, meta: "pd.DataFrame | None", groupings: list[str], store: tuple[str, int, int]
+) -> dict:
+    """One chunk's share cells for each grouping and its number of plans; its word counts
+    are written to ``store`` (folder, chunk number, partitions), one pickle per partition
+    in one file, and come back as ``spans``: ``(file, offset, length)`` per partition."""
     import pandas as pd
 
     from planparse import themes
 
-    words = [g for g in groupings if g != "doc_id"]  # only these need the text
+    words = [g for g in groupings if g != "doc_id"]
     tagged = pd.read_parquet(path, columns=[c for c in THEME_COLUMNS if words or c != "text"])
     if meta is not None:
         tagged = themes.attach_metadata(tagged, meta)
+    folder, number, partitions = store
+    counts = themes.TermCounts.of(tagged, words, position=number << 32)
     return {
         "cells": {by: themes.domain_cells(tagged, by=by) for by in groupings},
-        "terms": themes.term_counts(tagged, words),
+        "spans": _write_pickles(folder, number, counts.split(partitions) if words else []),
         "plans": int(tagged[tagged.plan_no > 0].groupby(["doc_id", "plan_no"]).ngroups),
     }
+
+
+def _write_pickles(folder: str, number: int, objects: list) -> list[tuple[str, int, int]]:
+    """Each object pickled, one after another in one file of ``folder``: ``(file, offset,
+    length)`` each."""
+    import pickle
+
+    path, spans, offset = Path(folder) / f"terms-{number:05d}.pkl", [], 0
+    with open(path, "wb") as handle:
+        for found in objects:
+            data = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(data)
+            spans.append((str(path), offset, len(data)))
+            offset += len(data)
+    return spans
+
+
+def _read_pickle(span: tuple[str, int, int]) -> Any:
+    import pickle
+
+    path, offset, length = span
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        return pickle.loads(handle.read(length))
+
+
+def _terms_by_partition(spans: list[list], words: list[str], jobs: int) -> list[dict]:
+    """:func:`partition_terms` of every partition, in ``jobs`` processes."""
+    from planparse.batch import map_in_processes
+
+    partitions = len(spans[0]) if spans else 0
+    by_partition = [[chunk[n] for chunk in spans] for n in range(partitions)]
+    return map_in_processes(partition_terms, by_partition, [words] * partitions, jobs=jobs)
+
+
+def partition_terms(spans: list[tuple[str, int, int]], words: list[str]) -> dict:
+    """One partition's word counts, added over the chunks in order, and its best words for
+    each grouping (:func:`planparse.themes.terms.scored_terms`)."""
+    from planparse import themes
+
+    counts = themes.TermCounts()
+    for span in spans:
+        counts.add(_read_pickle(span))
+    return {by: themes.terms.scored_terms(counts, by) for by in words}
 
 
 def _meta_by_part(meta: "pd.DataFrame | None", parts: Parts) -> list:

@@ -3,7 +3,8 @@
 * :func:`attach_metadata` joins a ``plans.tsv``-style table (issuer, year, region …);
 * :func:`domain_shares` counts domains per group, with confidence intervals;
 * :func:`distinctive_terms` finds each group's words by weighted log-odds with an informative
-  Dirichlet prior (Monroe, Colaresi & Quinn 2008, *Fightin' Words*);
+  Dirichlet prior (Monroe, Colaresi & Quinn 2008, *Fightin' Words*), from word counts that
+  add up chunk by chunk (:mod:`planparse.themes.terms`);
 * :func:`plan_similarity` is a plan × plan TF-IDF cosine matrix that can take copy-paste in;
 * :func:`topics` fits NMF topics, deterministic for a seed.
 
@@ -17,15 +18,36 @@ Examples:
 
 from __future__ import annotations
 
-from collections import Counter
-from functools import lru_cache
-from importlib.resources import files
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
+from planparse.themes.terms import (
+    TermCounts,
+    distinctive_terms,
+    stopwords,
+    terms_from_counts,
+    tokens,
+)
+
 if TYPE_CHECKING:
     import pandas as pd
+
+__all__ = [
+    "TermCounts",
+    "attach_metadata",
+    "content_rows",
+    "distinctive_terms",
+    "domain_cells",
+    "domain_shares",
+    "plan_similarity",
+    "shares_from_cells",
+    "stopwords",
+    "terms_from_counts",
+    "tokens",
+    "topics",
+    "wilson",
+]
 
 PLAN_KEYS = ["doc_id", "plan_no"]
 
@@ -147,121 +169,6 @@ def shares_from_cells(
     low, high = wilson(out["share"].to_numpy() * effective.to_numpy(), effective.to_numpy(), level)
     out["ci_low"], out["ci_high"] = low, high
     return pd.DataFrame(out.drop(columns="sq"))
-
-
-def stopwords() -> set[str]:
-    """The shipped stop-word list (``planparse/data/stopwords.txt``)."""
-    text = files("planparse.data").joinpath("stopwords.txt").read_text(encoding="utf-8")
-    return {w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")}
-
-
-@lru_cache(maxsize=1)
-def _tokenizer():  # noqa: ANN202 - jieba has no types
-    """One tokenizer per process: building jieba's dictionary takes a second or two, which
-    was paid again for every chunk of an archive."""
-    from planparse.classify.features import JiebaWords
-
-    return JiebaWords().tokenizer
-
-
-def tokens(texts: Sequence[str], stop: set[str] | None = None) -> list[list[str]]:
-    """jieba words of each text (the classifier's private tokenizer and user dictionary),
-    without stop words and punctuation; one-character words are kept unless they are stop
-    words, since 妇, 村 or 家 carry meaning."""
-    stop = stopwords() if stop is None else stop
-    tokenizer = _tokenizer()
-    out = []
-    for text in texts:
-        words = tokenizer.lcut(str(text))
-        out.append(
-            [w for w in words if w.strip() and w not in stop and any(c.isalnum() for c in w)]
-        )
-    return out
-
-
-def distinctive_terms(
-    tagged: "pd.DataFrame", by: str, top: int = 20, prior_weight: float = 500.0, min_count: int = 3
-) -> "pd.DataFrame":
-    """Each group's most distinctive words against the rest of the archive.
-
-    Weighted log-odds ratio with an informative Dirichlet prior from the whole archive
-    (Monroe, Colaresi & Quinn 2008, eq. 22): ``α_w = prior_weight · f_w`` where ``f_w`` is the
-    word's share of all tokens; one group against all others (one-vs-rest).  Columns:
-    ``group``, ``term``, ``count``, ``log_odds``, ``z``; the ``top`` largest ``z`` per group.
-    """
-    return terms_from_counts(term_counts(tagged, [by])[by], top, prior_weight, min_count)
-
-
-#: Word counts per group: ``{group: {word: count}}``, in order of first appearance.
-Counts = dict[str, dict[str, int]]
-
-
-def term_counts(tagged: "pd.DataFrame", groupings: Sequence[str]) -> dict[str, Counts]:
-    """The word counts :func:`distinctive_terms` works from, for each grouping, tokenizing
-    every item once (jieba is most of the cost).  Counts of the parts of a table, added in
-    order with :func:`add_counts`, equal the counts of the whole.
-
-    Examples:
-        >>> import pandas as pd
-        >>> part = pd.DataFrame({"year": ["2019"], "domain": ["维权"], "text": ["法律援助"]})
-        >>> term_counts(part, ["year"])["year"]["2019"]["法律援助"]
-        1
-    """
-    if not groupings:
-        return {}
-    rows = content_rows(tagged)
-    words = tokens(rows["text"].tolist())
-    counts: dict[str, Counts] = {}
-    for by in groupings:
-        bags = counts[by] = {}
-        for group, found in zip(rows[by].astype(str).tolist(), words):
-            bags.setdefault(group, Counter()).update(found)
-    return counts
-
-
-def add_counts(into: Counts, counts: Counts) -> Counts:
-    """Add ``counts`` to ``into`` (in place, and returned)."""
-    for group, bag in counts.items():
-        into.setdefault(group, Counter()).update(bag)
-    return into
-
-
-def terms_from_counts(
-    counts: Counts, top: int = 20, prior_weight: float = 500.0, min_count: int = 3
-) -> "pd.DataFrame":
-    """:func:`distinctive_terms` from :func:`term_counts` (of a table, or its parts added)."""
-    import pandas as pd
-
-    table = pd.DataFrame(counts).fillna(0.0)
-    table = table[table.sum(axis=1) >= min_count]
-    total = table.sum(axis=1)
-    alpha = prior_weight * total / total.sum()
-    alpha0 = alpha.sum()
-    results = []
-    for group in table.columns:
-        y_i, y_j = table[group], total - table[group]
-        n_i, n_j = y_i.sum(), y_j.sum()
-        delta = np.log((y_i + alpha) / (n_i + alpha0 - y_i - alpha)) - np.log(
-            (y_j + alpha) / (n_j + alpha0 - y_j - alpha)
-        )
-        z = delta / np.sqrt(1 / (y_i + alpha) + 1 / (y_j + alpha))
-        best = z.sort_values(ascending=False, kind="stable").head(top)
-        results.append(
-            pd.DataFrame(
-                {
-                    "group": group,
-                    "term": best.index,
-                    "count": y_i[best.index].astype(int).values,
-                    "log_odds": delta[best.index].values,
-                    "z": best.values,
-                }
-            )
-        )
-    return (
-        pd.concat(results, ignore_index=True)
-        if results
-        else pd.DataFrame(columns=["group", "term", "count", "log_odds", "z"])
-    )
 
 
 def _plan_texts(tagged: "pd.DataFrame") -> "pd.Series":

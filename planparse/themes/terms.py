@@ -1,0 +1,325 @@
+"""Distinctive words of groups of plans, from word counts that add up a part at a time.
+
+:func:`distinctive_terms` scores each group's words by the weighted log-odds ratio with an
+informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, *Fightin' Words*).  It works from
+:class:`TermCounts`: how often each word occurs in each group.  The counts of the parts of an
+archive add up to the counts of the whole, and they can be split by word (:meth:`TermCounts.split`)
+so that no process ever holds every word of a large archive:
+
+1. each chunk of the item table is counted (jieba, the cost, once per item) and split into
+   partitions by a hash of the word;
+2. each partition's parts are added and scored: a word's score needs only its own counts and
+   the number of words in each group, which every part carries in full;
+3. the best words of every partition are merged (:func:`best_terms`).
+
+The result equals :func:`distinctive_terms` of the whole table, whatever the chunks or
+partitions: ties are broken by where a word first appears in the archive.
+
+Examples:
+    >>> import pandas as pd
+    >>> tagged = pd.DataFrame({"year": ["2019"] * 3 + ["2020"] * 3, "domain": ["维权"] * 6,
+    ...                        "text": ["法律援助"] * 3 + ["最美家庭"] * 3})
+    >>> distinctive_terms(tagged, by="year", top=1)[["group", "term", "count"]].values.tolist()
+    [['2019', '法律援助', 3], ['2020', '最美家庭', 3]]
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Columns of :func:`distinctive_terms`.
+TERM_COLUMNS = ["group", "term", "count", "log_odds", "z"]
+
+
+def stopwords() -> set[str]:
+    """The shipped stop-word list (``planparse/data/stopwords.txt``)."""
+    text = files("planparse.data").joinpath("stopwords.txt").read_text(encoding="utf-8")
+    return {w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")}
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():  # noqa: ANN202 - jieba has no types
+    """One tokenizer per process: building jieba's dictionary takes a second or two, which
+    was paid again for every chunk of an archive."""
+    from planparse.classify.features import JiebaWords
+
+    return JiebaWords().tokenizer
+
+
+def tokens(texts: Sequence[str], stop: set[str] | None = None) -> list[list[str]]:
+    """jieba words of each text (the classifier's private tokenizer and user dictionary),
+    without stop words and punctuation; one-character words are kept unless they are stop
+    words, since 妇, 村 or 家 carry meaning.
+
+    Examples:
+        >>> tokens(["开展两癌筛查工作"])
+        [['开展', '两癌筛查', '工作']]
+    """
+    stop = stopwords() if stop is None else stop
+    tokenizer = _tokenizer()
+    out = []
+    for text in texts:
+        words = tokenizer.lcut(str(text))
+        out.append(
+            [w for w in words if w.strip() and w not in stop and any(c.isalnum() for c in w)]
+        )
+    return out
+
+
+def distinctive_terms(
+    tagged: "pd.DataFrame", by: str, top: int = 20, prior_weight: float = 500.0, min_count: int = 3
+) -> "pd.DataFrame":
+    """Each group's most distinctive words against the rest of the archive.
+
+    Weighted log-odds ratio with an informative Dirichlet prior from the whole archive
+    (Monroe, Colaresi & Quinn 2008, eq. 22): ``α_w = prior_weight · f_w`` where ``f_w`` is the
+    word's share of all tokens; one group against all others (one-vs-rest).  Only words seen
+    ``min_count`` times or more are reported.  Columns: ``group``, ``term``, ``count``,
+    ``log_odds``, ``z``; the ``top`` largest ``z`` per group, groups and tied words in the
+    order they first appear.
+    """
+    return terms_from_counts(TermCounts.of(tagged, [by]), by, top, prior_weight, min_count)
+
+
+def terms_from_counts(
+    counts: "TermCounts",
+    by: str,
+    top: int = 20,
+    prior_weight: float = 500.0,
+    min_count: int = 3,
+) -> "pd.DataFrame":
+    """:func:`distinctive_terms` of one grouping from its :class:`TermCounts` (of a table,
+    or of its parts added).
+
+    Examples:
+        >>> import pandas as pd
+        >>> part = pd.DataFrame({"level": ["村", "县"], "domain": ["维权"] * 2,
+        ...                      "text": ["法律援助", "最美家庭"]})
+        >>> whole = TermCounts.of(part, ["level"]).add(TermCounts.of(part, ["level"]))
+        >>> terms_from_counts(whole, "level", top=1, min_count=2).term.tolist()
+        ['法律援助', '最美家庭']
+    """
+    return best_terms([scored_terms(counts, by, top, prior_weight, min_count)], top)
+
+
+def scored_terms(
+    counts: "TermCounts",
+    by: str,
+    top: int = 20,
+    prior_weight: float = 500.0,
+    min_count: int = 3,
+) -> "pd.DataFrame":
+    """The ``top`` words of each group among the words of ``counts``, with ``first`` (where
+    each word first appears), for :func:`best_terms`.  ``counts`` may hold only some of the
+    archive's words (a partition): a word's score needs only its own counts and the number
+    of words in each group, which ``counts`` holds for the whole archive."""
+    import pandas as pd
+
+    table, sizes, kept = counts.matrix(by, min_count)
+    total, everything = table.sum(axis=0), sizes.sum()
+    alpha = prior_weight * total / max(everything, 1)
+    alpha0 = prior_weight  # the sum of alpha over every word of the archive
+    results = []
+    for name, y_i, n_i in zip(counts.groups.get(by, {}), table, sizes):
+        y_j, n_j = total - y_i, everything - n_i
+        with np.errstate(divide="ignore", invalid="ignore"):  # an archive of one word
+            delta = np.log((y_i + alpha) / (n_i + alpha0 - y_i - alpha)) - np.log(
+                (y_j + alpha) / (n_j + alpha0 - y_j - alpha)
+            )
+            z = delta / np.sqrt(1 / (y_i + alpha) + 1 / (y_j + alpha))
+        best = np.argsort(-z, kind="stable")[:top]  # the words are in order of first appearance
+        results.append(
+            pd.DataFrame(
+                {
+                    "group": name,
+                    "term": counts.names(kept[best]),
+                    "count": y_i[best].astype(int),
+                    "log_odds": delta[best],
+                    "z": z[best],
+                    "first": counts.first[kept[best]],
+                }
+            )
+        )
+    return pd.concat(results, ignore_index=True) if results else _no_terms(["first"])
+
+
+def best_terms(scored: Sequence["pd.DataFrame"], top: int = 20) -> "pd.DataFrame":
+    """The ``top`` words of each group from :func:`scored_terms` of the partitions of one
+    archive's counts: by ``z``, ties by first appearance (as one table's stable sort).
+    Groups keep the order of the first frame that names them (every partition holds every
+    group, in the same order)."""
+    import pandas as pd
+
+    frames = [frame for frame in scored if len(frame)]
+    if not frames:
+        return _no_terms()
+    joined = pd.concat(frames, ignore_index=True)
+    groups = {name: n for n, name in enumerate(dict.fromkeys(joined["group"]))}
+    order = np.lexsort((joined["first"], -joined["z"], joined["group"].map(groups)))
+    ranked = joined.iloc[order]
+    chosen = ranked.groupby("group", sort=False).head(top)
+    return chosen.drop(columns="first").reset_index(drop=True)
+
+
+def _no_terms(extra: list[str] = []) -> "pd.DataFrame":  # noqa: B006 - never changed
+    import pandas as pd
+
+    return pd.DataFrame(columns=TERM_COLUMNS + extra)
+
+
+class TermCounts:
+    """How often each word occurs in each group, for one or more groupings (``year``,
+    ``region`` …): what :func:`distinctive_terms` works from.
+
+    The counts of the parts of a table, added in order with :meth:`add`, equal the counts of
+    the whole, so an archive is counted a chunk at a time (in worker processes).  Each word
+    is held once, by number, in order of first appearance, with ``first``, its place in the
+    archive (the chunk's ``position`` plus its number in the chunk); a grouping's counts are
+    ``(group, word, count)`` rows of integers, so adding a part costs a dictionary lookup per
+    distinct word of the part and numpy work.  ``sizes`` holds the number of words in each
+    group, which a part split off by word (:meth:`split`) keeps whole.
+
+    Examples:
+        >>> import pandas as pd
+        >>> part = pd.DataFrame({"year": ["2019"], "domain": ["维权"], "text": ["法律援助"]})
+        >>> whole = TermCounts.of(part, ["year"]).add(TermCounts.of(part, ["year"]))
+        >>> whole.table("year")
+        {'2019': {'法律援助': 2}}
+    """
+
+    def __init__(self, groupings: Sequence[str] = ()) -> None:
+        self.words: dict[str, int] = {}
+        self.first = np.empty(0, np.int64)
+        self.groups: dict[str, dict[str, int]] = {by: {} for by in groupings}
+        self.sizes: dict[str, np.ndarray] = {by: np.empty(0, np.int64) for by in groupings}
+        self._cells: dict[str, list[np.ndarray]] = {by: [] for by in groupings}
+        self._added = self._summed = 0  # cells added since the last sum, and left by it
+
+    @classmethod
+    def of(cls, tagged: "pd.DataFrame", groupings: Sequence[str], position: int = 0) -> "TermCounts":
+        """The counts of a table's content rows; ``position`` places its words in a larger
+        archive (a chunk's number times 2³², say), for ties between words."""
+        import pandas as pd
+
+        from planparse.themes import content_rows
+
+        counts = cls(groupings)
+        rows = content_rows(tagged)
+        words = tokens(rows["text"].tolist()) if groupings else []
+        item = np.repeat(np.arange(len(words)), [len(w) for w in words])
+        word_ids, names = pd.factorize(pd.Series([w for ws in words for w in ws], dtype=object))
+        counts.words = dict(zip(names.tolist(), range(len(names))))
+        counts.first = position + np.arange(len(names), dtype=np.int64)
+        for by in groupings:
+            group_ids, groups = pd.factorize(rows[by].astype(str))
+            counts.groups[by] = dict(zip(groups.tolist(), range(len(groups))))
+            counts.sizes[by] = np.bincount(group_ids[item], minlength=len(groups))
+            counts._cells[by] = [_cells(group_ids[item], word_ids, np.ones(len(item), np.int64))]
+        return counts
+
+    def add(self, other: "TermCounts") -> "TermCounts":
+        """Add ``other``'s counts to these (in place, and returned)."""
+        known = len(self.words)
+        word_ids = _numbered(self.words, other.words)
+        self.first = np.concatenate([self.first, other.first[word_ids >= known]])
+        for by, cells in other._cells.items():
+            group_ids = _numbered(self.groups.setdefault(by, {}), other.groups[by])
+            sizes = np.zeros(len(self.groups[by]), np.int64)
+            held = self.sizes.get(by, sizes[:0])
+            sizes[: len(held)] += held
+            np.add.at(sizes, group_ids, other.sizes[by])
+            self.sizes[by] = sizes
+            for group, word, count in cells:
+                self._cells.setdefault(by, []).append(
+                    np.stack([group_ids[group], word_ids[word], count])
+                )
+                self._added += len(count)
+        if self._added > self._summed + (1 << 20):  # memory stays near the distinct cells
+            self._compact()
+        return self
+
+    def split(self, parts: int) -> list["TermCounts"]:
+        """These counts split into ``parts`` by a hash of the word (the same word always in
+        the same part, in any process); each part keeps every group and its size."""
+        import pandas as pd
+
+        names = np.array(list(self.words), dtype=object)
+        where = pd.util.hash_array(names) % np.uint64(parts) if len(names) else names
+        return [self._subset(np.flatnonzero(where == part)) for part in range(parts)]
+
+    def _subset(self, kept: np.ndarray) -> "TermCounts":
+        """The counts of the words numbered ``kept`` (ascending), numbered anew from 0."""
+        out = TermCounts()
+        names = self.names(kept)
+        out.words = dict(zip(names.tolist(), range(len(kept))))
+        out.first = self.first[kept]
+        renumber = np.full(len(self.words), -1, np.int64)
+        renumber[kept] = np.arange(len(kept))
+        for by in self.groups:
+            group, word, count = self.cells(by)
+            chosen = renumber[word] >= 0
+            out.groups[by], out.sizes[by] = dict(self.groups[by]), self.sizes[by].copy()
+            out._cells[by] = [np.stack([group[chosen], renumber[word[chosen]], count[chosen]])]
+        return out
+
+    def names(self, numbers: np.ndarray) -> np.ndarray:
+        """The words numbered ``numbers``."""
+        return np.array(list(self.words), dtype=object)[numbers]
+
+    def cells(self, by: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(group, word, count)`` arrays of one grouping, one row per group and word that
+        occur together, ordered by word and then group."""
+        self._compact()
+        found = self._cells.get(by, [])
+        return tuple(found[0]) if found else tuple(np.empty(0, np.int64) for _ in range(3))
+
+    def matrix(self, by: str, min_count: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(table, sizes, kept)``: group × word counts of the words seen ``min_count``
+        times or more (numbered ``kept``, ascending), and the number of words in each group."""
+        group, word, count = self.cells(by)
+        total = np.bincount(word, weights=count, minlength=len(self.words))
+        kept = np.flatnonzero(total >= min_count)
+        column = np.full(len(total), -1)
+        column[kept] = np.arange(len(kept))
+        chosen = column[word] >= 0
+        table = np.zeros((len(self.groups.get(by, {})), len(kept)))
+        table[group[chosen], column[word[chosen]]] = count[chosen]
+        return table, self.sizes.get(by, np.empty(0, np.int64)).astype(float), kept
+
+    def table(self, by: str) -> dict[str, dict[str, int]]:
+        """``{group: {word: count}}`` of one grouping (for reading; large for an archive)."""
+        groups, words = list(self.groups.get(by, {})), list(self.words)
+        out: dict[str, dict[str, int]] = {g: {} for g in groups}
+        for group, word, count in zip(*(a.tolist() for a in self.cells(by))):
+            out[groups[group]][words[word]] = count
+        return out
+
+    def _compact(self) -> None:
+        for by, cells in self._cells.items():
+            if len(cells) > 1:
+                self._cells[by] = [_cells(*np.concatenate(cells, axis=1))]
+        self._summed = sum(cells[0].shape[1] for cells in self._cells.values() if cells)
+        self._added = 0
+
+
+def _cells(group: np.ndarray, word: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """``(group, word, count)`` rows summed per group and word, ordered by word then group."""
+    width = int(group.max(initial=0)) + 1
+    keys, where = np.unique(word.astype(np.int64) * width + group, return_inverse=True)
+    summed = np.bincount(where, weights=count, minlength=len(keys)).astype(np.int64)
+    return np.stack([keys % width, keys // width, summed])
+
+
+def _numbered(into: dict[str, int], names: dict[str, int]) -> np.ndarray:
+    """The number of each of ``names`` (by its own number) in ``into``, numbering new names
+    after the known ones."""
+    return np.fromiter(
+        (into.setdefault(name, len(into)) for name in names), dtype=np.int64, count=len(names)
+    )
