@@ -72,7 +72,7 @@ def test_counts_of_the_parts_added_in_order_equal_the_counts_of_the_whole(drawn,
     whole = TermCounts.of(table, ["year"])
     assert added.table("year") == whole.table("year")
     assert list(added.words) == list(whole.words)  # numbered in order of first appearance
-    assert added.sizes["year"].tolist() == whole.sizes["year"].tolist()
+    assert added.group_sizes("year").tolist() == whole.group_sizes("year").tolist()
 
 
 def test_a_group_without_words_still_gets_its_row_of_terms():
@@ -91,12 +91,12 @@ def test_the_prior_uses_every_word_not_only_the_reported_ones():
     assert not with_rare.z.equals(without.z)
 
 
-def test_counts_added_in_many_parts_are_compacted_exactly(monkeypatch):
+def test_counts_added_in_many_parts_are_summed_exactly():
     table = _table([([p], year, "村") for p in PHRASES for year in ("2019", "2020")] * 3)
     added = TermCounts()
     for number, chunk in enumerate(_chunked(table, list(range(0, 48, 2)))):
         added.add(TermCounts.of(chunk, ["year"], position=number << 32))
-        added._compact()  # as if every part went past the threshold
+        added._summed_cells()  # as if every part went past the threshold
     pdt.assert_frame_equal(
         terms_from_counts(added, "year"), distinctive_terms(table, by="year")
     )
@@ -111,3 +111,9 @@ def test_a_word_is_in_the_same_partition_from_any_chunk(parts):
         for counts in (one, two)
     ]
     assert where[0]["家庭教育"] == where[1]["家庭教育"]
+
+
+def test_counts_by_other_groupings_are_not_added():
+    table = _table([(["法律援助"], "2019", "村")])
+    with pytest.raises(ValueError, match="cannot be added"):
+        TermCounts.of(table, ["year"]).add(TermCounts.of(table, ["level"]))

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib.resources import files
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
 
@@ -126,8 +126,9 @@ def scored_terms(
     total, everything = table.sum(axis=0), sizes.sum()
     alpha = prior_weight * total / max(everything, 1)
     alpha0 = prior_weight  # the sum of alpha over every word of the archive
+    names, first = counts.names(kept), counts.first[kept]
     results = []
-    for name, y_i, n_i in zip(counts.groups.get(by, {}), table, sizes):
+    for name, y_i, n_i in zip(counts.groups(by), table, sizes):
         y_j, n_j = total - y_i, everything - n_i
         with np.errstate(divide="ignore", invalid="ignore"):  # an archive of one word
             delta = np.log((y_i + alpha) / (n_i + alpha0 - y_i - alpha)) - np.log(
@@ -139,11 +140,11 @@ def scored_terms(
             pd.DataFrame(
                 {
                     "group": name,
-                    "term": counts.names(kept[best]),
+                    "term": names[best],
                     "count": y_i[best].astype(int),
                     "log_odds": delta[best],
                     "z": z[best],
-                    "first": counts.first[kept[best]],
+                    "first": first[best],
                 }
             )
         )
@@ -181,10 +182,12 @@ class TermCounts:
     The counts of the parts of a table, added in order with :meth:`add`, equal the counts of
     the whole, so an archive is counted a chunk at a time (in worker processes).  Each word
     is held once, by number, in order of first appearance, with ``first``, its place in the
-    archive (the chunk's ``position`` plus its number in the chunk); a grouping's counts are
-    ``(group, word, count)`` rows of integers, so adding a part costs a dictionary lookup per
-    distinct word of the part and numpy work.  ``sizes`` holds the number of words in each
-    group, which a part split off by word (:meth:`split`) keeps whole.
+    archive (the chunk's ``position`` plus its number in the chunk).  Counts are kept per
+    *profile*, the tuple of a row's groups (its year, region …), as ``(profile, word,
+    count)`` rows of integers: one table serves every grouping (a plan's rows share one
+    profile), and adding a part costs a dictionary lookup per distinct word of the part and
+    numpy work.  ``sizes`` holds the number of words of each profile, which a part split off
+    by word (:meth:`split`) keeps whole.
 
     Examples:
         >>> import pandas as pd
@@ -195,11 +198,12 @@ class TermCounts:
     """
 
     def __init__(self, groupings: Sequence[str] = ()) -> None:
+        self.groupings = tuple(groupings)
         self.words: dict[str, int] = {}
         self.first = np.empty(0, np.int64)
-        self.groups: dict[str, dict[str, int]] = {by: {} for by in groupings}
-        self.sizes: dict[str, np.ndarray] = {by: np.empty(0, np.int64) for by in groupings}
-        self._cells: dict[str, list[np.ndarray]] = {by: [] for by in groupings}
+        self.profiles: dict[tuple[str, ...], int] = {}
+        self.sizes = np.empty(0, np.int64)
+        self._cells: list[np.ndarray] = []
         self._added = self._summed = 0  # cells added since the last sum, and left by it
 
     @classmethod
@@ -212,73 +216,82 @@ class TermCounts:
 
         counts = cls(groupings)
         rows = content_rows(tagged)
-        words = tokens(rows["text"].tolist()) if groupings else []
+        if not groupings:
+            return counts
+        words = tokens(rows["text"].tolist())
         item = np.repeat(np.arange(len(words)), [len(w) for w in words])
         word_ids, names = pd.factorize(pd.Series([w for ws in words for w in ws], dtype=object))
         counts.words = dict(zip(names.tolist(), range(len(names))))
         counts.first = position + np.arange(len(names), dtype=np.int64)
-        for by in groupings:
-            group_ids, groups = pd.factorize(rows[by].astype(str))
-            counts.groups[by] = dict(zip(groups.tolist(), range(len(groups))))
-            counts.sizes[by] = np.bincount(group_ids[item], minlength=len(groups))
-            counts._cells[by] = [_cells(group_ids[item], word_ids, np.ones(len(item), np.int64))]
+        keys = zip(*(rows[by].astype(str).tolist() for by in groupings))
+        profile = _numbered(counts.profiles, keys, len(rows))[item]
+        counts.sizes = np.bincount(profile, minlength=len(counts.profiles))
+        counts._cells = [_cells(profile, word_ids, np.ones(len(item), np.int64))]
         return counts
 
     def add(self, other: "TermCounts") -> "TermCounts":
         """Add ``other``'s counts to these (in place, and returned)."""
+        if self.groupings != other.groupings and (self.words or self.profiles):
+            raise ValueError(f"counts by {other.groupings} cannot be added to {self.groupings}")
+        self.groupings = other.groupings
         known = len(self.words)
-        word_ids = _numbered(self.words, other.words)
+        word_ids = _numbered(self.words, other.words, len(other.words))
         self.first = np.concatenate([self.first, other.first[word_ids >= known]])
-        for by, cells in other._cells.items():
-            group_ids = _numbered(self.groups.setdefault(by, {}), other.groups[by])
-            sizes = np.zeros(len(self.groups[by]), np.int64)
-            held = self.sizes.get(by, sizes[:0])
-            sizes[: len(held)] += held
-            np.add.at(sizes, group_ids, other.sizes[by])
-            self.sizes[by] = sizes
-            for group, word, count in cells:
-                self._cells.setdefault(by, []).append(
-                    np.stack([group_ids[group], word_ids[word], count])
-                )
-                self._added += len(count)
+        profile_ids = _numbered(self.profiles, other.profiles, len(other.profiles))
+        self.sizes = np.concatenate([self.sizes, np.zeros(len(self.profiles) - len(self.sizes), np.int64)])
+        np.add.at(self.sizes, profile_ids, other.sizes)
+        for profile, word, count in other._cells:
+            self._cells.append(np.stack([profile_ids[profile], word_ids[word], count]))
+            self._added += len(count)
         if self._added > self._summed + (1 << 20):  # memory stays near the distinct cells
-            self._compact()
+            self._summed_cells()
         return self
 
     def split(self, parts: int) -> list["TermCounts"]:
         """These counts split into ``parts`` by a hash of the word (the same word always in
-        the same part, in any process); each part keeps every group and its size."""
+        the same part, in any process); each part keeps every profile and its size."""
         import pandas as pd
 
         names = np.array(list(self.words), dtype=object)
-        where = pd.util.hash_array(names) % np.uint64(parts) if len(names) else names
-        return [self._subset(np.flatnonzero(where == part)) for part in range(parts)]
-
-    def _subset(self, kept: np.ndarray) -> "TermCounts":
-        """The counts of the words numbered ``kept`` (ascending), numbered anew from 0."""
-        out = TermCounts()
-        names = self.names(kept)
-        out.words = dict(zip(names.tolist(), range(len(kept))))
-        out.first = self.first[kept]
-        renumber = np.full(len(self.words), -1, np.int64)
-        renumber[kept] = np.arange(len(kept))
-        for by in self.groups:
-            group, word, count = self.cells(by)
-            chosen = renumber[word] >= 0
-            out.groups[by], out.sizes[by] = dict(self.groups[by]), self.sizes[by].copy()
-            out._cells[by] = [np.stack([group[chosen], renumber[word[chosen]], count[chosen]])]
+        part = (pd.util.hash_array(names) % np.uint64(parts)).astype(np.int64)
+        by_part = np.argsort(part, kind="stable")  # words stay in order within a part
+        word_bounds = np.searchsorted(part[by_part], np.arange(parts + 1))
+        renumber = np.empty(len(names), np.int64)
+        renumber[by_part] = np.arange(len(names)) - word_bounds[part[by_part]]
+        profile, word, count = self._summed_cells()
+        cell_part = part[word]
+        cells_by_part = np.argsort(cell_part, kind="stable")
+        cell_bounds = np.searchsorted(cell_part[cells_by_part], np.arange(parts + 1))
+        out = []
+        for n in range(parts):
+            kept = by_part[word_bounds[n] : word_bounds[n + 1]]
+            cells = cells_by_part[cell_bounds[n] : cell_bounds[n + 1]]
+            piece = TermCounts(self.groupings)
+            piece.words = dict(zip(names[kept].tolist(), range(len(kept))))
+            piece.first, piece.profiles = self.first[kept], dict(self.profiles)
+            piece.sizes = self.sizes.copy()
+            piece._cells = [np.stack([profile[cells], renumber[word[cells]], count[cells]])]
+            out.append(piece)
         return out
 
-    def names(self, numbers: np.ndarray) -> np.ndarray:
-        """The words numbered ``numbers``."""
-        return np.array(list(self.words), dtype=object)[numbers]
+    def groups(self, by: str) -> dict[str, int]:
+        """The groups of one grouping, numbered in order of first appearance."""
+        if by not in self.groupings:
+            return {}
+        at = self.groupings.index(by)
+        return {name: n for n, name in enumerate(dict.fromkeys(p[at] for p in self.profiles))}
 
     def cells(self, by: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(group, word, count)`` arrays of one grouping, one row per group and word that
         occur together, ordered by word and then group."""
-        self._compact()
-        found = self._cells.get(by, [])
-        return tuple(found[0]) if found else tuple(np.empty(0, np.int64) for _ in range(3))
+        profile, word, count = self._summed_cells()
+        summed = _cells(self._group_of_profile(by)[profile], word, count)
+        return summed[0], summed[1], summed[2]
+
+    def group_sizes(self, by: str) -> np.ndarray:
+        """The number of words in each group of one grouping."""
+        group = self._group_of_profile(by)
+        return np.bincount(group, weights=self.sizes, minlength=len(self.groups(by)))
 
     def matrix(self, by: str, min_count: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(table, sizes, kept)``: group × word counts of the words seen ``min_count``
@@ -289,37 +302,46 @@ class TermCounts:
         column = np.full(len(total), -1)
         column[kept] = np.arange(len(kept))
         chosen = column[word] >= 0
-        table = np.zeros((len(self.groups.get(by, {})), len(kept)))
+        table = np.zeros((len(self.groups(by)), len(kept)))
         table[group[chosen], column[word[chosen]]] = count[chosen]
-        return table, self.sizes.get(by, np.empty(0, np.int64)).astype(float), kept
+        return table, self.group_sizes(by), kept
+
+    def names(self, numbers: np.ndarray) -> np.ndarray:
+        """The words numbered ``numbers``."""
+        return np.array(list(self.words), dtype=object)[numbers]
 
     def table(self, by: str) -> dict[str, dict[str, int]]:
         """``{group: {word: count}}`` of one grouping (for reading; large for an archive)."""
-        groups, words = list(self.groups.get(by, {})), list(self.words)
+        groups, words = list(self.groups(by)), list(self.words)
         out: dict[str, dict[str, int]] = {g: {} for g in groups}
         for group, word, count in zip(*(a.tolist() for a in self.cells(by))):
             out[groups[group]][words[word]] = count
         return out
 
-    def _compact(self) -> None:
-        for by, cells in self._cells.items():
-            if len(cells) > 1:
-                self._cells[by] = [_cells(*np.concatenate(cells, axis=1))]
-        self._summed = sum(cells[0].shape[1] for cells in self._cells.values() if cells)
-        self._added = 0
+    def _group_of_profile(self, by: str) -> np.ndarray:
+        groups, at = self.groups(by), self.groupings.index(by) if by in self.groupings else 0
+        return np.array([groups[p[at]] for p in self.profiles] if groups else [], np.int64)
+
+    def _summed_cells(self) -> np.ndarray:
+        """The ``(profile, word, count)`` rows, each pair once."""
+        if len(self._cells) != 1:
+            joined = np.concatenate(self._cells, axis=1) if self._cells else np.empty((3, 0))
+            self._cells = [_cells(*joined.astype(np.int64))]
+        self._summed, self._added = self._cells[0].shape[1], 0
+        return self._cells[0]
 
 
 def _cells(group: np.ndarray, word: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """``(group, word, count)`` rows summed per group and word, ordered by word then group."""
+    """``(group, word, count)`` rows summed per group and word, ordered by word then group
+    (32-bit when they fit: a chunk's counts are written to disk)."""
     width = int(group.max(initial=0)) + 1
     keys, where = np.unique(word.astype(np.int64) * width + group, return_inverse=True)
     summed = np.bincount(where, weights=count, minlength=len(keys)).astype(np.int64)
-    return np.stack([keys % width, keys // width, summed])
+    cells = np.stack([keys % width, keys // width, summed])
+    return cells.astype(np.int32) if cells.max(initial=0) < 2**31 else cells
 
 
-def _numbered(into: dict[str, int], names: dict[str, int]) -> np.ndarray:
-    """The number of each of ``names`` (by its own number) in ``into``, numbering new names
-    after the known ones."""
-    return np.fromiter(
-        (into.setdefault(name, len(into)) for name in names), dtype=np.int64, count=len(names)
-    )
+def _numbered(into: dict, names: Iterable, count: int) -> np.ndarray:
+    """The number of each of ``count`` names in ``into``, numbering new names after the
+    known ones."""
+    return np.fromiter((into.setdefault(name, len(into)) for name in names), np.int64, count)
