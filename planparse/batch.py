@@ -63,8 +63,10 @@ def map_in_processes(
 def iter_in_processes(
     function: Callable, *arguments: Iterable, jobs: int = 1, pool: Any = None
 ) -> Iterator[Any]:
-    """:func:`map_in_processes`, yielding each result in order as soon as it is done, so the
-    caller can fold results in while the rest are computed (and need not hold them all).
+    """:func:`map_in_processes`, yielding each result in order as soon as it and those
+    before it are done, so the caller can fold results in while the rest are computed (and
+    need not hold them all).  Exhaust it or close it: closing cancels the tasks not started
+    and waits for the running ones.
 
     Examples:
         >>> sum(iter_in_processes(pow, [2, 3], [2, 2], jobs=1))

@@ -248,6 +248,7 @@ def themes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None", jobs: int
     and written to a temporary folder of ``out``; each partition is then added up and scored
     on its own, and only its best words come back (see :mod:`planparse.themes.terms`).
     """
+    import contextlib
     import tempfile
 
     import matplotlib
@@ -270,11 +271,13 @@ def themes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None", jobs: int
             [(folder, n, _partitions(len(parts), jobs)) for n in range(len(parts))],
             jobs=jobs,
         )
-        for part in sums:  # taken as they arrive: only a chunk's share cells are kept
-            plans += part["plans"]
-            spans.append(part["spans"])
-            for by in groupings:
-                found[by].append(part["cells"][by])
+        # Closed on an error too: its workers must stop before their folder is removed.
+        with contextlib.closing(sums):
+            for part in sums:  # share cells are kept; word counts went to the folder
+                plans += part["plans"]
+                spans.append(part["spans"])
+                for by in groupings:
+                    found[by].append(part["cells"][by])
         scored = _terms_by_partition(spans, words, jobs)
     cells = {by: pd.concat(found[by]) for by in groupings}
     theme_dir = out / "themes"
@@ -298,8 +301,9 @@ def themes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None", jobs: int
 
 
 def _partitions(chunks: int, jobs: int) -> int:
-    """How many partitions the words are split into: enough that one holds an eighth of
-    the chunks' words at most (or one per process), at most 64."""
+    """How many partitions the words are split into: one per 8 chunks (a partition then
+    holds about the words of 8 chunks, even if no two chunks shared a word), at least one
+    per process, at most 64.  The result does not depend on it."""
     return max(1, min(64, max(jobs, -(-chunks // 8))))
 
 
@@ -332,9 +336,11 @@ def _write_pickles(folder: str, number: int, objects: list) -> list[tuple[str, i
     import pickle
 
     path, spans, offset = Path(folder) / f"terms-{number:05d}.pkl", [], 0
+    if not objects:
+        return spans
     with open(path, "wb") as handle:
-        for found in objects:
-            data = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
+        for piece in objects:
+            data = pickle.dumps(piece, protocol=pickle.HIGHEST_PROTOCOL)
             handle.write(data)
             spans.append((str(path), offset, len(data)))
             offset += len(data)

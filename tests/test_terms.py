@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pandas.testing as pdt
 import pytest
@@ -47,19 +48,19 @@ def test_terms_counted_by_chunk_and_partition_equal_the_terms_of_the_whole(
     drawn, cuts, partitions, top
 ):
     table = _table(drawn)
-    whole = distinctive_terms(table, by="year", top=top, min_count=1)
     parts = [[] for _ in range(partitions)]
     for number, chunk in enumerate(_chunked(table, cuts)):
         counts = TermCounts.of(chunk, ["year", "level"], position=number << 32)
         for held, part in zip(parts, counts.split(partitions)):
             held.append(part)
-    scored = []
-    for held in parts:
-        added = TermCounts()
+    added = [TermCounts() for _ in parts]
+    for into, held in zip(added, parts):
         for part in held:
-            added.add(part)
-        scored.append(scored_terms(added, "year", top=top, min_count=1))
-    pdt.assert_frame_equal(best_terms(scored, top=top), whole)
+            into.add(part)
+    for by in ("year", "level"):
+        scored = [scored_terms(counts, by, top=top, min_count=1) for counts in added]
+        whole = distinctive_terms(table, by=by, top=top, min_count=1)
+        pdt.assert_frame_equal(best_terms(scored, top=top), whole)
 
 
 @settings(max_examples=40, deadline=None)
@@ -117,3 +118,23 @@ def test_counts_by_other_groupings_are_not_added():
     table = _table([(["法律援助"], "2019", "村")])
     with pytest.raises(ValueError, match="cannot be added"):
         TermCounts.of(table, ["year"]).add(TermCounts.of(table, ["level"]))
+
+
+def test_parts_out_of_order_or_added_to_themselves_are_refused():
+    one = TermCounts.of(_table([(["法律援助"], "2019", "村")]), ["year"], position=1 << 32)
+    later = TermCounts.of(_table([(["家庭教育"], "2019", "村")]), ["year"], position=0)
+    with pytest.raises(ValueError, match="in order"):
+        TermCounts().add(one).add(later)  # ties between words would follow the wrong order
+    with pytest.raises(ValueError, match="themselves"):
+        one.add(one)
+
+
+def test_a_grouping_not_counted_is_named_in_the_error():
+    counts = TermCounts.of(_table([(["法律援助"], "2019", "村")]), ["year"])
+    with pytest.raises(KeyError, match="level"):
+        terms_from_counts(counts, "level")
+
+
+def test_pieces_written_to_disk_are_32_bit():
+    counts = TermCounts.of(_table([(PHRASES, "2019", "村"), (PHRASES[:3], "2020", "县")]), ["year"])
+    assert {piece._summed_cells().dtype for piece in counts.split(3)} == {np.dtype(np.int32)}

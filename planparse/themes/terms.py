@@ -122,6 +122,7 @@ def scored_terms(
     of words in each group, which ``counts`` holds for the whole archive."""
     import pandas as pd
 
+    _check_top(top)
     table, sizes, kept = counts.matrix(by, min_count)
     total, everything = table.sum(axis=0), sizes.sum()
     alpha = prior_weight * total / max(everything, 1)
@@ -141,14 +142,14 @@ def scored_terms(
                 {
                     "group": name,
                     "term": names[best],
-                    "count": y_i[best].astype(int),
+                    "count": y_i[best].astype(np.int64),
                     "log_odds": delta[best],
                     "z": z[best],
                     "first": first[best],
                 }
             )
         )
-    return pd.concat(results, ignore_index=True) if results else _no_terms(["first"])
+    return pd.concat(results, ignore_index=True) if results else _no_terms(("first",))
 
 
 def best_terms(scored: Sequence["pd.DataFrame"], top: int = 20) -> "pd.DataFrame":
@@ -158,6 +159,7 @@ def best_terms(scored: Sequence["pd.DataFrame"], top: int = 20) -> "pd.DataFrame
     group, in the same order)."""
     import pandas as pd
 
+    _check_top(top)
     frames = [frame for frame in scored if len(frame)]
     if not frames:
         return _no_terms()
@@ -169,10 +171,15 @@ def best_terms(scored: Sequence["pd.DataFrame"], top: int = 20) -> "pd.DataFrame
     return chosen.drop(columns="first").reset_index(drop=True)
 
 
-def _no_terms(extra: list[str] = []) -> "pd.DataFrame":  # noqa: B006 - never changed
+def _check_top(top: int) -> None:
+    if top < 0:  # a negative slice would keep all but the last words of each partition
+        raise ValueError(f"top must be 0 or more, not {top}")
+
+
+def _no_terms(extra: tuple[str, ...] = ()) -> "pd.DataFrame":
     import pandas as pd
 
-    return pd.DataFrame(columns=TERM_COLUMNS + extra)
+    return pd.DataFrame(columns=TERM_COLUMNS + list(extra))
 
 
 class TermCounts:
@@ -186,7 +193,7 @@ class TermCounts:
     *profile*, the tuple of a row's groups (its year, region …), as ``(profile, word,
     count)`` rows of integers: one table serves every grouping (a plan's rows share one
     profile), and adding a part costs a dictionary lookup per distinct word of the part and
-    numpy work.  ``sizes`` holds the number of words of each profile, which a part split off
+    numpy work.  ``sizes`` holds the number of tokens of each profile, which a part split off
     by word (:meth:`split`) keeps whole.
 
     Examples:
@@ -226,17 +233,22 @@ class TermCounts:
         keys = zip(*(rows[by].astype(str).tolist() for by in groupings))
         profile = _numbered(counts.profiles, keys, len(rows))[item]
         counts.sizes = np.bincount(profile, minlength=len(counts.profiles))
-        counts._cells = [_cells(profile, word_ids, np.ones(len(item), np.int64))]
+        counts._cells = [_sum_cells(profile, word_ids, np.ones(len(item), np.int64))]
         return counts
 
     def add(self, other: "TermCounts") -> "TermCounts":
         """Add ``other``'s counts to these (in place, and returned)."""
+        if other is self:
+            raise ValueError("counts cannot be added to themselves")
         if self.groupings != other.groupings and (self.words or self.profiles):
             raise ValueError(f"counts by {other.groupings} cannot be added to {self.groupings}")
         self.groupings = other.groupings
         known = len(self.words)
         word_ids = _numbered(self.words, other.words, len(other.words))
-        self.first = np.concatenate([self.first, other.first[word_ids >= known]])
+        new = other.first[word_ids >= known]
+        if known and len(new) and new.min() <= self.first.max():  # ties need a later place
+            raise ValueError("parts must be added in order, each with a larger `position`")
+        self.first = np.concatenate([self.first, new])
         profile_ids = _numbered(self.profiles, other.profiles, len(other.profiles))
         self.sizes = np.concatenate([self.sizes, np.zeros(len(self.profiles) - len(self.sizes), np.int64)])
         np.add.at(self.sizes, profile_ids, other.sizes)
@@ -252,10 +264,13 @@ class TermCounts:
         the same part, in any process); each part keeps every profile and its size."""
         import pandas as pd
 
+        if parts < 1:
+            raise ValueError(f"parts must be 1 or more, not {parts}")
         names = np.array(list(self.words), dtype=object)
         part = (pd.util.hash_array(names) % np.uint64(parts)).astype(np.int64)
         by_part = np.argsort(part, kind="stable")  # words stay in order within a part
         word_bounds = np.searchsorted(part[by_part], np.arange(parts + 1))
+        # A word's number in its part: its place in the sorted order less its part's start.
         renumber = np.empty(len(names), np.int64)
         renumber[by_part] = np.arange(len(names)) - word_bounds[part[by_part]]
         profile, word, count = self._summed_cells()
@@ -270,14 +285,14 @@ class TermCounts:
             piece.words = dict(zip(names[kept].tolist(), range(len(kept))))
             piece.first, piece.profiles = self.first[kept], dict(self.profiles)
             piece.sizes = self.sizes.copy()
-            piece._cells = [np.stack([profile[cells], renumber[word[cells]], count[cells]])]
+            piece._cells = [_narrow(np.stack([profile[cells], renumber[word[cells]], count[cells]]))]
             out.append(piece)
         return out
 
     def groups(self, by: str) -> dict[str, int]:
         """The groups of one grouping, numbered in order of first appearance."""
         if by not in self.groupings:
-            return {}
+            raise KeyError(f"not counted by {by!r}; counted by {self.groupings}")
         at = self.groupings.index(by)
         return {name: n for n, name in enumerate(dict.fromkeys(p[at] for p in self.profiles))}
 
@@ -285,17 +300,17 @@ class TermCounts:
         """``(group, word, count)`` arrays of one grouping, one row per group and word that
         occur together, ordered by word and then group."""
         profile, word, count = self._summed_cells()
-        summed = _cells(self._group_of_profile(by)[profile], word, count)
+        summed = _sum_cells(self._group_of_profile(by)[profile], word, count)
         return summed[0], summed[1], summed[2]
 
     def group_sizes(self, by: str) -> np.ndarray:
-        """The number of words in each group of one grouping."""
+        """The number of tokens in each group of one grouping."""
         group = self._group_of_profile(by)
         return np.bincount(group, weights=self.sizes, minlength=len(self.groups(by)))
 
     def matrix(self, by: str, min_count: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(table, sizes, kept)``: group × word counts of the words seen ``min_count``
-        times or more (numbered ``kept``, ascending), and the number of words in each group."""
+        times or more (numbered ``kept``, ascending), and the number of tokens in each group."""
         group, word, count = self.cells(by)
         total = np.bincount(word, weights=count, minlength=len(self.words))
         kept = np.flatnonzero(total >= min_count)
@@ -319,25 +334,28 @@ class TermCounts:
         return out
 
     def _group_of_profile(self, by: str) -> np.ndarray:
-        groups, at = self.groups(by), self.groupings.index(by) if by in self.groupings else 0
-        return np.array([groups[p[at]] for p in self.profiles] if groups else [], np.int64)
+        groups, at = self.groups(by), self.groupings.index(by)
+        return np.array([groups[p[at]] for p in self.profiles], np.int64)
 
     def _summed_cells(self) -> np.ndarray:
         """The ``(profile, word, count)`` rows, each pair once."""
         if len(self._cells) != 1:
             joined = np.concatenate(self._cells, axis=1) if self._cells else np.empty((3, 0))
-            self._cells = [_cells(*joined.astype(np.int64))]
+            self._cells = [_sum_cells(*joined.astype(np.int64, copy=False))]
         self._summed, self._added = self._cells[0].shape[1], 0
         return self._cells[0]
 
 
-def _cells(group: np.ndarray, word: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """``(group, word, count)`` rows summed per group and word, ordered by word then group
-    (32-bit when they fit: a chunk's counts are written to disk)."""
+def _sum_cells(group: np.ndarray, word: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """``(group, word, count)`` rows summed per group and word, ordered by word then group."""
     width = int(group.max(initial=0)) + 1
     keys, where = np.unique(word.astype(np.int64) * width + group, return_inverse=True)
     summed = np.bincount(where, weights=count, minlength=len(keys)).astype(np.int64)
-    cells = np.stack([keys % width, keys // width, summed])
+    return _narrow(np.stack([keys % width, keys // width, summed]))
+
+
+def _narrow(cells: np.ndarray) -> np.ndarray:
+    """32-bit cells when they fit: a chunk's counts are written to disk."""
     return cells.astype(np.int32) if cells.max(initial=0) < 2**31 else cells
 
 
