@@ -119,7 +119,7 @@ def scored_terms(
     """The ``top`` words of each group among the words of ``counts``, with ``first`` (where
     each word first appears), for :func:`best_terms`.  ``counts`` may hold only some of the
     archive's words (a partition): a word's score needs only its own counts and the number
-    of words in each group, which ``counts`` holds for the whole archive."""
+    of tokens in each group, which ``counts`` holds for the whole archive."""
     import pandas as pd
 
     _check_top(top)
