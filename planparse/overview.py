@@ -261,14 +261,14 @@ def themes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None", jobs: int
     groupings = ["doc_id"] + [g for g in GROUPINGS if meta is not None and g in meta.columns]
     words = [by for by in groupings if by != "doc_id"]  # only these need the text
     found: dict[str, list] = {by: [] for by in groupings}
-    plans, spans = 0, []
+    plans, spans, partitions = 0, [], _partitions(len(parts), jobs)
     with tempfile.TemporaryDirectory(dir=out, prefix=".themes-") as folder:
         sums = iter_in_processes(
             chunk_theme_sums,
             [path for path, _ in parts],
             _meta_by_part(meta, parts),
             [groupings] * len(parts),
-            [(folder, n, _partitions(len(parts), jobs)) for n in range(len(parts))],
+            [(folder, n, partitions) for n in range(len(parts))],
             jobs=jobs,
         )
         # Closed on an error too: its workers must stop before their folder is removed.

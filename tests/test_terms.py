@@ -13,7 +13,16 @@ from planparse.themes import TermCounts, distinctive_terms, terms_from_counts
 from planparse.themes.terms import best_terms, scored_terms
 
 # Phrases in the genre (written for this test); few enough that words and ties repeat.
-PHRASES = ["法律援助", "最美家庭", "巾帼创业", "妇女议事会", "两癌筛查", "家庭教育", "村妇代会", "技能培训"]
+PHRASES = [
+    "法律援助",
+    "最美家庭",
+    "巾帼创业",
+    "妇女议事会",
+    "两癌筛查",
+    "家庭教育",
+    "村妇代会",
+    "技能培训",
+]
 
 rows = st.lists(
     st.tuples(
@@ -98,9 +107,7 @@ def test_counts_added_in_many_parts_are_summed_exactly():
     for number, chunk in enumerate(_chunked(table, list(range(0, 48, 2)))):
         added.add(TermCounts.of(chunk, ["year"], position=number << 32))
         added._summed_cells()  # as if every part went past the threshold
-    pdt.assert_frame_equal(
-        terms_from_counts(added, "year"), distinctive_terms(table, by="year")
-    )
+    pdt.assert_frame_equal(terms_from_counts(added, "year"), distinctive_terms(table, by="year"))
 
 
 @pytest.mark.parametrize("parts", [1, 3])

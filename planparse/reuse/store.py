@@ -415,7 +415,7 @@ class UnitStore:
                 yield np.load(Path(chunk.path) / "codes.npy"), spans, first
 
     def index(self) -> UnitIndex:
-        """Where the units are (for :class:`UnitReader`, in any process)."""
+        """Where the units are (for :func:`read_units`, in any process)."""
         return UnitIndex(tuple(c.path for c in self.chunks), self.firsts)
 
     def read(

@@ -214,7 +214,9 @@ class TermCounts:
         self._added = self._summed = 0  # cells added since the last sum, and left by it
 
     @classmethod
-    def of(cls, tagged: "pd.DataFrame", groupings: Sequence[str], position: int = 0) -> "TermCounts":
+    def of(
+        cls, tagged: "pd.DataFrame", groupings: Sequence[str], position: int = 0
+    ) -> "TermCounts":
         """The counts of a table's content rows; ``position`` places its words in a larger
         archive (a chunk's number times 2³², say), for ties between words."""
         import pandas as pd
@@ -250,7 +252,9 @@ class TermCounts:
             raise ValueError("parts must be added in order, each with a larger `position`")
         self.first = np.concatenate([self.first, new])
         profile_ids = _numbered(self.profiles, other.profiles, len(other.profiles))
-        self.sizes = np.concatenate([self.sizes, np.zeros(len(self.profiles) - len(self.sizes), np.int64)])
+        self.sizes = np.concatenate(
+            [self.sizes, np.zeros(len(self.profiles) - len(self.sizes), np.int64)]
+        )
         np.add.at(self.sizes, profile_ids, other.sizes)
         for profile, word, count in other._cells:
             self._cells.append(np.stack([profile_ids[profile], word_ids[word], count]))
@@ -285,7 +289,9 @@ class TermCounts:
             piece.words = dict(zip(names[kept].tolist(), range(len(kept))))
             piece.first, piece.profiles = self.first[kept], dict(self.profiles)
             piece.sizes = self.sizes.copy()
-            piece._cells = [_narrow(np.stack([profile[cells], renumber[word[cells]], count[cells]]))]
+            piece._cells = [
+                _narrow(np.stack([profile[cells], renumber[word[cells]], count[cells]]))
+            ]
             out.append(piece)
         return out
 
