@@ -183,3 +183,23 @@ def test_no_real_text_is_copied_into_the_repository(shared_corpus):
             text = path.read_bytes().decode("gb18030", errors="ignore")
         hits += [(path.name, w) for w in overlaps(text, seen)]
     assert hits == []
+
+
+def test_only_the_listed_stock_phrases_are_exempt_from_the_no_copy_check():
+    sys.path.insert(0, str(ROOT / "corpus" / "tools"))
+    from check_overlap import WINDOW, overlaps, stock_phrases
+
+    from planparse.reuse.detect import stock_phrases as shipped
+
+    assert list(stock_phrases()) == ["".join(p.split()) for p in shipped()]
+    phrase = max(stock_phrases(), key=len)
+    assert len(phrase) >= WINDOW
+    # Made-up text standing in for a real page: a listed stock phrase inside other words.
+    real = "今年我们将" + phrase + "，全力推进巾帼家美积分超市建设项目落地见效"
+    seen = {hash(real[i : i + WINDOW]) for i in range(len(real) - WINDOW + 1)}
+    inside = [phrase[i : i + WINDOW] for i in range(len(phrase) - WINDOW + 1)]
+    assert overlaps(phrase, seen) == []  # every window lies inside the listed phrase
+    assert overlaps(phrase, seen, exempt=[]) == inside  # nothing is exempt without the list
+    straddling = overlaps(real, seen)  # windows that reach past the phrase are still copies
+    assert straddling and all(w not in phrase for w in straddling)
+    assert len(straddling) == len(real) - WINDOW + 1 - len(inside)

@@ -9,9 +9,11 @@ removed) of the given files that also occurs in the real corpus.
 
 from __future__ import annotations
 
+import functools
 import pathlib
 import re
 import sys
+from collections.abc import Sequence
 
 
 WINDOW = 20
@@ -38,13 +40,31 @@ def shared_windows(root: pathlib.Path = SHARED) -> set[int]:
     return seen
 
 
-def overlaps(text: str, seen: set[int]) -> list[str]:
-    """Windows of ``text`` that occur in the real corpus."""
+@functools.lru_cache(maxsize=1)
+def stock_phrases() -> tuple[str, ...]:
+    """The project's listed stock phrases (套话, ``planparse/data/taohua.txt``), whitespace removed.
+
+    Stock phrases are shared by every plan by design, real ones included, so a window that lies
+    wholly inside one of them is not a copy.  Nothing else is exempt.
+    """
+    from planparse.reuse.detect import stock_phrases as shipped
+
+    return tuple(SPACE.sub("", phrase) for phrase in shipped())
+
+
+def overlaps(text: str, seen: set[int], exempt: Sequence[str] | None = None) -> list[str]:
+    """Windows of ``text`` that occur in the real corpus, except windows inside a stock phrase.
+
+    ``exempt`` defaults to the project's listed stock phrases; pass ``[]`` to exempt nothing.
+    """
+    exempt = stock_phrases() if exempt is None else exempt
     flat = SPACE.sub("", text)
     hits = []
     for i in range(len(flat) - WINDOW + 1):
         window = flat[i : i + WINDOW]
-        if len(CJK.findall(window)) >= 16 and hash(window) in seen:
+        if len(CJK.findall(window)) < 16 or hash(window) not in seen:
+            continue
+        if not any(window in phrase for phrase in exempt):
             hits.append(window)
     return hits
 
