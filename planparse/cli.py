@@ -112,6 +112,21 @@ def build_parser() -> argparse.ArgumentParser:
     dupes.add_argument("--stock", metavar="FILE", help="more stock phrases, one per line")
     dupes.add_argument("--html", metavar="REPORT", help="also write the side-by-side HTML report")
 
+    diff = _command(
+        commands,
+        "diff",
+        "what changed between two plans, item by item",
+        "Align two plans along their outlines and say which items were kept, rewritten, "
+        "moved, merged, split, dropped or added. A and B are files; FILE#N names the N-th "
+        "plan of a compilation (default: the first).",
+        run_diff,
+    )
+    diff.add_argument("plan_a", metavar="A", help="the earlier plan: FILE or FILE#N")
+    diff.add_argument("plan_b", metavar="B", help="the later plan: FILE or FILE#N")
+    _add_output(diff)
+    diff.add_argument("--html", metavar="REPORT", help="also write the side-by-side HTML view")
+    diff.add_argument("--no-tag", action="store_true", help="leave out the domains of both sides")
+
     analyze = _command(
         commands,
         "analyze",
@@ -285,6 +300,45 @@ def run_dupes(args: argparse.Namespace) -> int:
     if args.html:
         Path(args.html).write_text(render_report(pairs, texts, stock), encoding="utf-8")
     return _report_failures(items.attrs.get("failures", []))
+
+
+def _one_plan(spec: str) -> "object":
+    """The item rows of ``FILE`` or ``FILE#N`` (the N-th plan of the file)."""
+    from planparse.batch import parse_file
+    from planparse.read import ReadError
+
+    path, _, number = spec.rpartition("#") if "#" in spec and not Path(spec).exists() else (spec, "", "")
+    try:
+        table = parse_file(path).to_frame()
+    except (ReadError, OSError) as exc:
+        raise SystemExit(f"planparse: cannot read {path}: {exc}") from None
+    if number and not number.isdigit():
+        raise SystemExit(f"planparse: {spec}: the plan after # must be a number")
+    plans = table.loc[table["plan_no"] > 0, "plan_no"]  # plan 0 is the file's front matter
+    plan_no = int(number) if number else int(plans.min()) if len(plans) else 1
+    rows = table[table["plan_no"] == plan_no]
+    if rows.empty:
+        raise SystemExit(f"planparse: {path} has no plan {plan_no}")
+    return rows
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    """``planparse diff``: item-by-item changes from plan A to plan B."""
+    from planparse.compare import compare, render_changes, summarize
+
+    plan_a, plan_b = _one_plan(args.plan_a), _one_plan(args.plan_b)
+    if not args.no_tag:
+        from planparse.classify.tagging import tag
+
+        plan_a, plan_b = tag(plan_a), tag(plan_b)
+    rows = compare(plan_a, plan_b)
+    if args.html:
+        Path(args.html).write_text(render_changes(rows, args.plan_a, args.plan_b), "utf-8")
+    _write(rows, args)
+    summary = summarize(rows)
+    print("planparse diff: " + ", ".join(f"{k} {v}" for k, v in summary.items() if k != "carried_over")
+          + f"; {summary['carried_over']:.0%} of B carried over from A", file=sys.stderr)
+    return 0
 
 
 def run_analyze(args: argparse.Namespace) -> int:

@@ -90,7 +90,11 @@ def write_outputs(
         reuse_part, summary = reuse.result(), themes.result()
         views = stages.start(reuse_views_stage, out, paths)
         drawn = stages.start(similarity_stage, out, parts)
+        changed = stages.start(changes_stage, out, parts, meta)
         views_time, drawn_time = views.result()["seconds"], drawn.result()["seconds"]
+        compared = changed.result()
+    timings["changes"] = compared.pop("seconds")
+    summary.update(compared)
     timings["archive_wide"] = time.perf_counter() - clock
     timings["copy_paste"] = reuse_part.pop("seconds") + views_time
     timings["themes_and_plots"] = summary.pop("seconds") + drawn_time
@@ -421,6 +425,38 @@ def reuse_views_stage(out: Path, paths: dict[str, str]) -> dict:
     if len(pairs):
         _save(plot.reuse_matrix(pairs, _largest_families(pairs)), out / "plots" / "reuse.png")
     return {}
+
+
+#: Columns the year-over-year comparison reads.
+CHANGE_READ = ["doc_id", "plan_no", "item_id", "parent_id", "kind", "text", "start", "domain"]
+
+
+@_timed
+def changes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None") -> dict:
+    """changes.parquet: each plan compared with the same issuer's plan of the previous year,
+    when the metadata names issuers and years and some issuer has plans in several years."""
+    import pandas as pd
+
+    from planparse import themes
+    from planparse.compare import changes
+    from planparse.compare.summary import plan_pairs
+
+    if meta is None or "year" not in meta.columns:
+        return {"changes": 0}
+    # Years as numbers; anything else (20xx, empty) is unknown and pairs with nothing.
+    meta = meta.assign(year=pd.to_numeric(meta["year"], errors="coerce"),
+                       plan_no=meta["plan_no"].astype(int))
+    try:
+        pairs = plan_pairs(meta, "issuer", "year")
+    except KeyError:  # no issuer columns: nothing to pair
+        return {"changes": 0}
+    if not pairs:
+        return {"changes": 0}
+    docs = {doc for _, a, b in pairs for doc in (a[0], b[0])}
+    rows = themes.attach_metadata(read_parts(parts, CHANGE_READ, docs), meta)
+    table = changes(rows, by="issuer", order="year")
+    table.to_parquet(out / "changes.parquet", index=False)
+    return {"changes": len(pairs)}
 
 
 @_timed

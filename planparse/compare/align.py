@@ -1,0 +1,387 @@
+"""Align two plans item by item along their outlines, and name each item's change.
+
+The method, in three passes over the items (headings, numbered items, inline pieces and
+paragraphs, in outline order):
+
+1. **Similarity.** Each item's *matching key* is its text with white space, punctuation
+   width, years and placeholders (``20xx``, ``xx社区``) folded away and the stock phrases
+   (套话) removed, so that two different tasks that open with the same slogan do not look
+   alike.  Two items are candidates when the normalized Indel similarity of their keys
+   (:func:`rapidfuzz.fuzz.ratio`) reaches ``min_similarity``.
+2. **Order first, then moves.** The in-order matches are the heaviest common subsequence of
+   the two outlines (the monotone matching of greatest total similarity, found in
+   O(k log k) over the k candidate pairs).  Items left over on both sides are then matched by
+   a maximum-weight assignment (:func:`scipy.optimize.linear_sum_assignment`): those are
+   *moved*.  An in-order match whose parent is matched elsewhere is *moved* too (same item,
+   another parent).
+3. **Merges and splits.** A left-over item whose key is mostly contained in a matched item of
+   the other plan (``min_containment`` of its character 3-grams) was merged into it (A → B) or
+   split out of it (B → A).
+
+Change kinds: ``kept`` (identical up to white space and placeholders), ``rewritten`` (a match
+with edits), ``moved``, ``merged``, ``split``, ``dropped`` (only in A), ``added`` (only in B).
+
+Examples:
+    >>> import planparse
+    >>> a = planparse.parse("一、开展家风建设活动\\n二、举办创业培训班\\n", doc_id="a").to_frame()
+    >>> b = planparse.parse("一、开展家风建设活动\\n二、举办创业技能培训班两期\\n三、成立维权站\\n",
+    ...                     doc_id="b").to_frame()
+    >>> compare(a, b)["change"].tolist()
+    ['kept', 'rewritten', 'added']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+
+from planparse.normalize import fold_width
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: The change kinds, in the order a summary lists them.
+CHANGE_KINDS = ("kept", "rewritten", "moved", "merged", "split", "dropped", "added")
+
+#: The columns of :func:`compare`'s table, in order.
+CHANGE_COLUMNS = (
+    "change",
+    "a_item_id",
+    "b_item_id",
+    "similarity",
+    "edited",
+    "edits",
+    "a_parent_id",
+    "b_parent_id",
+    "a_domain",
+    "b_domain",
+    "a_text",
+    "b_text",
+)
+
+_DTYPES = {column: "string" for column in CHANGE_COLUMNS} | {
+    "similarity": "float64", "edited": "bool", "edits": "object"}
+_CONTENT_KINDS = ("item", "inline", "para")
+_YEAR = re.compile(r"(?:19|20)[0-9xX×]{2}\s*年?|[〇零一二三四五六七八九]{4}\s*年|[xX×]{2,}")
+_SPACE_AND_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _stock_pattern() -> "re.Pattern[str]":
+    from planparse.reuse.detect import stock_phrases
+
+    phrases = sorted({_fold(p) for p in stock_phrases()}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(p) for p in phrases if p))
+
+
+def _fold(text: str) -> str:
+    """Width folded, years and placeholders masked, white space and punctuation removed."""
+    return _SPACE_AND_PUNCT.sub("", _YEAR.sub("", fold_width(text)))
+
+
+def matching_key(text: str) -> str:
+    """The text two items are compared by: :func:`_fold` without the stock phrases.
+
+    Examples:
+        >>> matching_key("2023年，坚持党建带妇建，开展 最美家庭评选")
+        '开展最美家庭评选'
+    """
+    folded = _fold(text)
+    return _stock_pattern().sub("", folded) or folded
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Thresholds of the alignment (defaults measured on the sample's planted year copies)."""
+
+    #: Two items are the same task when their keys are at least this similar.
+    min_similarity: float = 0.5
+    #: A left-over item this contained in a matched item was merged into it (or split from it).
+    min_containment: float = 0.7
+
+
+def _items(plan: "pd.DataFrame") -> "pd.DataFrame":
+    """The plan's content rows in outline order (debris and front matter left out)."""
+    rows = plan[plan["kind"].isin(_CONTENT_KINDS)]
+    if "is_content" in rows.columns:  # a tagged table: non-content lines are not tasks
+        rows = rows[rows["is_content"].fillna(True).astype(bool)]
+    return rows.sort_values("start", kind="stable").reset_index(drop=True)
+
+
+def similarity_matrix(keys_a: Sequence[str], keys_b: Sequence[str]) -> np.ndarray:
+    """Normalized Indel similarity (0–1) of every key of A to every key of B.
+
+    Examples:
+        >>> similarity_matrix(["开展活动"], ["开展活动", "成立组织"]).round(2).tolist()
+        [[1.0, 0.0]]
+    """
+    from rapidfuzz import fuzz, process
+
+    if not len(keys_a) or not len(keys_b):
+        return np.zeros((len(keys_a), len(keys_b)))
+    return process.cdist(keys_a, keys_b, scorer=fuzz.ratio, dtype=np.float32) / 100.0
+
+
+def heaviest_common_subsequence(pairs: np.ndarray, weights: np.ndarray) -> list[int]:
+    """Indexes of the pairs ``(i, j)`` forming the monotone matching (i and j both strictly
+    increasing) of greatest total weight.
+
+    A Fenwick tree over j keeps, for each j, the best chain ending at or before it; pairs of
+    one i are scored before any is stored, so no i is used twice.
+
+    Examples:
+        >>> heaviest_common_subsequence(np.array([[0, 0], [0, 1], [1, 1]]), np.array([.5, .9, .6]))
+        [0, 2]
+    """
+    if not len(pairs):
+        return []
+    size = int(pairs[:, 1].max()) + 2
+    tree_best = np.zeros(size)
+    tree_at = np.full(size, -1)
+    best = np.zeros(len(pairs))
+    back = np.full(len(pairs), -1)
+
+    def query(j: int) -> tuple[float, int]:  # best chain over columns < j
+        score, at = 0.0, -1
+        while j > 0:
+            if tree_best[j] > score:
+                score, at = tree_best[j], tree_at[j]
+            j -= j & -j
+        return score, at
+
+    def update(j: int, score: float, at: int) -> None:
+        j += 1
+        while j < size:
+            if score > tree_best[j]:
+                tree_best[j], tree_at[j] = score, at
+            j += j & -j
+
+    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
+    for _, group in _runs(pairs[order, 0]):
+        members = order[group]
+        for k in members:
+            score, at = query(int(pairs[k, 1]))
+            best[k], back[k] = score + weights[k], at
+        for k in members:
+            update(int(pairs[k, 1]), best[k], int(k))
+    chain, k = [], int(np.argmax(best))
+    while k >= 0:
+        chain.append(k)
+        k = int(back[k])
+    return sorted(chain, key=lambda c: (pairs[c, 0], pairs[c, 1]))
+
+
+def _runs(values: np.ndarray) -> list[tuple[int, slice]]:
+    """(value, slice) of each run of equal values in a sorted array."""
+    cuts = np.flatnonzero(np.diff(values)) + 1
+    bounds = np.concatenate(([0], cuts, [len(values)]))
+    return [(int(values[s]), slice(s, e)) for s, e in zip(bounds[:-1], bounds[1:])]
+
+
+def _assign_leftovers(sim: np.ndarray, free_a: list[int], free_b: list[int], floor: float) -> list:
+    """Maximum-weight one-to-one matching of the left-over items (the moves)."""
+    from scipy.optimize import linear_sum_assignment
+
+    if not free_a or not free_b:
+        return []
+    sub = sim[np.ix_(free_a, free_b)]
+    rows, cols = linear_sum_assignment(sub, maximize=True)
+    return [(free_a[r], free_b[c]) for r, c in zip(rows, cols) if sub[r, c] >= floor]
+
+
+def _grams(key: str, n: int = 3) -> set[str]:
+    return {key[i : i + n] for i in range(max(1, len(key) - n + 1))}
+
+
+def containment(part: str, whole: str) -> float:
+    """Share of ``part``'s character 3-grams that stand in ``whole``.
+
+    Examples:
+        >>> containment("开展家风建设", "继续开展家风建设活动")
+        1.0
+    """
+    grams = _grams(part)
+    return len(grams & _grams(whole)) / len(grams) if part else 0.0
+
+
+@dataclass
+class _Alignment:
+    """Matched index pairs and their kinds, built up pass by pass."""
+
+    pairs: dict[int, int]
+    kinds: dict[int, str]
+    joined_a: dict[int, int]  # A item -> the B item it was merged into
+    joined_b: dict[int, int]  # B item -> the A item it was split out of
+
+
+def align(keys_a: list[str], keys_b: list[str], parents_a: list[int], parents_b: list[int],
+          settings: Settings = Settings()) -> _Alignment:
+    """Match the items of two outlines; ``parents_*`` give each item's parent index or -1."""
+    sim = similarity_matrix(keys_a, keys_b)
+    candidates = np.argwhere(sim >= settings.min_similarity)
+    chain = heaviest_common_subsequence(candidates, sim[candidates[:, 0], candidates[:, 1]])
+    pairs = {int(candidates[k, 0]): int(candidates[k, 1]) for k in chain}
+    in_order = set(pairs)
+    free_a = [i for i in range(len(keys_a)) if i not in pairs]
+    taken = set(pairs.values())
+    free_b = [j for j in range(len(keys_b)) if j not in taken]
+    pairs.update(_assign_leftovers(sim, free_a, free_b, settings.min_similarity))
+    moved = _moved(pairs, in_order, parents_a, parents_b)
+    kinds = {i: "moved" if i in moved else "inorder" for i in pairs}
+    alignment = _Alignment(dict(sorted(pairs.items())), kinds, {}, {})
+    _join_leftovers(alignment, keys_a, keys_b, settings.min_containment)
+    return alignment
+
+
+def _moved(pairs: dict[int, int], in_order: set[int], parents_a: list[int],
+           parents_b: list[int]) -> set[int]:
+    """Matched items that moved: to another parent, or out of order among their siblings.
+
+    Children carried along by their moving parent did not move themselves.  Parents come
+    before their children in outline order, so each parent is decided first.
+    """
+    moved: set[int] = set()
+    for i in sorted(pairs):
+        parent, new_parent = parents_a[i], parents_b[pairs[i]]
+        same_parent = pairs.get(parent, -1) == new_parent if parent >= 0 else new_parent < 0
+        carried = parent >= 0 and same_parent and parent in moved
+        if not same_parent or (i not in in_order and not carried):
+            moved.add(i)
+    return moved
+
+
+def _join_leftovers(found: _Alignment, keys_a: list[str], keys_b: list[str], floor: float) -> None:
+    """Left-over items mostly contained in a matched item of the other side: merges, splits."""
+    matched_b = {j: i for i, j in found.pairs.items()}
+    for i in range(len(keys_a)):
+        if i not in found.pairs:
+            best = _best_container(keys_a[i], keys_b, matched_b, floor)
+            if best is not None:
+                found.joined_a[i] = best
+    for j in range(len(keys_b)):
+        if j not in matched_b:
+            best = _best_container(keys_b[j], keys_a, found.pairs, floor)
+            if best is not None:
+                found.joined_b[j] = best
+
+
+def _best_container(key: str, others: list[str], matched: dict[int, int], floor: float):  # noqa: ANN202
+    scores = [(containment(key, others[k]), k) for k in matched]
+    score, best = max(scores, default=(0.0, None))
+    return best if score >= floor and len(key) >= 4 else None
+
+
+def edit_list(a: str, b: str) -> list[dict]:
+    """The character-level edits that turn ``a`` into ``b`` (Levenshtein opcodes, equal runs
+    left out); positions are offsets into each text.
+
+    Examples:
+        >>> edit_list("举办培训班", "举办创业培训班")
+        [{'op': 'insert', 'a_pos': 2, 'a': '', 'b_pos': 2, 'b': '创业'}]
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    return [
+        {"op": op.tag, "a_pos": op.src_start, "a": a[op.src_start : op.src_end],
+         "b_pos": op.dest_start, "b": b[op.dest_start : op.dest_end]}
+        for op in Levenshtein.opcodes(a, b)
+        if op.tag != "equal"
+    ]
+
+
+def _parent_index(items: "pd.DataFrame") -> list[int]:
+    position = {item_id: k for k, item_id in enumerate(items["item_id"])}
+    return [position.get(p, -1) for p in items["parent_id"].fillna("")]
+
+
+def _value(items: "pd.DataFrame", column: str, k: int | None) -> object:
+    if k is None or column not in items.columns:
+        return None
+    value = items[column].iat[k]
+    return None if value is None or value != value else value  # NaN / NA -> None
+
+
+def _row(change: str, a: "pd.DataFrame", b: "pd.DataFrame", i: int | None, j: int | None,
+         similarity: float | None, edits: list | None) -> dict:
+    row = {"change": change, "similarity": similarity, "edits": edits or []}
+    for side, items, k in (("a", a, i), ("b", b, j)):
+        row[f"{side}_item_id"] = _value(items, "item_id", k)
+        row[f"{side}_parent_id"] = _value(items, "parent_id", k)
+        row[f"{side}_domain"] = _value(items, "domain", k)
+        row[f"{side}_text"] = _value(items, "text", k)
+    row["edited"] = bool(row["edits"])
+    return row
+
+
+def _kind(found: _Alignment, i: int, key_a: str, key_b: str) -> str:
+    if found.kinds[i] == "moved":
+        return "moved"
+    return "kept" if key_a == key_b else "rewritten"
+
+
+def compare(plan_a: "pd.DataFrame", plan_b: "pd.DataFrame", settings: Settings = Settings()
+            ) -> "pd.DataFrame":
+    """One row per item of either plan: how the item changed from plan A to plan B.
+
+    ``plan_a`` and ``plan_b`` are the item-table rows of one plan each (parsed or tagged;
+    with a ``domain`` column the domains of both sides are given).  Columns are
+    :data:`CHANGE_COLUMNS`; ``similarity`` is the Indel similarity of the matching keys,
+    ``edits`` the character edits from A's text to B's (:func:`edit_list`).  Rows follow B's
+    outline; a dropped item stands after the B item that A's preceding item went to.
+
+    Examples:
+        >>> import planparse
+        >>> a = planparse.parse("一、开展家风建设\\n二、培训巾帼骨干\\n", doc_id="a").to_frame()
+        >>> b = planparse.parse("一、培训巾帼骨干\\n二、开展家风建设\\n", doc_id="b").to_frame()
+        >>> compare(a, b)["change"].tolist()
+        ['moved', 'kept']
+    """
+    import pandas as pd
+
+    a, b = _items(plan_a), _items(plan_b)
+    keys_a, keys_b = [matching_key(t) for t in a["text"]], [matching_key(t) for t in b["text"]]
+    found = align(keys_a, keys_b, _parent_index(a), _parent_index(b), settings)
+    rows: list[tuple[float, dict]] = []
+    merged_into, split_from = set(found.joined_a.values()), set(found.joined_b.values())
+    for i, j in found.pairs.items():
+        sim = float(_similarity(keys_a[i], keys_b[j]))
+        change = _kind(found, i, _fold(a["text"].iat[i]), _fold(b["text"].iat[j]))
+        change = "merged" if j in merged_into else "split" if i in split_from else change
+        rows.append((j, _row(change, a, b, i, j, sim, edit_list(a["text"].iat[i], b["text"].iat[j]))))
+    rows += _joined_rows(found, a, b, keys_a, keys_b)
+    rows += _unmatched_rows(found, a, b)
+    rows.sort(key=lambda r: r[0])
+    table = pd.DataFrame([r for _, r in rows], columns=list(CHANGE_COLUMNS))
+    return table.astype(_DTYPES)
+
+
+def _similarity(key_a: str, key_b: str) -> float:
+    return float(similarity_matrix([key_a], [key_b])[0, 0])
+
+
+def _joined_rows(found: _Alignment, a: "pd.DataFrame", b: "pd.DataFrame", keys_a: list[str],
+                 keys_b: list[str]) -> list[tuple[float, dict]]:
+    """Merged and split items; their partners' rows are relabeled to match."""
+    rows = []
+    for i, j in found.joined_a.items():
+        rows.append((j + 0.5, _row("merged", a, b, i, j, containment(keys_a[i], keys_b[j]), None)))
+    for j, i in found.joined_b.items():
+        rows.append((j, _row("split", a, b, i, j, containment(keys_b[j], keys_a[i]), None)))
+    return rows
+
+
+def _unmatched_rows(found: _Alignment, a: "pd.DataFrame", b: "pd.DataFrame"
+                    ) -> list[tuple[float, dict]]:
+    matched_b = set(found.pairs.values()) | set(found.joined_b)
+    rows = [(j, _row("added", a, b, None, j, None, None)) for j in range(len(b)) if j not in matched_b]
+    anchor = -0.5
+    for i in range(len(a)):
+        if i in found.pairs:
+            anchor = found.pairs[i] + 0.25
+        elif i not in found.joined_a:
+            rows.append((anchor, _row("dropped", a, b, i, None, None, None)))
+    return rows

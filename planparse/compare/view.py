@@ -1,0 +1,96 @@
+"""A static, self-contained HTML page of a plan comparison, side by side.
+
+Kept items are dimmed, rewritten items show their edits (deleted text struck through on the
+left, inserted text marked on the right), added and dropped items are highlighted, and a
+moved item links to where it stood in plan A.  The page needs no network.
+
+Examples:
+    >>> import planparse
+    >>> a = planparse.parse("一、开展家风建设\\n", doc_id="a").to_frame()
+    >>> b = planparse.parse("一、开展家风建设活动\\n", doc_id="b").to_frame()
+    >>> "rewritten" in render_changes(planparse.compare.compare(a, b))
+    True
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from planparse.compare.align import CHANGE_KINDS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_STYLE = """
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei","PingFang SC",
+"Microsoft YaHei",sans-serif;margin:2em;color:#222;background:#fafafa}
+h1{font-size:1.4em} table{border-collapse:collapse;width:100%;background:#fff}
+td{vertical-align:top;border-top:1px solid #e4e4e4;padding:.45em .6em;line-height:1.7;width:46%}
+td.kind{width:8%;font-size:.85em;color:#555;white-space:nowrap}
+tr.kept td.side{color:#999} tr.added td.b{background:#e3f6e3} tr.dropped td.a{background:#fde2e2}
+tr.moved td{background:#eef3ff} tr.merged td,tr.split td{background:#fff6dd}
+del{background:#ffc9c9;text-decoration:line-through} ins{background:#c9f2c9;text-decoration:none}
+.legend span{padding:0 .5em;margin-right:1em} .summary{margin:1em 0;color:#444}
+a{color:#1558b0}
+"""
+
+
+def _text(value: object) -> str:
+    """A cell as text: missing values (None, NaN, NA) are empty."""
+    import pandas as pd
+
+    return "" if pd.isna(value) else str(value)
+
+
+def _marked(text: str | None, edits: list, side: str) -> str:
+    """``text`` with the edited characters of its side wrapped in <del> (A) or <ins> (B)."""
+    if not text:
+        return ""
+    tag = "del" if side == "a" else "ins"
+    out, at = [], 0
+    for edit in sorted(edits, key=lambda e: e[f"{side}_pos"]):
+        start, piece = edit[f"{side}_pos"], edit[side]
+        if not piece:
+            continue
+        out += [html.escape(text[at:start]), f"<{tag}>{html.escape(piece)}</{tag}>"]
+        at = start + len(piece)
+    out.append(html.escape(text[at:]))
+    return "".join(out)
+
+
+def _row_html(row: dict) -> str:
+    edits = row["edits"] if isinstance(row["edits"], list) else list(row["edits"] or [])
+    kind = row["change"]
+    a_id, b_id = _text(row["a_item_id"]), _text(row["b_item_id"])
+    label = html.escape(kind)
+    if _text(row["similarity"]):
+        label += f"<br>{float(row['similarity']):.2f}"
+    if kind == "moved" and a_id:
+        label += f'<br><a href="#a-{html.escape(a_id)}">from A</a>'
+    return (
+        f'<tr class="{html.escape(kind)}">'
+        f'<td class="side a" id="a-{html.escape(a_id)}">{_marked(_text(row["a_text"]), edits, "a")}</td>'
+        f'<td class="kind">{label}</td>'
+        f'<td class="side b" id="b-{html.escape(b_id)}">{_marked(_text(row["b_text"]), edits, "b")}</td></tr>'
+    )
+
+
+def render_changes(rows: "pd.DataFrame", title_a: str = "A", title_b: str = "B") -> str:
+    """The comparison table of :func:`~planparse.compare.compare` as one HTML page."""
+    counts = rows["change"].value_counts()
+    summary = ", ".join(f"{kind} {int(counts.get(kind, 0))}" for kind in CHANGE_KINDS)
+    body = "\n".join(_row_html(row) for row in rows.to_dict("records"))
+    legend = ('<span class="legend"><del>deleted</del> <ins>inserted</ins> '
+              '<span style="background:#e3f6e3">added</span>'
+              '<span style="background:#fde2e2">dropped</span>'
+              '<span style="background:#eef3ff">moved</span>'
+              '<span style="background:#fff6dd">merged / split</span></span>')
+    title = f"{html.escape(title_a)} → {html.escape(title_b)}"
+    return (
+        f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>{_STYLE}</style></head><body><h1>{title}</h1>"
+        f'<p class="summary">{html.escape(summary)}</p><p>{legend}</p>'
+        f"<table><tr><th>{html.escape(title_a)}</th><th></th><th>{html.escape(title_b)}</th></tr>"
+        f"{body}</table></body></html>"
+    )
