@@ -35,3 +35,13 @@ def test_quickstart_python_runs_as_written(tmp_path, monkeypatch):
     namespace: dict = {}
     exec(compile(code, "quickstart.md", "exec"), namespace)  # noqa: S102 - our own docs
     assert len(namespace["pairs"]) > 0 and len(namespace["shares"]) > 0
+
+
+def test_changes_guide_runs_as_written(tmp_path, monkeypatch):
+    text = (ROOT / "docs" / "changes.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(code, "changes.md", "exec"), namespace)  # noqa: S102 - our own docs
+    assert namespace["summarize"](namespace["rows"])["dropped"] == 7
+    assert (tmp_path / "diff.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
