@@ -33,7 +33,7 @@ Examples:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
@@ -197,25 +197,17 @@ def _grams(key: str, n: int = 3) -> set[str]:
     return {key[i : i + n] for i in range(max(1, len(key) - n + 1))}
 
 
-def containment(part: str, whole: str) -> float:
-    """Share of ``part``'s character 3-grams that stand in ``whole``.
-
-    Examples:
-        >>> containment("开展家风建设", "继续开展家风建设活动")
-        1.0
-    """
-    grams = _grams(part)
-    return len(grams & _grams(whole)) / len(grams) if part else 0.0
-
-
 @dataclass
 class _Alignment:
     """Matched index pairs and their kinds, built up pass by pass."""
 
     pairs: dict[int, int]
     kinds: dict[int, str]
-    joined_a: dict[int, int]  # A item -> the B item it was merged into
-    joined_b: dict[int, int]  # B item -> the A item it was split out of
+    scores: dict[int, float]  # A item -> similarity to its match
+    joined_a: dict[int, int] = field(default_factory=dict)  # A item -> B item it merged into
+    joined_b: dict[int, int] = field(default_factory=dict)  # B item -> A item it split from
+    scores_joined_a: dict[int, float] = field(default_factory=dict)  # containment
+    scores_joined_b: dict[int, float] = field(default_factory=dict)
 
 
 def align(keys_a: list[str], keys_b: list[str], parents_a: list[int], parents_b: list[int],
@@ -232,7 +224,8 @@ def align(keys_a: list[str], keys_b: list[str], parents_a: list[int], parents_b:
     pairs.update(_assign_leftovers(sim, free_a, free_b, settings.min_similarity))
     moved = _moved(pairs, in_order, parents_a, parents_b)
     kinds = {i: "moved" if i in moved else "inorder" for i in pairs}
-    alignment = _Alignment(dict(sorted(pairs.items())), kinds, {}, {})
+    scores = {i: float(sim[i, j]) for i, j in pairs.items()}
+    alignment = _Alignment(dict(sorted(pairs.items())), kinds, scores)
     _join_leftovers(alignment, keys_a, keys_b, settings.min_containment)
     return alignment
 
@@ -256,23 +249,27 @@ def _moved(pairs: dict[int, int], in_order: set[int], parents_a: list[int],
 
 def _join_leftovers(found: _Alignment, keys_a: list[str], keys_b: list[str], floor: float) -> None:
     """Left-over items mostly contained in a matched item of the other side: merges, splits."""
+    grams_a, grams_b = [_grams(k) for k in keys_a], [_grams(k) for k in keys_b]
     matched_b = {j: i for i, j in found.pairs.items()}
     for i in range(len(keys_a)):
-        if i not in found.pairs:
-            best = _best_container(keys_a[i], keys_b, matched_b, floor)
+        if i not in found.pairs and len(keys_a[i]) >= 4:
+            best, score = _best_container(grams_a[i], grams_b, matched_b, floor)
             if best is not None:
-                found.joined_a[i] = best
+                found.joined_a[i], found.scores_joined_a[i] = best, score
     for j in range(len(keys_b)):
-        if j not in matched_b:
-            best = _best_container(keys_b[j], keys_a, found.pairs, floor)
+        if j not in matched_b and len(keys_b[j]) >= 4:
+            best, score = _best_container(grams_b[j], grams_a, found.pairs, floor)
             if best is not None:
-                found.joined_b[j] = best
+                found.joined_b[j], found.scores_joined_b[j] = best, score
 
 
-def _best_container(key: str, others: list[str], matched: dict[int, int], floor: float):  # noqa: ANN202
-    scores = [(containment(key, others[k]), k) for k in matched]
-    score, best = max(scores, default=(0.0, None))
-    return best if score >= floor and len(key) >= 4 else None
+def _best_container(grams: set[str], others: list[set[str]], matched: dict[int, int],
+                    floor: float) -> tuple[int | None, float]:
+    """The matched item of the other side that holds most of ``grams`` (if it holds enough),
+    and the share it holds; ties go to the earliest item."""
+    scores = [(len(grams & others[k]) / len(grams), -k) for k in matched]
+    score, best = max(scores, default=(0.0, 1))
+    return (-best, score) if score >= floor else (None, score)
 
 
 def edit_list(a: str, b: str) -> list[dict]:
@@ -293,26 +290,28 @@ def edit_list(a: str, b: str) -> list[dict]:
     ]
 
 
-def _parent_index(items: "pd.DataFrame") -> list[int]:
-    position = {item_id: k for k, item_id in enumerate(items["item_id"])}
-    return [position.get(p, -1) for p in items["parent_id"].fillna("")]
+def _parent_index(items: list[dict]) -> list[int]:
+    position = {item["item_id"]: k for k, item in enumerate(items)}
+    return [position.get(item["parent_id"], -1) for item in items]
 
 
-def _value(items: "pd.DataFrame", column: str, k: int | None) -> object:
-    if k is None or column not in items.columns:
-        return None
-    value = items[column].iat[k]
-    return None if value is None or value != value else value  # NaN / NA -> None
+_SIDE_COLUMNS = ("item_id", "parent_id", "domain", "text")
 
 
-def _row(change: str, a: "pd.DataFrame", b: "pd.DataFrame", i: int | None, j: int | None,
+def _records(items: "pd.DataFrame") -> list[dict]:
+    """Each item's id, parent, domain and text, missing values as None."""
+    columns = [c for c in _SIDE_COLUMNS if c in items.columns]
+    frame = items[columns].astype(object)
+    return frame.where(frame.notna(), None).to_dict("records")
+
+
+def _row(change: str, a: list[dict], b: list[dict], i: int | None, j: int | None,
          similarity: float | None, edits: list | None) -> dict:
     row = {"change": change, "similarity": similarity, "edits": edits or []}
-    for side, items, k in (("a", a, i), ("b", b, j)):
-        row[f"{side}_item_id"] = _value(items, "item_id", k)
-        row[f"{side}_parent_id"] = _value(items, "parent_id", k)
-        row[f"{side}_domain"] = _value(items, "domain", k)
-        row[f"{side}_text"] = _value(items, "text", k)
+    for side, records, k in (("a", a, i), ("b", b, j)):
+        record = records[k] if k is not None else {}
+        for column in _SIDE_COLUMNS:
+            row[f"{side}_{column}"] = record.get(column)
     row["edited"] = bool(row["edits"])
     return row
 
@@ -342,40 +341,38 @@ def compare(plan_a: "pd.DataFrame", plan_b: "pd.DataFrame", settings: Settings =
     """
     import pandas as pd
 
-    a, b = _items(plan_a), _items(plan_b)
-    keys_a, keys_b = [matching_key(t) for t in a["text"]], [matching_key(t) for t in b["text"]]
+    a, b = _records(_items(plan_a)), _records(_items(plan_b))
+    keys_a, keys_b = [matching_key(r["text"]) for r in a], [matching_key(r["text"]) for r in b]
     found = align(keys_a, keys_b, _parent_index(a), _parent_index(b), settings)
-    rows: list[tuple[float, dict]] = []
-    merged_into, split_from = set(found.joined_a.values()), set(found.joined_b.values())
-    for i, j in found.pairs.items():
-        sim = float(_similarity(keys_a[i], keys_b[j]))
-        change = _kind(found, i, _fold(a["text"].iat[i]), _fold(b["text"].iat[j]))
-        change = "merged" if j in merged_into else "split" if i in split_from else change
-        rows.append((j, _row(change, a, b, i, j, sim, edit_list(a["text"].iat[i], b["text"].iat[j]))))
-    rows += _joined_rows(found, a, b, keys_a, keys_b)
-    rows += _unmatched_rows(found, a, b)
+    rows = _matched_rows(found, a, b) + _joined_rows(found, a, b) + _unmatched_rows(found, a, b)
     rows.sort(key=lambda r: r[0])
     table = pd.DataFrame([r for _, r in rows], columns=list(CHANGE_COLUMNS))
     return table.astype(_DTYPES)
 
 
-def _similarity(key_a: str, key_b: str) -> float:
-    return float(similarity_matrix([key_a], [key_b])[0, 0])
-
-
-def _joined_rows(found: _Alignment, a: "pd.DataFrame", b: "pd.DataFrame", keys_a: list[str],
-                 keys_b: list[str]) -> list[tuple[float, dict]]:
-    """Merged and split items; their partners' rows are relabeled to match."""
+def _matched_rows(found: _Alignment, a: list[dict], b: list[dict]) -> list[tuple[float, dict]]:
+    """Kept, rewritten and moved items, and the partners of merges and splits."""
+    merged_into, split_from = set(found.joined_a.values()), set(found.joined_b.values())
     rows = []
-    for i, j in found.joined_a.items():
-        rows.append((j + 0.5, _row("merged", a, b, i, j, containment(keys_a[i], keys_b[j]), None)))
-    for j, i in found.joined_b.items():
-        rows.append((j, _row("split", a, b, i, j, containment(keys_b[j], keys_a[i]), None)))
+    for i, j in found.pairs.items():
+        text_a, text_b = a[i]["text"], b[j]["text"]
+        change = _kind(found, i, _fold(text_a), _fold(text_b))
+        change = "merged" if j in merged_into else "split" if i in split_from else change
+        rows.append((j, _row(change, a, b, i, j, found.scores[i], edit_list(text_a, text_b))))
     return rows
 
 
-def _unmatched_rows(found: _Alignment, a: "pd.DataFrame", b: "pd.DataFrame"
-                    ) -> list[tuple[float, dict]]:
+def _joined_rows(found: _Alignment, a: list[dict], b: list[dict]) -> list[tuple[float, dict]]:
+    """The items merged into, or split out of, a matched item of the other plan."""
+    rows = [(j + 0.5, _row("merged", a, b, i, j, found.scores_joined_a[i], None))
+            for i, j in found.joined_a.items()]
+    rows += [(j, _row("split", a, b, i, j, found.scores_joined_b[j], None))
+             for j, i in found.joined_b.items()]
+    return rows
+
+
+def _unmatched_rows(found: _Alignment, a: list[dict], b: list[dict]) -> list[tuple[float, dict]]:
+    """Added items in B's order; each dropped item after where A's preceding item went."""
     matched_b = set(found.pairs.values()) | set(found.joined_b)
     rows = [(j, _row("added", a, b, None, j, None, None)) for j in range(len(b)) if j not in matched_b]
     anchor = -0.5
