@@ -166,3 +166,25 @@ def test_cli_diff_writes_the_table_and_the_view(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "planparse", "diff", f"{a}#7", str(b)],
                          capture_output=True, text=True)
     assert bad.returncode != 0 and "has no plan 7" in bad.stderr
+
+
+def test_analyze_writes_the_changes_of_each_issuers_consecutive_plans(tmp_path):
+    from planparse.analyze import analyze
+
+    sample = planparse.sample_path()
+    names = [f"{year}_东湖街道幸福社区_社区妇联_工作计划.txt" for year in (2017, 2018)]
+    names += ["2011_丰安县_县妇联_工作要点.txt", "2012_丰安县_县妇联_工作要点.txt"]
+    archive = tmp_path / "in"
+    archive.mkdir()
+    for name in names:
+        (archive / name).write_bytes((sample / name).read_bytes())
+    meta = pd.read_csv(sample / "plans.tsv", sep="\t", dtype=str)
+    meta[meta.file.isin(names)].to_csv(archive / "plans.tsv", sep="\t", index=False)
+    summary = analyze([archive], tmp_path / "out", quiet=True, meta=archive / "plans.tsv")
+    rows = pd.read_parquet(tmp_path / "out" / "changes.parquet")
+    assert summary["changes"] == 2
+    pairs = rows[["a_doc_id", "b_doc_id"]].drop_duplicates().values.tolist()
+    assert pairs == [names[:2], names[2:]]  # by issuer (东湖… before 丰安…), then by year
+    # The planted year copies: one section replaced, the rest carried over.
+    counts = rows.groupby("b_doc_id").change.value_counts().unstack(fill_value=0)
+    assert (counts["kept"] > 2 * counts["added"]).all() and (counts["dropped"] > 0).all()
