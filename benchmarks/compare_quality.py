@@ -1,0 +1,88 @@
+"""Quality of planparse.compare on the hand-built gold alignments, beside two baselines.
+
+    python benchmarks/compare_quality.py [--errors]
+
+Sets (corpus/gold/changes, see its FORMAT.md): the sample's planted year copies, three pairs
+of national reports (development), and two pairs of 海拉尔 district reports (evaluation only:
+scored here, never tuned on).  Figures are pooled over each set's pairs (micro averages):
+match precision / recall / F1 over (A item, B item) pairs, and change-kind accuracy over all
+gold rows.  Baselines run on the same items: difflib on the item texts as lines, and greedy
+best match by TF-IDF cosine of character 1–2-grams (planparse.compare.evaluate).
+
+--errors also prints, per set, the gold kind -> predicted kind counts of planparse.compare's
+wrong rows ("none": no predicted row with that (A, B) pair), and the matching-key similarity
+of the gold matches it missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import Counter
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+from planparse.compare import evaluate  # noqa: E402
+
+FIGURES = ("precision", "recall", "f1", "kind_accuracy")
+
+
+def _line(label: str, method: str, figures: dict) -> str:
+    values = "  ".join(f"{figures[name]:6.3f}" for name in FIGURES)
+    counts = f"{figures['true_pairs']:4d}/{figures['predicted_pairs']:<4d} of {figures['gold_pairs']:4d}"
+    return f"{label:<22} {method:<18} {values}   {counts}  {figures['gold_rows']:5d} rows"
+
+
+def _missed_similarities(pair: evaluate.GoldPair) -> list[float]:
+    """Matching-key similarity of each gold one-to-one match the comparison did not give."""
+    from planparse.compare.align import _items, compare, matching_key, similarity_matrix
+
+    plan_a, plan_b = evaluate.plan_rows(pair.a_path), evaluate.plan_rows(pair.b_path)
+    gold = evaluate.gold_items(pair, plan_a, plan_b)
+    found = set(evaluate._keys(compare(plan_a, plan_b)))
+    text_a = dict(zip(_items(plan_a)["item_id"], _items(plan_a)["text"]))
+    text_b = dict(zip(_items(plan_b)["item_id"], _items(plan_b)["text"]))
+    missed = [k for k in evaluate._keys(gold) if None not in k and k not in found]
+    return [float(similarity_matrix([matching_key(text_a[a])], [matching_key(text_b[b])])[0, 0])
+            for a, b in missed]
+
+
+def _print_errors(name: str, pairs: list, confusion: Counter) -> None:
+    wrong = {k: v for k, v in sorted(confusion.items()) if k[0] != k[1]}
+    print(f"  {name}: planparse.compare's wrong rows (gold -> predicted): {wrong}")
+    sims = sorted(s for pair in pairs for s in _missed_similarities(pair))
+    bands = Counter(min(int(s * 10), 9) / 10 for s in sims)
+    print(f"  {name}: key similarity of the {len(sims)} missed gold matches, by band of 0.1: "
+          + ", ".join(f"{band:.1f}: {bands[band]}" for band in sorted(bands)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--errors", action="store_true", help="print the error breakdown")
+    args = parser.parse_args()
+    print(f"{'set':<22} {'method':<18} {'P':>6}  {'R':>6}  {'F1':>6}  {'kind':>6}   "
+          "true/pred of gold pairs")
+    pooled: dict[str, list[dict]] = {}
+    for name in evaluate.GOLD_SETS:
+        pairs = evaluate.load_gold(name)
+        label = name + (" (eval only)" if name in evaluate.EVALUATION_ONLY else "")
+        if not pairs:
+            print(f"{label:<22} skipped: its documents are absent (../shared/corpus)")
+            continue
+        results = [evaluate.evaluate_pair(pair) for pair in pairs]
+        for method in results[0]:
+            figures = evaluate.pool(r[method] for r in results)
+            pooled.setdefault(method, []).extend(r[method] for r in results)
+            print(_line(f"{label} ({len(pairs)})", method, figures))
+        if args.errors:
+            confusion = Counter()
+            for r in results:
+                confusion.update(r["planparse.compare"]["confusion"].to_dict())
+            _print_errors(name, pairs, confusion)
+    for method, scores in pooled.items():
+        print(_line("overall", method, evaluate.pool(scores)))
+
+
+if __name__ == "__main__":
+    main()
