@@ -23,14 +23,16 @@ from collections import Counter
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from planparse.compare import evaluate  # noqa: E402
+from planparse.compare import evaluate
 
 FIGURES = ("precision", "recall", "f1", "kind_accuracy")
 
 
 def _line(label: str, method: str, figures: dict) -> str:
     values = "  ".join(f"{figures[name]:6.3f}" for name in FIGURES)
-    counts = f"{figures['true_pairs']:4d}/{figures['predicted_pairs']:<4d} of {figures['gold_pairs']:4d}"
+    counts = (
+        f"{figures['true_pairs']:4d}/{figures['predicted_pairs']:<4d} of {figures['gold_pairs']:4d}"
+    )
     return f"{label:<22} {method:<18} {values}   {counts}  {figures['gold_rows']:5d} rows"
 
 
@@ -44,8 +46,10 @@ def _missed_similarities(pair: evaluate.GoldPair) -> list[float]:
     text_a = dict(zip(_items(plan_a)["item_id"], _items(plan_a)["text"]))
     text_b = dict(zip(_items(plan_b)["item_id"], _items(plan_b)["text"]))
     missed = [k for k in evaluate._keys(gold) if None not in k and k not in found]
-    return [float(similarity_matrix([matching_key(text_a[a])], [matching_key(text_b[b])])[0, 0])
-            for a, b in missed]
+    return [
+        float(similarity_matrix([matching_key(text_a[a])], [matching_key(text_b[b])])[0, 0])
+        for a, b in missed
+    ]
 
 
 def _print_errors(name: str, pairs: list, confusion: Counter) -> None:
@@ -53,16 +57,20 @@ def _print_errors(name: str, pairs: list, confusion: Counter) -> None:
     print(f"  {name}: planparse.compare's wrong rows (gold -> predicted): {wrong}")
     sims = sorted(s for pair in pairs for s in _missed_similarities(pair))
     bands = Counter(min(int(s * 10), 9) / 10 for s in sims)
-    print(f"  {name}: key similarity of the {len(sims)} missed gold matches, by band of 0.1: "
-          + ", ".join(f"{band:.1f}: {bands[band]}" for band in sorted(bands)))
+    print(
+        f"  {name}: key similarity of the {len(sims)} missed gold matches, by band of 0.1: "
+        + ", ".join(f"{band:.1f}: {bands[band]}" for band in sorted(bands))
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--errors", action="store_true", help="print the error breakdown")
     args = parser.parse_args()
-    print(f"{'set':<22} {'method':<18} {'P':>6}  {'R':>6}  {'F1':>6}  {'kind':>6}   "
-          "true/pred of gold pairs")
+    print(
+        f"{'set':<22} {'method':<18} {'P':>6}  {'R':>6}  {'F1':>6}  {'kind':>6}   "
+        "true/pred of gold pairs"
+    )
     pooled: dict[str, list[dict]] = {}
     for name in evaluate.GOLD_SETS:
         pairs = evaluate.load_gold(name)

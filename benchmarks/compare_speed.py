@@ -21,10 +21,12 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from _common import SHARED  # noqa: E402
+import itertools
 
-from planparse.compare import compare  # noqa: E402
-from planparse.compare.evaluate import difflib_baseline, plan_rows  # noqa: E402
+from _common import SHARED
+
+from planparse.compare import compare
+from planparse.compare.evaluate import difflib_baseline, plan_rows
 
 
 def consecutive_pairs() -> list:
@@ -33,7 +35,7 @@ def consecutive_pairs() -> list:
     if not folder.is_dir():
         raise SystemExit(f"the real corpus is not at {folder}; this benchmark needs it")
     plans = [(p.name[:4], plan_rows(p)) for p in sorted(folder.glob("*.txt"))]
-    return [(ya, yb, a, b) for (ya, a), (yb, b) in zip(plans, plans[1:])]
+    return [(ya, yb, a, b) for (ya, a), (yb, b) in itertools.pairwise(plans)]
 
 
 def timed_round(method, pairs: list) -> tuple[float, float]:
@@ -60,9 +62,11 @@ def main() -> None:
     for name, times in rounds.items():
         wall = statistics.median(t for t, _ in times)
         cpu = statistics.median(c for _, c in times)
-        print(f"{name:<18} median {wall:7.2f} s wall ({len(pairs) / wall:5.1f} pairs/s), "
-              f"{cpu:7.2f} s CPU ({len(pairs) / cpu:5.1f} pairs/s); "
-              f"wall rounds: {', '.join(f'{t:.2f}' for t, _ in times)}")
+        print(
+            f"{name:<18} median {wall:7.2f} s wall ({len(pairs) / wall:5.1f} pairs/s), "
+            f"{cpu:7.2f} s CPU ({len(pairs) / cpu:5.1f} pairs/s); "
+            f"wall rounds: {', '.join(f'{t:.2f}' for t, _ in times)}"
+        )
 
 
 if __name__ == "__main__":

@@ -26,10 +26,11 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -56,14 +57,17 @@ class GoldPair:
     pair: str
     a_path: Path
     b_path: Path
-    rows: "pd.DataFrame"
+    rows: pd.DataFrame
 
 
-@lru_cache(maxsize=None)
+@cache
 def _folder_hashes(folder: Path) -> dict[str, Path]:
     """First 16 hex digits of each file's SHA-256 -> the file (hashed once per folder)."""
-    return {hashlib.sha256(p.read_bytes()).hexdigest()[:16]: p
-            for p in sorted(folder.iterdir()) if p.is_file()}
+    return {
+        hashlib.sha256(p.read_bytes()).hexdigest()[:16]: p
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
 
 
 def resolve(ref: str, roots: Sequence[Path] = DEFAULT_ROOTS) -> Path | None:
@@ -108,7 +112,7 @@ def load_gold(name: str | Path, roots: Sequence[Path] = DEFAULT_ROOTS) -> list[G
     return pairs
 
 
-def plan_rows(path: Path) -> "pd.DataFrame":
+def plan_rows(path: Path) -> pd.DataFrame:
     """The item table of a file's plans (plan_no > 0), as :func:`planparse.compare.compare`
     takes it.
 
@@ -122,7 +126,7 @@ def plan_rows(path: Path) -> "pd.DataFrame":
     return frame[frame["plan_no"] > 0].reset_index(drop=True)
 
 
-def item_at(items: "pd.DataFrame", offset: int) -> str | None:
+def item_at(items: pd.DataFrame, offset: int) -> str | None:
     """The id of the innermost item whose span ``[start, end)`` holds ``offset``.
 
     Examples:
@@ -137,18 +141,20 @@ def item_at(items: "pd.DataFrame", offset: int) -> str | None:
     return str(holding.loc[(holding["end"] - holding["start"]).idxmin(), "item_id"])
 
 
-def gold_items(pair: GoldPair, plan_a: "pd.DataFrame", plan_b: "pd.DataFrame") -> "pd.DataFrame":
+def gold_items(pair: GoldPair, plan_a: pd.DataFrame, plan_b: pd.DataFrame) -> pd.DataFrame:
     """The gold rows as item ids (a_item_id, b_item_id, change), offsets mapped by
     :func:`item_at` over the compared items of each plan."""
     import pandas as pd
 
     items_a, items_b = _items(plan_a), _items(plan_b)
-    rows = [(_id_at(items_a, a), _id_at(items_b, b), change)
-            for a, b, change in pair.rows[["a_start", "b_start", "change"]].itertuples(index=False)]
+    rows = [
+        (_id_at(items_a, a), _id_at(items_b, b), change)
+        for a, b, change in pair.rows[["a_start", "b_start", "change"]].itertuples(index=False)
+    ]
     return pd.DataFrame(rows, columns=_PAIR_COLUMNS)
 
 
-def _id_at(items: "pd.DataFrame", offset: object) -> str | None:
+def _id_at(items: pd.DataFrame, offset: object) -> str | None:
     return None if _missing(offset) else item_at(items, int(offset))
 
 
@@ -158,8 +164,9 @@ def _missing(value: object) -> bool:
     return value is None or bool(pd.isna(value))
 
 
-def gold_from_rows(plan_a: "pd.DataFrame", plan_b: "pd.DataFrame",
-                   rows: Iterable[tuple[int | None, int | None, str]]) -> "pd.DataFrame":
+def gold_from_rows(
+    plan_a: pd.DataFrame, plan_b: pd.DataFrame, rows: Iterable[tuple[int | None, int | None, str]]
+) -> pd.DataFrame:
     """Gold rows from (A item number, B item number, change) triples, numbers counting the
     compared items of each plan in outline order; for made-up examples and tests.
 
@@ -172,11 +179,16 @@ def gold_from_rows(plan_a: "pd.DataFrame", plan_b: "pd.DataFrame",
     import pandas as pd
 
     ids_a, ids_b = list(_items(plan_a)["item_id"]), list(_items(plan_b)["item_id"])
-    return pd.DataFrame([(None if i is None else ids_a[i], None if j is None else ids_b[j], kind)
-                         for i, j, kind in rows], columns=_PAIR_COLUMNS)
+    return pd.DataFrame(
+        [
+            (None if i is None else ids_a[i], None if j is None else ids_b[j], kind)
+            for i, j, kind in rows
+        ],
+        columns=_PAIR_COLUMNS,
+    )
 
 
-def _keys(rows: "pd.DataFrame") -> list[tuple]:
+def _keys(rows: pd.DataFrame) -> list[tuple]:
     return [(_clean(a), _clean(b)) for a, b in zip(rows["a_item_id"], rows["b_item_id"])]
 
 
@@ -184,7 +196,7 @@ def _clean(value: object) -> str | None:
     return None if _missing(value) else str(value)
 
 
-def score(gold: "pd.DataFrame", predicted: "pd.DataFrame") -> dict:
+def score(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
     """Match precision, recall and F1 over the (A item, B item) pairs that both sides of a row
     name, and change-kind accuracy: the share of gold rows whose exact (A, B) key the
     prediction gives the same kind.  Counts are returned too, so sets can be pooled
@@ -205,8 +217,13 @@ def score(gold: "pd.DataFrame", predicted: "pd.DataFrame") -> dict:
     gold_pairs = {k for k in gold_keys if None not in k}
     guess_pairs = {k for k in guess_keys if None not in k}
     correct = sum(guess_kind.get(k) == kind for k, kind in zip(gold_keys, gold["change"]))
-    counts = {"true_pairs": len(gold_pairs & guess_pairs), "predicted_pairs": len(guess_pairs),
-              "gold_pairs": len(gold_pairs), "kinds_right": int(correct), "gold_rows": len(gold)}
+    counts = {
+        "true_pairs": len(gold_pairs & guess_pairs),
+        "predicted_pairs": len(guess_pairs),
+        "gold_pairs": len(gold_pairs),
+        "kinds_right": int(correct),
+        "gold_rows": len(gold),
+    }
     return _rates(counts)
 
 
@@ -216,8 +233,7 @@ def _rates(counts: dict) -> dict:
     recall = tp / gold if gold else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     accuracy = counts["kinds_right"] / counts["gold_rows"] if counts["gold_rows"] else 1.0
-    return {**counts, "precision": precision, "recall": recall, "f1": f1,
-            "kind_accuracy": accuracy}
+    return {**counts, "precision": precision, "recall": recall, "f1": f1, "kind_accuracy": accuracy}
 
 
 def pool(scores: Iterable[dict]) -> dict:
@@ -234,7 +250,7 @@ def pool(scores: Iterable[dict]) -> dict:
     return _rates({name: sum(s[name] for s in scores) for name in names})
 
 
-def kind_confusion(gold: "pd.DataFrame", predicted: "pd.DataFrame") -> "pd.Series":
+def kind_confusion(gold: pd.DataFrame, predicted: pd.DataFrame) -> pd.Series:
     """How many gold rows of each kind got which predicted kind (``none`` when the prediction
     has no row with the same (A, B) key): where a method goes wrong.
 
@@ -255,8 +271,7 @@ def _same_task_kind(text_a: str, text_b: str) -> str:
     return "kept" if _fold(text_a) == _fold(text_b) else "rewritten"
 
 
-def _table(items_a: "pd.DataFrame", items_b: "pd.DataFrame", pairs: dict[int, int]
-           ) -> "pd.DataFrame":
+def _table(items_a: pd.DataFrame, items_b: pd.DataFrame, pairs: dict[int, int]) -> pd.DataFrame:
     """A comparison table (a_item_id, b_item_id, change) from matched positions; the items
     left over are dropped or added, and a match is kept when the texts fold equal."""
     import pandas as pd
@@ -270,8 +285,9 @@ def _table(items_a: "pd.DataFrame", items_b: "pd.DataFrame", pairs: dict[int, in
     return pd.DataFrame(rows, columns=_PAIR_COLUMNS)
 
 
-def difflib_baseline(plan_a: "pd.DataFrame", plan_b: "pd.DataFrame",
-                     min_ratio: float = 0.5) -> "pd.DataFrame":
+def difflib_baseline(
+    plan_a: pd.DataFrame, plan_b: pd.DataFrame, min_ratio: float = 0.5
+) -> pd.DataFrame:
     """difflib on lines: the item texts as lines through :class:`difflib.SequenceMatcher`;
     equal lines are matches, lines of a replace block are paired in order when their
     character ratio reaches ``min_ratio``, the rest are dropped or added.
@@ -299,8 +315,9 @@ def _ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def tfidf_baseline(plan_a: "pd.DataFrame", plan_b: "pd.DataFrame",
-                   min_cosine: float = 0.5) -> "pd.DataFrame":
+def tfidf_baseline(
+    plan_a: pd.DataFrame, plan_b: pd.DataFrame, min_cosine: float = 0.5
+) -> pd.DataFrame:
     """Greedy best match by TF-IDF cosine of character 1–2-grams: in descending cosine order,
     each A item takes its best B item not yet used, while the cosine reaches ``min_cosine``.
 
@@ -317,7 +334,8 @@ def tfidf_baseline(plan_a: "pd.DataFrame", plan_b: "pd.DataFrame",
     if items_a.empty or items_b.empty:
         return _table(items_a, items_b, {})
     vectors = TfidfVectorizer(analyzer="char", ngram_range=(1, 2)).fit(
-        list(items_a["text"]) + list(items_b["text"]))
+        list(items_a["text"]) + list(items_b["text"])
+    )
     cosine = (vectors.transform(items_a["text"]) @ vectors.transform(items_b["text"]).T).toarray()
     return _table(items_a, items_b, _greedy(cosine, min_cosine))
 
@@ -336,12 +354,15 @@ def _greedy(weights: np.ndarray, floor: float) -> dict[int, int]:
     return pairs
 
 
-def methods() -> dict[str, Callable[["pd.DataFrame", "pd.DataFrame"], "pd.DataFrame"]]:
+def methods() -> dict[str, Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]]:
     """The methods scored side by side: planparse.compare and the two baselines."""
     from planparse.compare.align import compare
 
-    return {"planparse.compare": compare, "difflib lines": difflib_baseline,
-            "tfidf greedy": tfidf_baseline}
+    return {
+        "planparse.compare": compare,
+        "difflib lines": difflib_baseline,
+        "tfidf greedy": tfidf_baseline,
+    }
 
 
 def evaluate_pair(pair: GoldPair) -> dict[str, dict]:
@@ -361,7 +382,7 @@ def evaluate_pair(pair: GoldPair) -> dict[str, dict]:
     return results
 
 
-def evaluate_set(name: str | Path, roots: Sequence[Path] = DEFAULT_ROOTS) -> "pd.DataFrame":
+def evaluate_set(name: str | Path, roots: Sequence[Path] = DEFAULT_ROOTS) -> pd.DataFrame:
     """One row per (pair, method) of a gold set, with the figures of :func:`score`.
 
     Examples:
