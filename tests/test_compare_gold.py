@@ -174,14 +174,6 @@ def test_compare_beats_difflib_on_real_pairs(development_scores):
     assert development_scores["planparse.compare"]["f1"] > development_scores["difflib lines"]["f1"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "issue 22 target not met yet: on the sample + national gold, planparse.compare's match "
-        "F1 is 0.77 (recall 0.67), greedy TF-IDF's 0.87; most misses are rewritten paragraphs "
-        "with key similarity 0.2-0.5 (benchmarks/compare_quality.py --errors)"
-    ),
-)
 def test_compare_beats_both_baselines_and_meets_the_targets(development_scores):
     ours = development_scores["planparse.compare"]
     assert ours["f1"] > development_scores["tfidf greedy"]["f1"]

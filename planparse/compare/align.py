@@ -6,8 +6,8 @@ paragraphs, in outline order):
 1. **Similarity.** Each item's *matching key* is its text with white space, punctuation
    width, years and placeholders (``20xx``, ``xx社区``) folded away and the stock phrases
    (套话) removed, so that two different tasks that open with the same slogan do not look
-   alike.  Two items are candidates when the normalized Indel similarity of their keys
-   (:func:`rapidfuzz.fuzz.ratio`) reaches ``min_similarity``.
+   alike.  Two items are candidates when the TF-IDF cosine of their keys' character
+   1–2-grams (:func:`similarity_matrix`) reaches ``min_similarity``.
 2. **Order first, then moves.** The in-order matches are the heaviest common subsequence of
    the two outlines (the monotone matching of greatest total similarity, found in
    O(k log k) over the k candidate pairs).  Items left over on both sides are then matched by
@@ -64,7 +64,10 @@ CHANGE_COLUMNS = (
 )
 
 _DTYPES = {column: "string" for column in CHANGE_COLUMNS} | {
-    "similarity": "float64", "edited": "bool", "edits": "object"}
+    "similarity": "float64",
+    "edited": "bool",
+    "edits": "object",
+}
 _CONTENT_KINDS = ("item", "inline", "para")
 _YEAR = re.compile(r"(?:19|20)[0-9xX×]{2}\s*年?|[〇零一二三四五六七八九]{4}\s*年|[xX×]{2,}")
 _SPACE_AND_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -96,12 +99,18 @@ def matching_key(text: str) -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    """Thresholds of the alignment (defaults measured on the sample's planted year copies)."""
+    """Thresholds of the alignment, chosen on the development gold (the sample's planted year
+    copies and three pairs of national reports; see docs/changes.md)."""
 
-    #: Two items are the same task when their keys are at least this similar.
-    min_similarity: float = 0.5
-    #: A left-over item this contained in a matched item was merged into it (or split from it).
+    #: Two items are the same task when their keys are at least this similar ...
+    min_similarity: float = 0.4
+    #: ... or this similar and in the same order as the other matches: the outline's order
+    #: corroborates a weaker match, a move has only its text to go by.
+    min_similarity_in_order: float = 0.3
+    #: A left-over item this contained in a matched item was merged into it (or split from it) ...
     min_containment: float = 0.7
+    #: ... when it has at least this many characters: a salutation is not a task.
+    min_join_chars: int = 10
 
 
 def _items(plan: "pd.DataFrame") -> "pd.DataFrame":
@@ -113,17 +122,24 @@ def _items(plan: "pd.DataFrame") -> "pd.DataFrame":
 
 
 def similarity_matrix(keys_a: Sequence[str], keys_b: Sequence[str]) -> np.ndarray:
-    """Normalized Indel similarity (0–1) of every key of A to every key of B.
+    """TF-IDF cosine (0–1) of every key of A to every key of B, over character 1–2-grams
+    weighted by their inverse frequency among the two plans' items.
+
+    A rewritten task keeps its content words but not their order or its connectives, so a
+    bag of character n-grams finds it where an edit distance does not; the IDF makes the
+    phrases every item of both plans shares count for little.
 
     Examples:
         >>> similarity_matrix(["开展活动"], ["开展活动", "成立组织"]).round(2).tolist()
         [[1.0, 0.0]]
     """
-    from rapidfuzz import fuzz, process
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
-    if not len(keys_a) or not len(keys_b):
+    if not any(keys_a) or not any(keys_b):
         return np.zeros((len(keys_a), len(keys_b)))
-    return process.cdist(keys_a, keys_b, scorer=fuzz.ratio, dtype=np.float32) / 100.0
+    vectors = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True)
+    vectors.fit([*keys_a, *keys_b])
+    return (vectors.transform(keys_a) @ vectors.transform(keys_b).T).toarray().clip(0, 1)
 
 
 def heaviest_common_subsequence(pairs: np.ndarray, weights: np.ndarray) -> list[int]:
@@ -210,11 +226,16 @@ class _Alignment:
     scores_joined_b: dict[int, float] = field(default_factory=dict)
 
 
-def align(keys_a: list[str], keys_b: list[str], parents_a: list[int], parents_b: list[int],
-          settings: Settings = Settings()) -> _Alignment:
+def align(
+    keys_a: list[str],
+    keys_b: list[str],
+    parents_a: list[int],
+    parents_b: list[int],
+    settings: Settings = Settings(),
+) -> _Alignment:
     """Match the items of two outlines; ``parents_*`` give each item's parent index or -1."""
     sim = similarity_matrix(keys_a, keys_b)
-    candidates = np.argwhere(sim >= settings.min_similarity)
+    candidates = np.argwhere(sim >= settings.min_similarity_in_order)
     chain = heaviest_common_subsequence(candidates, sim[candidates[:, 0], candidates[:, 1]])
     pairs = {int(candidates[k, 0]): int(candidates[k, 1]) for k in chain}
     in_order = set(pairs)
@@ -226,45 +247,55 @@ def align(keys_a: list[str], keys_b: list[str], parents_a: list[int], parents_b:
     kinds = {i: "moved" if i in moved else "inorder" for i in pairs}
     scores = {i: float(sim[i, j]) for i, j in pairs.items()}
     alignment = _Alignment(dict(sorted(pairs.items())), kinds, scores)
-    _join_leftovers(alignment, keys_a, keys_b, settings.min_containment)
+    _join_leftovers(alignment, keys_a, keys_b, settings)
     return alignment
 
 
-def _moved(pairs: dict[int, int], in_order: set[int], parents_a: list[int],
-           parents_b: list[int]) -> set[int]:
+def _moved(
+    pairs: dict[int, int], in_order: set[int], parents_a: list[int], parents_b: list[int]
+) -> set[int]:
     """Matched items that moved: to another parent, or out of order among their siblings.
 
-    Children carried along by their moving parent did not move themselves.  Parents come
-    before their children in outline order, so each parent is decided first.
+    An item moved to another parent when its parent on one side is matched to something
+    other than its parent on the other side; a parent reworded beyond recognition (matched
+    to nothing) says nothing either way.  Children carried along by their moving parent did
+    not move themselves.  Parents come before their children, so each is decided first.
     """
     moved: set[int] = set()
+    back = {j: i for i, j in pairs.items()}
     for i in sorted(pairs):
         parent, new_parent = parents_a[i], parents_b[pairs[i]]
-        same_parent = pairs.get(parent, -1) == new_parent if parent >= 0 else new_parent < 0
-        carried = parent >= 0 and same_parent and parent in moved
-        if not same_parent or (i not in in_order and not carried):
+        other_parent = (parent >= 0 and pairs.get(parent, new_parent) != new_parent) or (
+            new_parent >= 0 and back.get(new_parent, parent) != parent
+        )
+        carried = parent >= 0 and not other_parent and parent in moved
+        if other_parent or (i not in in_order and not carried):
             moved.add(i)
     return moved
 
 
-def _join_leftovers(found: _Alignment, keys_a: list[str], keys_b: list[str], floor: float) -> None:
+def _join_leftovers(
+    found: _Alignment, keys_a: list[str], keys_b: list[str], settings: Settings
+) -> None:
     """Left-over items mostly contained in a matched item of the other side: merges, splits."""
     grams_a, grams_b = [_grams(k) for k in keys_a], [_grams(k) for k in keys_b]
+    floor = settings.min_containment
     matched_b = {j: i for i, j in found.pairs.items()}
     for i in range(len(keys_a)):
-        if i not in found.pairs and len(keys_a[i]) >= 4:
+        if i not in found.pairs and len(keys_a[i]) >= settings.min_join_chars:
             best, score = _best_container(grams_a[i], grams_b, matched_b, floor)
             if best is not None:
                 found.joined_a[i], found.scores_joined_a[i] = best, score
     for j in range(len(keys_b)):
-        if j not in matched_b and len(keys_b[j]) >= 4:
+        if j not in matched_b and len(keys_b[j]) >= settings.min_join_chars:
             best, score = _best_container(grams_b[j], grams_a, found.pairs, floor)
             if best is not None:
                 found.joined_b[j], found.scores_joined_b[j] = best, score
 
 
-def _best_container(grams: set[str], others: list[set[str]], matched: dict[int, int],
-                    floor: float) -> tuple[int | None, float]:
+def _best_container(
+    grams: set[str], others: list[set[str]], matched: dict[int, int], floor: float
+) -> tuple[int | None, float]:
     """The matched item of the other side that holds most of ``grams`` (if it holds enough),
     and the share it holds; ties go to the earliest item."""
     scores = [(len(grams & others[k]) / len(grams), -k) for k in matched]
@@ -283,8 +314,13 @@ def edit_list(a: str, b: str) -> list[dict]:
     from rapidfuzz.distance import Levenshtein
 
     return [
-        {"op": op.tag, "a_pos": op.src_start, "a": a[op.src_start : op.src_end],
-         "b_pos": op.dest_start, "b": b[op.dest_start : op.dest_end]}
+        {
+            "op": op.tag,
+            "a_pos": op.src_start,
+            "a": a[op.src_start : op.src_end],
+            "b_pos": op.dest_start,
+            "b": b[op.dest_start : op.dest_end],
+        }
         for op in Levenshtein.opcodes(a, b)
         if op.tag != "equal"
     ]
@@ -305,8 +341,15 @@ def _records(items: "pd.DataFrame") -> list[dict]:
     return frame.where(frame.notna(), None).to_dict("records")
 
 
-def _row(change: str, a: list[dict], b: list[dict], i: int | None, j: int | None,
-         similarity: float | None, edits: list | None) -> dict:
+def _row(
+    change: str,
+    a: list[dict],
+    b: list[dict],
+    i: int | None,
+    j: int | None,
+    similarity: float | None,
+    edits: list | None,
+) -> dict:
     row = {"change": change, "similarity": similarity, "edits": edits or []}
     for side, records, k in (("a", a, i), ("b", b, j)):
         record = records[k] if k is not None else {}
@@ -322,8 +365,9 @@ def _kind(found: _Alignment, i: int, key_a: str, key_b: str) -> str:
     return "kept" if key_a == key_b else "rewritten"
 
 
-def compare(plan_a: "pd.DataFrame", plan_b: "pd.DataFrame", settings: Settings = Settings()
-            ) -> "pd.DataFrame":
+def compare(
+    plan_a: "pd.DataFrame", plan_b: "pd.DataFrame", settings: Settings = Settings()
+) -> "pd.DataFrame":
     """One row per item of either plan: how the item changed from plan A to plan B.
 
     ``plan_a`` and ``plan_b`` are the item-table rows of one plan each (parsed or tagged;
@@ -364,17 +408,23 @@ def _matched_rows(found: _Alignment, a: list[dict], b: list[dict]) -> list[tuple
 
 def _joined_rows(found: _Alignment, a: list[dict], b: list[dict]) -> list[tuple[float, dict]]:
     """The items merged into, or split out of, a matched item of the other plan."""
-    rows = [(j + 0.5, _row("merged", a, b, i, j, found.scores_joined_a[i], None))
-            for i, j in found.joined_a.items()]
-    rows += [(j, _row("split", a, b, i, j, found.scores_joined_b[j], None))
-             for j, i in found.joined_b.items()]
+    rows = [
+        (j + 0.5, _row("merged", a, b, i, j, found.scores_joined_a[i], None))
+        for i, j in found.joined_a.items()
+    ]
+    rows += [
+        (j, _row("split", a, b, i, j, found.scores_joined_b[j], None))
+        for j, i in found.joined_b.items()
+    ]
     return rows
 
 
 def _unmatched_rows(found: _Alignment, a: list[dict], b: list[dict]) -> list[tuple[float, dict]]:
     """Added items in B's order; each dropped item after where A's preceding item went."""
     matched_b = set(found.pairs.values()) | set(found.joined_b)
-    rows = [(j, _row("added", a, b, None, j, None, None)) for j in range(len(b)) if j not in matched_b]
+    rows = [
+        (j, _row("added", a, b, None, j, None, None)) for j in range(len(b)) if j not in matched_b
+    ]
     anchor = -0.5
     for i in range(len(a)):
         if i in found.pairs:

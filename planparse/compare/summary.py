@@ -35,13 +35,16 @@ def summarize(rows: "pd.DataFrame") -> dict:
     """
     counts = rows["change"].value_counts()
     summary: dict = {kind: int(counts.get(kind, 0)) for kind in CHANGE_KINDS}
-    b_rows = rows.dropna(subset=["b_text"]).drop_duplicates("b_text" if "b_item_id" not in rows
-                                                            else "b_item_id")
+    b_rows = rows.dropna(subset=["b_text"]).drop_duplicates(
+        "b_text" if "b_item_id" not in rows else "b_item_id"
+    )
     lengths = b_rows["b_text"].str.len().astype(float)
     matched = b_rows["change"].isin(_MATCHED).to_numpy()
     weights = b_rows["similarity"].astype(float).fillna(0.0).clip(0, 1).to_numpy()
     total = float(lengths.sum())
-    summary["carried_over"] = float((lengths.to_numpy() * weights * matched).sum() / total) if total else 0.0
+    summary["carried_over"] = (
+        float((lengths.to_numpy() * weights * matched).sum() / total) if total else 0.0
+    )
     return summary
 
 
@@ -71,12 +74,18 @@ def domain_shift(rows: "pd.DataFrame", level: float = 0.95) -> "pd.DataFrame":
     share_a = hits_a / n_a if n_a else np.zeros(len(domains))
     share_b = hits_b / n_b if n_b else np.zeros(len(domains))
     diff = share_b - share_a
-    return pd.DataFrame({
-        "domain": domains, "n_a": hits_a, "share_a": share_a, "n_b": hits_b, "share_b": share_b,
-        "shift": diff,
-        "shift_low": diff - np.sqrt((share_b - low_b) ** 2 + (high_a - share_a) ** 2),
-        "shift_high": diff + np.sqrt((high_b - share_b) ** 2 + (share_a - low_a) ** 2),
-    })
+    return pd.DataFrame(
+        {
+            "domain": domains,
+            "n_a": hits_a,
+            "share_a": share_a,
+            "n_b": hits_b,
+            "share_b": share_b,
+            "shift": diff,
+            "shift_low": diff - np.sqrt((share_b - low_b) ** 2 + (high_a - share_a) ** 2),
+            "shift_high": diff + np.sqrt((high_b - share_b) ** 2 + (share_a - low_a) ** 2),
+        }
+    )
 
 
 def _side_domains(rows: "pd.DataFrame", side: str) -> "pd.Series":
@@ -95,13 +104,16 @@ def _group_key(table: "pd.DataFrame", by: str | Sequence[str]) -> "pd.Series":
         columns = [c for c in ("place", "issuer_type") if c in table.columns]
     missing = [c for c in columns if c not in table.columns] or ([] if columns else [by])
     if missing:
-        raise KeyError(f"changes(by={by!r}): the table has no column {missing[0]!r}; "
-                       "attach plan metadata first (planparse.themes.attach_metadata)")
+        raise KeyError(
+            f"changes(by={by!r}): the table has no column {missing[0]!r}; "
+            "attach plan metadata first (planparse.themes.attach_metadata)"
+        )
     return table[columns].astype("string").fillna("").agg("/".join, axis=1)
 
 
-def plan_pairs(tagged: "pd.DataFrame", by: str | Sequence[str] = "issuer", order: str = "year"
-               ) -> list[tuple[str, tuple, tuple]]:
+def plan_pairs(
+    tagged: "pd.DataFrame", by: str | Sequence[str] = "issuer", order: str = "year"
+) -> list[tuple[str, tuple, tuple]]:
     """(group, plan A, plan B) for each plan and the same group's previous plan by ``order``.
 
     Plans are ``(doc_id, plan_no)``; plans whose group or order is unknown are left out, and
@@ -121,8 +133,12 @@ def plan_pairs(tagged: "pd.DataFrame", by: str | Sequence[str] = "issuer", order
     return pairs
 
 
-def changes(tagged: "pd.DataFrame", by: str | Sequence[str] = "issuer", order: str = "year",
-            settings: Settings = Settings()) -> "pd.DataFrame":
+def changes(
+    tagged: "pd.DataFrame",
+    by: str | Sequence[str] = "issuer",
+    order: str = "year",
+    settings: Settings = Settings(),
+) -> "pd.DataFrame":
     """:func:`~planparse.compare.compare` for every plan and its group's previous plan.
 
     ``tagged`` is an item table with plan metadata (``by`` and ``order`` columns, as
@@ -142,10 +158,16 @@ def changes(tagged: "pd.DataFrame", by: str | Sequence[str] = "issuer", order: s
     frames = []
     for group, key_a, key_b in plan_pairs(tagged, by, order):
         rows = compare(plans[key_a], plans[key_b], settings)
-        ids = {"group": group, "a_doc_id": key_a[0], "a_plan_no": key_a[1],
-               "b_doc_id": key_b[0], "b_plan_no": key_b[1]}
+        ids = {
+            "group": group,
+            "a_doc_id": key_a[0],
+            "a_plan_no": key_a[1],
+            "b_doc_id": key_b[0],
+            "b_plan_no": key_b[1],
+        }
         frames.append(rows.assign(**ids)[[*ids, *rows.columns]])
     if not frames:
         return compare(tagged.iloc[:0], tagged.iloc[:0]).assign(
-            group=None, a_doc_id=None, a_plan_no=None, b_doc_id=None, b_plan_no=None)
+            group=None, a_doc_id=None, a_plan_no=None, b_doc_id=None, b_plan_no=None
+        )
     return pd.concat(frames, ignore_index=True)

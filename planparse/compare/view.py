@@ -81,11 +81,13 @@ def render_changes(rows: "pd.DataFrame", title_a: str = "A", title_b: str = "B")
     counts = rows["change"].value_counts()
     summary = ", ".join(f"{kind} {int(counts.get(kind, 0))}" for kind in CHANGE_KINDS)
     body = "\n".join(_row_html(row) for row in rows.to_dict("records"))
-    legend = ('<span class="legend"><del>deleted</del> <ins>inserted</ins> '
-              '<span style="background:#e3f6e3">added</span>'
-              '<span style="background:#fde2e2">dropped</span>'
-              '<span style="background:#eef3ff">moved</span>'
-              '<span style="background:#fff6dd">merged / split</span></span>')
+    legend = (
+        '<span class="legend"><del>deleted</del> <ins>inserted</ins> '
+        '<span style="background:#e3f6e3">added</span>'
+        '<span style="background:#fde2e2">dropped</span>'
+        '<span style="background:#eef3ff">moved</span>'
+        '<span style="background:#fff6dd">merged / split</span></span>'
+    )
     title = f"{html.escape(title_a)} → {html.escape(title_b)}"
     return (
         f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{title}</title>'
