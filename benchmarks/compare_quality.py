@@ -1,4 +1,4 @@
-"""Quality of planparse.compare on the hand-built gold alignments, beside two baselines.
+"""Quality of planparse.diff on the hand-built gold alignments, beside two baselines.
 
     python benchmarks/compare_quality.py [--errors]
 
@@ -7,9 +7,9 @@ of national reports (development), and two pairs of 海拉尔 district reports (
 scored here, never tuned on).  Figures are pooled over each set's pairs (micro averages):
 match precision / recall / F1 over (A item, B item) pairs, and change-kind accuracy over all
 gold rows.  Baselines run on the same items: difflib on the item texts as lines, and greedy
-best match by TF-IDF cosine of character 1–2-grams (planparse.compare.evaluate).
+best match by TF-IDF cosine of character 1–2-grams (planparse.diff.evaluate).
 
---errors also prints, per set, the gold kind -> predicted kind counts of planparse.compare's
+--errors also prints, per set, the gold kind -> predicted kind counts of planparse.diff's
 wrong rows ("none": no predicted row with that (A, B) pair), and the matching-key similarity
 of the gold matches it missed.
 """
@@ -23,7 +23,7 @@ from collections import Counter
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from planparse.compare import evaluate
+from planparse.diff import evaluate
 
 FIGURES = ("precision", "recall", "f1", "kind_accuracy")
 
@@ -38,7 +38,7 @@ def _line(label: str, method: str, figures: dict) -> str:
 
 def _missed_similarities(pair: evaluate.GoldPair) -> list[float]:
     """Matching-key similarity of each gold one-to-one match the comparison did not give."""
-    from planparse.compare.align import _items, compare, matching_key, similarity_matrix
+    from planparse.diff.align import _items, compare, matching_key, similarity_matrix
 
     plan_a, plan_b = evaluate.plan_rows(pair.a_path), evaluate.plan_rows(pair.b_path)
     gold = evaluate.gold_items(pair, plan_a, plan_b)
@@ -54,7 +54,7 @@ def _missed_similarities(pair: evaluate.GoldPair) -> list[float]:
 
 def _print_errors(name: str, pairs: list, confusion: Counter) -> None:
     wrong = {k: v for k, v in sorted(confusion.items()) if k[0] != k[1]}
-    print(f"  {name}: planparse.compare's wrong rows (gold -> predicted): {wrong}")
+    print(f"  {name}: planparse.diff's wrong rows (gold -> predicted): {wrong}")
     sims = sorted(s for pair in pairs for s in _missed_similarities(pair))
     bands = Counter(min(int(s * 10), 9) / 10 for s in sims)
     print(

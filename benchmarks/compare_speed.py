@@ -1,12 +1,12 @@
-"""Speed of planparse.compare over every pair of consecutive national reports, beside difflib.
+"""Speed of planparse.diff over every pair of consecutive national reports, beside difflib.
 
     python benchmarks/compare_speed.py [--repeat 3]
 
 The reports of ../shared/corpus/national-reports are parsed once (not timed); then every pair
 of consecutive years (about 48 pairs) is compared, in one process on one core, by
-planparse.compare and by the baseline: difflib.SequenceMatcher over the same item texts as
+planparse.diff and by the baseline: difflib.SequenceMatcher over the same item texts as
 lines, with each line of a replace block scored against its partner (ratio), as
-planparse.compare.evaluate.difflib_baseline does.  The two run alternately, ``--repeat``
+planparse.diff.evaluate.difflib_baseline does.  The two run alternately, ``--repeat``
 rounds; the median round's wall and CPU time are printed (run it pinned to one core:
 ``taskset -c 0``; on a loaded machine the CPU time is the fairer figure).  The target of issue 22 is under 10 s for all pairs.
 """
@@ -25,8 +25,8 @@ import itertools
 
 from _common import SHARED
 
-from planparse.compare import compare
-from planparse.compare.evaluate import difflib_baseline, plan_rows
+from planparse.diff import compare
+from planparse.diff.evaluate import difflib_baseline, plan_rows
 
 
 def consecutive_pairs() -> list:

@@ -1,7 +1,7 @@
 """planparse: parse, tag and compare Chinese work-plan texts.
 
 The pipeline, one module per stage: :mod:`~planparse.read` → :mod:`~planparse.normalize`
-→ :mod:`~planparse.parse` → classify → reuse → themes → plot.  Heavy dependencies are
+→ :mod:`~planparse.parse` → classify → reuse → diff → themes → plot.  Heavy dependencies are
 imported only when a stage that needs them runs, so ``import planparse`` is fast.
 
 Examples:
@@ -41,6 +41,7 @@ _EXPORTS = {
     "Taxonomy": "planparse.classify.taxonomy",
     "load_model": "planparse.classify.persist",
     "find_duplicates": "planparse.reuse.detect",
+    "compare": "planparse.diff.align",
 }
 
 __all__ = sorted([*_EXPORTS, "parse", "__version__"])

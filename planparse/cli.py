@@ -324,7 +324,7 @@ def _one_plan(spec: str) -> "object":
 
 def run_diff(args: argparse.Namespace) -> int:
     """``planparse diff``: item-by-item changes from plan A to plan B."""
-    from planparse.compare import compare, render_changes, summarize
+    from planparse.diff import compare, render_changes, summarize
 
     plan_a, plan_b = _one_plan(args.plan_a), _one_plan(args.plan_b)
     if not args.no_tag:

@@ -438,8 +438,8 @@ def changes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None") -> dict:
     import pandas as pd
 
     from planparse import themes
-    from planparse.compare import changes
-    from planparse.compare.summary import plan_pairs
+    from planparse.diff import changes
+    from planparse.diff.summary import plan_pairs
 
     if meta is None or "year" not in meta.columns:
         return {"changes": 0}

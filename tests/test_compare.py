@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import planparse
-from planparse.compare import changes, compare, matching_key, render_changes, summarize
+from planparse.diff import changes, compare, matching_key, render_changes, summarize
 
 SECTIONS = [
     (

@@ -1,4 +1,4 @@
-"""The gold alignments for planparse.compare and the scorer of planparse.compare.evaluate."""
+"""The gold alignments for planparse.diff and the scorer of planparse.diff.evaluate."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 import planparse
-from planparse.compare import CHANGE_KINDS, compare
-from planparse.compare import evaluate as ev
+from planparse.diff import CHANGE_KINDS, compare
+from planparse.diff import evaluate as ev
 
 MATCHED = {"kept", "rewritten", "moved", "merged", "split"}
 
@@ -33,7 +33,7 @@ def _check_pair(pair: ev.GoldPair) -> None:
     assert gold["b_item_id"].notna().sum() == rows["b_start"].notna().sum(), (
         "an offset outside items"
     )
-    from planparse.compare.align import _items
+    from planparse.diff.align import _items
 
     assert set(_items(plan_a)["item_id"]) == set(gold["a_item_id"].dropna())
     assert set(_items(plan_b)["item_id"]) == set(gold["b_item_id"].dropna())

@@ -1,4 +1,4 @@
-"""Compare two plans as plans: which items were kept, rewritten, moved, merged, split,
+"""Compare two plans as plans (the ``diff`` stage): which items were kept, rewritten, moved, merged, split,
 dropped or added (:func:`compare`), a plan-level summary (:func:`summarize`), every
 issuer's consecutive plans at once (:func:`changes`), and a side-by-side HTML view
 (:func:`render_changes`).
@@ -11,9 +11,9 @@ Examples:
     1
 """
 
-from planparse.compare.align import CHANGE_COLUMNS, CHANGE_KINDS, Settings, compare, matching_key
-from planparse.compare.summary import changes, domain_shift, summarize
-from planparse.compare.view import render_changes
+from planparse.diff.align import CHANGE_COLUMNS, CHANGE_KINDS, Settings, compare, matching_key
+from planparse.diff.summary import changes, domain_shift, summarize
+from planparse.diff.view import render_changes
 
 __all__ = [
     "CHANGE_COLUMNS",

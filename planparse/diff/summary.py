@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from planparse.compare.align import CHANGE_KINDS, Settings, compare
+from planparse.diff.align import CHANGE_KINDS, Settings, compare
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -139,7 +139,7 @@ def changes(
     order: str = "year",
     settings: Settings = Settings(),
 ) -> "pd.DataFrame":
-    """:func:`~planparse.compare.compare` for every plan and its group's previous plan.
+    """:func:`~planparse.diff.compare` for every plan and its group's previous plan.
 
     ``tagged`` is an item table with plan metadata (``by`` and ``order`` columns, as
     :func:`planparse.themes.attach_metadata` gives).  The rows of all pairs are returned, with

@@ -8,7 +8,7 @@ Examples:
     >>> import planparse
     >>> a = planparse.parse("一、开展家风建设\\n", doc_id="a").to_frame()
     >>> b = planparse.parse("一、开展家风建设活动\\n", doc_id="b").to_frame()
-    >>> "rewritten" in render_changes(planparse.compare.compare(a, b))
+    >>> "rewritten" in render_changes(planparse.diff.compare(a, b))
     True
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from planparse.compare.align import CHANGE_KINDS
+from planparse.diff.align import CHANGE_KINDS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,7 +77,7 @@ def _row_html(row: dict) -> str:
 
 
 def render_changes(rows: "pd.DataFrame", title_a: str = "A", title_b: str = "B") -> str:
-    """The comparison table of :func:`~planparse.compare.compare` as one HTML page."""
+    """The comparison table of :func:`~planparse.diff.compare` as one HTML page."""
     counts = rows["change"].value_counts()
     summary = ", ".join(f"{kind} {int(counts.get(kind, 0))}" for kind in CHANGE_KINDS)
     body = "\n".join(_row_html(row) for row in rows.to_dict("records"))

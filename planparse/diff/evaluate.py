@@ -13,7 +13,7 @@ lines) and :func:`tfidf_baseline` (greedy best match by TF-IDF cosine of charact
 
 Examples:
     >>> import planparse
-    >>> from planparse.compare import compare
+    >>> from planparse.diff import compare
     >>> a = planparse.parse("一、开展家风建设活动\\n二、举办创业培训班\\n", doc_id="a").to_frame()
     >>> b = planparse.parse("一、开展家风建设活动\\n二、成立维权站\\n", doc_id="b").to_frame()
     >>> gold = gold_from_rows(a, b, [(0, 0, "kept"), (1, None, "dropped"), (None, 1, "added")])
@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from planparse.compare.align import _fold, _items
+from planparse.diff.align import _fold, _items
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -113,7 +113,7 @@ def load_gold(name: str | Path, roots: Sequence[Path] = DEFAULT_ROOTS) -> list[G
 
 
 def plan_rows(path: Path) -> pd.DataFrame:
-    """The item table of a file's plans (plan_no > 0), as :func:`planparse.compare.compare`
+    """The item table of a file's plans (plan_no > 0), as :func:`planparse.diff.compare`
     takes it.
 
     Examples:
@@ -355,8 +355,8 @@ def _greedy(weights: np.ndarray, floor: float) -> dict[int, int]:
 
 
 def methods() -> dict[str, Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]]:
-    """The methods scored side by side: planparse.compare and the two baselines."""
-    from planparse.compare.align import compare
+    """The methods scored side by side: planparse.diff and the two baselines."""
+    from planparse.diff.align import compare
 
     return {
         "planparse.compare": compare,
@@ -388,7 +388,7 @@ def evaluate_set(name: str | Path, roots: Sequence[Path] = DEFAULT_ROOTS) -> pd.
     Examples:
         >>> table = evaluate_set("sample")
         >>> sorted(table["method"].unique())
-        ['difflib lines', 'planparse.compare', 'tfidf greedy']
+        ['difflib lines', 'planparse.diff', 'tfidf greedy']
     """
     import pandas as pd
 

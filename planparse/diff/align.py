@@ -133,13 +133,29 @@ def similarity_matrix(keys_a: Sequence[str], keys_b: Sequence[str]) -> np.ndarra
         >>> similarity_matrix(["开展活动"], ["开展活动", "成立组织"]).round(2).tolist()
         [[1.0, 0.0]]
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfTransformer
 
     if not any(keys_a) or not any(keys_b):
         return np.zeros((len(keys_a), len(keys_b)))
-    vectors = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True)
-    vectors.fit([*keys_a, *keys_b])
-    return (vectors.transform(keys_a) @ vectors.transform(keys_b).T).toarray().clip(0, 1)
+    counts = _hashed_grams([*keys_a, *keys_b], (1, 2), binary=False)
+    rows = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
+    return (rows[: len(keys_a)] @ rows[len(keys_a) :].T).toarray().clip(0, 1)
+
+
+def _hashed_grams(keys: Sequence[str], sizes: tuple[int, int], binary: bool):  # noqa: ANN202
+    """Character n-gram counts of each key, hashed (no vocabulary to build and sort: the
+    two plans of a comparison share few n-grams, and 2^20 buckets keep collisions rare)."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    hashing = HashingVectorizer(
+        analyzer="char",
+        ngram_range=sizes,
+        alternate_sign=False,
+        norm=None,
+        binary=binary,
+        n_features=2**20,
+    )
+    return hashing.transform(keys)
 
 
 def heaviest_common_subsequence(pairs: np.ndarray, weights: np.ndarray) -> list[int]:
@@ -209,10 +225,6 @@ def _assign_leftovers(sim: np.ndarray, free_a: list[int], free_b: list[int], flo
     return [(free_a[r], free_b[c]) for r, c in zip(rows, cols) if sub[r, c] >= floor]
 
 
-def _grams(key: str, n: int = 3) -> set[str]:
-    return {key[i : i + n] for i in range(max(1, len(key) - n + 1))}
-
-
 @dataclass
 class _Alignment:
     """Matched index pairs and their kinds, built up pass by pass."""
@@ -277,30 +289,37 @@ def _moved(
 def _join_leftovers(
     found: _Alignment, keys_a: list[str], keys_b: list[str], settings: Settings
 ) -> None:
-    """Left-over items mostly contained in a matched item of the other side: merges, splits."""
-    grams_a, grams_b = [_grams(k) for k in keys_a], [_grams(k) for k in keys_b]
-    floor = settings.min_containment
+    """Left-over items mostly contained in a matched item of the other side: merges, splits.
+
+    Containment is the share of an item's character 3-grams that stand in the other item:
+    one sparse product gives it for every pair.
+    """
+    grams = _hashed_grams([*keys_a, *keys_b], (3, 3), binary=True)
+    shared = (grams[: len(keys_a)] @ grams[len(keys_a) :].T).toarray()
+    sizes = np.maximum(np.asarray(grams.sum(axis=1)).ravel(), 1)
+    contained_a = shared / sizes[: len(keys_a), None]  # share of A item i inside B item j
+    contained_b = shared.T / sizes[len(keys_a) :, None]  # share of B item j inside A item i
     matched_b = {j: i for i, j in found.pairs.items()}
     for i in range(len(keys_a)):
         if i not in found.pairs and len(keys_a[i]) >= settings.min_join_chars:
-            best, score = _best_container(grams_a[i], grams_b, matched_b, floor)
+            best = _best_container(contained_a[i], matched_b, settings.min_containment)
             if best is not None:
-                found.joined_a[i], found.scores_joined_a[i] = best, score
+                found.joined_a[i], found.scores_joined_a[i] = best, float(contained_a[i, best])
     for j in range(len(keys_b)):
         if j not in matched_b and len(keys_b[j]) >= settings.min_join_chars:
-            best, score = _best_container(grams_b[j], grams_a, found.pairs, floor)
+            best = _best_container(contained_b[j], found.pairs, settings.min_containment)
             if best is not None:
-                found.joined_b[j], found.scores_joined_b[j] = best, score
+                found.joined_b[j], found.scores_joined_b[j] = best, float(contained_b[j, best])
 
 
-def _best_container(
-    grams: set[str], others: list[set[str]], matched: dict[int, int], floor: float
-) -> tuple[int | None, float]:
-    """The matched item of the other side that holds most of ``grams`` (if it holds enough),
-    and the share it holds; ties go to the earliest item."""
-    scores = [(len(grams & others[k]) / len(grams), -k) for k in matched]
-    score, best = max(scores, default=(0.0, 1))
-    return (-best, score) if score >= floor else (None, score)
+def _best_container(shares: np.ndarray, matched: dict[int, int], floor: float) -> int | None:
+    """The matched item of the other side holding the largest share (the earliest on a tie),
+    if that share reaches ``floor``."""
+    candidates = sorted(matched)
+    if not candidates:
+        return None
+    best = candidates[int(np.argmax(shares[candidates]))]
+    return best if shares[best] >= floor else None
 
 
 def edit_list(a: str, b: str) -> list[dict]:
