@@ -1,7 +1,9 @@
 """The ``planparse`` command line.
 
-Exit codes: 0 all files read, 1 some files failed (their results are still written and the
-failures are listed on stderr), 2 a usage error.
+Exit codes: 0 all files read; 1 some files failed (the others' results are complete and the
+failures are listed on stderr); 2 a usage error (bad arguments, model or metadata), found
+before any per-file work; 3 the run itself failed, with a one-line reason (the traceback
+with ``--debug``).
 
 Examples:
     >>> main(["parse", "--help"])  # doctest: +SKIP
@@ -14,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from planparse.analyze import UsageError
 from planparse.schema import FORMATS
 
 
@@ -37,6 +40,9 @@ def _command(
     """A subcommand; ``archive`` ones take PATHs (the sample by default) and write a table."""
     parser = commands.add_parser(name, help=summary, description=description)
     parser.set_defaults(run=run)
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback when the run fails"
+    )
     if archive:
         parser.add_argument(
             "paths",
@@ -203,19 +209,26 @@ def _inputs(paths: list[str]) -> list[str]:
 def _write(frame: "object", args: argparse.Namespace) -> None:
     from planparse.schema import format_for, write_table
 
+    from planparse.analyze import atomic_write
+
     fmt = args.format or format_for(args.output)
     if args.output:
-        write_table(frame, Path(args.output), fmt)
+        atomic_write(Path(args.output), lambda path: write_table(frame, path, fmt))
     elif fmt == "parquet":
         raise SystemExit("planparse: parquet needs -o OUT.parquet")
     else:
         write_table(frame, sys.stdout, fmt)
 
 
-def _report_failures(failures: list[dict]) -> int:
-    for failure in failures:
-        print(f"planparse: skipped {failure['message']}", file=sys.stderr)
+def _report_failures(failures: list[dict], quiet: bool = False) -> int:
+    """List the files that failed on stderr (unless ``quiet``); the exit code: 1 if any."""
+    for failure in [] if quiet else failures:
+        print(f"planparse: skipped {_one_line(failure['message'])}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
 
 
 def _parsed(paths: list[str], **options: int) -> "object":
@@ -241,11 +254,13 @@ def run_parse(args: argparse.Namespace) -> int:
 def run_tag(args: argparse.Namespace) -> int:
     """``planparse tag``: parse and tag files."""
 
+    from planparse.classify.persist import load_model
     from planparse.classify.tagging import tag
 
+    model = load_model(args.model)  # a bad model is a usage error, before any file is read
     frame = _parsed(args.paths)
     failures = frame.attrs.get("failures", [])
-    tagged = tag(frame, model=args.model, threshold=args.threshold)
+    tagged = tag(frame, model=model, threshold=args.threshold)
     _write(tagged, args)
     return _report_failures(failures)
 
@@ -254,12 +269,13 @@ def _meta(path: str | None, default: Path | None) -> "object":
     import pandas as pd
 
     source = Path(path) if path else default
+    if path and not source.is_file():
+        raise UsageError(f"{source}: no such metadata file")
     if source is None or not source.is_file():
         return None
-    meta = pd.read_csv(
-        source, sep="\t" if source.suffix == ".tsv" else ",", dtype=str, keep_default_na=False
-    )
-    return meta.rename(columns={"file": "doc_id"}) if "doc_id" not in meta else meta
+    from planparse.analyze import _metadata
+
+    return _metadata(source, [])
 
 
 def run_dupes(args: argparse.Namespace) -> int:
@@ -269,26 +285,34 @@ def run_dupes(args: argparse.Namespace) -> int:
     from planparse.reuse import find_duplicates
     from planparse.reuse.report import render_report
 
-    items = _parsed(args.paths)
+    from planparse.analyze import write_text
+
     default_meta = None if args.paths else Path(_inputs([])[0]) / "plans.tsv"
-    stock = Path(args.stock).read_text("utf-8").splitlines() if args.stock else ()
+    meta = _meta(args.meta, default_meta)
+    stock = _stock(args.stock)
+    items = _parsed(args.paths)
     texts = read_texts(items)
     pairs = find_duplicates(
-        items,
-        unit=args.unit,
-        threshold=args.threshold,
-        texts=texts,
-        meta=_meta(args.meta, default_meta),
-        stock=stock,
+        items, unit=args.unit, threshold=args.threshold, texts=texts, meta=meta, stock=stock
     )
     _write(pairs, args)
     if args.html:
-        Path(args.html).write_text(render_report(pairs, texts, stock), encoding="utf-8")
+        write_text(Path(args.html), render_report(pairs, texts, stock))
     return _report_failures(items.attrs.get("failures", []))
 
 
+def _stock(path: str | None) -> list[str]:
+    if not path:
+        return []
+    try:
+        return Path(path).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read the stock phrases ({exc})") from None
+
+
 def run_analyze(args: argparse.Namespace) -> int:
-    """``planparse analyze``: the whole job; prints a short summary."""
+    """``planparse analyze``: the whole job; prints a short summary and lists the files
+    that failed (and the warnings) on stderr, unless ``-q``."""
     import warnings
 
     from planparse.analyze import analyze
@@ -306,6 +330,8 @@ def run_analyze(args: argparse.Namespace) -> int:
             engine="dask" if args.dask else "local",
             scheduler=args.dask,
         )
+    failures = _rows(Path(args.output) / "errors.csv")
+    _report_warnings(_rows(Path(args.output) / "warnings.csv"), args.quiet)
     if not args.quiet:
         shares = ", ".join(f"{d} {s:.0%}" for d, s in summary["domain_shares"].items())
         print(
@@ -325,7 +351,18 @@ def run_analyze(args: argparse.Namespace) -> int:
             f"  failures: {summary['failures']} (see {args.output}/errors.csv); "
             f"overview: {args.output}/report.html"
         )
-    return 1 if summary["failures"] else 0
+    return _report_failures(failures, args.quiet)
+
+
+def _rows(path: Path) -> list[dict]:
+    import pandas as pd
+
+    return pd.read_csv(path, dtype=str, keep_default_na=False).to_dict("records")
+
+
+def _report_warnings(notes: list[dict], quiet: bool) -> None:
+    for note in [] if quiet else notes:
+        print(f"planparse: warning: {note['path']}: {_one_line(note['message'])}", file=sys.stderr)
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -354,18 +391,29 @@ def run_evaluate(args: argparse.Namespace) -> int:
     results, report = evaluation(args.labels, lambda: clone(template))
     print(report)
     if args.json:
-        Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2), "utf-8")
+        from planparse.analyze import write_text
+
+        write_text(Path(args.json), json.dumps(results, ensure_ascii=False, indent=2))
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code (see the module's docstring)."""
+    from planparse.classify.persist import ModelFileError
+    from planparse.read import DocIdCollisionError
+
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except (ValueError, FileNotFoundError) as exc:
-        print(f"planparse: {exc}", file=sys.stderr)
+    except (UsageError, ModelFileError, DocIdCollisionError) as exc:
+        print(f"planparse: {_one_line(exc)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `planparse parse | head` is fine
         sys.stderr.close()
         return 0
+    except Exception as exc:
+        if args.debug:
+            raise
+        reason = _one_line(f"{type(exc).__name__}: {exc}")
+        print(f"planparse: the run failed: {reason} (--debug shows where)", file=sys.stderr)
+        return 3
