@@ -50,14 +50,16 @@ def test_every_trusted_name_is_a_class_never_a_function(name):
 
 def _gadget_model(marker):
     """The attack of issue 18: a fitted DomainClassifier whose vectorizer is a Pipeline of
-    FunctionTransformers that turns any input into a string and runs it."""
+    FunctionTransformers that turns any input into a string and runs it (every function
+    under ``numpy.``, which the old prefix check trusted; it ran there)."""
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer
 
     model = load_model()
     code = f"open({str(marker)!r}, 'w').write('ran')"
-    model.vectorizer_ = make_pipeline(
-        FunctionTransformer(np.full_like, kw_args={"fill_value": code, "dtype": object}),
+    model.vectorizer_ = make_pipeline(  # texts -> their shape -> the string -> exec
+        FunctionTransformer(np.shape),
+        FunctionTransformer(np.full, kw_args={"fill_value": code}),
         FunctionTransformer(np.take, kw_args={"indices": 0}),
         FunctionTransformer(np.testing._private.utils.runstring, kw_args={"dict": {}}),
     )
