@@ -181,9 +181,8 @@ def _tag_each(
 
     try:
         return tag(frame_from_rows([row for doc in rows.values() for row in doc]), _model(model))
-    except Exception:
-        pass
-    import pandas as pd
+    except Exception:  # noqa: BLE001 - the file at fault is found by tagging one at a time
+        import pandas as pd
 
     tagged = []
     for doc_id, doc_rows in rows.items():
@@ -368,27 +367,31 @@ def analyze(
         from planparse.integrations.dask_engine import client_for
 
         client = client_for(scheduler)
+    parameters = {
+        "jobs": jobs,
+        "resume": resume,
+        "model": model,
+        "engine": engine,
+        "meta": str(meta) if meta else None,
+        "chunk_files": chunk_files,
+    }
     with _output_folder(out, resume):
-        return _run(files, out, jobs, resume, model, meta, table, quiet, chunk_files, engine, client)
+        return _run(files, out, parameters, table, quiet, client)
 
 
 def _run(
     files: list[tuple[str, Path]],
     out: Path,
-    jobs: int,
-    resume: bool,
-    model: str | None,
-    meta: str | Path | None,
+    parameters: dict,
     table: "pd.DataFrame | None",
     quiet: bool,
-    chunk_files: int,
-    engine: str,
     client: Any,
 ) -> dict:
+    jobs, model = parameters["jobs"], parameters["model"]
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     parts, failures, hashes, resumed = per_file_stage(
-        files, out, jobs, resume, model, quiet, chunk_files, client
+        files, out, jobs, parameters["resume"], model, quiet, parameters["chunk_files"], client
     )
     timings["parse_and_tag"] = time.perf_counter() - clock
     _write_csv(out / "errors.csv", failures, ["doc_id", "path", "reason", "message"])
@@ -409,14 +412,7 @@ def _run(
     summary.update(files=len(files), failures=len(failures), warnings=len(resumed["warnings"]))
     manifest = {
         "inputs": [{"doc_id": d, "path": p, "sha256": hashes[d]} for d, p in located.items()],
-        "parameters": {
-            "jobs": jobs,
-            "resume": resume,
-            "model": model or "shipped",
-            "engine": engine,
-            "meta": str(meta) if meta else None,
-            "chunk_files": chunk_files,
-        },
+        "parameters": {**parameters, "model": model or "shipped"},
         "model": model_settings(model),
         "chunks": {
             "reused": resumed["reused_chunks"],
@@ -471,13 +467,12 @@ def check_usage(
     for path in map(Path, paths):
         if path.is_dir() and _inside(path, out):
             raise UsageError(
-                f"the output folder {out} is the input folder {path} or holds it; "
-                "choose another -o"
+                f"the output folder {out} is the input folder {path} or holds it; choose another -o"
             )
     if out.exists() and not out.is_dir():
         raise UsageError(f"the output {out} exists and is not a folder")
     _model(model)  # a ModelFileError names the file and what is wrong with it
-    return _metadata(meta, paths)
+    return metadata_table(meta, paths)
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -551,9 +546,15 @@ def _remove_working(out: Path) -> None:
                     path.unlink(missing_ok=True)
 
 
-def _metadata(meta: str | Path | None, paths: list[str | Path]) -> "pd.DataFrame | None":
+def metadata_table(meta: str | Path | None, paths: list[str | Path]) -> "pd.DataFrame | None":
     """The plan metadata table (``--meta``, else PATH/plans.tsv of a single folder), checked:
-    a ``doc_id`` or ``file`` column, and integer ``plan_no`` when there is one."""
+    a ``doc_id`` or ``file`` column (named ``doc_id`` in the result) and whole-number
+    ``plan_no``, each plan once; else :class:`UsageError`.
+
+    Examples:
+        >>> metadata_table(None, []) is None
+        True
+    """
     candidate = Path(meta) if meta else None
     if candidate is None and len(paths) == 1 and (Path(paths[0]) / "plans.tsv").is_file():
         candidate = Path(paths[0]) / "plans.tsv"  # an archive may carry its own metadata

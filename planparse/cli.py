@@ -207,9 +207,8 @@ def _inputs(paths: list[str]) -> list[str]:
 
 
 def _write(frame: "object", args: argparse.Namespace) -> None:
-    from planparse.schema import format_for, write_table
-
     from planparse.analyze import atomic_write
+    from planparse.schema import format_for, write_table
 
     fmt = args.format or format_for(args.output)
     if args.output:
@@ -245,7 +244,8 @@ def _parsed(paths: list[str], **options: int) -> "object":
 
 def run_parse(args: argparse.Namespace) -> int:
     """``planparse parse``: parse files into the item table."""
-
+    if args.max_mb <= 0:
+        raise UsageError(f"--max-mb must be positive, not {args.max_mb}")
     frame = _parsed(args.paths, max_bytes=int(args.max_mb * 2**20))
     _write(frame, args)
     return _report_failures(frame.attrs.get("failures", []))
@@ -258,6 +258,8 @@ def run_tag(args: argparse.Namespace) -> int:
     from planparse.classify.tagging import tag
 
     model = load_model(args.model)  # a bad model is a usage error, before any file is read
+    if args.threshold is not None and not 0 <= args.threshold <= 1:
+        raise UsageError(f"--threshold must be between 0 and 1, not {args.threshold}")
     frame = _parsed(args.paths)
     failures = frame.attrs.get("failures", [])
     tagged = tag(frame, model=model, threshold=args.threshold)
@@ -266,26 +268,23 @@ def run_tag(args: argparse.Namespace) -> int:
 
 
 def _meta(path: str | None, default: Path | None) -> "object":
-    import pandas as pd
-
     source = Path(path) if path else default
     if path and not source.is_file():
         raise UsageError(f"{source}: no such metadata file")
     if source is None or not source.is_file():
         return None
-    from planparse.analyze import _metadata
+    from planparse.analyze import metadata_table
 
-    return _metadata(source, [])
+    return metadata_table(source, [])
 
 
 def run_dupes(args: argparse.Namespace) -> int:
     """``planparse dupes``: copy-paste between plans."""
 
+    from planparse.analyze import write_text
     from planparse.batch import read_texts
     from planparse.reuse import find_duplicates
     from planparse.reuse.report import render_report
-
-    from planparse.analyze import write_text
 
     default_meta = None if args.paths else Path(_inputs([])[0]) / "plans.tsv"
     meta = _meta(args.meta, default_meta)
@@ -365,9 +364,19 @@ def _report_warnings(notes: list[dict], quiet: bool) -> None:
         print(f"planparse: warning: {note['path']}: {_one_line(note['message'])}", file=sys.stderr)
 
 
+def _need(path: str, what: str, folder: bool = False) -> None:
+    """A usage error unless ``path`` is an existing file (or folder)."""
+    if not (Path(path).is_dir() if folder else Path(path).is_file()):
+        raise UsageError(f"{path}: no such {what}")
+
+
 def run_train(args: argparse.Namespace) -> int:
     """``planparse train``: fit and save a model with its card."""
     from planparse.classify.train import train_model
+
+    _need(args.labels, "labels folder", folder=True)
+    if args.taxonomy:
+        _need(args.taxonomy, "taxonomy")
 
     _, card = train_model(args.labels, args.taxonomy, args.output, evaluate=not args.no_eval)
     print(
@@ -387,6 +396,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     from planparse.classify.persist import load_model
     from planparse.classify.train import evaluation
 
+    _need(args.labels, "labels folder", folder=True)
     template = load_model(args.model) if args.model else DomainClassifier()
     results, report = evaluation(args.labels, lambda: clone(template))
     print(report)

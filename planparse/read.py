@@ -146,9 +146,15 @@ def decode_with_warnings(
         cut = _cut_utf8(data, exc)
     if cut is not None:
         kept = len(cut.encode("utf-8"))
-        return cut, "utf-8", (
-            f"the file ends inside a UTF-8 character (cut off?); decoded the first {kept} "
-            f"of {len(data)} bytes",
+        return (
+            cut,
+            "utf-8",
+            (
+                (
+                    f"the file ends inside a UTF-8 character (cut off?); decoded the first "
+                    f"{kept} of {len(data)} bytes"
+                ),
+            ),
         )
     return (*_guess(data, path), ())
 
@@ -183,7 +189,9 @@ def _utf16_without_mark(data: bytes, path: str | os.PathLike[str]) -> tuple[str,
     """
     sample = data[:65536]
     odd = sample[1::2].count(0)
-    orders = ("utf-16-le", "utf-16-be") if odd >= sample.count(0) - odd else ("utf-16-be", "utf-16-le")
+    orders = (
+        ("utf-16-le", "utf-16-be") if odd >= sample.count(0) - odd else ("utf-16-be", "utf-16-le")
+    )
     for encoding in orders if len(data) % 2 == 0 else ():
         try:
             text = data.decode(encoding)
@@ -244,8 +252,13 @@ _OS_REASONS = {
     errno.EACCES: ("permission denied", "permission denied"),
     errno.EPERM: ("permission denied", "operation not permitted"),
     errno.ENOENT: ("missing", "no such file (moved while reading, or a dangling link)"),
-    errno.EISDIR: ("is a folder", "a folder that could not be listed, or a link to a folder "
-                   "(links to folders are not followed)"),
+    errno.EISDIR: (
+        "is a folder",
+        (
+            "a folder that could not be listed, or a link to a folder "
+            "(links to folders are not followed)"
+        ),
+    ),
     errno.ELOOP: ("symlink loop", "a symbolic link that points back to itself (a loop)"),
     errno.ENAMETOOLONG: ("name too long", "the file name is too long for the system"),
     errno.EIO: ("i/o error", "input/output error (a failing disk or network share?)"),

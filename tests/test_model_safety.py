@@ -77,7 +77,9 @@ def test_the_function_gadget_is_refused_without_running(tmp_path):
     assert "numpy.testing._private.utils.runstring" in str(refused.value)
     assert "sklearn.preprocessing._function_transformer.FunctionTransformer" in str(refused.value)
     assert not marker.exists()
-    code = main(["tag", str(planparse.sample_path()), "--model", str(path), "-o", str(tmp_path / "t.csv")])
+    code = main(
+        ["tag", str(planparse.sample_path()), "--model", str(path), "-o", str(tmp_path / "t.csv")]
+    )
     assert code == 2 and not marker.exists() and not (tmp_path / "t.csv").exists()
 
 
@@ -135,7 +137,10 @@ def test_a_malformed_model_is_one_line_and_exit_code_2(case, tmp_path, capsys):
         load_model(path)
     capsys.readouterr()
     out = tmp_path / "out"
-    assert main(["analyze", str(planparse.sample_path()), "-o", str(out), "--model", str(path), "-q"]) == 2
+    assert (
+        main(["analyze", str(planparse.sample_path()), "-o", str(out), "--model", str(path), "-q"])
+        == 2
+    )
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(path) in err and "Traceback" not in err
     assert not (out / "chunks").exists()  # refused before any per-file work

@@ -129,7 +129,9 @@ def test_good_files_get_the_rows_they_get_alone_whatever_hostile_entries_sit_bes
         files = list(iter_files([folder]))
         parts, failures, _, _ = per_file_stage(files, out, chunk_files=chunk_files, quiet=True)
         assert {f["doc_id"]: f["reason"] for f in failures} == expected
-        items = read_parts(parts, list(_alone(kept[0].name, kept[0]).columns) if kept else ["doc_id"])
+        items = read_parts(
+            parts, list(_alone(kept[0].name, kept[0]).columns) if kept else ["doc_id"]
+        )
         for path in kept:
             rows = items[items.doc_id == path.name].reset_index(drop=True)
             pd.testing.assert_frame_equal(rows, _alone(path.name, path), check_categorical=False)
@@ -393,10 +395,19 @@ def test_a_bad_meta_file_is_a_usage_error_before_any_work(good, tmp_path, capsys
 
 
 def test_usage_errors_exit_2_before_any_work(good, tmp_path, capsys):
+    out = tmp_path / "out"
     assert main(["analyze", str(good), "-o", str(good), "-q"]) == 2
-    assert main(["analyze", str(good), "-o", str(tmp_path / "out"), "-j", "0", "-q"]) == 2
-    assert main(["analyze", "--bogus"]) == 2 if False else True  # argparse exits 2 itself
-    assert not (tmp_path / "out").exists() and not (good / "chunks").exists()
+    assert main(["analyze", str(good), "-o", str(out), "-j", "0", "-q"]) == 2
+    assert main(["tag", str(good), "--threshold", "7", "-o", str(out / "t.csv")]) == 2
+    assert main(["parse", str(good), "--max-mb", "0", "-o", str(out / "p.csv")]) == 2
+    assert main(["train", "--labels", str(tmp_path / "none"), "-o", str(out / "m.skops")]) == 2
+    assert main(["evaluate", "--labels", str(tmp_path / "none")]) == 2
+    with pytest.raises(SystemExit) as stopped:
+        main(["analyze", "--no-such-option"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "must be" in err and "no such labels folder" in err
+    assert not out.exists() and not (good / "chunks").exists()
 
 
 def test_every_output_file_is_written_through_the_atomic_helper(good, tmp_path, monkeypatch):
@@ -413,7 +424,10 @@ def test_every_output_file_is_written_through_the_atomic_helper(good, tmp_path, 
     meta = planparse.sample_path() / "plans.tsv"
     table = pd.read_csv(meta, sep="\t", dtype=str)
     table["file"] = table["file"].map(
-        {p.name: f"plan{n}.txt" for n, p in enumerate(sorted(planparse.sample_path().glob("*.txt"))[:GOOD])}
+        {
+            p.name: f"plan{n}.txt"
+            for n, p in enumerate(sorted(planparse.sample_path().glob("*.txt"))[:GOOD])
+        }
     )
     table.dropna(subset=["file"]).to_csv(tmp_path / "meta.tsv", sep="\t", index=False)
     analyze([good], out, quiet=True, meta=tmp_path / "meta.tsv")
@@ -446,7 +460,10 @@ def test_a_run_into_an_old_output_folder_never_mixes_runs(good, tmp_path):
 
 
 def _meta_for(good: Path, tmp_path: Path) -> Path:
-    rows = [{"doc_id": p.name, "plan_no": "1", "year": str(2010 + n)} for n, p in enumerate(sorted(good.iterdir()))]
+    rows = [
+        {"doc_id": p.name, "plan_no": "1", "year": str(2010 + n)}
+        for n, p in enumerate(sorted(good.iterdir()))
+    ]
     path = tmp_path / "meta.tsv"
     pd.DataFrame(rows).to_csv(path, sep="\t", index=False)
     return path
