@@ -249,6 +249,12 @@ class _Chunks:
     def record(self, k: int) -> dict:
         return json.loads(self.paths(k)[1].read_text("utf-8"))
 
+    def prune(self, count: int) -> None:
+        """Remove the chunks numbered ``count`` and up, left by a run of more files."""
+        for path in self.folder.glob("items-[0-9]*.*"):
+            if int(path.name[6:11]) >= count:
+                path.unlink(missing_ok=True)
+
 
 def _progress(total: int, quiet: bool, label: str) -> Any:
     import sys
@@ -273,6 +279,7 @@ def per_file_stage(
     failures, each file's SHA-256, and what was reused (chunks, warnings)."""
     store = _Chunks(out)
     chunks = list(_chunks(files, chunk_files))
+    store.prune(len(chunks))
     hashes = [{doc: file_hash(path) for doc, path in chunk} for chunk in chunks]
     settings = model_settings(model)
     keys = [{"hashes": h, "settings": settings} for h in hashes]

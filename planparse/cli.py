@@ -151,7 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument(
         "--resume",
         action="store_true",
-        help="keep the chunks an interrupted run finished (matched by file hash)",
+        help="keep the chunks an interrupted run finished (matched by file hash, model and "
+        "planparse version)",
     )
     analyze.add_argument("--model", metavar="M", help="a .skops model (default: the shipped one)")
     analyze.add_argument(

@@ -20,9 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import planparse
-from planparse.analyze import analyze, per_file_stage, process_chunk
+from planparse.analyze import analyze, process_chunk
 from planparse.cli import main
-from planparse.overview import read_parts
 from planparse.read import iter_files, read_source
 
 GOOD = 5  # sample plans copied into each archive
@@ -100,7 +99,7 @@ _ALONE: dict[str, pd.DataFrame] = {}
 
 def _alone(doc_id: str, path: Path) -> pd.DataFrame:
     if doc_id not in _ALONE:
-        items, failures, _ = process_chunk([(doc_id, str(path))])
+        items, failures, *_ = process_chunk([(doc_id, str(path))])
         assert not failures
         _ALONE[doc_id] = items
     return _ALONE[doc_id]
@@ -120,21 +119,27 @@ def test_good_files_get_the_rows_they_get_alone_whatever_hostile_entries_sit_bes
     good, sabotage, kinds, keep, chunk_files
 ):
     with tempfile.TemporaryDirectory() as scratch:
-        folder, out = Path(scratch) / "in", Path(scratch) / "out"
+        folder = Path(scratch) / "in"
         folder.mkdir()
         kept = [p for p, k in zip(sorted(good.iterdir()), keep) if k]
         for path in kept:
             shutil.copy(path, folder / path.name)
         expected = _hostile(folder, kinds)
-        files = list(iter_files([folder]))
-        parts, failures, _, _ = per_file_stage(files, out, chunk_files=chunk_files, quiet=True)
+        files = [(doc, str(path)) for doc, path in iter_files([folder])]
+        results = [
+            process_chunk(files[start : start + chunk_files])
+            for start in range(0, len(files), chunk_files)
+        ]
+        failures = [failure for result in results for failure in result[1]]
         assert {f["doc_id"]: f["reason"] for f in failures} == expected
-        items = read_parts(
-            parts, list(_alone(kept[0].name, kept[0]).columns) if kept else ["doc_id"]
-        )
+        rows = {
+            doc: items[items.doc_id == doc].reset_index(drop=True)
+            for items, *_ in results
+            for doc in set(items.doc_id)
+        }
+        assert set(rows) == {path.name for path in kept}
         for path in kept:
-            rows = items[items.doc_id == path.name].reset_index(drop=True)
-            pd.testing.assert_frame_equal(rows, _alone(path.name, path), check_categorical=False)
+            pd.testing.assert_frame_equal(rows[path.name], _alone(path.name, path))
 
 
 def test_an_os_error_of_any_kind_is_a_row_and_the_batch_goes_on(good, tmp_path, monkeypatch):
@@ -266,6 +271,11 @@ def test_resume_redoes_a_chunk_made_by_another_planparse_version(good, tmp_path)
     analyze([good], out, quiet=True, chunk_files=2, resume=True)
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     assert manifest["chunks"] == {"reused": [0, 2], "made": [1]}
+    analyze([good], out, quiet=True, chunk_files=5, resume=True)  # fewer chunks: none stale
+    assert sorted(p.name for p in (out / "chunks").iterdir()) == [
+        "items-00000.json",
+        "items-00000.parquet",
+    ]
 
 
 # --- processes and working folders -----------------------------------------------------
