@@ -220,7 +220,8 @@ def parse_files(
 
     Files that cannot be read are skipped with one warning; they are listed in
     ``df.attrs["failures"]`` as dicts with ``doc_id``, ``path``, ``reason`` and ``message``.
-    ``df.attrs["paths"]`` maps each parsed ``doc_id`` to its file.
+    ``df.attrs["paths"]`` maps each parsed ``doc_id`` to its file; ``df.attrs["warnings"]``
+    lists the files read with a loss (``doc_id``, ``path``, ``message``).
     """
     from planparse.schema import document_rows, frame_from_rows
 
@@ -228,17 +229,20 @@ def parse_files(
         paths = [paths]
     rows: list[tuple] = []
     failures: list[Failure] = []
+    notes: list[dict] = []
     located: dict[str, str] = {}
     for doc_id, path in iter_files(paths):
         try:
-            doc = parse_file(path, doc_id, max_bytes)
+            source = read_source(path, max_bytes)
+            rows.extend(document_rows(parse(source.text, doc_id=doc_id)))
         except Exception as exc:  # one file never stops the batch
             failures.append(failure_of(doc_id, path, exc))
             continue
-        rows.extend(document_rows(doc))
+        notes += [{"doc_id": doc_id, "path": str(path), "message": m} for m in source.warnings]
         located[doc_id] = str(Path(path).resolve())
     frame = frame_from_rows(rows)
     frame.attrs["failures"] = SharedList(asdict(f) for f in failures)
+    frame.attrs["warnings"] = SharedList(notes)
     frame.attrs["paths"] = SharedDict(located)  # lets later stages (copy-paste) re-read files
     if failures:
         warnings.warn(

@@ -220,8 +220,10 @@ def _write(frame: "object", args: argparse.Namespace) -> None:
         write_table(frame, sys.stdout, fmt)
 
 
-def _report_failures(failures: list[dict], quiet: bool = False) -> int:
-    """List the files that failed on stderr (unless ``quiet``); the exit code: 1 if any."""
+def _report_failures(failures: list[dict], quiet: bool = False, notes: list | None = None) -> int:
+    """List the files that failed, and those read with a warning, on stderr (unless
+    ``quiet``); the exit code: 1 if any failed."""
+    _report_warnings(notes or [], quiet)
     for failure in [] if quiet else failures:
         print(f"planparse: skipped {_one_line(failure['message'])}", file=sys.stderr)
     return 1 if failures else 0
@@ -249,7 +251,7 @@ def run_parse(args: argparse.Namespace) -> int:
         raise UsageError(f"--max-mb must be positive, not {args.max_mb}")
     frame = _parsed(args.paths, max_bytes=int(args.max_mb * 2**20))
     _write(frame, args)
-    return _report_failures(frame.attrs.get("failures", []))
+    return _report_failures(frame.attrs.get("failures", []), notes=frame.attrs.get("warnings"))
 
 
 def run_tag(args: argparse.Namespace) -> int:
@@ -262,10 +264,10 @@ def run_tag(args: argparse.Namespace) -> int:
     if args.threshold is not None and not 0 <= args.threshold <= 1:
         raise UsageError(f"--threshold must be between 0 and 1, not {args.threshold}")
     frame = _parsed(args.paths)
-    failures = frame.attrs.get("failures", [])
+    failures, notes = frame.attrs.get("failures", []), frame.attrs.get("warnings")
     tagged = tag(frame, model=model, threshold=args.threshold)
     _write(tagged, args)
-    return _report_failures(failures)
+    return _report_failures(failures, notes=notes)
 
 
 def _meta(path: str | None, default: Path | None) -> "object":
@@ -298,7 +300,7 @@ def run_dupes(args: argparse.Namespace) -> int:
     _write(pairs, args)
     if args.html:
         write_text(Path(args.html), render_report(pairs, texts, stock))
-    return _report_failures(items.attrs.get("failures", []))
+    return _report_failures(items.attrs.get("failures", []), notes=items.attrs.get("warnings"))
 
 
 def _stock(path: str | None) -> list[str]:
@@ -331,7 +333,7 @@ def run_analyze(args: argparse.Namespace) -> int:
             scheduler=args.dask,
         )
     failures = _rows(Path(args.output) / "errors.csv")
-    _report_warnings(_rows(Path(args.output) / "warnings.csv"), args.quiet)
+    notes = _rows(Path(args.output) / "warnings.csv")
     if not args.quiet:
         shares = ", ".join(f"{d} {s:.0%}" for d, s in summary["domain_shares"].items())
         print(
@@ -351,7 +353,7 @@ def run_analyze(args: argparse.Namespace) -> int:
             f"  failures: {summary['failures']} (see {args.output}/errors.csv); "
             f"overview: {args.output}/report.html"
         )
-    return _report_failures(failures, args.quiet)
+    return _report_failures(failures, args.quiet, notes)
 
 
 def _rows(path: Path) -> list[dict]:

@@ -533,3 +533,11 @@ def test_failures_are_listed_on_stderr_unless_quiet(good, tmp_path, capsys):
     assert f"skipped {folder / 'empty.txt'}: empty file" in capsys.readouterr().err
     assert main(["analyze", str(folder), "-o", str(tmp_path / "out"), "-q"]) == 1
     assert capsys.readouterr().err == ""
+
+
+def test_parse_lists_a_lossy_read_on_stderr_and_keeps_the_file(tmp_path, capsys):
+    path = tmp_path / "cut.txt"
+    path.write_bytes(PLAN.rstrip("\n").encode("utf-8")[:-1])
+    assert main(["parse", str(path), "-o", str(tmp_path / "items.csv")]) == 0
+    assert f"warning: {path}: the file ends inside a UTF-8 character" in capsys.readouterr().err
+    assert pd.read_csv(tmp_path / "items.csv").text.tolist()[-1] == "开展维权服"
