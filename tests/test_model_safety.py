@@ -4,6 +4,7 @@ file runs, and every unusable file is a one-line error with exit code 2."""
 from __future__ import annotations
 
 import importlib
+import copy
 import json
 import pickle
 import zipfile
@@ -55,7 +56,7 @@ def _gadget_model(marker):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer
 
-    model = load_model()
+    model = copy.deepcopy(load_model())  # the shipped model is cached: never change it
     code = f"open({str(marker)!r}, 'w').write('ran')"
     model.vectorizer_ = make_pipeline(  # texts -> their shape -> the string -> exec
         FunctionTransformer(np.shape),
@@ -104,7 +105,7 @@ def _wrong_object(tmp_path):
 def _wrong_taxonomy(tmp_path):
     import skops.io as sio
 
-    model = load_model()
+    model = copy.deepcopy(load_model())  # the shipped model is cached: never change it
     model.other_ = "不在标签里"
     return sio.dumps(model)
 

@@ -3,6 +3,7 @@ folders end with the run, exit codes and outputs tell the truth, decoding loses 
 
 from __future__ import annotations
 
+import copy
 import errno
 import json
 import os
@@ -238,7 +239,7 @@ def test_analyze_on_the_hostile_archive_exits_1_reports_each_and_completes_the_r
 def _variant(tmp_path, threshold: float) -> str:
     from planparse.classify.persist import load_model, save_model
 
-    model = load_model()
+    model = copy.deepcopy(load_model())  # the shipped model is cached: never change it
     model.threshold = threshold
     return str(save_model(model, tmp_path / f"model-{threshold}.skops"))
 
