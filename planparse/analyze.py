@@ -1,9 +1,12 @@
 """``planparse analyze``: the whole job over an archive, resumable, in N processes.
 
 Per-file work (read, parse, tag) runs in chunks of files, in ``jobs`` processes; every chunk
-is written as its own parquet file with an atomic rename, beside a record of the files it
-holds and their SHA-256.  ``resume=True`` keeps every chunk whose files are unchanged, so a
-crashed or interrupted run ends with exactly the rows a clean run gives.  Chunks are formed
+is written as its own parquet file with an atomic rename, beside a record of its key: the
+SHA-256 of its files and every setting that changes its rows (the model's SHA-256, threshold
+and labels, the planparse version).  ``resume=True`` keeps every chunk whose key is
+unchanged, so a crashed or interrupted run ends with exactly the rows a clean run gives; the
+manifest lists the chunks reused and made.  Whatever fails in one file is a row of
+``errors.csv``, never the end of the run.  Chunks are formed
 from the sorted file list, so the output is the same for any number of processes.
 
 Then, over the whole table: copy-paste (:func:`planparse.find_duplicates`), theme
@@ -17,25 +20,54 @@ Examples:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-from dataclasses import asdict
 import os
 import platform
 import time
-from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import planparse
-from planparse.read import MAX_BYTES, ReadError, iter_files
+from planparse.read import MAX_BYTES, iter_files
 
 if TYPE_CHECKING:
     import pandas as pd
 
 #: Files per chunk: the unit of parallel work, of memory and of resuming.
 CHUNK_FILES = 64
+
+#: What ``analyze`` writes into OUTDIR, and only this is ever removed from it: files by
+#: name, and in the three sub-folders files by pattern.  A run first removes what an
+#: earlier run left (``chunks/`` is kept for ``--resume``), the manifest first, so a folder
+#: never holds the outputs of two runs.
+OUTPUT_FILES = (
+    "manifest.json",
+    "items.parquet",
+    "pairs.parquet",
+    "clusters.parquet",
+    "errors.csv",
+    "warnings.csv",
+    "report.html",
+    "copy_paste.html",
+)
+OUTPUT_PATTERNS = {
+    "themes": ("domain_shares_by_*.csv", "distinctive_terms_by_*.csv"),
+    "plots": ("domain_shares.png", "domain_trend.png", "reuse.png", "similarity.png"),
+    "chunks": ("items-*.parquet", "items-*.json"),
+}
+#: Working folders and half-written files: removed at the end, and when a killed run left
+#: them, by the next run into the same folder.
+WORKING = (".reuse-*", ".themes-*", ".*.tmp*")
+LOCK = ".planparse.lock"
+
+
+class UsageError(ValueError):
+    """A problem with what ``analyze`` was asked to do (arguments, model, metadata, output
+    folder), found before any per-file work."""
 
 
 def file_hash(path: Path) -> str:
@@ -50,11 +82,31 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def atomic_write(path: Path, write: Any) -> None:
-    """Write through a temporary file and rename it into place: a reader never sees half."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    write(temporary)
-    os.replace(temporary, path)
+def atomic_write(path: Path, write: Callable[[Path], Any]) -> Path:
+    """Write ``path`` through ``write(temporary)`` and a rename: a reader never sees half a
+    file, and a failed write leaves no temporary behind.  Every output file of planparse is
+    written here.  The temporary keeps the suffix (writers pick the format from it).
+
+    Examples:
+        >>> import pathlib, tempfile
+        >>> target = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+        >>> atomic_write(target, lambda p: p.write_text("一")).read_text()
+        '一'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.stem}.tmp-{os.getpid()}{path.suffix}")
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return path
+
+
+def write_text(path: Path, text: str) -> Path:
+    """:func:`atomic_write` of UTF-8 text."""
+    return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
 @lru_cache(maxsize=4)
@@ -64,31 +116,94 @@ def _model(path: str | None) -> Any:
     return load_model(path)
 
 
+def model_settings(model: str | None) -> dict:
+    """Everything about the model that changes the rows it tags: the file's SHA-256, its
+    threshold and its labels (the taxonomy), with the planparse version that tags.
+
+    Examples:
+        >>> sorted(model_settings(None))
+        ['labels', 'model_sha256', 'other', 'planparse', 'threshold']
+    """
+    from importlib.resources import files
+
+    from planparse.classify.persist import SHIPPED
+
+    loaded = _model(model)
+    if model is None:
+        digest = hashlib.sha256(files("planparse.data").joinpath(SHIPPED).read_bytes())
+        sha = digest.hexdigest()
+    else:
+        sha = file_hash(Path(model))
+    return {
+        "model_sha256": sha,
+        "threshold": float(loaded.threshold),
+        "labels": [str(label) for label in loaded.classes_],
+        "other": str(loaded.other_),
+        "planparse": planparse.__version__,
+    }
+
+
 def process_chunk(
     files: list[tuple[str, str]], model: str | None = None, max_bytes: int = MAX_BYTES
-) -> tuple["pd.DataFrame", list[dict]]:
-    """Read, parse and tag one chunk of ``(doc_id, path)``; returns rows and failures."""
-    from planparse.batch import Failure, parse_file
-    from planparse.classify.tagging import tag
-    from planparse.schema import document_rows, frame_from_rows
+) -> tuple["pd.DataFrame", list[dict], list[dict]]:
+    """Read, parse and tag one chunk of ``(doc_id, path)``; returns its rows, its failures
+    and its files' warnings.  Whatever goes wrong with one file (an operating-system error,
+    a decoder error, a fault in parsing or tagging) is that file's failure, never the
+    chunk's."""
+    from planparse.batch import failure_of
+    from planparse.parse import parse
+    from planparse.read import read_source
+    from planparse.schema import document_rows
 
-    rows, failures = [], []
+    rows: dict[str, list] = {}
+    failures: list[dict] = []
+    notes: list[dict] = []
     for doc_id, path in files:
         try:
-            rows.extend(document_rows(parse_file(path, doc_id, max_bytes)))
-        except ReadError as exc:
-            failures.append(asdict(Failure(doc_id, path, exc.reason, str(exc))))
-    return tag(frame_from_rows(rows), _model(model)), failures
+            source = read_source(path, max_bytes)
+            rows[doc_id] = document_rows(parse(source.text, doc_id=doc_id))
+        except Exception as exc:  # one file never stops the batch
+            failures.append(asdict(failure_of(doc_id, path, exc)))
+            continue
+        notes += [{"doc_id": doc_id, "path": path, "message": m} for m in source.warnings]
+    items = _tag_each(rows, dict(files), model, failures)
+    return items, failures, notes
+
+
+def _tag_each(
+    rows: dict[str, list], paths: dict[str, str], model: str | None, failures: list[dict]
+) -> "pd.DataFrame":
+    """The chunk's rows tagged together; if that fails, file by file, so only the file
+    whose rows cannot be tagged fails."""
+    from planparse.batch import failure_of
+    from planparse.classify.tagging import tag
+    from planparse.schema import frame_from_rows
+
+    try:
+        return tag(frame_from_rows([row for doc in rows.values() for row in doc]), _model(model))
+    except Exception:  # noqa: BLE001 - the file at fault is found by tagging one at a time
+        import pandas as pd
+
+    tagged = []
+    for doc_id, doc_rows in rows.items():
+        try:
+            tagged.append(tag(frame_from_rows(doc_rows), _model(model)))
+        except Exception as exc:
+            failures.append(asdict(failure_of(doc_id, paths[doc_id], exc)))
+    order = {doc: n for n, (doc, _) in enumerate(paths.items())}
+    failures.sort(key=lambda failure: order[failure["doc_id"]])
+    if not tagged:
+        return tag(frame_from_rows([]), _model(model))
+    return pd.concat(tagged, ignore_index=True)
 
 
 def store_chunk(
-    out: Path, k: int, files: list[tuple[str, str]], hashes: dict[str, str], model: str | None
+    out: Path, k: int, files: list[tuple[str, str]], key: dict, model: str | None
 ) -> int:
     """:func:`process_chunk`, written as chunk ``k`` of ``out`` by the process that made it
     (sending the rows back to be written was a serial step of every parallel run); returns
     the number of files."""
-    items, failures = process_chunk(files, model)
-    _Chunks(out).write(k, items, failures, hashes)
+    _Chunks(out).write(k, *process_chunk(files, model), key)
     return len(files)
 
 
@@ -98,7 +213,9 @@ def _chunks(files: list[tuple[str, Path]], size: int) -> Iterator[list[tuple[str
 
 
 class _Chunks:
-    """The chunk files of one output folder."""
+    """The chunk files of one output folder.  Each chunk's record holds the key it was made
+    with (its files' SHA-256 and every setting that changes its rows); a chunk is reused only
+    for the same key."""
 
     def __init__(self, out: Path) -> None:
         self.folder = out / "chunks"
@@ -107,26 +224,36 @@ class _Chunks:
     def paths(self, k: int) -> tuple[Path, Path]:
         return self.folder / f"items-{k:05d}.parquet", self.folder / f"items-{k:05d}.json"
 
-    def done(self, k: int, hashes: dict[str, str]) -> bool:
+    def done(self, k: int, key: dict) -> bool:
         data, record = self.paths(k)
         if not (data.is_file() and record.is_file()):
             return False
-        return json.loads(record.read_text("utf-8")).get("hashes") == hashes
+        try:
+            return json.loads(record.read_text("utf-8")).get("key") == key
+        except (OSError, ValueError):  # a damaged record: the chunk is made again
+            return False
 
     def write(
-        self, k: int, items: "pd.DataFrame", failures: list[dict], hashes: dict[str, str]
+        self,
+        k: int,
+        items: "pd.DataFrame",
+        failures: list[dict],
+        notes: list[dict],
+        key: dict,
     ) -> None:
         data, record = self.paths(k)
         atomic_write(data, lambda p: items.to_parquet(p, index=False))
-        atomic_write(
-            record,
-            lambda p: p.write_text(
-                json.dumps({"hashes": hashes, "failures": failures}, ensure_ascii=False), "utf-8"
-            ),
-        )
+        held = {"key": key, "failures": failures, "warnings": notes}
+        write_text(record, json.dumps(held, ensure_ascii=False))
 
-    def failures(self, k: int) -> list[dict]:
-        return json.loads(self.paths(k)[1].read_text("utf-8"))["failures"]
+    def record(self, k: int) -> dict:
+        return json.loads(self.paths(k)[1].read_text("utf-8"))
+
+    def prune(self, count: int) -> None:
+        """Remove the chunks numbered ``count`` and up, left by a run of more files."""
+        for path in self.folder.glob("items-[0-9]*.*"):
+            if int(path.name[6:11]) >= count:
+                path.unlink(missing_ok=True)
 
 
 def _progress(total: int, quiet: bool, label: str) -> Any:
@@ -146,38 +273,49 @@ def per_file_stage(
     quiet: bool = False,
     chunk_files: int = CHUNK_FILES,
     client: Any = None,
-) -> tuple[list, list[dict], dict[str, str]]:
+) -> tuple[list, list[dict], dict[str, str], dict]:
     """Parse and tag every file, chunk by chunk, in ``jobs`` processes or on a Dask
     ``client``; resumable.  Returns the item table's parts (see :func:`item_parts`), the
-    failures and each file's SHA-256."""
+    failures, each file's SHA-256, and what was reused (chunks, warnings)."""
     store = _Chunks(out)
     chunks = list(_chunks(files, chunk_files))
+    store.prune(len(chunks))
     hashes = [{doc: file_hash(path) for doc, path in chunk} for chunk in chunks]
-    todo = [k for k in range(len(chunks)) if not (resume and store.done(k, hashes[k]))]
+    settings = model_settings(model)
+    keys = [{"hashes": h, "settings": settings} for h in hashes]
+    reused = [k for k in range(len(chunks)) if resume and store.done(k, keys[k])]
+    todo = [k for k in range(len(chunks)) if k not in set(reused)]
     bar = _progress(len(files), quiet, "parse + tag")
-    bar.update(sum(len(chunks[k]) for k in range(len(chunks)) if k not in set(todo)))
+    bar.update(sum(len(chunks[k]) for k in reused))
     work = [[(doc, str(path)) for doc, path in chunks[k]] for k in todo]
     if client is not None:
         from planparse.integrations.dask_engine import map_chunks
 
-        for k, (items, failures) in zip(todo, map_chunks(client, work, model)):
-            store.write(k, items, failures, hashes[k])
+        for k, result in zip(todo, map_chunks(client, work, model)):
+            store.write(k, *result, keys[k])
             bar.update(len(chunks[k]))
     else:
-        tasks = ([out, k, w, hashes[k], model] for k, w in zip(todo, work))
-        if jobs > 1 and len(work) > 1:
-            with ProcessPoolExecutor(jobs) as pool:
-                for done in pool.map(store_chunk, *zip(*tasks)):
-                    bar.update(done)
-        else:
-            for task in tasks:
-                bar.update(store_chunk(*task))
+        _run_chunks([(out, k, w, keys[k], model) for k, w in zip(todo, work)], jobs, bar)
     bar.close()
-    failures: list[dict] = []
-    for k in range(len(chunks)):
-        failures += store.failures(k)
+    records = [store.record(k) for k in range(len(chunks))]
+    failures = [failure for record in records for failure in record["failures"]]
+    notes = [note for record in records for note in record.get("warnings", [])]
     parts = item_parts(store, chunks, model)
-    return parts, failures, {doc: h for chunk in hashes for doc, h in chunk.items()}
+    resumed = {"reused_chunks": reused, "made_chunks": todo, "warnings": notes}
+    return parts, failures, {doc: h for chunk in hashes for doc, h in chunk.items()}, resumed
+
+
+def _run_chunks(tasks: list[tuple], jobs: int, bar: Any) -> None:
+    """:func:`store_chunk` of every task, in ``jobs`` processes that end with this one."""
+    if jobs > 1 and len(tasks) > 1:
+        from planparse.batch import process_pool
+
+        with process_pool(jobs) as pool:
+            for done in pool.map(store_chunk, *zip(*tasks)):
+                bar.update(done)
+    else:
+        for task in tasks:
+            bar.update(store_chunk(*task))
 
 
 def item_parts(store: "_Chunks", chunks: list, model: str | None = None) -> list:
@@ -192,7 +330,7 @@ def item_parts(store: "_Chunks", chunks: list, model: str | None = None) -> list
     ]
     if parts:
         return parts
-    empty = store.folder / "items-empty.parquet"
+    empty = store.folder / "items-empty.parquet"  # matched by items-*.parquet: cleared
     atomic_write(
         empty, lambda p: planparse.tag(_empty_items(), _model(model)).to_parquet(p, index=False)
     )
@@ -219,74 +357,240 @@ def analyze(
 ) -> dict:
     """Run the whole analysis; writes OUT and returns the summary (also in manifest.json).
 
+    Everything that can be checked before the per-file work is (arguments, the model, the
+    metadata, the output folder): a problem there raises :class:`UsageError` (or
+    :class:`~planparse.classify.persist.ModelFileError`) and nothing is written.  OUT is
+    locked against a second run, cleared of an earlier run's outputs (``--resume`` keeps
+    the chunks whose key still matches) and left out of the input walk.
+
     ``engine="dask"`` runs the per-file stage and the copy-paste candidate search on a Dask
     cluster: ``scheduler`` is a ``distributed.Client`` or a scheduler address.
     """
-    if engine not in ("local", "dask"):
-        raise ValueError("engine must be 'local' or 'dask'")
+    out = Path(out)
+    table = check_usage(paths, out, jobs, chunk_files, engine, model, meta)
+    files = _listed(paths, out)
     client = None
     if engine == "dask":
         from planparse.integrations.dask_engine import client_for
 
         client = client_for(scheduler)
-    import pandas as pd
+    parameters = {
+        "jobs": jobs,
+        "resume": resume,
+        "model": model,
+        "engine": engine,
+        "meta": str(meta) if meta else None,
+        "chunk_files": chunk_files,
+    }
+    with _output_folder(out, resume):
+        return _run(files, out, parameters, table, quiet, client)
 
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+
+def _run(
+    files: list[tuple[str, Path]],
+    out: Path,
+    parameters: dict,
+    table: "pd.DataFrame | None",
+    quiet: bool,
+    client: Any,
+) -> dict:
+    jobs, model = parameters["jobs"], parameters["model"]
     timings: dict[str, float] = {}
     clock = time.perf_counter()
-    files = list(iter_files(paths))
-    parts, failures, hashes = per_file_stage(
-        files, out, jobs, resume, model, quiet, chunk_files, client
+    parts, failures, hashes, resumed = per_file_stage(
+        files, out, jobs, parameters["resume"], model, quiet, parameters["chunk_files"], client
     )
     timings["parse_and_tag"] = time.perf_counter() - clock
-    pd.DataFrame(failures, columns=["doc_id", "path", "reason", "message"]).to_csv(
-        out / "errors.csv", index=False
-    )
+    _write_csv(out / "errors.csv", failures, ["doc_id", "path", "reason", "message"])
+    _write_csv(out / "warnings.csv", resumed["warnings"], ["doc_id", "path", "message"])
     failed = {failure["doc_id"] for failure in failures}
-    located = {doc: str(Path(path).resolve()) for doc, path in files}
+    located = {doc: _resolved(path) for doc, path in files}
     from planparse.overview import write_outputs
 
     summary = write_outputs(
         out,
         parts,
         {doc: path for doc, path in located.items() if doc not in failed},
-        _metadata(meta, paths),
+        table,
         timings,
         client,
         jobs,
     )
-    summary.update(files=len(files), failures=len(failures))
+    summary.update(files=len(files), failures=len(failures), warnings=len(resumed["warnings"]))
     manifest = {
         "inputs": [{"doc_id": d, "path": p, "sha256": hashes[d]} for d, p in located.items()],
-        "parameters": {
-            "jobs": jobs,
-            "resume": resume,
-            "model": model or "shipped",
-            "engine": engine,
-            "meta": str(meta) if meta else None,
-            "chunk_files": chunk_files,
+        "parameters": {**parameters, "model": model or "shipped"},
+        "model": model_settings(model),
+        "chunks": {
+            "reused": resumed["reused_chunks"],
+            "made": resumed["made_chunks"],
         },
         "versions": {"planparse": planparse.__version__, "python": platform.python_version()},
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
         "summary": summary,
     }
-    atomic_write(
-        out / "manifest.json",
-        lambda p: p.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8"),
-    )
+    write_text(out / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
     return summary
 
 
-def _metadata(meta: str | Path | None, paths: list[str | Path]) -> "pd.DataFrame | None":
+def _resolved(path: Path) -> str:
+    try:
+        return str(Path(path).resolve())
+    except (OSError, RuntimeError):  # a link loop: reported in errors.csv, named as given
+        return str(Path(path).absolute())
+
+
+def _write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
     import pandas as pd
 
+    frame = pd.DataFrame(rows, columns=columns)
+    atomic_write(path, lambda p: frame.to_csv(p, index=False))
+
+
+def check_usage(
+    paths: list[str | Path],
+    out: Path,
+    jobs: int,
+    chunk_files: int,
+    engine: str,
+    model: str | None,
+    meta: str | Path | None,
+) -> "pd.DataFrame | None":
+    """Raise :class:`UsageError` (or ``ModelFileError``) for anything wrong with the
+    arguments; returns the metadata table.  Runs before any file is read or written.
+
+    Examples:
+        >>> check_usage([], Path("out"), 0, 64, "local", None, None)
+        Traceback (most recent call last):
+        ...
+        planparse.analyze.UsageError: -j/--jobs must be at least 1, not 0
+    """
+    if engine not in ("local", "dask"):
+        raise UsageError("engine must be 'local' or 'dask'")
+    if jobs < 1:
+        raise UsageError(f"-j/--jobs must be at least 1, not {jobs}")
+    if chunk_files < 1:
+        raise UsageError(f"chunk_files must be at least 1, not {chunk_files}")
+    for path in map(Path, paths):
+        if path.is_dir() and _inside(path, out):
+            raise UsageError(
+                f"the output folder {out} is the input folder {path} or holds it; choose another -o"
+            )
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"the output {out} exists and is not a folder")
+    _model(model)  # a ModelFileError names the file and what is wrong with it
+    return metadata_table(meta, paths)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies inside it."""
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
+
+
+def _listed(paths: list[str | Path], out: Path) -> list[tuple[str, Path]]:
+    """The input files, without the output folder; a doc_id clash is a usage error."""
+    try:
+        return list(iter_files(paths, exclude=[out]))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+@contextlib.contextmanager
+def _output_folder(out: Path, resume: bool) -> Iterator[None]:
+    """OUT, locked for this run and cleared of earlier runs' outputs (and of what a killed
+    run left); the working folders are removed again when the run ends, however it ends."""
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / LOCK, "w") as lock:
+        try:
+            import fcntl
+
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:  # not POSIX: no lock
+            pass
+        except OSError:
+            raise UsageError(f"another planparse run is writing to {out}") from None
+        clear_outputs(out, keep_chunks=resume)
+        try:
+            yield
+        finally:
+            _remove_working(out)
+
+
+def clear_outputs(out: Path, keep_chunks: bool = False) -> None:
+    """Remove what planparse wrote into ``out`` (see :data:`OUTPUT_FILES`), the manifest
+    first; nothing else in the folder is touched.
+
+    Examples:
+        >>> import pathlib, tempfile
+        >>> out = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (out / "manifest.json").write_text("{}"); _ = (out / "notes.txt").write_text("")
+        >>> clear_outputs(out); sorted(p.name for p in out.iterdir())
+        ['notes.txt']
+    """
+    for name in OUTPUT_FILES:
+        (out / name).unlink(missing_ok=True)
+    for folder, patterns in OUTPUT_PATTERNS.items():
+        if folder == "chunks" and keep_chunks:
+            continue
+        for pattern in patterns:
+            for path in (out / folder).glob(pattern):
+                path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # left when it holds files of the user's
+            (out / folder).rmdir()
+    _remove_working(out)
+
+
+def _remove_working(out: Path) -> None:
+    import shutil
+
+    for folder in (out, out / "chunks", out / "themes", out / "plots"):
+        for pattern in WORKING:
+            for path in folder.glob(pattern):
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+
+
+def metadata_table(meta: str | Path | None, paths: list[str | Path]) -> "pd.DataFrame | None":
+    """The plan metadata table (``--meta``, else PATH/plans.tsv of a single folder), checked:
+    a ``doc_id`` or ``file`` column (named ``doc_id`` in the result) and whole-number
+    ``plan_no``, each plan once; else :class:`UsageError`.
+
+    Examples:
+        >>> metadata_table(None, []) is None
+        True
+    """
     candidate = Path(meta) if meta else None
     if candidate is None and len(paths) == 1 and (Path(paths[0]) / "plans.tsv").is_file():
         candidate = Path(paths[0]) / "plans.tsv"  # an archive may carry its own metadata
     if candidate is None:
         return None
-    table = pd.read_csv(
-        candidate, sep="\t" if candidate.suffix == ".tsv" else ",", dtype=str, keep_default_na=False
-    )
-    return table.rename(columns={"file": "doc_id"})
+    table = _read_metadata(candidate).rename(columns={"file": "doc_id"})
+    if "doc_id" not in table:
+        raise UsageError(f"{candidate}: metadata needs a doc_id (or file) column")
+    if "plan_no" not in table:
+        raise UsageError(f"{candidate}: metadata needs a plan_no column (1 for a one-plan file)")
+    bad = table[~table.plan_no.str.fullmatch(r"\s*\d+\s*")]
+    if len(bad):
+        raise UsageError(
+            f"{candidate}: plan_no must be a whole number; row {bad.index[0] + 2} "
+            f"has {bad.plan_no.iloc[0]!r}"
+        )
+    if table.duplicated(["doc_id", "plan_no"]).any():
+        first = table[table.duplicated(["doc_id", "plan_no"])].iloc[0]
+        raise UsageError(f"{candidate}: plan {first.doc_id}#{first.plan_no} is listed twice")
+    return table
+
+
+def _read_metadata(path: Path) -> "pd.DataFrame":
+    import pandas as pd
+
+    try:
+        return pd.read_csv(
+            path, sep="\t" if path.suffix == ".tsv" else ",", dtype=str, keep_default_na=False
+        )
+    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        raise UsageError(f"{path}: cannot read the metadata table ({detail})") from None

@@ -19,10 +19,12 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from planparse.parse import parse
-from planparse.read import MAX_BYTES, ReadError, iter_files, read_source
+from planparse.read import MAX_BYTES, ReadError, iter_files, os_failure, read_source
 from planparse.tree import Document
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     import pandas as pd
 
 
@@ -81,10 +83,52 @@ def iter_in_processes(
     if pool is not None:
         yield from pool.map(function, *zip(*tasks), chunksize=batch)
         return
+    with process_pool(min(jobs, len(tasks))) as own:
+        yield from own.map(function, *zip(*tasks), chunksize=batch)
+
+
+def process_pool(workers: int) -> "ProcessPoolExecutor":
+    """A ``ProcessPoolExecutor`` whose workers end when the process that made it ends, even
+    by SIGKILL (which runs no clean-up): every pool of planparse is made here.
+
+    Examples:
+        >>> with process_pool(1) as pool:
+        ...     pool.submit(pow, 2, 5).result()
+        32
+    """
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(min(jobs, len(tasks))) as own:
-        yield from own.map(function, *zip(*tasks), chunksize=batch)
+    return ProcessPoolExecutor(workers, initializer=die_with_parent, initargs=(os.getpid(),))
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this process end when ``parent`` ends: the kernel's parent-death signal on Linux,
+    else a thread that watches the parent.  Workers of workers do the same, so a whole tree
+    of processes ends with its root."""
+    import signal
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        armed = libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+    except (OSError, AttributeError):  # not Linux
+        armed = False
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    if not armed:
+        import threading
+
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +139,30 @@ class Failure:
     path: str
     reason: str
     message: str
+
+
+def failure_of(doc_id: str, path: str | os.PathLike[str], exc: BaseException) -> Failure:
+    """The :class:`Failure` of one file, whatever stopped it: a :class:`ReadError`, any
+    operating-system error, or a fault of planparse itself (reported, never fatal).
+
+    Examples:
+        >>> failure_of("a.txt", "a.txt", RecursionError("too deep")).reason
+        'internal error'
+    """
+    if isinstance(exc, OSError):
+        exc = os_failure(path, exc)
+    if isinstance(exc, ReadError):
+        return Failure(doc_id, str(path), exc.reason, str(exc))
+    if isinstance(exc, UnicodeError):
+        return Failure(doc_id, str(path), "decode error", f"{path}: {exc}")
+    detail = str(exc).splitlines()[0] if str(exc) else ""
+    return Failure(
+        doc_id,
+        str(path),
+        "internal error",
+        f"{path}: planparse failed on this file ({type(exc).__name__}: {detail}); "
+        "please report it with the file if you can",
+    )
 
 
 def parse_file(
@@ -120,8 +188,8 @@ def iter_documents(
     for doc_id, path in iter_files(paths):
         try:
             yield parse_file(path, doc_id, max_bytes)
-        except ReadError as exc:
-            yield Failure(doc_id, str(path), exc.reason, str(exc))
+        except Exception as exc:  # one file never stops the batch
+            yield failure_of(doc_id, path, exc)
 
 
 def read_texts(items: "pd.DataFrame") -> dict[str, str]:
@@ -152,7 +220,8 @@ def parse_files(
 
     Files that cannot be read are skipped with one warning; they are listed in
     ``df.attrs["failures"]`` as dicts with ``doc_id``, ``path``, ``reason`` and ``message``.
-    ``df.attrs["paths"]`` maps each parsed ``doc_id`` to its file.
+    ``df.attrs["paths"]`` maps each parsed ``doc_id`` to its file; ``df.attrs["warnings"]``
+    lists the files read with a loss (``doc_id``, ``path``, ``message``).
     """
     from planparse.schema import document_rows, frame_from_rows
 
@@ -160,17 +229,20 @@ def parse_files(
         paths = [paths]
     rows: list[tuple] = []
     failures: list[Failure] = []
+    notes: list[dict] = []
     located: dict[str, str] = {}
     for doc_id, path in iter_files(paths):
         try:
-            doc = parse_file(path, doc_id, max_bytes)
-        except ReadError as exc:
-            failures.append(Failure(doc_id, str(path), exc.reason, str(exc)))
+            source = read_source(path, max_bytes)
+            rows.extend(document_rows(parse(source.text, doc_id=doc_id)))
+        except Exception as exc:  # one file never stops the batch
+            failures.append(failure_of(doc_id, path, exc))
             continue
-        rows.extend(document_rows(doc))
+        notes += [{"doc_id": doc_id, "path": str(path), "message": m} for m in source.warnings]
         located[doc_id] = str(Path(path).resolve())
     frame = frame_from_rows(rows)
     frame.attrs["failures"] = SharedList(asdict(f) for f in failures)
+    frame.attrs["warnings"] = SharedList(notes)
     frame.attrs["paths"] = SharedDict(located)  # lets later stages (copy-paste) re-read files
     if failures:
         warnings.warn(

@@ -1,7 +1,9 @@
 """The ``planparse`` command line.
 
-Exit codes: 0 all files read, 1 some files failed (their results are still written and the
-failures are listed on stderr), 2 a usage error.
+Exit codes: 0 all files read; 1 some files failed (the others' results are complete and the
+failures are listed on stderr); 2 a usage error (bad arguments, model or metadata), found
+before any per-file work; 3 the run itself failed, with a one-line reason (the traceback
+with ``--debug``).
 
 Examples:
     >>> main(["parse", "--help"])  # doctest: +SKIP
@@ -14,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from planparse.analyze import UsageError
 from planparse.schema import FORMATS
 
 
@@ -37,6 +40,9 @@ def _command(
     """A subcommand; ``archive`` ones take PATHs (the sample by default) and write a table."""
     parser = commands.add_parser(name, help=summary, description=description)
     parser.set_defaults(run=run)
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback when the run fails"
+    )
     if archive:
         parser.add_argument(
             "paths",
@@ -160,7 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument(
         "--resume",
         action="store_true",
-        help="keep the chunks an interrupted run finished (matched by file hash)",
+        help="keep the chunks an interrupted run finished (matched by file hash, model and "
+        "planparse version)",
     )
     analyze.add_argument("--model", metavar="M", help="a .skops model (default: the shipped one)")
     analyze.add_argument(
@@ -216,21 +223,29 @@ def _inputs(paths: list[str]) -> list[str]:
 
 
 def _write(frame: "object", args: argparse.Namespace) -> None:
+    from planparse.analyze import atomic_write
     from planparse.schema import format_for, write_table
 
     fmt = args.format or format_for(args.output)
     if args.output:
-        write_table(frame, Path(args.output), fmt)
+        atomic_write(Path(args.output), lambda path: write_table(frame, path, fmt))
     elif fmt == "parquet":
         raise SystemExit("planparse: parquet needs -o OUT.parquet")
     else:
         write_table(frame, sys.stdout, fmt)
 
 
-def _report_failures(failures: list[dict]) -> int:
-    for failure in failures:
-        print(f"planparse: skipped {failure['message']}", file=sys.stderr)
+def _report_failures(failures: list[dict], quiet: bool = False, notes: list | None = None) -> int:
+    """List the files that failed, and those read with a warning, on stderr (unless
+    ``quiet``); the exit code: 1 if any failed."""
+    _report_warnings(notes or [], quiet)
+    for failure in [] if quiet else failures:
+        print(f"planparse: skipped {_one_line(failure['message'])}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
 
 
 def _parsed(paths: list[str], **options: int) -> "object":
@@ -247,59 +262,69 @@ def _parsed(paths: list[str], **options: int) -> "object":
 
 def run_parse(args: argparse.Namespace) -> int:
     """``planparse parse``: parse files into the item table."""
-
+    if args.max_mb <= 0:
+        raise UsageError(f"--max-mb must be positive, not {args.max_mb}")
     frame = _parsed(args.paths, max_bytes=int(args.max_mb * 2**20))
     _write(frame, args)
-    return _report_failures(frame.attrs.get("failures", []))
+    return _report_failures(frame.attrs.get("failures", []), notes=frame.attrs.get("warnings"))
 
 
 def run_tag(args: argparse.Namespace) -> int:
     """``planparse tag``: parse and tag files."""
 
+    from planparse.classify.persist import load_model
     from planparse.classify.tagging import tag
 
+    model = load_model(args.model)  # a bad model is a usage error, before any file is read
+    if args.threshold is not None and not 0 <= args.threshold <= 1:
+        raise UsageError(f"--threshold must be between 0 and 1, not {args.threshold}")
     frame = _parsed(args.paths)
-    failures = frame.attrs.get("failures", [])
-    tagged = tag(frame, model=args.model, threshold=args.threshold)
+    failures, notes = frame.attrs.get("failures", []), frame.attrs.get("warnings")
+    tagged = tag(frame, model=model, threshold=args.threshold)
     _write(tagged, args)
-    return _report_failures(failures)
+    return _report_failures(failures, notes=notes)
 
 
 def _meta(path: str | None, default: Path | None) -> "object":
-    import pandas as pd
-
     source = Path(path) if path else default
+    if path and not source.is_file():
+        raise UsageError(f"{source}: no such metadata file")
     if source is None or not source.is_file():
         return None
-    meta = pd.read_csv(
-        source, sep="\t" if source.suffix == ".tsv" else ",", dtype=str, keep_default_na=False
-    )
-    return meta.rename(columns={"file": "doc_id"}) if "doc_id" not in meta else meta
+    from planparse.analyze import metadata_table
+
+    return metadata_table(source, [])
 
 
 def run_dupes(args: argparse.Namespace) -> int:
     """``planparse dupes``: copy-paste between plans."""
 
+    from planparse.analyze import write_text
     from planparse.batch import read_texts
     from planparse.reuse import find_duplicates
     from planparse.reuse.report import render_report
 
-    items = _parsed(args.paths)
     default_meta = None if args.paths else Path(_inputs([])[0]) / "plans.tsv"
-    stock = Path(args.stock).read_text("utf-8").splitlines() if args.stock else ()
+    meta = _meta(args.meta, default_meta)
+    stock = _stock(args.stock)
+    items = _parsed(args.paths)
     texts = read_texts(items)
     pairs = find_duplicates(
-        items,
-        unit=args.unit,
-        threshold=args.threshold,
-        texts=texts,
-        meta=_meta(args.meta, default_meta),
-        stock=stock,
+        items, unit=args.unit, threshold=args.threshold, texts=texts, meta=meta, stock=stock
     )
     _write(pairs, args)
     if args.html:
-        Path(args.html).write_text(render_report(pairs, texts, stock), encoding="utf-8")
-    return _report_failures(items.attrs.get("failures", []))
+        write_text(Path(args.html), render_report(pairs, texts, stock))
+    return _report_failures(items.attrs.get("failures", []), notes=items.attrs.get("warnings"))
+
+
+def _stock(path: str | None) -> list[str]:
+    if not path:
+        return []
+    try:
+        return Path(path).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read the stock phrases ({exc})") from None
 
 
 def _one_plan(spec: str) -> "object":
@@ -342,7 +367,8 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def run_analyze(args: argparse.Namespace) -> int:
-    """``planparse analyze``: the whole job; prints a short summary."""
+    """``planparse analyze``: the whole job; prints a short summary and lists the files
+    that failed (and the warnings) on stderr, unless ``-q``."""
     import warnings
 
     from planparse.analyze import analyze
@@ -360,6 +386,8 @@ def run_analyze(args: argparse.Namespace) -> int:
             engine="dask" if args.dask else "local",
             scheduler=args.dask,
         )
+    failures = _rows(Path(args.output) / "errors.csv")
+    notes = _rows(Path(args.output) / "warnings.csv")
     if not args.quiet:
         shares = ", ".join(f"{d} {s:.0%}" for d, s in summary["domain_shares"].items())
         print(
@@ -379,12 +407,33 @@ def run_analyze(args: argparse.Namespace) -> int:
             f"  failures: {summary['failures']} (see {args.output}/errors.csv); "
             f"overview: {args.output}/report.html"
         )
-    return 1 if summary["failures"] else 0
+    return _report_failures(failures, args.quiet, notes)
+
+
+def _rows(path: Path) -> list[dict]:
+    import pandas as pd
+
+    return pd.read_csv(path, dtype=str, keep_default_na=False).to_dict("records")
+
+
+def _report_warnings(notes: list[dict], quiet: bool) -> None:
+    for note in [] if quiet else notes:
+        print(f"planparse: warning: {note['path']}: {_one_line(note['message'])}", file=sys.stderr)
+
+
+def _need(path: str, what: str, folder: bool = False) -> None:
+    """A usage error unless ``path`` is an existing file (or folder)."""
+    if not (Path(path).is_dir() if folder else Path(path).is_file()):
+        raise UsageError(f"{path}: no such {what}")
 
 
 def run_train(args: argparse.Namespace) -> int:
     """``planparse train``: fit and save a model with its card."""
     from planparse.classify.train import train_model
+
+    _need(args.labels, "labels folder", folder=True)
+    if args.taxonomy:
+        _need(args.taxonomy, "taxonomy")
 
     _, card = train_model(args.labels, args.taxonomy, args.output, evaluate=not args.no_eval)
     print(
@@ -404,22 +453,34 @@ def run_evaluate(args: argparse.Namespace) -> int:
     from planparse.classify.persist import load_model
     from planparse.classify.train import evaluation
 
+    _need(args.labels, "labels folder", folder=True)
     template = load_model(args.model) if args.model else DomainClassifier()
     results, report = evaluation(args.labels, lambda: clone(template))
     print(report)
     if args.json:
-        Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2), "utf-8")
+        from planparse.analyze import write_text
+
+        write_text(Path(args.json), json.dumps(results, ensure_ascii=False, indent=2))
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code (see the module's docstring)."""
+    from planparse.classify.persist import ModelFileError
+    from planparse.read import DocIdCollisionError
+
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except (ValueError, FileNotFoundError) as exc:
-        print(f"planparse: {exc}", file=sys.stderr)
+    except (UsageError, ModelFileError, DocIdCollisionError) as exc:
+        print(f"planparse: {_one_line(exc)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `planparse parse | head` is fine
         sys.stderr.close()
         return 0
+    except Exception as exc:
+        if args.debug:
+            raise
+        reason = _one_line(f"{type(exc).__name__}: {exc}")
+        print(f"planparse: the run failed: {reason} (--debug shows where)", file=sys.stderr)
+        return 3

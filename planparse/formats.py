@@ -11,10 +11,13 @@ Examples:
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import os
+import warnings
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, Iterator
 
 from planparse.read import CorruptFileError, ReadError
 
@@ -199,21 +202,57 @@ def _paragraphs(document: Any) -> list[Any]:
     return out
 
 
-def pdf_text(data: bytes, path: str | os.PathLike[str] = "<pdf>") -> str:
-    """The text of a PDF, page by page; pages are separated by a form feed."""
+def pdf_text(
+    data: bytes, path: str | os.PathLike[str] = "<pdf>", notes: list[str] | None = None
+) -> str:
+    """The text of a PDF, page by page; pages are separated by a form feed.
+
+    What pypdf complains about while reading (its log messages and warnings, such as a
+    missing end-of-file marker) is added to ``notes``, not printed without a file name.
+    """
     try:
         from pypdf import PdfReader
         from pypdf.errors import PdfReadError
     except ImportError:
         raise ReadError(path, "reading .pdf needs pypdf: pip install 'planparse[pdf]'") from None
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise CorruptFileError(path, "encrypted PDF; remove the password first")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise CorruptFileError(path, f"not a readable PDF ({type(exc).__name__}: {exc})") from None
+    with _library_noise("pypdf", notes if notes is not None else []):
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                raise CorruptFileError(path, "encrypted PDF; remove the password first")
+            pages = [page.extract_text() or "" for page in reader.pages]
+        except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+            raise CorruptFileError(
+                path, f"not a readable PDF ({type(exc).__name__}: {exc})"
+            ) from None
     return "\n\f\n".join(page.rstrip("\n") for page in pages) + "\n"
+
+
+class _Collect(logging.Handler):
+    def __init__(self, notes: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.notes = notes
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.notes.append(f"{record.name}: {record.getMessage()}")
+
+
+@contextlib.contextmanager
+def _library_noise(logger_name: str, notes: list[str]) -> Iterator[None]:
+    """Collect a library's log messages (and Python warnings) into ``notes`` instead of
+    letting them reach standard error without the file's name."""
+    logger = logging.getLogger(logger_name)
+    handler, propagate = _Collect(notes), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+        notes.extend(f"{logger_name}: {warning.message}" for warning in caught)
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 class _TextExtractor(HTMLParser):

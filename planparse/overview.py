@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from planparse.analyze import atomic_write, write_text
 from planparse.reuse.clusters import plan_keys
 from planparse.reuse.units import COLUMNS_READ
 
@@ -100,7 +101,7 @@ def write_outputs(
     timings["themes_and_plots"] = summary.pop("seconds") + drawn_time
     summary.update(reuse_part)
     groupings = summary.pop("groupings")
-    (out / "report.html").write_text(_overview(summary, groupings), encoding="utf-8")
+    write_text(out / "report.html", _overview(summary, groupings))
     return summary
 
 
@@ -108,8 +109,6 @@ def write_items(parts: Parts, path: Path) -> None:
     """Join the chunks into one parquet file, a chunk at a time (the whole table is never in
     memory), through a temporary file and a rename."""
     import pyarrow.parquet as pq
-
-    from planparse.analyze import atomic_write
 
     def join(temporary: Path) -> None:
         first = pq.read_schema(parts[0][0])
@@ -153,9 +152,9 @@ class _Stages:
             pool.shutdown()
 
     def start(self, function: Callable[..., dict], *arguments: Any) -> "Future":
-        from concurrent.futures import ProcessPoolExecutor
+        from planparse.batch import process_pool
 
-        pool = ProcessPoolExecutor(1)
+        pool = process_pool(1)
         self.pools.append(pool)
         future = pool.submit(function, *arguments)
         if self.jobs <= 1:
@@ -189,9 +188,12 @@ def _save(ax, path: Path) -> None:  # noqa: ANN001 - a matplotlib Axes or None
     import matplotlib.pyplot as plt
 
     if ax is not None:
-        path.parent.mkdir(exist_ok=True)
-        ax.figure.savefig(path, dpi=120)
+        atomic_write(path, lambda p: ax.figure.savefig(p, dpi=120))
     plt.close("all")
+
+
+def _csv(frame: "pd.DataFrame") -> Callable[[Path], None]:
+    return lambda path: frame.to_csv(path, index=False)
 
 
 @_timed
@@ -219,9 +221,9 @@ def copy_paste_stage(
         pairs = find_duplicates_by_chunk(
             chunks, meta=dated, n_jobs=jobs, client=client, workdir=folder
         )
-    pairs.to_parquet(out / "pairs.parquet", index=False)
+    atomic_write(out / "pairs.parquet", lambda p: pairs.to_parquet(p, index=False))
     clusters = clusters_table(pairs)
-    clusters.to_parquet(out / "clusters.parquet", index=False)
+    atomic_write(out / "clusters.parquet", lambda p: clusters.to_parquet(p, index=False))
     largest = clusters.sort_values(["copied_chars", "cluster"], ascending=[False, True]).head(5)
     return {
         "reuse_pairs": int(clusters.pairs.sum()) if len(clusters) else 0,
@@ -287,13 +289,11 @@ def themes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None", jobs: int
     theme_dir = out / "themes"
     theme_dir.mkdir(exist_ok=True)
     for by in groupings:
-        themes.shares_from_cells(cells[by], by=by).to_csv(
-            theme_dir / f"domain_shares_by_{by}.csv", index=False
-        )
+        shares = themes.shares_from_cells(cells[by], by=by)
+        atomic_write(theme_dir / f"domain_shares_by_{by}.csv", _csv(shares))
         if by != "doc_id":
-            themes.terms.best_terms([frames[by] for frames in scored]).to_csv(
-                theme_dir / f"distinctive_terms_by_{by}.csv", index=False
-            )
+            terms = themes.terms.best_terms([frames[by] for frames in scored])
+            atomic_write(theme_dir / f"distinctive_terms_by_{by}.csv", _csv(terms))
     _theme_plots(out / "plots", cells, groupings)
     domains = cells["doc_id"].groupby("domain", sort=False)["n"].sum()
     return {
@@ -421,7 +421,7 @@ def reuse_views_stage(out: Path, paths: dict[str, str]) -> dict:
 
     pairs = pd.read_parquet(out / "pairs.parquet")
     texts = texts_of(paths, sorted(set(pairs.a_doc) | set(pairs.b_doc)))
-    (out / "copy_paste.html").write_text(render_report(pairs, texts), encoding="utf-8")
+    write_text(out / "copy_paste.html", render_report(pairs, texts))
     if len(pairs):
         _save(plot.reuse_matrix(pairs, _largest_families(pairs)), out / "plots" / "reuse.png")
     return {}

@@ -15,6 +15,7 @@ Examples:
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,42 +97,117 @@ class CorruptFileError(ReadError):
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A decoded file: its text, the encoding or format it came in, and its size in bytes."""
+    """A decoded file: its text, the encoding or format it came in, its size in bytes, and
+    what went wrong without stopping the read (a file cut mid-character, a reader library's
+    complaints), one message each."""
 
     path: str
     text: str
     encoding: str
     size: int
+    warnings: tuple[str, ...] = ()
 
 
 def decode_bytes(data: bytes, path: str | os.PathLike[str] = "<bytes>") -> tuple[str, str]:
     """Decode plan text bytes; returns ``(text, encoding)``.
 
-    Order: byte-order mark, strict UTF-8, then charset-normalizer's best guess (any GB
-    encoding is read as GB18030, their superset).  Raises :class:`BinaryFileError` or
-    :class:`EncodingError`.
+    Order: byte-order mark, UTF-16 without one (told by where its NUL bytes fall), strict
+    UTF-8 (a file cut inside its last character is decoded up to the cut), then
+    charset-normalizer's best guess (any GB encoding is read as GB18030, their superset).
+    Raises :class:`BinaryFileError` or :class:`EncodingError`.
 
     Examples:
         >>> decode_bytes("妇联".encode("gbk"))
         ('妇联', 'gb18030')
+        >>> decode_bytes("一、妇联\\n".encode("utf-16-le"))
+        ('一、妇联\\n', 'utf-16-le')
+    """
+    return decode_with_warnings(data, path)[:2]
+
+
+def decode_with_warnings(
+    data: bytes, path: str | os.PathLike[str] = "<bytes>"
+) -> tuple[str, str, tuple[str, ...]]:
+    """:func:`decode_bytes`, with the warnings of a lossy decoding.
+
+    Examples:
+        >>> text, encoding, notes = decode_with_warnings("一、妇联".encode("utf-8")[:-1])
+        >>> text, encoding, len(notes)
+        ('一、妇', 'utf-8', 1)
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            try:
-                return data.decode(encoding), encoding
-            except UnicodeDecodeError as exc:
-                raise EncodingError(
-                    path,
-                    f"starts with a {encoding} byte-order mark but is not "
-                    f"valid {encoding} ({exc.reason} at byte {exc.start})",
-                )
+            return _decode_marked(data, encoding, path), encoding, ()
     if b"\x00" in data[:65536]:
-        raise BinaryFileError(path, "binary file (contains NUL bytes); not a text plan")
+        return (*_utf16_without_mark(data, path), ())
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    return _guess(data, path)
+        return data.decode("utf-8"), "utf-8", ()
+    except UnicodeDecodeError as exc:
+        cut = _cut_utf8(data, exc)
+    if cut is not None:
+        kept = len(cut.encode("utf-8"))
+        return (
+            cut,
+            "utf-8",
+            (
+                (
+                    f"the file ends inside a UTF-8 character (cut off?); decoded the first "
+                    f"{kept} of {len(data)} bytes"
+                ),
+            ),
+        )
+    return (*_guess(data, path), ())
+
+
+def _decode_marked(data: bytes, encoding: str, path: str | os.PathLike[str]) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise EncodingError(
+            path,
+            f"starts with a {encoding} byte-order mark but is not "
+            f"valid {encoding} ({exc.reason} at byte {exc.start})",
+        ) from None
+
+
+def _cut_utf8(data: bytes, exc: UnicodeDecodeError) -> str | None:
+    """The text before a UTF-8 character cut off by the end of the file, if that is the only
+    fault (the rest decodes strictly)."""
+    if exc.reason != "unexpected end of data" or len(data) - exc.start > 3:
+        return None
+    text = data[: exc.start].decode("utf-8")
+    return text if text.strip() else None
+
+
+def _utf16_without_mark(data: bytes, path: str | os.PathLike[str]) -> tuple[str, str]:
+    """UTF-16 text without a byte-order mark, else a binary file.
+
+    In UTF-16 Chinese text most NUL bytes are the high bytes of ASCII characters (line ends,
+    digits, spaces), so they fall on odd offsets (little-endian) or on even ones
+    (big-endian); the byte order with more of them is tried first, and a decoding is taken
+    only when it is printable text with common Chinese in it (a binary file is not).
+    """
+    sample = data[:65536]
+    odd = sample[1::2].count(0)
+    orders = (
+        ("utf-16-le", "utf-16-be") if odd >= sample.count(0) - odd else ("utf-16-be", "utf-16-le")
+    )
+    for encoding in orders if len(data) % 2 == 0 else ():
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text, encoding
+    raise BinaryFileError(path, "binary file (contains NUL bytes); not a text plan")
+
+
+def _looks_like_text(text: str) -> bool:
+    """Printable text with some common Chinese in it (not a binary that happened to decode)."""
+    if not text.strip():
+        return False
+    control = sum(1 for c in text if c < " " and c not in "\r\n\t\f")
+    return control == 0 and _common_share(text) > 0.2
 
 
 def _common_share(text: str) -> float:
@@ -171,6 +247,40 @@ def _guess(data: bytes, path: str | os.PathLike[str]) -> tuple[str, str]:
         ) from None
 
 
+#: Why an operating-system error stopped a read, by ``errno`` (any other is "os error").
+_OS_REASONS = {
+    errno.EACCES: ("permission denied", "permission denied"),
+    errno.EPERM: ("permission denied", "operation not permitted"),
+    errno.ENOENT: ("missing", "no such file (moved while reading, or a dangling link)"),
+    errno.EISDIR: (
+        "is a folder",
+        (
+            "a folder that could not be listed, or a link to a folder "
+            "(links to folders are not followed)"
+        ),
+    ),
+    errno.ELOOP: ("symlink loop", "a symbolic link that points back to itself (a loop)"),
+    errno.ENAMETOOLONG: ("name too long", "the file name is too long for the system"),
+    errno.EIO: ("i/o error", "input/output error (a failing disk or network share?)"),
+}
+
+
+def os_failure(path: str | os.PathLike[str], exc: OSError) -> ReadError:
+    """The :class:`ReadError` for an operating-system error met while reading ``path``.
+
+    Examples:
+        >>> os_failure("a.txt", OSError(errno.ELOOP, "Too many levels")).reason
+        'symlink loop'
+    """
+    reason, message = _OS_REASONS.get(
+        exc.errno, ("os error", f"{exc.strerror or type(exc).__name__} (errno {exc.errno})")
+    )
+    error = PermissionDeniedError if reason == "permission denied" else ReadError
+    failure = error(path, message)
+    failure.reason = reason
+    return failure
+
+
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
         size = path.stat().st_size
@@ -181,12 +291,8 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
                 f"{max_bytes / 2**20:.0f} MiB limit (max_bytes)",
             )
         return path.read_bytes()
-    except PermissionError:
-        raise PermissionDeniedError(path, "permission denied") from None
-    except IsADirectoryError:
-        raise ReadError(path, "is a directory; use iter_files() or parse_files()") from None
-    except FileNotFoundError:
-        raise ReadError(path, "no such file") from None
+    except OSError as exc:
+        raise os_failure(path, exc) from None
 
 
 def read_source(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> Source:
@@ -203,6 +309,7 @@ def read_source(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> Sou
     data = _read_bytes(path, max_bytes)
     if not data.strip():
         raise EmptyFileError(path, "empty file")
+    notes: list[str] = []
     if suffix == ".docx":
         from planparse.formats import docx_text
 
@@ -210,9 +317,10 @@ def read_source(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> Sou
     elif suffix == ".pdf":
         from planparse.formats import pdf_text
 
-        text, encoding = pdf_text(data, path), "pdf"
+        text, encoding = pdf_text(data, path, notes), "pdf"
     else:
-        text, encoding = decode_bytes(data, path)
+        text, encoding, lossy = decode_with_warnings(data, path)
+        notes.extend(lossy)
         if suffix in (".html", ".htm"):
             from planparse.formats import html_text
 
@@ -222,7 +330,7 @@ def read_source(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> Sou
             path,
             "no text in file" if encoding in ("docx", "pdf") else "file holds only white space",
         )
-    return Source(str(path), text, encoding, len(data))
+    return Source(str(path), text, encoding, len(data), tuple(notes))
 
 
 def read_text(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> str:
@@ -238,14 +346,19 @@ def read_text(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> str:
     return read_source(path, max_bytes).text
 
 
-def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, Path]]:
+def iter_files(
+    paths: Iterable[str | os.PathLike[str]], exclude: Iterable[str | os.PathLike[str]] = ()
+) -> Iterator[tuple[str, Path]]:
     """``(doc_id, path)`` for every file under ``paths``, in a stable order.
 
-    A directory is walked recursively in sorted order, skipping hidden entries and files
-    that are not documents (see :data:`WALKED`); each file's
-    ``doc_id`` is its path relative to that directory (POSIX slashes).  A file given
-    directly has its name as ``doc_id``.  Raises ``ValueError`` when two inputs would share
-    a ``doc_id``; a path that does not exist is yielded and fails when it is read.
+    A directory is walked recursively in sorted order, skipping hidden entries, the folders
+    in ``exclude`` (an output folder inside the archive) and files that are not documents
+    (see :data:`WALKED`); links to folders are not followed, so a link loop cannot trap the
+    walk.  A folder that cannot be listed and a link that leads nowhere are yielded, and
+    fail when they are read, so a batch goes on.  Each file's ``doc_id`` is its path
+    relative to that directory (POSIX slashes); a file given directly has its name as
+    ``doc_id``.  Raises :class:`DocIdCollisionError` when two inputs would share a
+    ``doc_id``.
 
     Examples:
         >>> import pathlib, tempfile
@@ -254,16 +367,19 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, P
         >>> _ = (root / "a.txt").write_text("y")
         >>> [doc_id for doc_id, _ in iter_files([root])]
         ['a.txt', 'b/x.txt']
+        >>> [doc_id for doc_id, _ in iter_files([root], exclude=[root / "b"])]
+        ['a.txt']
     """
     seen: dict[str, Path] = {}
+    skipped = {_identity(folder) for folder in exclude} - {None}
     for root in map(Path, paths):
         if root.is_dir():
-            found = ((f.relative_to(root).as_posix(), f) for f in _walk(root))
+            found = ((f.relative_to(root).as_posix(), f) for f in _walk(root, skipped))
         else:  # a missing file fails when it is read, so a batch goes on
             found = iter([(root.name, root)])
         for doc_id, path in found:
             if doc_id in seen and seen[doc_id] != path:
-                raise ValueError(
+                raise DocIdCollisionError(
                     f"{path} and {seen[doc_id]} would both be doc_id {doc_id!r}; "
                     "pass their folders one at a time or rename one"
                 )
@@ -271,12 +387,38 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, P
             yield doc_id, path
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    entries = sorted(os.scandir(root), key=lambda e: e.name)
+class DocIdCollisionError(ValueError):
+    """Two input files would get the same ``doc_id``."""
+
+
+def _identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    """A folder's device and inode (``None`` if it does not exist): the same folder
+    whatever path names it."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _walk(root: Path, skipped: set) -> Iterator[Path]:
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:  # reading it reports why (permission, I/O error …)
+        yield root
+        return
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path))
+        if _is_folder(entry):
+            if _identity(entry.path) not in skipped:
+                yield from _walk(Path(entry.path), skipped)
         elif Path(entry.name).suffix.lower() in WALKED:
             yield Path(entry.path)
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False

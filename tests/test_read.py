@@ -178,7 +178,7 @@ def test_one_bad_file_does_not_stop_a_batch(tmp_path):
         frame = parse_files([tmp_path, tmp_path / "missing.txt"])
     assert frame.doc_id.unique().tolist() == ["a.txt", "d.txt"]
     failures = {f["doc_id"]: f["reason"] for f in frame.attrs["failures"]}
-    assert failures == {"b.txt": "empty", "c.bin.txt": "binary", "missing.txt": "unreadable"}
+    assert failures == {"b.txt": "empty", "c.bin.txt": "binary", "missing.txt": "missing"}
 
 
 def test_colliding_doc_ids_are_refused(tmp_path):

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from planparse.batch import process_pool
 from planparse.reuse.align import align, overlap
 from planparse.reuse.minhash import band_parameters, distinct_pairs, joined, range_shingles
 from planparse.reuse.store import (
@@ -478,7 +479,7 @@ def _search(
     rows: list[dict] = []
     covered: set = set()
     with _folder(workdir) as folder:
-        pool = ProcessPoolExecutor(n_jobs) if n_jobs > 1 else None  # one pool for every step
+        pool = process_pool(n_jobs) if n_jobs > 1 else None  # one pool for every step
         try:
             store = UnitStore.build(
                 chunks,
