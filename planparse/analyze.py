@@ -49,6 +49,7 @@ OUTPUT_FILES = (
     "items.parquet",
     "pairs.parquet",
     "clusters.parquet",
+    "changes.parquet",
     "errors.csv",
     "warnings.csv",
     "report.html",

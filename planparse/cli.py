@@ -336,14 +336,14 @@ def _one_plan(spec: str) -> "object":
     try:
         table = parse_file(path).to_frame()
     except (ReadError, OSError) as exc:
-        raise SystemExit(f"planparse: cannot read {path}: {exc}") from None
+        raise UsageError(f"cannot read {path}: {exc}") from None
     if number and not number.isdigit():
-        raise SystemExit(f"planparse: {spec}: the plan after # must be a number")
+        raise UsageError(f"{spec}: the plan after # must be a number")
     plans = table.loc[table["plan_no"] > 0, "plan_no"]  # plan 0 is the file's front matter
     plan_no = int(number) if number else int(plans.min()) if len(plans) else 1
     rows = table[table["plan_no"] == plan_no]
     if rows.empty:
-        raise SystemExit(f"planparse: {path} has no plan {plan_no}")
+        raise UsageError(f"{path} has no plan {plan_no}")
     return rows
 
 
@@ -358,7 +358,9 @@ def run_diff(args: argparse.Namespace) -> int:
         plan_a, plan_b = tag(plan_a), tag(plan_b)
     rows = compare(plan_a, plan_b)
     if args.html:
-        Path(args.html).write_text(render_changes(rows, args.plan_a, args.plan_b), "utf-8")
+        from planparse.analyze import write_text
+
+        write_text(Path(args.html), render_changes(rows, args.plan_a, args.plan_b))
     _write(rows, args)
     summary = summarize(rows)
     print("planparse diff: " + ", ".join(f"{k} {v}" for k, v in summary.items() if k != "carried_over")

@@ -455,7 +455,7 @@ def changes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None") -> dict:
     docs = {doc for _, a, b in pairs for doc in (a[0], b[0])}
     rows = themes.attach_metadata(read_parts(parts, CHANGE_READ, docs), meta)
     table = changes(rows, by="issuer", order="year")
-    table.to_parquet(out / "changes.parquet", index=False)
+    atomic_write(out / "changes.parquet", lambda p: table.to_parquet(p, index=False))
     return {"changes": len(pairs)}
 
 

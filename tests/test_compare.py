@@ -201,7 +201,7 @@ def test_cli_diff_writes_the_table_and_the_view(tmp_path):
         capture_output=True,
         text=True,
     )
-    assert bad.returncode != 0 and "has no plan 7" in bad.stderr
+    assert bad.returncode == 2 and "has no plan 7" in bad.stderr  # a usage error
 
 
 def test_analyze_writes_the_changes_of_each_issuers_consecutive_plans(tmp_path):
