@@ -17,6 +17,7 @@ import argparse
 import csv
 import hashlib
 import json
+import re
 import sys
 import unicodedata
 from collections import defaultdict
@@ -30,6 +31,8 @@ SHARED = ROOT.parent / "shared" / "corpus"
 TOLERANCE = 1
 #: not_items.tsv kinds that are page numbers or pagination lines.
 PAGE_NUMBER_KINDS = ("page-number", "pagination")
+#: A decimal section number (1.1, 2.3.1), compared without a trailing dot.
+DECIMAL = re.compile(r"^\d+(?:\.\d+)+\.?$")
 
 
 @dataclass
@@ -134,6 +137,8 @@ def normalize_marker(marker: str) -> str:
     folded = folded.replace("〈", "(").replace("〉", ")")
     if len(folded) > 1 and folded[-1] in ",:、" and folded[-2] in ")":
         return folded[:-1]
+    if DECIMAL.match(folded):
+        return folded.rstrip(".")
     return folded.rstrip(",:") or folded
 
 

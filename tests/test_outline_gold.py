@@ -24,8 +24,8 @@ _SPEC.loader.exec_module(oq)
 
 #: What a gold marker may look like: numbering only, never a word of the page.
 MARKER = re.compile(
-    r"^(?:[（(〈]?[一二三四五六七八九十]+[）)〉]?[、．.]?|[（(]?\d{1,2}[）)]?[、．.,，]?|[①-⑳]"
-    r"|[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、：:]?|首先|其次|再次|最后|然后)$"
+    r"^(?:[（(〈]?[一二三四五六七八九十]+[）)〉]?[、．.]?|[（(]?\d{1,2}[）)]?[、．.,，]?|\d+(?:\.\d+)+\.?|[①-⑳]|[⒈-⒛]"
+    r"|[一二三四五六七八九十]+[是要]|第[一二三四五六七八九十]+[，,、：:]?|首先|其次|再次|最后|然后)$"
 )
 PERFECT = {
     "item_precision": 1.0,
@@ -203,6 +203,7 @@ def test_the_parser_outlines_a_clean_own_page_perfectly():
         ("第一，", "第一"),
         ("１、", "1、"),
         ("一是", "一是"),
+        ("1.1.", "1.1"),
     ],
 )
 def test_markers_compare_after_width_folding(written, normal):
