@@ -155,11 +155,21 @@ def fold_title(text: str) -> str:
 # --- predictions -------------------------------------------------------------------------
 
 
-def _numbered_ancestor(node) -> int | None:
-    parent = node.parent
-    while parent is not None and not (parent.kind in ("item", "inline") and parent.marker):
-        parent = parent.parent
-    return parent.start if parent is not None else None
+def _with_numbered_ancestors(plan) -> list[tuple[object, int | None]]:
+    """Each non-debris node of ``plan`` with the start of its nearest numbered ancestor.
+
+    Built from the pre-order ``walk()`` and its depths only, so that it does not depend on
+    how a parser links parents.
+    """
+    stack: list[tuple[int, object]] = []
+    out = []
+    for node, depth in plan.walk():
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        numbered = [n for _, n in stack if n.kind in ("item", "inline") and n.marker]
+        out.append((node, numbered[-1].start if numbered else None))
+        stack.append((depth, node))
+    return out
 
 
 def _plan_start(plan) -> int:
@@ -175,9 +185,9 @@ def predict(text: str, doc_id: str) -> Prediction:
 
     doc = planparse.parse(text, doc_id=doc_id)
     nodes = [
-        PredNode(node.start, node.end, node.marker, node.kind, _numbered_ancestor(node))
+        PredNode(node.start, node.end, node.marker, node.kind, parent)
         for plan in doc.plans
-        for node, _ in plan.walk()
+        for node, parent in _with_numbered_ancestors(plan)
         if node.kind != "debris"
     ]
     plans = [PredPlan(_plan_start(plan), plan.title) for plan in doc.plans]
