@@ -159,8 +159,14 @@ def test_a_short_line_after_a_heading_is_a_new_paragraph():
     ]
 
 
-def test_a_list_must_start_at_one():
-    assert markers("三、保障措施\n四、工作要求\n") == []
+def test_an_orphan_list_is_kept_with_a_warning():
+    rows = frame("三、保障措施\n四、工作要求\n")
+    assert rows.marker.tolist() == ["三、", "四、"]
+    assert rows.warnings.tolist() == ["orphan: numbering starts at 3", ""]
+
+
+def test_a_lone_arabic_number_is_not_an_orphan_list():
+    assert markers("领导小组如下：\n3、保障措施到位。\n") == []
 
 
 # -- bullets and debris ----------------------------------------------------------------------

@@ -20,6 +20,7 @@ from planparse.parse.lines import Line, split_lines
 from planparse.parse.markers import Marker, match_marker
 from planparse.parse.outline import OutlineBuilder, debris_node, wrap_width
 from planparse.parse.plans import split_plans
+from planparse.parse.sequence import mark_page_counters, split_run_ons
 from planparse.tree import Document, Plan
 
 __all__ = ["parse", "match_marker", "Marker", "split_lines", "Line"]
@@ -37,6 +38,8 @@ def parse(text: str, doc_id: str = "") -> Document:
         [['x#1/1', '一、', '学习'], ['x#1/2', '二、', '活动']]
     """
     lines = split_lines(text)
+    mark_page_counters(lines)
+    lines = split_run_ons(text, lines)
     split = split_plans(lines)
     doc = Document(doc_id, text)
     doc.front = [debris_node(lines[i]) for i in split.front]
@@ -48,5 +51,7 @@ def parse(text: str, doc_id: str = "") -> Document:
         OutlineBuilder(lines, plan, wrap).build(region.first, region.stop)
         for node, _ in list(plan.walk()):
             finish(node, text)
+        for node in plan.debris:
+            node.text = node.text or join_pieces(text, node.pieces)[0]
         doc.plans.append(plan)
     return doc

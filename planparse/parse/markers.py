@@ -93,6 +93,34 @@ _SPACES = " \t\u3000\xa0"
 _CN_LIST = re.compile(CN_NUMERAL + "[、.]")
 
 
+#: Conventional rank of each marker family (GB/T 9704 and common practice): 一、 > （一） >
+#: 1. / 1、 > （1） > ①.  Chapters and parts stand above; a decimal 1.1 below a plain 1.
+RANKS = {
+    "cn-part": 0.0,
+    "cn-chapter": 0.0,
+    "cn-section": 0.5,
+    "cn-dun": 1.0,
+    "cn-ordinal": 1.5,
+    "cn-article": 1.5,
+    "cn-paren": 2.0,
+    "arabic": 3.0,
+    "arabic-paren": 4.0,
+    "circled": 5.0,
+}
+
+
+def rank(family: str) -> float:
+    """The conventional rank of a marker family; lower ranks stand higher in an outline.
+
+    Examples:
+        >>> rank("cn-dun") < rank("cn-paren") < rank("arabic") < rank("decimal-2")
+        True
+    """
+    if family.startswith("decimal-"):
+        return 3.0 + 0.1 * (int(family.split("-")[1]) - 1)
+    return RANKS.get(family, 3.0)
+
+
 def _circled(char: str) -> tuple[str, str, int]:
     code = ord(char)
     if 0x2460 <= code <= 0x2473:
