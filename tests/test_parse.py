@@ -301,9 +301,14 @@ def test_words_that_only_look_like_enumerations():
         "统一是前提，一是一、二是二。\n",
         "请第一书记第一时间报告。\n",
         "再次召开会议，首先要学习。\n",
-        "一是加强学习。\n",
+        "首先，要学习。\n",
+        "提出一要求，三要素齐全。\n",
     ):
         assert [m for m, _, _ in items(text) if m] == [], text
+
+
+def test_a_lone_first_piece_announces_a_list():
+    assert [m for m, _, _ in items("一是加强学习。\n") if m] == ["一是"]
 
 
 # -- Traditional Chinese and offsets --------------------------------------------------------

@@ -15,7 +15,7 @@ Examples:
 
 from __future__ import annotations
 
-from planparse.parse.inline import finish, join_pieces
+from planparse.parse.inline import finish_plan, join_pieces
 from planparse.parse.lines import Line, split_lines
 from planparse.parse.markers import Marker, match_marker
 from planparse.parse.outline import OutlineBuilder, debris_node, wrap_width
@@ -49,8 +49,7 @@ def parse(text: str, doc_id: str = "") -> Document:
         plan.title_pieces = [(lines[i].start, lines[i].end) for i in region.title_lines]
         plan.title = join_pieces(text, plan.title_pieces)[0]
         OutlineBuilder(lines, plan, wrap).build(region.first, region.stop)
-        for node, _ in list(plan.walk()):
-            finish(node, text)
+        finish_plan(plan, text)
         for node in plan.debris:
             node.text = node.text or join_pieces(text, node.pieces)[0]
         doc.plans.append(plan)

@@ -15,17 +15,27 @@ from dataclasses import dataclass
 
 from planparse.normalize import SPACES
 from planparse.parse.markers import cn_to_int
-from planparse.tree import Node, Span
+from planparse.tree import Node, Plan, Span
 
 _CLAUSE_START = r"(?:^|(?<=[，。；：、,;:\s（(“\"]))"
+_CN = "[一二三四五六七八九十]"
 _INLINE = re.compile(
-    _CLAUSE_START + r"(?:(?P<shi>[一二三四五六七八九十]{1,2})是(?![一二三四五六七八九十是])"
-    r"|第(?P<di>[一二三四五六七八九十]{1,2})[，,、：:]"
+    _CLAUSE_START + rf"(?:(?P<shi>{_CN}{{1,2}})(?P<verb>[是要])(?P<double>(?P=shi)(?P=verb))?"
+    rf"(?!{_CN}|[是要求素点])"
+    rf"|第(?P<di>{_CN}{{1,2}})[，,、：:]"
     r"|(?P<order>首先|其次|再次(?=[，,])|最后(?=[，,]))[，,]?)"
     r"|(?P<circled>[\u2460-\u2473])"
+    # 一是 glued to a heading with no punctuation ("巾帼行动一是继续…"), never 统一是, 唯一是
+    rf"|(?<=[\u4e00-\u9fff])(?<![统唯专单同万逐之其归合划第不])(?P<glued>一)[是要](?!{_CN}|[是要求素点])"
 )
 _ORDER = {"首先": 1, "其次": 2, "再次": 3}
-_STYLES = {"shi": "inline-shi", "di": "inline-di", "order": "inline-order", "circled": "circled"}
+_STYLES = {
+    "shi": "inline-shi",
+    "glued": "inline-shi",
+    "di": "inline-di",
+    "order": "inline-order",
+    "circled": "circled",
+}
 _HEADING_STOP = re.compile("[。！？；：!?;:]")
 #: A first clause longer than this is a sentence, not a heading.
 HEADING_MAX = 40
@@ -33,55 +43,107 @@ HEADING_MAX = 40
 
 @dataclass(frozen=True, slots=True)
 class InlineMarker:
-    """An inline enumeration marker found in a node's text (positions are text positions)."""
+    """An inline enumeration marker found in a node's text (positions are text positions).
+
+    ``glued`` marks a 一是 written straight after a heading; ``warning`` flags a doubled
+    marker (一是一是, a PDF extraction artefact) that still counts once.
+    """
 
     marker: str
     style: str
     number: int
     start: int
     end: int
+    glued: bool = False
+    warning: str = ""
 
 
 def _number(match: re.Match[str], expected: int) -> int | None:
     kind = match.lastgroup
-    if kind in ("shi", "di"):
-        return cn_to_int(match[kind])
+    if match["shi"]:
+        return cn_to_int(match["shi"])
+    if kind == "glued":
+        return 1
+    if kind == "di":
+        return cn_to_int(match["di"])
     if kind == "order":
         word = match["order"]
         return expected if word == "最后" and expected > 1 else _ORDER.get(word)
     return ord(match.group()) - 0x2460 + 1
 
 
-def _runs(matches: list[InlineMarker]) -> list[InlineMarker]:
-    """Markers that number on from 1 in runs of two or more."""
+def _marker(match: re.Match[str], style: str, number: int) -> InlineMarker:
+    end = match.end()
+    warning = ""
+    if match["double"]:
+        end = match.start("double")  # the copy stays in the text, flagged
+        warning = "doubled marker"
+    return InlineMarker(
+        match.group()[: end - match.start()],
+        style,
+        number,
+        match.start(),
+        end,
+        glued=match.lastgroup == "glued",
+        warning=warning,
+    )
+
+
+def _keeps(run: list[InlineMarker], after: int, alone: bool) -> bool:
+    """Whether a run of markers numbering on by one is an enumeration.
+
+    Two or more from 1 are; so is a lone 一是 or a piece that goes on from the list of the
+    paragraph before (``after``), and with ``alone`` a lone piece at the very start.
+    """
+    first = run[0]
+    if first.number == after + 1 and after:
+        return True
+    if len(run) >= 2:
+        return first.number == 1
+    if first.glued or first.style != "inline-shi":
+        return False
+    return first.number == 1 or (alone and first.start == 0)
+
+
+def _runs(matches: list[InlineMarker], after: int, alone: bool) -> list[InlineMarker]:
+    """Markers that number on by one in runs that :func:`_keeps` accepts."""
     kept: list[InlineMarker] = []
     run: list[InlineMarker] = []
     for m in matches + [None]:  # type: ignore[list-item]
-        if m is not None and run and m.number == run[-1].number + 1:
+        if m is not None and run and m.number == run[-1].number + 1 and not m.glued:
             run.append(m)
             continue
-        if len(run) >= 2:
+        if run and _keeps(run, after if not kept else 0, alone):
             kept.extend(run)
-        run = [m] if m is not None and m.number == 1 else []
+        run = [m] if m is not None else []
     return kept
 
 
-def find_inline(text: str) -> list[InlineMarker]:
-    """Inline enumeration markers of one family, numbered in sequence from the first.
+def find_inline(text: str, after: int = 0, alone: bool = False) -> list[InlineMarker]:
+    """Inline enumeration markers of one family, numbered in sequence.
 
-    The family with the most markers wins, so one node's inline children never overlap.
+    ``after`` is the last number of the enumeration in the paragraph before, which this text
+    may go on with (one 一是 per line); ``alone`` accepts a lone piece at the start of the
+    text (an excerpt cut after 五是).  The family with the most markers wins, so one node's
+    inline children never overlap.
+
+    Examples:
+        >>> [m.marker for m in find_inline("二是开展活动。", after=1)]
+        ['二是']
+        >>> [m.marker for m in find_inline("巾帼行动一是继续培训；二是开展活动。")]
+        ['一是', '二是']
     """
     by_style: dict[str, list[InlineMarker]] = {}
     for match in _INLINE.finditer(text):
-        style = _STYLES[match.lastgroup or "circled"]
+        style = _STYLES[match.lastgroup or "circled"] if not match["shi"] else "inline-shi"
         found = by_style.setdefault(style, [])
         expected = found[-1].number + 1 if found else 1
         number = _number(match, expected)
         if number:
-            found.append(InlineMarker(match.group(), style, number, match.start(), match.end()))
+            found.append(_marker(match, style, number))
     best: list[InlineMarker] = []
     for style in sorted(by_style):
-        kept = _runs(by_style[style])
+        kept = _runs(by_style[style], after if style == "inline-shi" else 0, alone)
         if len(kept) > len(best):
             best = kept
     return best
@@ -156,16 +218,61 @@ def heading_of(text: str) -> str:
     return text.strip(SPACES) if len(text) <= HEADING_MAX else ""
 
 
-def finish(node: Node, original: str) -> None:
-    """Fill ``text``, split off inline enumerations and set the heading of one node."""
+def finish(node: Node, original: str, after: int = 0, alone: bool = False) -> int:
+    """Fill ``text``, split off inline enumerations and set the heading of one node.
+
+    ``after`` and ``alone`` are passed to :func:`find_inline`.  Returns the last inline
+    number of the 一是 family found, so that the next paragraph may go on with it, or 0.
+    """
+    node.pieces = _trim(original, node.pieces)  # a zero-width space may open a line
     text, starts = join_pieces(original, node.pieces)
     node.text = text
+    last = 0
     if node.kind in ("item", "para"):
-        markers = find_inline(text)
+        markers = find_inline(text, after, alone)
         if markers:
             _split_inline(node, original, text, starts, markers)
+            last = markers[-1].number if markers[-1].style == "inline-shi" else 0
     if node.kind == "item":
         node.heading = heading_of(node.text)
+    return last
+
+
+def finish_plan(plan: Plan, original: str) -> None:
+    """:func:`finish` every node of ``plan``, top down, carrying 一是…二是… across paragraphs.
+
+    A paragraph that is wholly an enumeration (it opens with 一是) is replaced by its pieces,
+    so no empty paragraph is left behind.
+
+    Examples:
+        >>> from planparse import parse
+        >>> plan = parse("一、学习\\n一是读书。\\n二是讨论。\\n").plans[0]
+        >>> [(n.kind, n.marker, d) for n, d in plan.walk()]
+        [('item', '一、', 1), ('inline', '一是', 2), ('inline', '二是', 2)]
+    """
+    stack: list[tuple[Node, int]] = [(plan.root, 0)]
+    while stack:
+        container, after = stack.pop()
+        children: list[Node] = []
+        for child in container.children:
+            if child.kind == "inline":
+                children.append(child)
+                continue
+            alone = container is plan.root and not children
+            last = finish(child, original, after, alone)
+            after = last or (after if child.kind == "para" and not last else 0)
+            if child.kind == "para" and not child.pieces and _only_inline(child):
+                for piece in child.children:
+                    piece.parent = container
+                children.extend(child.children)
+            else:
+                children.append(child)
+                stack.append((child, last))
+        container.children = children
+
+
+def _only_inline(node: Node) -> bool:
+    return all(child.kind == "inline" for child in node.children)
 
 
 def _split_inline(
