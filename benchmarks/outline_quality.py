@@ -31,6 +31,8 @@ SHARED = ROOT.parent / "shared" / "corpus"
 TOLERANCE = 1
 #: not_items.tsv kinds that are page numbers or pagination lines.
 PAGE_NUMBER_KINDS = ("page-number", "pagination")
+#: A pinyin annotation after a character: "(lián)", "(jié)".
+PINYIN = re.compile(r"\((?:[a-zü]|[\u00e0-\u01dc])+\)")
 #: A decimal section number (1.1, 2.3.1), compared without a trailing dot.
 DECIMAL = re.compile(r"^\d+(?:\.\d+)+\.?$")
 
@@ -143,13 +145,18 @@ def normalize_marker(marker: str) -> str:
 
 
 def fold_title(text: str) -> str:
-    """Titles compare after width folding and with all whitespace removed.
+    """Titles compare after width folding, without whitespace and without pinyin annotations.
+
+    Pinyin after characters ("婦聯(lián)") is a site's conversion artefact, not part of the title.
 
     Examples:
         >>> fold_title("工会 2021 年工作总结")
         '工会2021年工作总结'
+        >>> fold_title("婦聯(lián)工作總結(jié)")
+        '婦聯工作總結'
     """
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    folded = "".join(unicodedata.normalize("NFKC", text).split())
+    return PINYIN.sub("", folded)
 
 
 # --- predictions -------------------------------------------------------------------------

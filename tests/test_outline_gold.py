@@ -213,3 +213,5 @@ def test_markers_compare_after_width_folding(written, normal):
 def test_titles_compare_without_whitespace():
     assert oq.fold_title("工会 2021 年工作总结") == oq.fold_title("工会2021年工作总结")
     assert oq.fold_title("工作计划") != oq.fold_title("工作计划1")
+    assert oq.fold_title("縣婦聯(lián)工會工作計劃") == oq.fold_title("縣婦聯工會工作計劃")
+    assert oq.fold_title("工作计划(2021)") != oq.fold_title("工作计划")
