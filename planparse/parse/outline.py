@@ -76,15 +76,15 @@ class OutlineBuilder:
         self.last_at: dict[tuple[str, int], int] = {}  # (family, number) -> last line index
 
     # -- the loop ------------------------------------------------------------------------
-    def build(self, first: int, stop: int) -> None:
-        """Consume ``lines[first:stop]`` into the plan."""
+    def build(self, first: int, stop: int, skip: set[int] | None = None) -> None:
+        """Consume ``lines[first:stop]`` into the plan, except the lines in ``skip``."""
         for i in range(first, stop):
             marker = self.lines[i].marker
             if marker is not None and self.lines[i].kind == "content":
                 self.last_at[marker.family, marker.number] = i
         for self.index in range(first, stop):
             line = self.lines[self.index]
-            if line.kind == "blank":
+            if line.kind == "blank" or (skip and self.index in skip):
                 continue
             if line.kind == "debris" or (line.kind == "meta" and not self.seen_item):
                 self.plan.debris.append(debris_node(line))
