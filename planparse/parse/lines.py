@@ -43,6 +43,7 @@ _NAVIGATION = re.compile(
     r"|(?:阅读|点击|浏览|閱讀|點擊|瀏覽)(?:次数|量)?\s*[:：]?\s*\d+\s*次?$)"
 )
 _TOC = re.compile(r"^(?:.{2,60}?(?:\.{3,}|…{1,}|·{3,}|—{3,}|-{4,}|_{4,})\s*\d{1,3}|目\s*[录錄])$")
+_TOC_LINE = re.compile(r"^目\s*[录錄]\s*[:：]?\s*\d{1,2}\s*[.．、]")
 _MARKUP = re.compile(r"^(?:<[^<>]{0,200}>|&[a-z]{2,6};|\s)+$")
 
 # Debris only before a plan's first item: source lines, blurbs, site disclaimers.
@@ -144,11 +145,12 @@ def _classify(text: str) -> tuple[str, str]:
         return "debris", "web navigation"
     if _MARKUP.match(text):
         return "debris", "markup"
-    if _TOC.match(text):
+    if _TOC.match(text) or (_TOC_LINE.match(text) and len(text) <= 400):
         return "debris", "table of contents"
     if len(text) <= 80 and _META.match(text):
         return "meta", "source line"
-    if _BLURB.search(text) or _DISCLAIMER.match(text) or _NOTICE.match(text):
+    core = text.lstrip(BULLETS + SPACES)
+    if _BLURB.search(text) or _DISCLAIMER.match(core) or _NOTICE.match(core):
         return "meta", "site blurb"
     return "content", ""
 
@@ -323,7 +325,7 @@ def _mark_toc_lists(lines: list[Line]) -> None:
     entries: set[str] = set()
     inside = False
     for line in lines:
-        if line.kind == "debris" and line.reason == "table of contents" and "录" in line.text:
+        if line.kind == "debris" and line.reason == "table of contents" and len(line.text) <= 4:
             inside, entries = True, set()
             continue
         if not inside or line.kind == "blank":

@@ -70,7 +70,7 @@ _PATTERN = re.compile(
   | (?P<cn_dun>(?P<cd_n>{cn})(?:[、.]|\s*、))
   | (?P<ordinal>第(?P<or_n>{cn})[,、:])
   | (?P<ar_paren>\((?P<ap_n>\d{{1,3}})\)[、.]?|(?P<ap2_n>\d{{1,3}})\))
-  | (?P<decimal>(?P<dc_n>\d{{1,2}}(?:\.\d{{1,2}}){{1,4}})(?![\d.]))
+  | (?P<decimal>(?P<dc_n>\d{{1,2}}(?:\.\d{{1,2}}){{1,4}})\.?(?![\d.]))
   | (?P<arabic>(?P<ar_n>\d{{1,3}})\s*(?P<ar_sep>[、.,]))
   | (?P<circled>[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3220-\u3229])
     """.format(cn=CN_NUMERAL),
@@ -145,13 +145,15 @@ def _number(match: re.Match[str]) -> tuple[str, str, int, tuple[int, ...]] | Non
         style = {"cn_paren": "cn-paren", "cn_dun": "cn-dun", "ordinal": "cn-ordinal"}[kind]
         return (style, style, value, ()) if value else None
     if kind == "ar_paren":
-        return "arabic-paren", "arabic-paren", int(match["ap_n"] or match["ap2_n"]), ()
+        value = int(match["ap_n"] or match["ap2_n"])
+        return ("arabic-paren", "arabic-paren", value, ()) if value else None
     if kind == "decimal":
         path = tuple(int(p) for p in match["dc_n"].split("."))
         return "decimal", f"decimal-{len(path)}", path[-1], path
     if kind == "arabic":
         style = "arabic-dun" if match["ar_sep"] == "、" else "arabic-dot"
-        return style, "arabic", int(match["ar_n"]), ()
+        value = int(match["ar_n"])
+        return (style, "arabic", value, ()) if value else None
     return (*_circled(match.group()), ())
 
 

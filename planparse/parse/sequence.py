@@ -55,8 +55,10 @@ def _candidates(line: Line) -> list[tuple[int, Marker, int]]:
     """
     text = line.text
     found = []
-    for match in _SHAPE.finditer(text, 1):
+    for match in _SHAPE.finditer(text, line.marker.length if line.marker else 1):
         pos = match.start()
+        if text[pos - 1] in ".．" and text[pos - 2 : pos - 1].isdigit():
+            continue  # the middle of 1.2.3 or 2.5
         marker = match_marker(text[pos:])
         if marker is None:
             continue
