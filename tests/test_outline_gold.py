@@ -72,6 +72,8 @@ def test_parents_precede_children_within_one_plan(gold):
             assert parent.start < item.start, (page.file, item.start)
             assert parent.plan == item.plan, (page.file, item.start)
         assert [p.start for p in page.plans] == sorted(p.start for p in page.plans)
+        starts = [item.start for item in page.items]
+        assert starts == sorted(set(starts)), page.file  # pre-order, one row per marker
 
 
 def test_every_reference_resolves_in_the_real_page(gold, texts):
