@@ -89,23 +89,30 @@ def _marker(match: re.Match[str], style: str, number: int) -> InlineMarker:
     )
 
 
-def _keeps(run: list[InlineMarker], after: int, alone: bool) -> bool:
+def _keeps(run: list[InlineMarker], after: int, alone: bool, lone_order: bool) -> bool:
     """Whether a run of markers numbering on by one is an enumeration.
 
-    Two or more from 1 are; so is a lone 一是 or a piece that goes on from the list of the
-    paragraph before (``after``), and with ``alone`` a lone piece at the very start.
+    Two or more from 1 are; so is a lone 一是, a piece that goes on from the list of the
+    paragraph before (``after``), with ``alone`` a lone piece at the very start, and with
+    ``lone_order`` a lone 首先 whose 其次 or 最后 stands in a paragraph nearby.
     """
     first = run[0]
     if first.number == after + 1 and after:
         return True
     if len(run) >= 2:
         return first.number == 1
-    if first.glued or first.style != "inline-shi":
+    if first.glued:
+        return False
+    if first.style == "inline-order":
+        return lone_order
+    if first.style != "inline-shi":
         return False
     return first.number == 1 or (alone and first.start == 0)
 
 
-def _runs(matches: list[InlineMarker], after: int, alone: bool) -> list[InlineMarker]:
+def _runs(
+    matches: list[InlineMarker], after: int, alone: bool, lone_order: bool
+) -> list[InlineMarker]:
     """Markers that number on by one in runs that :func:`_keeps` accepts."""
     kept: list[InlineMarker] = []
     run: list[InlineMarker] = []
@@ -113,40 +120,53 @@ def _runs(matches: list[InlineMarker], after: int, alone: bool) -> list[InlineMa
         if m is not None and run and m.number == run[-1].number + 1 and not m.glued:
             run.append(m)
             continue
-        if run and _keeps(run, after if not kept else 0, alone):
+        if run and _keeps(run, after if not kept else 0, alone, lone_order):
             kept.extend(run)
         run = [m] if m is not None else []
     return kept
 
 
-def find_inline(text: str, after: int = 0, alone: bool = False) -> list[InlineMarker]:
-    """Inline enumeration markers of one family, numbered in sequence.
+def find_inline(
+    text: str,
+    after: dict[str, int] | None = None,
+    alone: bool = False,
+    lone_order: bool = False,
+) -> list[InlineMarker]:
+    """Inline enumeration markers, each family numbered in sequence.
 
-    ``after`` is the last number of the enumeration in the paragraph before, which this text
-    may go on with (one 一是 per line); ``alone`` accepts a lone piece at the start of the
-    text (an excerpt cut after 五是).  The family with the most markers wins, so one node's
-    inline children never overlap.
+    ``after`` maps a family (``inline-shi``, ``inline-order``) to the last number of its
+    enumeration in the paragraph before, which this text may go on with (one 一是 per
+    line); ``alone`` accepts a lone piece at the start of the text (an excerpt cut after
+    五是); ``lone_order`` accepts a lone 首先 or 最后 whose partners stand in other
+    paragraphs.  Families that interleave never both count: the longer run wins.
 
     Examples:
-        >>> [m.marker for m in find_inline("二是开展活动。", after=1)]
+        >>> [m.marker for m in find_inline("二是开展活动。", after={"inline-shi": 1})]
         ['二是']
         >>> [m.marker for m in find_inline("巾帼行动一是继续培训；二是开展活动。")]
         ['一是', '二是']
     """
+    after = after or {}
     by_style: dict[str, list[InlineMarker]] = {}
     for match in _INLINE.finditer(text):
         style = _STYLES[match.lastgroup or "circled"] if not match["shi"] else "inline-shi"
         found = by_style.setdefault(style, [])
-        expected = found[-1].number + 1 if found else 1
+        expected = found[-1].number + 1 if found else after.get(style, 0) + 1
         number = _number(match, expected)
         if number:
             found.append(_marker(match, style, number))
-    best: list[InlineMarker] = []
-    for style in sorted(by_style):
-        kept = _runs(by_style[style], after if style == "inline-shi" else 0, alone)
-        if len(kept) > len(best):
-            best = kept
-    return best
+    runs = [
+        _runs(found, after.get(style, 0), alone, lone_order) for style, found in by_style.items()
+    ]
+    chosen: list[list[InlineMarker]] = []
+    for run in sorted(runs, key=lambda run: (-len(run), run[0].style if run else "")):
+        if run and not any(_interleave(run, other) for other in chosen):
+            chosen.append(run)  # families that take turns: 第一…第三, then 一是…四是
+    return sorted((m for run in chosen for m in run), key=lambda m: m.start)
+
+
+def _interleave(run: list[InlineMarker], other: list[InlineMarker]) -> bool:
+    return run[0].start <= other[-1].start and other[0].start <= run[-1].start
 
 
 def _needs_space(left: str, right: str) -> bool:
@@ -218,24 +238,42 @@ def heading_of(text: str) -> str:
     return text.strip(SPACES) if len(text) <= HEADING_MAX else ""
 
 
-def finish(node: Node, original: str, after: int = 0, alone: bool = False) -> int:
+def finish(
+    node: Node,
+    original: str,
+    after: dict[str, int] | None = None,
+    alone: bool = False,
+    lone_order: bool = False,
+) -> dict[str, int]:
     """Fill ``text``, split off inline enumerations and set the heading of one node.
 
-    ``after`` and ``alone`` are passed to :func:`find_inline`.  Returns the last inline
-    number of the 一是 family found, so that the next paragraph may go on with it, or 0.
+    The last three arguments go to :func:`find_inline`.  Returns the last number of each
+    enumeration family found, so that the next paragraph may go on with it.
     """
     node.pieces = _trim(original, node.pieces)  # a zero-width space may open a line
     text, starts = join_pieces(original, node.pieces)
     node.text = text
-    last = 0
+    last: dict[str, int] = {}
     if node.kind in ("item", "para"):
-        markers = find_inline(text, after, alone)
+        markers = find_inline(text, after, alone, lone_order)
         if markers:
             _split_inline(node, original, text, starts, markers)
-            last = markers[-1].number if markers[-1].style == "inline-shi" else 0
+            last = {m.style: m.number for m in markers}
     if node.kind == "item":
         node.heading = heading_of(node.text)
     return last
+
+
+_ORDER_WORD = re.compile(_CLAUSE_START + r"(首先|其次|再次|最后)(?=[，,]|由|要|是|在)")
+
+
+def _order_words(original: str, nodes: list[Node]) -> bool:
+    """Whether two or more of 首先/其次/再次/最后 open clauses across these paragraphs."""
+    words: set[str] = set()
+    for node in nodes:
+        if node.kind == "para":
+            words.update(_ORDER_WORD.findall(join_pieces(original, node.pieces)[0]))
+    return len(words) >= 2
 
 
 def finish_plan(plan: Plan, original: str) -> None:
@@ -250,17 +288,19 @@ def finish_plan(plan: Plan, original: str) -> None:
         >>> [(n.kind, n.marker, d) for n, d in plan.walk()]
         [('item', '一、', 1), ('inline', '一是', 2), ('inline', '二是', 2)]
     """
-    stack: list[tuple[Node, int]] = [(plan.root, 0)]
+    stack: list[tuple[Node, dict[str, int]]] = [(plan.root, {})]
     while stack:
         container, after = stack.pop()
+        lone_order = _order_words(original, container.children)
         children: list[Node] = []
         for child in container.children:
             if child.kind == "inline":
                 children.append(child)
                 continue
             alone = container is plan.root and not children
-            last = finish(child, original, after, alone)
-            after = last or (after if child.kind == "para" and not last else 0)
+            last = finish(child, original, after, alone, lone_order)
+            if child.kind == "para":
+                after = {**after, **last}
             if child.kind == "para" and not child.pieces and _only_inline(child):
                 for piece in child.children:
                     piece.parent = container

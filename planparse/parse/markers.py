@@ -66,7 +66,7 @@ class Marker:
 _PATTERN = re.compile(
     r"""
     (?P<chapter>第(?P<ch_n>{cn}|\d{{1,3}})(?P<ch_unit>[章节節部条條])(?:分)?)
-  | (?P<cn_paren>\((?P<cp_n>{cn})\)[、.]?)
+  | (?P<cn_paren>[(〈](?P<cp_n>{cn})[)〉][、.]?)
   | (?P<cn_dun>(?P<cd_n>{cn})(?:[、.]|\s*、))
   | (?P<ordinal>第(?P<or_n>{cn})[,、:])
   | (?P<ar_paren>\((?P<ap_n>\d{{1,3}})\)[、.]?|(?P<ap2_n>\d{{1,3}})\))
@@ -88,7 +88,7 @@ _CHAPTER_STYLES = {
 # After a number, these mean an amount or a date, not an item (1.5万元, 3.8妇女节).
 _UNIT_AFTER = set("万亿元%倍个年月日号千百周岁届次户人名")
 _DATE_WORDS = re.compile(r"^[^\s,.;:，。；：]{0,6}?[节節日]")
-_YEAR_TITLE = re.compile(r"^\d{4}年")
+_YEAR_TITLE = re.compile(r"^(?:\d{4}年|\d{1,2}月\d{1,2}日)")
 _SPACES = " \t\u3000\xa0"
 _CN_LIST = re.compile(CN_NUMERAL + "[、.]")
 

@@ -27,11 +27,12 @@ from planparse.parse.markers import Marker, match_marker, rank
 
 # Marker shapes worth a look inside a line; match_marker decides.
 _SHAPE = re.compile(
-    r"[（(](?:[一二三四五六七八九十]{1,3}|\d{1,2})[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}\s?[、.．]"
+    r"[（(〈](?:[一二三四五六七八九十]{1,3}|\d{1,2})[）)〉]|[一二三四五六七八九十]{1,3}、"
+    r"|\d{1,2}\s?[、.．,，]|[\u2488-\u249b]"
 )
 # What may stand right before a marker inside a line: the end of a sentence or clause, a
 # closing bracket, white space.  A number glued to a word is a marker only as N、.
-_BEFORE = set("。；;！？!?：:．.）)】]”\" \t\u3000")
+_BEFORE = set("。；;！？!?：:．.，,）)】]”\" \t\u3000")
 _TERMINAL = set("。！？；：!?;:….．")
 _CLOSERS = set("”’」』）)】〕\"'")
 #: A line at least this long that stops mid-sentence before an "N、" line was cut by a page.
@@ -48,10 +49,11 @@ def _page_digits(text: str, pos: int) -> int:
     return start if 0 < start < pos and text[start - 1] in _TERMINAL else -1
 
 
-def _candidates(line: Line) -> list[tuple[int, Marker, int]]:
-    """Plausible markers inside ``line`` (not at its start): (offset, marker, page start).
+def _candidates(line: Line) -> list[tuple[int, Marker, int, bool]]:
+    """Plausible markers inside ``line`` (not at its start): (offset, marker, page, glued).
 
-    The last is the offset of a page number glued before the marker, or -1.
+    ``page`` is the offset of a page number glued before the marker, or -1; ``glued`` says
+    that the marker follows a word with no punctuation.
     """
     text = line.text
     found = []
@@ -63,12 +65,17 @@ def _candidates(line: Line) -> list[tuple[int, Marker, int]]:
         if marker is None:
             continue
         page = _page_digits(text, pos) if marker.family.startswith("cn-") else -1
-        before = text[pos - 1]
-        glued = before not in _BEFORE and page < 0
-        if glued and not (marker.style == "arabic-dun" and "\u4e00" <= before <= "\u9fff"):
+        glued = text[pos - 1] not in _BEFORE and page < 0
+        if glued and not "\u4e00" <= text[pos - 1] <= "\u9fff":
             continue
-        found.append((line.body + pos, marker, line.body + page if page >= 0 else -1))
+        offset = line.body + pos
+        found.append((offset, marker, line.body + page if page >= 0 else -1, glued))
     return found
+
+
+def _glue_allowed(marker: Marker) -> bool:
+    """Markers that may follow a word with no punctuation: N、 and ⒈, never 一、 or 1."""
+    return marker.style == "arabic-dun" or "\u2488" <= marker.marker[:1] <= "\u249b"
 
 
 def _opens(line: Line, offset: int, marker: Marker) -> bool:
@@ -83,13 +90,15 @@ def _opens(line: Line, offset: int, marker: Marker) -> bool:
 def _under_heading(head: tuple[int, Marker | None], offset: int, marker: Marker) -> bool:
     """Whether a first marker follows a short heading of a higher rank ("二、工作措施1、…")."""
     start, opener = head
-    return opener is not None and rank(opener.family) < rank(marker.family) and offset - start <= 20
+    return opener is not None and rank(opener.family) < rank(marker.family) and offset - start <= 32
 
 
-def _successor(marker: Marker, later: list[tuple[int, Marker, int]], lines: list[Line], i: int) -> bool:
+def _successor(
+    marker: Marker, later: list[tuple[int, Marker, int, bool]], lines: list[Line], i: int
+) -> bool:
     """Whether the next number of ``marker``'s family follows soon."""
     wanted = (marker.family, marker.number + 1)
-    if any((m.family, m.number) == wanted for _, m, _ in later):
+    if any((m.family, m.number) == wanted for _, m, _, _ in later):
         return True
     for line in lines[i + 1 : i + 1 + LOOKAHEAD]:
         if line.kind != "content":
@@ -97,7 +106,7 @@ def _successor(marker: Marker, later: list[tuple[int, Marker, int]], lines: list
         m = line.marker
         if m is not None and m.family == marker.family:
             return m.number == marker.number + 1
-        if any((c.family, c.number) == wanted for _, c, _ in _candidates(line)):
+        if any((c.family, c.number) == wanted for _, c, _, _ in _candidates(line)):
             return True
     return False
 
@@ -107,7 +116,7 @@ def _accepted(lines: list[Line]) -> dict[int, list[tuple[int, int]]]:
     last: dict[str, int] = {}
     cuts: dict[int, list[tuple[int, int]]] = {}
     for i, line in enumerate(lines):
-        if line.kind != "content":
+        if line.kind not in ("content", "meta"):
             continue
         if line.marker is not None:
             last[line.marker.family] = line.marker.number
@@ -116,11 +125,13 @@ def _accepted(lines: list[Line]) -> dict[int, list[tuple[int, int]]]:
         found = _candidates(line)
         head = (line.body, line.marker)  # where the current segment starts, and its marker
         inline: set[tuple[str, int]] = set()  # numbers of an enumeration kept in the paragraph
-        for k, (offset, marker, page) in enumerate(found):
+        for k, (offset, marker, page, glued) in enumerate(found):
             if (marker.family, marker.number - 1) in inline:
                 inline.add((marker.family, marker.number))
                 continue
             inline.add((marker.family, marker.number))
+            if glued and not (_glue_allowed(marker) or _under_heading(head, offset, marker)):
+                continue
             if marker.number == 1:
                 # A top-rank list that restarts inside a paragraph enumerates that paragraph.
                 fresh = last.get(marker.family, 0) == 0 or rank(marker.family) > 1
