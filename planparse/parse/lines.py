@@ -55,6 +55,7 @@ _META = re.compile(
 _BLURB = re.compile(
     r"小编|範文|范文|仅供参考|僅供參考|欢迎阅读|欢迎大家|希望对[你您大]|以下是.{0,40}(?:整理|收集|分享|为大家)"
     r"|下面是.{0,40}(?:整理|收集|分享|为大家)|本文档|本站|用户上传|侵权|文库|免费下载|转载请"
+    r"|由会员分享|可在线阅读|正式会员可完整阅读|请在.{0,30}上搜索"
 )
 
 # A numbered notice of a template site ("1、本站所有资源均来源于网络…").
@@ -141,7 +142,7 @@ def _classify(text: str) -> tuple[str, str]:
         return "debris", "page number"
     if _WIDGETS.match(text):
         return "debris", "web widget"
-    if len(text) <= 80 and _NAVIGATION.match(text.lstrip(BULLETS + SPACES)):
+    if len(text) <= 160 and _NAVIGATION.match(text.lstrip(BULLETS + SPACES)):
         return "debris", "web navigation"
     if _MARKUP.match(text):
         return "debris", "markup"

@@ -29,10 +29,12 @@ _TITLE_WORDS = (
     r"|計劃|總結\(jié\))"
 )
 _NUM = r"(?:[一二三四五六七八九十]{1,3}|\d{1,2})"
-_PIECE = rf"(?:篇\s*{_NUM}|第\s*{_NUM}\s*篇|范文\s*第?\s*{_NUM}\s*篇?)"
+_PIECE = rf"(?:篇\s*{_NUM}|第\s*{_NUM}\s*篇|范文\s*第\s*{_NUM}\s*篇)"
 _OPEN, _CLOSE = r"[【\[（(]", r"[】\]）)]"
 # Strong headers: they say 篇.
 _NAME_PIECE = re.compile(rf"^(?P<name>.{{2,50}}?)\s*{_OPEN}?\s*{_PIECE}\s*{_CLOSE}?$")
+# A plan numbered (一) after its name is a compilation's numbering too.
+_NAME_PAREN = re.compile(rf"^(?P<name>.{{2,50}}?{_TITLE_WORDS})\s*[（(][一二三四五六七八九十]{{1,2}}[)）]$")
 _PIECE_NAME = re.compile(
     rf"^{_OPEN}?\s*(?:篇\s*{_NUM}|第\s*{_NUM}\s*篇)\s*{_CLOSE}?\s*[:：、.．]?\s*(?P<name>.{{0,50}})$"
 )
@@ -49,8 +51,15 @@ _GLUED_HEADER = re.compile(
 )
 # A title glued to the first sentence, with no number ("…工作总结20*年上半年，…").
 _GLUED_TITLE = re.compile(
-    rf"^(?P<name>[^，,。；;：:]{{4,40}}?{_TITLE_WORDS})(?:模板范文|范文参考|范文)?"
-    r"(?=(?:19|20)[\dxX*]{2}|20[xX]{2}|[*×xX]{1,4}年|今年|一年来|近年来|半年来|[一二三四五六七八九十]、)"
+    rf"^(?P<name>[^，,。；;：:]{{4,40}}?{_TITLE_WORDS})(?:模板范文|范文参考|范文)?\s*"
+    r"(?=(?:19|20)[\dxX*]{0,2}年|(?:19|20)\d\d|20[xX]{2}|[*×xX]{1,4}年|今年|一年来|近年来|半年来"
+    r"|[一二三四五六七八九十]、)"
+    rf"|^【(?P<bracketed>[^】]{{2,40}}{_TITLE_WORDS})】"
+)
+# A title glued to the first heading of its body: "…建设方案一、背景分析".
+_GLUED_MARKER = re.compile(
+    rf"^(?P<name>[^，,。；;：:]{{2,40}}?{_TITLE_WORDS})(?:模板范文|范文参考|范文|书)?\s*"
+    r"(?=[一二三四五六七八九十]、)"
 )
 # The page title of a compilation or a hint that the page is one.
 _COMPILATION_CUE = re.compile(
@@ -58,14 +67,17 @@ _COMPILATION_CUE = re.compile(
     r"[\d一二三四五六七八九十]{0,3}\s*篇|[（(【\[]\s*[\d一二三四五六七八九十]{1,3}\s*篇\s*[)）】\]]"
     r"|[\d一二三四五六七八九十]{1,3}\s*篇\s*[)）】\]]?$"
 )
-_TITLE_END = re.compile(_TITLE_WORDS + r"[\s）)】]*$")
+_TITLE_END = re.compile(_TITLE_WORDS + r"书?[\s）)】]*$")
 _TITLE_SENTENCE = re.compile("[。；;！？]")
 # Lines that name a site or a file, not the plan.
 _SITE = re.compile(
     r"[>＞»]|\.(?:docx?|pdf|txt)\b|VIP|下载|下載|会员|會員|上传|欢迎|歡迎|预览|预览|发布$|发布于|投稿"
     r"|文库|文檔|文档网|首页|首頁|位置|^\S{2,8}(?:网|網|站|文库)$|[:：]\s*\d{3}-\d{3}"
 )
-_DECORATION_HEAD = re.compile(r"^(?:【[^】]{1,8}】|第\d+页共\d+页|[#\s]+)")
+_DECORATION_HEAD = re.compile(
+    r"^(?:【[^】]{1,8}】(?=.)|第\d+页共\d+页|[#\s]+|\d{1,2}(?=[^\dxX×*\s、.．,，年月日号%])"
+    r"|.*[>＞»/]\s*(?:\S+\s+(?=\S))?)+"
+)
 _DECORATION_TAIL = re.compile(
     r"(?:\.(?:docx?|pdf|txt)|VIP|范文|范本|模板|参考|\s*[（(][^（()）]{2,30}[)）]|\d)+$"
 )
@@ -101,7 +113,9 @@ def _header_name(text: str, cue: bool) -> tuple[int, int] | None:
     """
     if len(text) > 60 or _TITLE_SENTENCE.search(text) or text.startswith(("一", "二", "三")):
         return None
-    for pattern in (_PIECE_NAME, _NAME_PIECE) + ((_NAME_NUMBER, _NUMBER_NAME) if cue else ()):
+    for pattern in (_PIECE_NAME, _NAME_PIECE, _NAME_PAREN) + (
+        (_NAME_NUMBER, _NUMBER_NAME) if cue else ()
+    ):
         match = pattern.match(text)
         if match is not None:
             return match.span("name")
@@ -130,17 +144,18 @@ def _headers(lines: list[Line]) -> list[tuple[int, tuple[int, int]]]:
     for i, line in enumerate(lines):
         if not _candidate(line):
             continue
-        if _COMPILATION_CUE.search(line.text) and len(line.text) <= 80:
-            cue = True
-            continue
         span = _header_name(line.text, False)
         if span is not None:
             strong.append((i, span))
+        elif _COMPILATION_CUE.search(line.text) and len(line.text) <= 80:
+            cue = True
         elif (span := _header_name(line.text, True)) is not None:
             weak.append((i, span))
     if cue or len(weak) >= 2:
-        strong = sorted(strong + weak)
-    return strong
+        return sorted(strong + weak)
+    titles = {line.text for line in lines if _candidate(line)}
+    repeated = [(i, span) for i, span in weak if lines[i].text[span[0] : span[1]] in titles]
+    return sorted(strong + repeated)
 
 
 def split_glued_headers(text: str, lines: list[Line]) -> list[Line]:
@@ -153,26 +168,42 @@ def split_glued_headers(text: str, lines: list[Line]) -> list[Line]:
         ['妇联工作计划（精选3篇）', '妇联工作计划1', '20xx年，我们做了工作。']
     """
     cue = any(_COMPILATION_CUE.search(line.text) for line in lines[:12] if _candidate(line))
-    seen_title = False
+    seen: set[str] = set()
     for i, line in enumerate(lines):
         if not _candidate(line):
             continue
-        match = _GLUED_HEADER.match(line.text) if cue else None
-        if match is None and not seen_title and len(line.text) > 60:
-            match = _GLUED_TITLE.match(line.text)
+        match = _glued(line.text, cue, seen)
         if match is not None:
             first, rest = cut_line(text, line, line.body + match.end())
             rest.virtual = False  # the body opens a paragraph of its own
             return lines[:i] + [first, rest] + split_glued_headers(text, lines[i + 1 :])
-        seen_title = seen_title or bool(_TITLE_END.search(line.text))
-        if len(line.text) > 60:
+        if _TITLE_END.search(line.text):
+            seen.add(line.text)
+        if len(line.text) > 60 and line.kind == "content" and not _SITE.search(line.text):
             return lines  # the body has begun
     return lines
 
 
+def _glued(text: str, cue: bool, seen: set[str]) -> re.Match[str] | None:
+    """The header or title glued to the front of ``text``, if any.
+
+    A plan number glued on ("…计划1" + "20xx年") counts on a compilation page, or when the
+    name repeats the page's title.
+    """
+    match = _GLUED_HEADER.match(text)
+    if match is not None and (cue or match["name"] in seen):
+        return match
+    if not seen and len(text) > 40 and (match := _GLUED_TITLE.match(text)) is not None:
+        return match
+    return _GLUED_MARKER.match(text)
+
+
+_CLAUSE = re.compile("[，,]")
+
+
 def _is_title(line: Line) -> bool:
     return (
-        line.kind in ("content", "meta")
+        (line.kind == "content" or (line.kind == "meta" and line.reason != "source line"))
         and line.marker is None
         and 2 <= len(line.text) <= 60
         and not _TITLE_SENTENCE.search(line.text)
@@ -187,7 +218,9 @@ def _body_start(lines: list[Line], first: int, stop: int) -> int:
         line = lines[i]
         if line.kind != "content":
             continue
-        if line.marker is not None or len(line.text) > 60 or ends_sentence(line.text):
+        if line.marker is not None or ends_sentence(line.text):
+            return i
+        if len(line.text) > 60 and not _SITE.search(line.text):
             return i
     return stop
 
@@ -195,22 +228,21 @@ def _body_start(lines: list[Line], first: int, stop: int) -> int:
 def _title_line(lines: list[Line], first: int, body: int) -> int | None:
     """The plan's own title among the lines before its body.
 
-    The last line there that names a plan (…计划, …总结) wins; else the first that is not a
-    site's name, a breadcrumb or a file name.
+    The last line there that names a plan (…计划, …总结) wins, a file name (….docx) only
+    when nothing else does; else the first short line that is not a site's name, a
+    breadcrumb or a sentence.
     """
-    named = [
-        i
-        for i in range(first, body)
-        if _is_title(lines[i]) and not _SITE.search(lines[i].text) and _TITLE_END.search(
-            _trimmed(lines[i].text)
-        )
-    ]
-    if named:
-        return named[-1]
+    titles = [i for i in range(first, body) if _is_title(lines[i])]
+    named = [i for i in titles if _TITLE_END.search(_trimmed(lines[i].text))]
+    for pool in ([i for i in named if not _SITE.search(lines[i].text)], named):
+        if pool:
+            return pool[-1]
     plain = [
         i
-        for i in range(first, body)
-        if _is_title(lines[i]) and not _SITE.search(lines[i].text) and len(lines[i].text) >= 6
+        for i in titles
+        if not _SITE.search(lines[i].text) and len(lines[i].text) >= 6 and not _CLAUSE.search(
+            lines[i].text
+        )
     ]
     return plain[0] if plain else None
 
@@ -231,6 +263,8 @@ def _title_span(text: str) -> tuple[int, int]:
     head = _DECORATION_HEAD.match(text)
     lo = head.end() if head else 0
     hi = len(text)
+    if text.startswith("【") and text.endswith("】"):
+        lo, hi = max(lo, 1), hi - 1
     tail = _DECORATION_TAIL.search(text, lo)
     if tail is not None and _TITLE_END.search(text[lo : tail.start()]):
         hi = tail.start()
