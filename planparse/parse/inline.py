@@ -17,21 +17,24 @@ from planparse.normalize import SPACES
 from planparse.parse.markers import cn_to_int
 from planparse.tree import Node, Plan, Span
 
-_CLAUSE_START = r"(?:^|(?<=[，。；：、,;:\s（(“\"]))"
+#: What may stand right before an inline marker: the start of a clause.
+_CLAUSE_CHARS = set("，。；：、,;:（(“\" \t\n\r\u3000")
+#: Before a 一是 glued to its heading: never 统一是, 唯一是, 第一是.
+_NOT_GLUED = set("统唯专单同万逐之其归合划第不")
 _CN = "[一二三四五六七八九十]"
+# Every branch opens with a literal character class, so the scan stays fast; whether a
+# match opens a clause is checked on the character before it (see _opens_clause).
 _INLINE = re.compile(
-    _CLAUSE_START + rf"(?:(?P<shi>{_CN}{{1,2}})(?P<verb>[是要])(?P<double>(?P=shi)(?P=verb))?"
+    r"(?=[一二三四五六七八九十第首其再最\u2460-\u2473])"  # a literal prefix keeps the scan fast
+    rf"(?:(?P<shi>{_CN}{{1,2}})(?P<verb>[是要])(?P<double>(?P=shi)(?P=verb))?"
     rf"(?!{_CN}|[是要求素点])"
     rf"|第(?P<di>{_CN}{{1,2}})[，,、：:]"
-    r"|(?P<order>首先|其次|再次(?=[，,])|最后(?=[，,]))[，,]?)"
-    r"|(?P<circled>[\u2460-\u2473])"
-    # 一是 glued to a heading with no punctuation ("巾帼行动一是继续…"), never 统一是, 唯一是
-    rf"|(?<=[\u4e00-\u9fff])(?<![统唯专单同万逐之其归合划第不])(?P<glued>一)[是要](?!{_CN}|[是要求素点])"
+    r"|(?P<order>首先|其次|再次(?=[，,])|最后(?=[，,]))[，,]?"
+    r"|(?P<circled>[\u2460-\u2473]))"
 )
 _ORDER = {"首先": 1, "其次": 2, "再次": 3}
 _STYLES = {
     "shi": "inline-shi",
-    "glued": "inline-shi",
     "di": "inline-di",
     "order": "inline-order",
     "circled": "circled",
@@ -62,8 +65,6 @@ def _number(match: re.Match[str], expected: int) -> int | None:
     kind = match.lastgroup
     if match["shi"]:
         return cn_to_int(match["shi"])
-    if kind == "glued":
-        return 1
     if kind == "di":
         return cn_to_int(match["di"])
     if kind == "order":
@@ -72,7 +73,18 @@ def _number(match: re.Match[str], expected: int) -> int | None:
     return ord(match.group()) - 0x2460 + 1
 
 
-def _marker(match: re.Match[str], style: str, number: int) -> InlineMarker:
+def _opens_clause(text: str, match: re.Match[str]) -> bool | None:
+    """True at the start of a clause, False for a 一是 glued to a heading, else None."""
+    start = match.start()
+    before = text[start - 1] if start else "\n"
+    if before in _CLAUSE_CHARS or before.isspace() or match["circled"]:
+        return True
+    if match["shi"] == "一" and "\u4e00" <= before <= "\u9fff" and before not in _NOT_GLUED:
+        return False
+    return None
+
+
+def _marker(match: re.Match[str], style: str, number: int, glued: bool) -> InlineMarker:
     end = match.end()
     warning = ""
     if match["double"]:
@@ -84,7 +96,7 @@ def _marker(match: re.Match[str], style: str, number: int) -> InlineMarker:
         number,
         match.start(),
         end,
-        glued=match.lastgroup == "glued",
+        glued=glued,
         warning=warning,
     )
 
@@ -149,12 +161,17 @@ def find_inline(
     after = after or {}
     by_style: dict[str, list[InlineMarker]] = {}
     for match in _INLINE.finditer(text):
-        style = _STYLES[match.lastgroup or "circled"] if not match["shi"] else "inline-shi"
+        opens = _opens_clause(text, match)
+        if opens is None:
+            continue
+        style = "inline-shi" if match["shi"] else _STYLES[match.lastgroup or "circled"]
         found = by_style.setdefault(style, [])
         expected = found[-1].number + 1 if found else after.get(style, 0) + 1
         number = _number(match, expected)
         if number:
-            found.append(_marker(match, style, number))
+            found.append(_marker(match, style, number, glued=not opens))
+    if not by_style:
+        return []
     runs = [
         _runs(found, after.get(style, 0), alone, lone_order) for style, found in by_style.items()
     ]
@@ -210,6 +227,9 @@ def slice_pieces(pieces: list[Span], starts: list[int], begin: int, end: int) ->
 
 def _trim(original: str, spans: list[Span]) -> list[Span]:
     """Drop white space at both ends of a list of spans."""
+    if spans and original[spans[0][0]] not in SPACES and original[spans[-1][1] - 1] not in SPACES:
+        if all(a < b for a, b in spans):
+            return spans  # the common case: nothing to trim
     spans = [s for s in spans if original[s[0] : s[1]].strip(SPACES)]
     if spans:
         first, last = spans[0], spans[-1]
@@ -264,16 +284,18 @@ def finish(
     return last
 
 
-_ORDER_WORD = re.compile(_CLAUSE_START + r"(首先|其次|再次|最后)(?=[，,]|由|要|是|在)")
+_ORDER_WORD = re.compile(
+    r"(?=[首其再最])(?:(?<=[，。；：、,;:\s（(“\"])|^)(首先|其次|再次|最后)(?=[，,]|由|要|是|在)", re.M
+)
 
 
 def _order_words(original: str, nodes: list[Node]) -> bool:
     """Whether two or more of 首先/其次/再次/最后 open clauses across these paragraphs."""
-    words: set[str] = set()
-    for node in nodes:
-        if node.kind == "para":
-            words.update(_ORDER_WORD.findall(join_pieces(original, node.pieces)[0]))
-    return len(words) >= 2
+    paras = [node for node in nodes if node.kind == "para" and node.pieces]
+    if not paras:
+        return False
+    lo, hi = paras[0].pieces[0][0], paras[-1].pieces[-1][1]
+    return len(set(_ORDER_WORD.findall(original, lo, hi))) >= 2
 
 
 def finish_plan(plan: Plan, original: str) -> None:

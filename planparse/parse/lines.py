@@ -76,6 +76,8 @@ _HOLE = re.compile(
     r"|ensp|#\d{2,5});?|X\d{4};|</?[a-zA-Z][a-zA-Z0-9]{0,8}(?:\s[^<>\n]{0,80})?/?>)"
     r"|(?P<markdown>\*\*|__(?=\S))"
 )
+# A cheap test for any of the above: every branch opens with a literal.
+_HOLE_HINT = re.compile(r"未完|隐藏|省略|\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]|&|X\d{4};|<|\*\*|__")
 # Damage that can only open a line: a Markdown heading, a page number or page field glued on.
 _LEAD_HOLE = re.compile(
     r"(?P<markdown>#{1,6}[ \t]+|>[ \t]+)"
@@ -138,15 +140,16 @@ def ends_sentence(text: str) -> bool:
 
 
 def _classify(text: str) -> tuple[str, str]:
-    if _PAGE_NUMBER.match(text):
+    short = len(text) <= 80  # debris lines are short; the long ones need no look
+    if short and _PAGE_NUMBER.match(text):
         return "debris", "page number"
-    if _WIDGETS.match(text):
+    if short and _WIDGETS.match(text):
         return "debris", "web widget"
     if len(text) <= 160 and _NAVIGATION.match(text.lstrip(BULLETS + SPACES)):
         return "debris", "web navigation"
     if _MARKUP.match(text):
         return "debris", "markup"
-    if _TOC.match(text) or (_TOC_LINE.match(text) and len(text) <= 400):
+    if (short and _TOC.match(text)) or (_TOC_LINE.match(text) and len(text) <= 400):
         return "debris", "table of contents"
     if len(text) <= 80 and _META.match(text):
         return "meta", "source line"
@@ -191,7 +194,7 @@ def _lead_holes(text: str, start: int) -> tuple[int, list[tuple[int, int, str]]]
 
 
 def _inner_holes(text: str, start: int) -> list[tuple[int, int, str]]:
-    if not any(c in text for c in "…(（&X<*_"):
+    if _HOLE_HINT.search(text) is None:
         return []  # the common case: nothing to look for
     return [
         (start + m.start(), start + m.end(), _HOLE_REASONS[m.lastgroup or ""])
@@ -208,7 +211,7 @@ def _make_line(text: str, offset: int) -> Line:
     kind, reason = _classify(stripped)
     if kind == "debris":
         return Line(start, start + len(stripped), start, stripped, kind, reason, indent=lead)
-    damaged, holes = _lead_holes(stripped, start)
+    damaged, holes = _lead_holes(stripped, start) if stripped[0] in "#>-—－第P" else (0, [])
     rest = stripped[damaged:]
     bullets = _strip_bullets(rest)
     content = rest[bullets:]

@@ -121,6 +121,14 @@ def rank(family: str) -> float:
     return RANKS.get(family, 3.0)
 
 
+#: Every character that can open a marker (half and full width).
+_FIRST = frozenset(
+    "第(（〈一二三四五六七八九十0123456789０１２３４５６７８９"
+    + "".join(map(chr, range(0x2460, 0x249C)))
+    + "".join(map(chr, range(0x3220, 0x322A)))
+)
+
+
 def _circled(char: str) -> tuple[str, str, int]:
     code = ord(char)
     if 0x2460 <= code <= 0x2473:
@@ -180,7 +188,9 @@ def match_marker(line: str) -> Marker | None:
         >>> match_marker("五一、十一期间") is None, match_marker("1、2、3号楼") is None
         (True, True)
     """
-    folded = fold_width(line[:32])
+    if line[:1] not in _FIRST:
+        return None  # most lines open with a word: no marker to read
+    folded = fold_width(line[:16])
     match = _PATTERN.match(folded)
     if match is None:
         return None

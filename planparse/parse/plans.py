@@ -102,6 +102,11 @@ class Split:
     plans: list[Region]
 
 
+def _cue(text: str) -> bool:
+    """Whether a line says the page is a compilation (…（精选6篇）); every form says 篇."""
+    return "篇" in text and _COMPILATION_CUE.search(text) is not None
+
+
 def _header_name(text: str, cue: bool) -> tuple[int, int] | None:
     """The span of the plan's name inside a compilation header, or ``None``.
 
@@ -113,9 +118,10 @@ def _header_name(text: str, cue: bool) -> tuple[int, int] | None:
     """
     if len(text) > 60 or _TITLE_SENTENCE.search(text) or text.startswith(("一", "二", "三")):
         return None
-    for pattern in (_PIECE_NAME, _NAME_PIECE, _NAME_PAREN) + (
-        (_NAME_NUMBER, _NUMBER_NAME) if cue else ()
-    ):
+    patterns = (_PIECE_NAME, _NAME_PIECE) if "篇" in text else ()
+    if text[-1:] in ")）":
+        patterns += (_NAME_PAREN,)
+    for pattern in patterns + ((_NAME_NUMBER, _NUMBER_NAME) if cue else ()):
         match = pattern.match(text)
         if match is not None:
             return match.span("name")
@@ -129,7 +135,7 @@ def is_compilation_title(text: str) -> bool:
         >>> is_compilation_title("20xx年社区妇联工作计划 篇一"), is_compilation_title("一、学习")
         (True, False)
     """
-    return _header_name(text, False) is not None and not _COMPILATION_CUE.search(text)
+    return _header_name(text, False) is not None and not _cue(text)
 
 
 def _candidate(line: Line) -> bool:
@@ -144,14 +150,16 @@ def _headers(lines: list[Line]) -> list[tuple[int, tuple[int, int]]]:
     for i, line in enumerate(lines):
         if not _candidate(line):
             continue
+        if len(line.text) > 80:
+            continue
         span = _header_name(line.text, False)
         if span is not None:
             strong.append((i, span))
-        elif _COMPILATION_CUE.search(line.text) and len(line.text) <= 80:
+        elif _cue(line.text):
             cue = True
         elif (span := _header_name(line.text, True)) is not None:
             weak.append((i, span))
-    if cue or len(weak) >= 2:
+    if cue or len(weak) >= 2 or not weak:
         return sorted(strong + weak)
     titles = {line.text for line in lines if _candidate(line)}
     repeated = [(i, span) for i, span in weak if lines[i].text[span[0] : span[1]] in titles]
@@ -167,7 +175,7 @@ def split_glued_headers(text: str, lines: list[Line]) -> list[Line]:
         >>> [line.text for line in split_glued_headers(text, split_lines(text))]
         ['妇联工作计划（精选3篇）', '妇联工作计划1', '20xx年，我们做了工作。']
     """
-    cue = any(_COMPILATION_CUE.search(line.text) for line in lines[:12] if _candidate(line))
+    cue = any(_cue(line.text) for line in lines[:12] if _candidate(line))
     seen: set[str] = set()
     for i, line in enumerate(lines):
         if not _candidate(line):
@@ -208,7 +216,7 @@ def _is_title(line: Line) -> bool:
         and 2 <= len(line.text) <= 60
         and not _TITLE_SENTENCE.search(line.text)
         and not ends_sentence(line.text)
-        and not _COMPILATION_CUE.search(line.text)
+        and not _cue(line.text)
     )
 
 

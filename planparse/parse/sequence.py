@@ -27,8 +27,8 @@ from planparse.parse.markers import Marker, match_marker, rank
 
 # Marker shapes worth a look inside a line; match_marker decides.
 _SHAPE = re.compile(
-    r"[（(〈](?:[一二三四五六七八九十]{1,3}|\d{1,2})[）)〉]|[一二三四五六七八九十]{1,3}、"
-    r"|\d{1,2}\s?[、.．,，]|[\u2488-\u249b]"
+    r"(?=[（(〈一二三四五六七八九十\d\u2488-\u249b])(?:[（(〈](?:[一二三四五六七八九十]{1,3}|\d{1,2})[）)〉]|[一二三四五六七八九十]{1,3}、"
+    r"|\d{1,2}\s?[、.．,，]|[\u2488-\u249b])"
 )
 # What may stand right before a marker inside a line: the end of a sentence or clause, a
 # closing bracket, white space.  A number glued to a word is a marker only as N、.
@@ -49,7 +49,10 @@ def _page_digits(text: str, pos: int) -> int:
     return start if 0 < start < pos and text[start - 1] in _TERMINAL else -1
 
 
-def _candidates(line: Line) -> list[tuple[int, Marker, int, bool]]:
+Candidate = tuple[int, Marker, int, bool]
+
+
+def _candidates(line: Line) -> list[Candidate]:
     """Plausible markers inside ``line`` (not at its start): (offset, marker, page, glued).
 
     ``page`` is the offset of a page number glued before the marker, or -1; ``glued`` says
@@ -59,14 +62,19 @@ def _candidates(line: Line) -> list[tuple[int, Marker, int, bool]]:
     found = []
     for match in _SHAPE.finditer(text, line.marker.length if line.marker else 1):
         pos = match.start()
-        if text[pos - 1] in ".．" and text[pos - 2 : pos - 1].isdigit():
+        before = text[pos - 1]
+        if before in ".．" and text[pos - 2 : pos - 1].isdigit():
             continue  # the middle of 1.2.3 or 2.5
-        marker = match_marker(text[pos:])
+        if before.isdigit() and not text[pos].isdigit() and _page_digits(text, pos) < 0:
+            continue
+        if before not in _BEFORE and not before.isdigit() and not "\u4e00" <= before <= "\u9fff":
+            continue
+        marker = match_marker(text[pos : pos + 24])
         if marker is None:
             continue
         page = _page_digits(text, pos) if marker.family.startswith("cn-") else -1
-        glued = text[pos - 1] not in _BEFORE and page < 0
-        if glued and not "\u4e00" <= text[pos - 1] <= "\u9fff":
+        glued = before not in _BEFORE and page < 0
+        if glued and not "\u4e00" <= before <= "\u9fff":
             continue
         offset = line.body + pos
         found.append((offset, marker, line.body + page if page >= 0 else -1, glued))
@@ -93,26 +101,29 @@ def _under_heading(head: tuple[int, Marker | None], offset: int, marker: Marker)
     return opener is not None and rank(opener.family) < rank(marker.family) and offset - start <= 32
 
 
-def _successor(
-    marker: Marker, later: list[tuple[int, Marker, int, bool]], lines: list[Line], i: int
-) -> bool:
-    """Whether the next number of ``marker``'s family follows soon."""
+def _successor(marker: Marker, found: list[list[Candidate]], lines: list[Line], i: int, k: int) -> bool:
+    """Whether the next number of ``marker``'s family follows soon (after candidate ``k``)."""
     wanted = (marker.family, marker.number + 1)
-    if any((m.family, m.number) == wanted for _, m, _, _ in later):
+    if any((m.family, m.number) == wanted for _, m, _, _ in found[i][k + 1 :]):
         return True
-    for line in lines[i + 1 : i + 1 + LOOKAHEAD]:
+    for j in range(i + 1, min(len(lines), i + 1 + LOOKAHEAD)):
+        line = lines[j]
         if line.kind != "content":
             continue
         m = line.marker
         if m is not None and m.family == marker.family:
             return m.number == marker.number + 1
-        if any((c.family, c.number) == wanted for _, c, _, _ in _candidates(line)):
+        if any((c.family, c.number) == wanted for _, c, _, _ in found[j]):
             return True
     return False
 
 
 def _accepted(lines: list[Line]) -> dict[int, list[tuple[int, int]]]:
     """Line index -> (marker offset, page-number offset or -1) where that line is cut."""
+    found = [
+        _candidates(line) if line.kind in ("content", "meta") and len(line.text) >= 8 else []
+        for line in lines
+    ]
     last: dict[str, int] = {}
     cuts: dict[int, list[tuple[int, int]]] = {}
     for i, line in enumerate(lines):
@@ -120,12 +131,9 @@ def _accepted(lines: list[Line]) -> dict[int, list[tuple[int, int]]]:
             continue
         if line.marker is not None:
             last[line.marker.family] = line.marker.number
-        if len(line.text) < 8:
-            continue
-        found = _candidates(line)
         head = (line.body, line.marker)  # where the current segment starts, and its marker
         inline: set[tuple[str, int]] = set()  # numbers of an enumeration kept in the paragraph
-        for k, (offset, marker, page, glued) in enumerate(found):
+        for k, (offset, marker, page, glued) in enumerate(found[i]):
             if (marker.family, marker.number - 1) in inline:
                 inline.add((marker.family, marker.number))
                 continue
@@ -138,7 +146,7 @@ def _accepted(lines: list[Line]) -> dict[int, list[tuple[int, int]]]:
                 if not (
                     _under_heading(head, offset, marker)
                     or fresh
-                    and (_opens(line, offset, marker) or _successor(marker, found[k + 1 :], lines, i))
+                    and (_opens(line, offset, marker) or _successor(marker, found, lines, i, k))
                 ):
                     continue
             elif marker.number != last.get(marker.family, 0) + 1:
