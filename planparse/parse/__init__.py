@@ -52,6 +52,8 @@ def parse(text: str, doc_id: str = "") -> Document:
         consumed = _header_lines(lines, region)
         plan.debris = [node for i in consumed for node in _leftovers(text, lines[i], region)]
         OutlineBuilder(lines, plan, wrap).build(region.first, region.stop, set(consumed))
+        if not plan.root.children and plan.title_pieces:
+            _title_only(plan)
         finish_plan(plan, text)
         for node in plan.debris:
             node.text = node.text or join_pieces(text, node.pieces)[0]
@@ -78,3 +80,10 @@ def _leftovers(text: str, line: Line, region: Region) -> list[Node]:
             nodes.append(Node("debris", pieces=[(lo, hi)], warnings=["plan header"]))
         position = max(position, end)
     return nodes
+
+
+def _title_only(plan: Plan) -> None:
+    """A plan that is only its title (a one-line file) keeps the title as a row, flagged."""
+    node = plan.root.add(Node("para", pieces=plan.title_pieces, warnings=["only a title"]))
+    plan.title_pieces = []
+    del node

@@ -350,6 +350,7 @@ def _split_inline(
             marker=m.marker,
             style=m.style,
             number=m.number,
+            warnings=[m.warning] if m.warning else [],
         )
         marker_spans = slice_pieces(pieces, starts, m.start, m.end)
         child.marker_span = (marker_spans[0][0], marker_spans[-1][1])

@@ -44,6 +44,8 @@ _NAVIGATION = re.compile(
 )
 _TOC = re.compile(r"^(?:.{2,60}?(?:\.{3,}|…{1,}|·{3,}|—{3,}|-{4,}|_{4,})\s*\d{1,3}|目\s*[录錄])$")
 _TOC_LINE = re.compile(r"^目\s*[录錄]\s*[:：]?\s*\d{1,2}\s*[.．、]")
+# A Markdown table's rule row (|---|:--:|) or a lone pipe.
+_TABLE_RULE = re.compile(r"^\|?(?:\s*:?-{2,}:?\s*\|)*\s*:?-{2,}:?\s*\|?$|^\|+$")
 _MARKUP = re.compile(r"^(?:<[^<>]{0,200}>|&[a-z]{2,6};|\s)+$")
 
 # Debris only before a plan's first item: source lines, blurbs, site disclaimers.
@@ -118,7 +120,7 @@ class Line:
     page_break: bool = False
     holes: list[tuple[int, int, str]] = field(default_factory=list)
     virtual: bool = False
-    spans: list[tuple[int, int]] = field(default_factory=list)
+    spans: list[tuple[int, int]] | None = None
 
     @property
     def terminated(self) -> bool:
@@ -147,7 +149,7 @@ def _classify(text: str) -> tuple[str, str]:
         return "debris", "web widget"
     if len(text) <= 160 and _NAVIGATION.match(text.lstrip(BULLETS + SPACES)):
         return "debris", "web navigation"
-    if _MARKUP.match(text):
+    if _MARKUP.match(text) or (short and _TABLE_RULE.match(text)):
         return "debris", "markup"
     if (short and _TOC.match(text)) or (_TOC_LINE.match(text) and len(text) <= 400):
         return "debris", "table of contents"
@@ -222,6 +224,8 @@ def _make_line(text: str, offset: int) -> Line:
     if inner and inner[0][0] == body and inner[0][2] == "markup":
         content = content[inner[0][1] - body :]  # "**一、": the marker stands behind the markup
         body = inner[0][1]
+    if content.startswith("|") and content.endswith("|"):
+        inner = sorted(inner + _pipes(content, body))  # a Markdown table row: cells stay
     holes += inner
     line = Line(
         start,
@@ -254,6 +258,10 @@ def _spans_between(
     return [(start + a, start + b) for a, b in spans if a < b]
 
 
+def _pipes(content: str, body: int) -> list[tuple[int, int, str]]:
+    return [(body + i, body + i + 1, "markup") for i, char in enumerate(content) if char == "|"]
+
+
 def line_pieces(line: Line, offset: int) -> list[tuple[int, int]]:
     """The spans of ``line`` from ``offset`` to its end, less its holes.
 
@@ -262,7 +270,7 @@ def line_pieces(line: Line, offset: int) -> list[tuple[int, int]]:
         >>> line_pieces(line, line.body)
         [(0, 4), (10, 12)]
     """
-    if not line.spans:
+    if line.spans is None:
         return [(offset, line.end)] if offset < line.end else []
     return [(max(a, offset), b) for a, b in line.spans if b > offset and max(a, offset) < b]
 
@@ -320,7 +328,7 @@ def drop_marker(line: Line, length: int) -> None:
     line.text = line.text[skip:]
     line.marker = None
     line.page_break = True
-    if line.spans:
+    if line.spans is not None:
         line.spans = [(max(a, line.body), b) for a, b in line.spans if b > line.body]
 
 

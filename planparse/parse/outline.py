@@ -90,6 +90,8 @@ class OutlineBuilder:
                 self.plan.debris.append(debris_node(line))
                 continue
             self.plan.debris.extend(hole_nodes(line))
+            if line.marker is None and not line_pieces(line, line.body):
+                continue  # nothing but damage on this line
             if line.marker is not None and not self.in_notes and self._open_item(line, line.marker):
                 continue
             if self._joins(line):

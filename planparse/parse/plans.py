@@ -79,7 +79,8 @@ _DECORATION_HEAD = re.compile(
     r"|.*[>＞»/]\s*(?:\S+\s+(?=\S))?)+"
 )
 _DECORATION_TAIL = re.compile(
-    r"(?:\.(?:docx?|pdf|txt)|VIP|范文|范本|模板|参考|\s*[（(][^（()）]{2,30}[)）]|\d)+$"
+    r"(?:\.(?:docx?|pdf|txt)|VIP|范文|范本|模板|参考|\d"
+    r"|\s*[（(][^（()）]{0,29}[\u4e00-\u9fff][^（()）]{0,29}[)）])+$"  # (blurb), not (jié)
 )
 
 
@@ -217,6 +218,7 @@ def _is_title(line: Line) -> bool:
         and not _TITLE_SENTENCE.search(line.text)
         and not ends_sentence(line.text)
         and not _cue(line.text)
+        and not line.text.startswith("|")  # a table's header row
     )
 
 
