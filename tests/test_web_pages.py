@@ -370,3 +370,9 @@ def test_a_plan_without_line_breaks_parses_as_with_them(case):
     text, expected = case
     assert numbered(text) == expected
     check_invariants(text)
+
+
+def test_a_hundred_thousand_run_on_markers_in_one_line_parse_completely():
+    line = "安排如下：" + "".join(f"（{n % 99 + 1}）事项。" for n in range(100_000))
+    rows = planparse.parse(line, doc_id="long").to_frame()
+    assert len(rows) >= 100_000 and rows.end.max() == len(line)

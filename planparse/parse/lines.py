@@ -298,8 +298,8 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-def cut_line(text: str, line: Line, at: int) -> tuple[Line, Line]:
-    """``line`` cut in two at offset ``at`` of ``text``; the second part is ``virtual``.
+def cut_line(text: str, line: Line, at: int | list[int]) -> list[Line]:
+    """``line`` cut at offset(s) ``at`` of ``text``; every part after the first is ``virtual``.
 
     Examples:
         >>> text = "一、学习。二、活动"
@@ -307,15 +307,17 @@ def cut_line(text: str, line: Line, at: int) -> tuple[Line, Line]:
         >>> first.text, second.text, second.marker.marker, second.virtual
         ('一、学习。', '二、活动', '二、', True)
     """
-    first = _make_line(text[line.start : at], line.start)
-    second = _make_line(text[at : line.end], at)
+    bounds = [line.start] + ([at] if isinstance(at, int) else list(at)) + [line.end]
+    parts = [_make_line(text[lo:hi], lo) for lo, hi in zip(bounds, bounds[1:])]
+    first = parts[0]
     first.page_break, first.indent, first.virtual = line.page_break, line.indent, line.virtual
     if line.holes and line.holes[0][2] == "page counter":
         drop_marker(first, line.holes[0][1] - line.holes[0][0])
     if line.kind != "content" and first.kind == "content":
         first.kind, first.reason = line.kind, line.reason
-    second.virtual = True
-    return first, second
+    for part in parts[1:]:
+        part.virtual = True
+    return parts
 
 
 def drop_marker(line: Line, length: int) -> None:

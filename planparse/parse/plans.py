@@ -178,19 +178,23 @@ def split_glued_headers(text: str, lines: list[Line]) -> list[Line]:
     """
     cue = any(_cue(line.text) for line in lines[:12] if _candidate(line))
     seen: set[str] = set()
+    out: list[Line] = []
     for i, line in enumerate(lines):
         if not _candidate(line):
+            out.append(line)
             continue
         match = _glued(line.text, cue, seen)
         if match is not None:
             first, rest = cut_line(text, line, line.body + match.end())
             rest.virtual = False  # the body opens a paragraph of its own
-            return lines[:i] + [first, rest] + split_glued_headers(text, lines[i + 1 :])
+            out += [first, rest]
+            continue
+        out.append(line)
         if _TITLE_END.search(line.text):
             seen.add(line.text)
         if len(line.text) > 60 and line.kind == "content" and not _SITE.search(line.text):
-            return lines  # the body has begun
-    return lines
+            return out + lines[i + 1 :]  # the body has begun
+    return out
 
 
 def _glued(text: str, cue: bool, seen: set[str]) -> re.Match[str] | None:
@@ -271,7 +275,7 @@ def _title_span(text: str) -> tuple[int, int]:
         '妇联换届工作总结'
     """
     head = _DECORATION_HEAD.match(text)
-    lo = head.end() if head else 0
+    lo = head.end() if head and head.end() < len(text) else 0
     hi = len(text)
     if text.startswith("【") and text.endswith("】"):
         lo, hi = max(lo, 1), hi - 1
@@ -297,6 +301,8 @@ def _single(lines: list[Line]) -> Split:
     if title is None:
         return Split([], [region])
     region.title_pieces = _piece(lines[title], _title_span(lines[title].text))
+    if not region.title_pieces:
+        return Split([], [region])
     region.first = title + 1
     return Split([i for i in range(title) if lines[i].kind != "blank"], [region])
 
@@ -310,7 +316,7 @@ def _compiled(lines: list[Line], headers: list[tuple[int, tuple[int, int]]]) -> 
         if following is not None and _is_title(lines[following]) and _TITLE_END.search(
             lines[following].text
         ):
-            region.skipped, region.first = [start], following + 1
+            region.skipped = [start]  # the title line is consumed through its pieces
             region.title_pieces = _piece(lines[following], _title_span(lines[following].text))
         else:
             lo, hi = span

@@ -104,8 +104,10 @@ def _under_heading(head: tuple[int, Marker | None], offset: int, marker: Marker)
 def _successor(marker: Marker, found: list[list[Candidate]], lines: list[Line], i: int, k: int) -> bool:
     """Whether the next number of ``marker``'s family follows soon (after candidate ``k``)."""
     wanted = (marker.family, marker.number + 1)
-    if any((m.family, m.number) == wanted for _, m, _, _ in found[i][k + 1 :]):
-        return True
+    for n in range(k + 1, len(found[i])):
+        other = found[i][n][1]
+        if other.family == marker.family:  # the next of its family decides
+            return other.number == marker.number + 1
     for j in range(i + 1, min(len(lines), i + 1 + LOOKAHEAD)):
         line = lines[j]
         if line.kind != "content":
@@ -165,12 +167,11 @@ def split_run_ons(text: str, lines: list[Line]) -> list[Line]:
         return lines
     out: list[Line] = []
     for i, line in enumerate(lines):
-        rest = line
-        for offset, page in cuts.get(i, []):
-            for at in (page, offset) if page >= 0 else (offset,):
-                first, rest = cut_line(text, rest, at)
-                out.append(first)
-        out.append(rest)
+        if i not in cuts:
+            out.append(line)
+            continue
+        offsets = [at for offset, page in cuts[i] for at in ((page, offset) if page >= 0 else (offset,))]
+        out.extend(cut_line(text, line, offsets))
     return out
 
 
