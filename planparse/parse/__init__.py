@@ -15,16 +15,16 @@ Examples:
 
 from __future__ import annotations
 
+from planparse.normalize import strip_span
 from planparse.parse.inline import finish_plan, join_pieces
 from planparse.parse.lines import Line, split_lines
 from planparse.parse.markers import Marker, match_marker
-from planparse.normalize import strip_span
 from planparse.parse.outline import OutlineBuilder, debris_node, hole_nodes, wrap_width
 from planparse.parse.plans import Region, split_glued_headers, split_plans
 from planparse.parse.sequence import mark_page_counters, split_run_ons
 from planparse.tree import Document, Node, Plan
 
-__all__ = ["parse", "match_marker", "Marker", "split_lines", "Line"]
+__all__ = ["Line", "Marker", "match_marker", "parse", "split_lines"]
 
 
 def parse(text: str, doc_id: str = "") -> Document:

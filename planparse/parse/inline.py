@@ -18,7 +18,7 @@ from planparse.parse.markers import cn_to_int
 from planparse.tree import Node, Plan, Span
 
 #: What may stand right before an inline marker: the start of a clause.
-_CLAUSE_CHARS = set("，。；：、,;:（(“\" \t\n\r\u3000")
+_CLAUSE_CHARS = set('，。；：、,;:（(“" \t\n\r\u3000')
 #: Before a 一是 glued to its heading: never 统一是, 唯一是, 第一是.
 _NOT_GLUED = set("统唯专单同万逐之其归合划第不")
 _CN = "[一二三四五六七八九十]"
@@ -225,11 +225,20 @@ def slice_pieces(pieces: list[Span], starts: list[int], begin: int, end: int) ->
     return spans
 
 
+def _clean(original: str, spans: list[Span]) -> bool:
+    """Whether ``spans`` are all non-empty and start and end on a non-space character."""
+    return (
+        bool(spans)
+        and original[spans[0][0]] not in SPACES
+        and original[spans[-1][1] - 1] not in SPACES
+        and all(a < b for a, b in spans)
+    )
+
+
 def _trim(original: str, spans: list[Span]) -> list[Span]:
     """Drop white space at both ends of a list of spans."""
-    if spans and original[spans[0][0]] not in SPACES and original[spans[-1][1] - 1] not in SPACES:
-        if all(a < b for a, b in spans):
-            return spans  # the common case: nothing to trim
+    if _clean(original, spans):
+        return spans  # the common case: nothing to trim
     spans = [s for s in spans if original[s[0] : s[1]].strip(SPACES)]
     if spans:
         first, last = spans[0], spans[-1]
@@ -285,7 +294,8 @@ def finish(
 
 
 _ORDER_WORD = re.compile(
-    r"(?=[首其再最])(?:(?<=[，。；：、,;:\s（(“\"])|^)(首先|其次|再次|最后)(?=[，,]|由|要|是|在)", re.M
+    r"(?=[首其再最])(?:(?<=[，。；：、,;:\s（(“\"])|^)(首先|其次|再次|最后)(?=[，,]|由|要|是|在)",
+    re.MULTILINE,
 )
 
 

@@ -11,6 +11,7 @@ Examples:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -218,7 +219,9 @@ def _make_line(text: str, offset: int) -> Line:
     bullets = _strip_bullets(rest)
     content = rest[bullets:]
     if damaged and not content:
-        return Line(start, start + len(stripped), start, stripped, "debris", holes[0][2], indent=lead)
+        return Line(
+            start, start + len(stripped), start, stripped, "debris", holes[0][2], indent=lead
+        )
     body = start + damaged + bullets
     inner = _inner_holes(content, body)
     if inner and inner[0][0] == body and inner[0][2] == "markup":
@@ -308,7 +311,7 @@ def cut_line(text: str, line: Line, at: int | list[int]) -> list[Line]:
         ('一、学习。', '二、活动', '二、', True)
     """
     bounds = [line.start] + ([at] if isinstance(at, int) else list(at)) + [line.end]
-    parts = [_make_line(text[lo:hi], lo) for lo, hi in zip(bounds, bounds[1:])]
+    parts = [_make_line(text[lo:hi], lo) for lo, hi in itertools.pairwise(bounds)]
     first = parts[0]
     first.page_break, first.indent, first.virtual = line.page_break, line.indent, line.virtual
     if line.holes and line.holes[0][2] == "page counter":

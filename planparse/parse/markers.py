@@ -64,16 +64,16 @@ class Marker:
 
 # One alternation, tried on the width-folded line; every branch names its style.
 _PATTERN = re.compile(
-    r"""
-    (?P<chapter>第(?P<ch_n>{cn}|\d{{1,3}})(?P<ch_unit>[章节節部条條])(?:分)?)
-  | (?P<cn_paren>[(〈](?P<cp_n>{cn})[)〉][、.]?)
-  | (?P<cn_dun>(?P<cd_n>{cn})(?:[、.]|\s*、))
-  | (?P<ordinal>第(?P<or_n>{cn})[,、:])
+    rf"""
+    (?P<chapter>第(?P<ch_n>{CN_NUMERAL}|\d{{1,3}})(?P<ch_unit>[章节節部条條])(?:分)?)
+  | (?P<cn_paren>[(〈](?P<cp_n>{CN_NUMERAL})[)〉][、.]?)
+  | (?P<cn_dun>(?P<cd_n>{CN_NUMERAL})(?:[、.]|\s*、))
+  | (?P<ordinal>第(?P<or_n>{CN_NUMERAL})[,、:])
   | (?P<ar_paren>\((?P<ap_n>\d{{1,3}})\)[、.]?|(?P<ap2_n>\d{{1,3}})\))
   | (?P<decimal>(?P<dc_n>\d{{1,2}}(?:\.\d{{1,2}}){{1,4}})\.?(?![\d.]))
   | (?P<arabic>(?P<ar_n>\d{{1,3}})\s*(?P<ar_sep>[、.,]))
   | (?P<circled>[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3220-\u3229])
-    """.format(cn=CN_NUMERAL),
+    """,
     re.VERBOSE,
 )
 

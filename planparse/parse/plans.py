@@ -17,6 +17,7 @@ Examples:
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -34,7 +35,9 @@ _OPEN, _CLOSE = r"[【\[（(]", r"[】\]）)]"
 # Strong headers: they say 篇.
 _NAME_PIECE = re.compile(rf"^(?P<name>.{{2,50}}?)\s*{_OPEN}?\s*{_PIECE}\s*{_CLOSE}?$")
 # A plan numbered (一) after its name is a compilation's numbering too.
-_NAME_PAREN = re.compile(rf"^(?P<name>.{{2,50}}?{_TITLE_WORDS})\s*[（(][一二三四五六七八九十]{{1,2}}[)）]$")
+_NAME_PAREN = re.compile(
+    rf"^(?P<name>.{{2,50}}?{_TITLE_WORDS})\s*[（(][一二三四五六七八九十]{{1,2}}[)）]$"
+)
 _PIECE_NAME = re.compile(
     rf"^{_OPEN}?\s*(?:篇\s*{_NUM}|第\s*{_NUM}\s*篇)\s*{_CLOSE}?\s*[:：、.．]?\s*(?P<name>.{{0,50}})$"
 )
@@ -71,7 +74,7 @@ _TITLE_END = re.compile(_TITLE_WORDS + r"书?[\s）)】]*$")
 _TITLE_SENTENCE = re.compile("[。；;！？]")
 # Lines that name a site or a file, not the plan.
 _SITE = re.compile(
-    r"[>＞»]|\.(?:docx?|pdf|txt)\b|VIP|下载|下載|会员|會員|上传|欢迎|歡迎|预览|预览|发布$|发布于|投稿"
+    r"[>＞»|｜]|来源|來源|網站|\.(?:docx?|pdf|txt)\b|VIP|下载|下載|会员|會員|上传|欢迎|歡迎|预览|预览|发布$|发布于|投稿"
     r"|文库|文檔|文档网|首页|首頁|位置|^\S{2,8}(?:网|網|站|文库)$|[:：]\s*\d{3}-\d{3}"
 )
 _DECORATION_HEAD = re.compile(
@@ -254,9 +257,9 @@ def _title_line(lines: list[Line], first: int, body: int) -> int | None:
     plain = [
         i
         for i in titles
-        if not _SITE.search(lines[i].text) and len(lines[i].text) >= 6 and not _CLAUSE.search(
-            lines[i].text
-        )
+        if not _SITE.search(lines[i].text)
+        and len(lines[i].text) >= 6
+        and not _CLAUSE.search(lines[i].text)
     ]
     return plain[0] if plain else None
 
@@ -313,8 +316,10 @@ def _compiled(lines: list[Line], headers: list[tuple[int, tuple[int, int]]]) -> 
         stop = headers[n + 1][0] if n + 1 < len(headers) else len(lines)
         region = Region(first=start + 1, stop=stop)
         following = _next_content(lines, start + 1, stop)
-        if following is not None and _is_title(lines[following]) and _TITLE_END.search(
-            lines[following].text
+        if (
+            following is not None
+            and _is_title(lines[following])
+            and _TITLE_END.search(lines[following].text)
         ):
             region.skipped = [start]  # the title line is consumed through its pieces
             region.title_pieces = _piece(lines[following], _title_span(lines[following].text))
@@ -338,7 +343,7 @@ def _toc_entries(lines: list[Line], starts: list[int]) -> set[int]:
     """Compilation titles listed one after another with no text between: a table of contents."""
     return {
         a
-        for a, b in zip(starts, starts[1:])
+        for a, b in itertools.pairwise(starts)
         if all(lines[k].kind != "content" for k in range(a + 1, b))
     }
 

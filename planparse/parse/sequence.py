@@ -32,7 +32,7 @@ _SHAPE = re.compile(
 )
 # What may stand right before a marker inside a line: the end of a sentence or clause, a
 # closing bracket, white space.  A number glued to a word is a marker only as N、.
-_BEFORE = set("。；;！？!?：:．.，,）)】]”\" \t\u3000")
+_BEFORE = set('。；;！？!?：:．.，,）)】]”" \t\u3000')
 _TERMINAL = set("。！？；：!?;:….．")
 _CLOSERS = set("”’」』）)】〕\"'")
 #: A line at least this long that stops mid-sentence before an "N、" line was cut by a page.
@@ -101,7 +101,9 @@ def _under_heading(head: tuple[int, Marker | None], offset: int, marker: Marker)
     return opener is not None and rank(opener.family) < rank(marker.family) and offset - start <= 32
 
 
-def _successor(marker: Marker, found: list[list[Candidate]], lines: list[Line], i: int, k: int) -> bool:
+def _successor(
+    marker: Marker, found: list[list[Candidate]], lines: list[Line], i: int, k: int
+) -> bool:
     """Whether the next number of ``marker``'s family follows soon (after candidate ``k``)."""
     wanted = (marker.family, marker.number + 1)
     for n in range(k + 1, len(found[i])):
@@ -170,7 +172,9 @@ def split_run_ons(text: str, lines: list[Line]) -> list[Line]:
         if i not in cuts:
             out.append(line)
             continue
-        offsets = [at for offset, page in cuts[i] for at in ((page, offset) if page >= 0 else (offset,))]
+        offsets = [
+            at for offset, page in cuts[i] for at in ((page, offset) if page >= 0 else (offset,))
+        ]
         out.extend(cut_line(text, line, offsets))
     return out
 
