@@ -8,12 +8,12 @@ same invariants as tests/test_properties.py on documents damaged the way real pa
 
 from __future__ import annotations
 
+from conftest import LADDER, items, markers
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_properties import CLAUSES, check_invariants
 
 import planparse
-from conftest import LADDER, items, markers
-from test_properties import CLAUSES, check_invariants
 
 
 def frame(text):
@@ -87,20 +87,22 @@ def test_the_title_is_never_a_breadcrumb_a_site_or_a_file_name():
 
 
 def test_a_file_name_is_the_title_when_nothing_else_is_and_loses_its_suffix():
-    assert titles("村妇代会换届工作总结.docx\n全村妇代会于三月完成换届选举，共选出执委七名。\n") == [
-        "村妇代会换届工作总结"
-    ]
+    assert titles(
+        "村妇代会换届工作总结.docx\n全村妇代会于三月完成换届选举，共选出执委七名。\n"
+    ) == ["村妇代会换届工作总结"]
 
 
 def test_cover_words_are_not_the_title():
-    text = "2024\n局机关\n工会\n工作总结\n局机关工会2024年工作总结\n今年以来，局机关工会认真履职。\n"
+    text = (
+        "2024\n局机关\n工会\n工作总结\n局机关工会2024年工作总结\n今年以来，局机关工会认真履职。\n"
+    )
     assert titles(text) == ["局机关工会2024年工作总结"]
 
 
 def test_a_title_glued_to_the_body_or_its_first_heading_is_cut_off():
-    assert titles("街道妇联上半年工作总结20xx年上半年，街道妇联在党工委领导下，扎实推进各项工作。\n") == [
-        "街道妇联上半年工作总结"
-    ]
+    assert titles(
+        "街道妇联上半年工作总结20xx年上半年，街道妇联在党工委领导下，扎实推进各项工作。\n"
+    ) == ["街道妇联上半年工作总结"]
     text = "妇女之家建设方案模板范文一、背景分析\n1.1政策背景\n1.2社会背景\n"
     assert titles(text) == ["妇女之家建设方案"]
     assert numbered(text) == [("一、", 1), ("1.1", 2), ("1.2", 2)]
@@ -125,7 +127,11 @@ def test_a_chinese_list_after_an_arabic_list_closes_it():
 
 
 def test_a_text_that_starts_low_keeps_relative_levels():
-    assert numbered("（一）学习\n1、读书\n（二）活动\n") == [("（一）", 1), ("1、", 2), ("（二）", 1)]
+    assert numbered("（一）学习\n1、读书\n（二）活动\n") == [
+        ("（一）", 1),
+        ("1、", 2),
+        ("（二）", 1),
+    ]
 
 
 def test_an_orphan_arabic_list_is_kept_when_it_numbers_on():
@@ -227,7 +233,9 @@ def test_a_sentence_cut_by_a_pagination_line_is_rejoined():
 
 
 def test_doc_site_page_counters_are_debris_and_rejoin_the_cut_word():
-    first = "1、妇联工作总结 今年以来，妇联" + "紧紧围绕中心工作，扎实开展各项活动，" * 4 + "取得了显"
+    first = (
+        "1、妇联工作总结 今年以来，妇联" + "紧紧围绕中心工作，扎实开展各项活动，" * 4 + "取得了显"
+    )
     text = f"{first}\n2、著成效。全年共举办培训班十二期，培训妇女一千余人次，受到好评。\n"
     rows = frame(text)
     assert not rows.marker.str.len().any()
@@ -256,6 +264,16 @@ def test_pinyin_entities_and_markdown_are_cut_from_the_text():
     assert item.marker == "一、" and item.text == "加强学习培训"
     assert rows.plan_title.iloc[0] == "婦聯(lián)工作總結(jié)"
     assert {"markup"} == set(rows[rows.kind == "debris"].warnings)
+
+
+def test_breadcrumbs_copyright_and_icp_lines_are_debris():
+    text = (
+        "您的位置：首页 > 妇联工作 > 正文\n社区妇联工作计划\n一、加强学习\n"
+        "版权所有：某某市妇联\n京ICP备00000000号-1\n沪公网安备 00000000000000号\n"
+    )
+    rows = frame(text)
+    assert rows[rows.kind != "debris"].marker.tolist() == ["一、"]
+    assert set(rows[rows.plan_no == 1].plan_title) == {"社区妇联工作计划"}
 
 
 def test_a_markdown_table_keeps_its_cells():
