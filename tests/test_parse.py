@@ -1,7 +1,8 @@
 """The parser on every trap of real plan text, written as our own small fixtures."""
 
-import planparse
 from conftest import items, markers
+
+import planparse
 
 
 def frame(text):
