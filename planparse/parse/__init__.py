@@ -40,7 +40,7 @@ def parse(text: str, doc_id: str = "") -> Document:
     """
     lines = split_lines(text)
     mark_page_counters(lines)
-    lines = split_glued_headers(text, split_run_ons(text, lines))
+    lines = split_run_ons(text, split_glued_headers(text, lines))
     split = split_plans(lines)
     doc = Document(doc_id, text)
     doc.front = [debris_node(lines[i]) for i in split.front]

@@ -129,7 +129,7 @@ class OutlineBuilder:
             for j in range(len(self.stack) - 1, -1, -1):
                 if self.family.get(id(self.stack[j])) == closed[0]:
                     return "new", j, []
-        if state is not None and marker.family in _TOLERANT:
+        if state is not None and (marker.family in _TOLERANT or self._numbers_on(marker)):
             if self._continues(state, marker, 2):
                 return "continue", k, [f"numbering gap: expected {state.last + 1}"]
             if self._continues(state, marker, 0):
@@ -142,6 +142,10 @@ class OutlineBuilder:
         """Whether a list that starts above 1 is a real list cut off at its start."""
         if marker.family in _TOLERANT or marker.family == "cn-ordinal":
             return marker.number <= 20
+        return self._numbers_on(marker)
+
+    def _numbers_on(self, marker: Marker) -> bool:
+        """Whether a later line goes on from ``marker`` with the next number."""
         return self.last_at.get((marker.family, marker.number + 1), -1) > self.index
 
     def _rank_of(self, k: int) -> float:
