@@ -394,3 +394,10 @@ def test_a_hundred_thousand_run_on_markers_in_one_line_parse_completely():
     line = "安排如下：" + "".join(f"（{n % 99 + 1}）事项。" for n in range(100_000))
     rows = planparse.parse(line, doc_id="long").to_frame()
     assert len(rows) >= 100_000 and rows.end.max() == len(line)
+
+
+def test_a_decimal_heading_may_open_with_a_units_character():
+    from planparse.parse.markers import match_marker
+
+    assert match_marker("7.1人力资源配置").marker == "7.1"
+    assert match_marker("3.8人参加培训") is None and match_marker("1.5万元") is None

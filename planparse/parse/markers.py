@@ -88,6 +88,8 @@ _CHAPTER_STYLES = {
 # After a number, these mean an amount or a date, not an item (1.5万元, 3.8妇女节).
 _UNIT_AFTER = set("万亿元%倍个年月日号千百周岁届次户人名")
 _DATE_WORDS = re.compile(r"^[^\s,.;:，。；：]{0,6}?[节節日]")
+# Words that open with a unit's character but name a subject: 7.1人力资源, 2.3年度目标.
+_UNIT_WORD = re.compile(r"^(?:人[力员才口民大文居群]|年度|月度|个人|名单|户籍|次序)")
 _YEAR_TITLE = re.compile(r"^(?:\d{4}年|\d{1,2}月\d{1,2}日)")
 _SPACES = " \t\u3000\xa0"
 _CN_LIST = re.compile(CN_NUMERAL + "[、.]")
@@ -173,7 +175,7 @@ def _plausible(kind: str, rest: str) -> bool:
     if kind in ("arabic", "ar_paren") and head.isdigit():
         return bool(_YEAR_TITLE.match(rest))  # "1.2023年…" is an item titled by a year
     if kind == "decimal":
-        if head in _UNIT_AFTER or head.isdigit():
+        if head.isdigit() or (head in _UNIT_AFTER and not _UNIT_WORD.match(rest)):
             return False
         return head in _SPACES or not _DATE_WORDS.match(rest)
     return not (kind == "cn_dun" and _CN_LIST.match(rest))  # 一、二类… counts, not a list
