@@ -1,7 +1,8 @@
 """The parser on every trap of real plan text, written as our own small fixtures."""
 
-import planparse
 from conftest import items, markers
+
+import planparse
 
 
 def frame(text):
@@ -159,8 +160,14 @@ def test_a_short_line_after_a_heading_is_a_new_paragraph():
     ]
 
 
-def test_a_list_must_start_at_one():
-    assert markers("三、保障措施\n四、工作要求\n") == []
+def test_an_orphan_list_is_kept_with_a_warning():
+    rows = frame("三、保障措施\n四、工作要求\n")
+    assert rows.marker.tolist() == ["三、", "四、"]
+    assert rows.warnings.tolist() == ["orphan: numbering starts at 3", ""]
+
+
+def test_a_lone_arabic_number_is_not_an_orphan_list():
+    assert markers("领导小组如下：\n3、保障措施到位。\n") == []
 
 
 # -- bullets and debris ----------------------------------------------------------------------
@@ -216,12 +223,7 @@ def test_compilation_splits_into_plans_with_titles():
     front = rows[rows.plan_no == 0]
     assert front.kind.tolist() == ["debris", "debris"]
     plans = rows[rows.plan_no > 0].groupby("plan_no").plan_title.first().tolist()
-    assert plans == [
-        "社区妇联工作计划 篇一",
-        "【篇二】村妇代会工作计划",
-        "第三篇：街道妇联工作要点",
-        "街道妇联工作总结4",
-    ]
+    assert plans == ["社区妇联工作计划", "村妇代会工作计划", "街道妇联工作要点", "街道妇联工作总结"]
     assert rows[rows.kind == "item"].item_id.tolist() == [
         "t.txt#1/1",
         "t.txt#2/1",
@@ -232,7 +234,10 @@ def test_compilation_splits_into_plans_with_titles():
 
 def test_numbered_plan_titles_split_a_compilation():
     rows = frame("妇联工作计划1\n一、学习\n妇联工作计划2\n一、活动\n")
-    assert rows.plan_no.tolist() == [1, 2]
+    items = rows[rows.kind == "item"]
+    assert items.plan_no.tolist() == [1, 2]
+    assert items.plan_title.tolist() == ["妇联工作计划", "妇联工作计划"]
+    assert rows[rows.kind == "debris"].warnings.tolist() == ["plan header", "plan header"]
 
 
 # -- items: heading and body, marker alone -------------------------------------------------
@@ -295,9 +300,14 @@ def test_words_that_only_look_like_enumerations():
         "统一是前提，一是一、二是二。\n",
         "请第一书记第一时间报告。\n",
         "再次召开会议，首先要学习。\n",
-        "一是加强学习。\n",
+        "首先，要学习。\n",
+        "提出一要求，三要素齐全。\n",
     ):
         assert [m for m, _, _ in items(text) if m] == [], text
+
+
+def test_a_lone_first_piece_announces_a_list():
+    assert [m for m, _, _ in items("一是加强学习。\n") if m] == ["一是"]
 
 
 # -- Traditional Chinese and offsets --------------------------------------------------------

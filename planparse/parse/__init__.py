@@ -15,14 +15,16 @@ Examples:
 
 from __future__ import annotations
 
-from planparse.parse.inline import finish, join_pieces
+from planparse.normalize import strip_span
+from planparse.parse.inline import finish_plan, join_pieces
 from planparse.parse.lines import Line, split_lines
 from planparse.parse.markers import Marker, match_marker
-from planparse.parse.outline import OutlineBuilder, debris_node, wrap_width
-from planparse.parse.plans import split_plans
-from planparse.tree import Document, Plan
+from planparse.parse.outline import OutlineBuilder, debris_node, hole_nodes, wrap_width
+from planparse.parse.plans import Region, split_glued_headers, split_plans
+from planparse.parse.sequence import mark_page_counters, split_run_ons
+from planparse.tree import Document, Node, Plan
 
-__all__ = ["parse", "match_marker", "Marker", "split_lines", "Line"]
+__all__ = ["Line", "Marker", "match_marker", "parse", "split_lines"]
 
 
 def parse(text: str, doc_id: str = "") -> Document:
@@ -37,16 +39,51 @@ def parse(text: str, doc_id: str = "") -> Document:
         [['x#1/1', '一、', '学习'], ['x#1/2', '二、', '活动']]
     """
     lines = split_lines(text)
+    mark_page_counters(lines)
+    lines = split_run_ons(text, split_glued_headers(text, lines))
     split = split_plans(lines)
     doc = Document(doc_id, text)
     doc.front = [debris_node(lines[i]) for i in split.front]
     wrap = wrap_width(lines)
     for number, region in enumerate(split.plans, 1):
         plan = Plan(number)
-        plan.title_pieces = [(lines[i].start, lines[i].end) for i in region.title_lines]
+        plan.title_pieces = region.title_pieces
         plan.title = join_pieces(text, plan.title_pieces)[0]
-        OutlineBuilder(lines, plan, wrap).build(region.first, region.stop)
-        for node, _ in list(plan.walk()):
-            finish(node, text)
+        consumed = _header_lines(lines, region)
+        plan.debris = [node for i in consumed for node in _leftovers(text, lines[i], region)]
+        OutlineBuilder(lines, plan, wrap).build(region.first, region.stop, set(consumed))
+        if not plan.root.children and plan.title_pieces:
+            _title_only(plan)
+        finish_plan(plan, text)
+        for node in plan.debris:
+            node.text = node.text or join_pieces(text, node.pieces)[0]
         doc.plans.append(plan)
     return doc
+
+
+def _header_lines(lines: list[Line], region: Region) -> list[int]:
+    """The lines of a plan's header and title, which its body does not read again."""
+    found = set(region.skipped)
+    for start, _ in region.title_pieces:
+        found.update(i for i, line in enumerate(lines) if line.start <= start < line.end)
+    return sorted(found)
+
+
+def _leftovers(text: str, line: Line, region: Region) -> list[Node]:
+    """Debris for what a header or title line holds besides the title (篇1, .docx, 【tag】)."""
+    nodes = [n for n in hole_nodes(line) if n.pieces[0][1] <= line.body]
+    taken = [(a, b) for a, b in region.title_pieces if line.start <= a < line.end]
+    position = line.body
+    for start, end in taken + [(line.end, line.end)]:
+        lo, hi = strip_span(text, position, start)
+        if lo < hi:
+            nodes.append(Node("debris", pieces=[(lo, hi)], warnings=["plan header"]))
+        position = max(position, end)
+    return nodes
+
+
+def _title_only(plan: Plan) -> None:
+    """A plan that is only its title (a one-line file) keeps the title as a row, flagged."""
+    node = plan.root.add(Node("para", pieces=plan.title_pieces, warnings=["only a title"]))
+    plan.title_pieces = []
+    del node

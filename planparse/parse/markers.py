@@ -64,16 +64,16 @@ class Marker:
 
 # One alternation, tried on the width-folded line; every branch names its style.
 _PATTERN = re.compile(
-    r"""
-    (?P<chapter>第(?P<ch_n>{cn}|\d{{1,3}})(?P<ch_unit>[章节節部条條])(?:分)?)
-  | (?P<cn_paren>\((?P<cp_n>{cn})\)[、.]?)
-  | (?P<cn_dun>(?P<cd_n>{cn})(?:[、.]|\s*、))
-  | (?P<ordinal>第(?P<or_n>{cn})[,、:])
+    rf"""
+    (?P<chapter>第(?P<ch_n>{CN_NUMERAL}|\d{{1,3}})(?P<ch_unit>[章节節部条條])(?:分)?)
+  | (?P<cn_paren>[(〈](?P<cp_n>{CN_NUMERAL})[)〉][、.]?)
+  | (?P<cn_dun>(?P<cd_n>{CN_NUMERAL})(?:[、.]|\s*、))
+  | (?P<ordinal>第(?P<or_n>{CN_NUMERAL})[,、:])
   | (?P<ar_paren>\((?P<ap_n>\d{{1,3}})\)[、.]?|(?P<ap2_n>\d{{1,3}})\))
-  | (?P<decimal>(?P<dc_n>\d{{1,2}}(?:\.\d{{1,2}}){{1,4}})(?![\d.]))
+  | (?P<decimal>(?P<dc_n>\d{{1,2}}(?:\.\d{{1,2}}){{1,4}})\.?(?![\d.]))
   | (?P<arabic>(?P<ar_n>\d{{1,3}})\s*(?P<ar_sep>[、.,]))
   | (?P<circled>[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3220-\u3229])
-    """.format(cn=CN_NUMERAL),
+    """,
     re.VERBOSE,
 )
 
@@ -88,9 +88,47 @@ _CHAPTER_STYLES = {
 # After a number, these mean an amount or a date, not an item (1.5万元, 3.8妇女节).
 _UNIT_AFTER = set("万亿元%倍个年月日号千百周岁届次户人名")
 _DATE_WORDS = re.compile(r"^[^\s,.;:，。；：]{0,6}?[节節日]")
-_YEAR_TITLE = re.compile(r"^\d{4}年")
+# Words that open with a unit's character but name a subject: 7.1人力资源, 2.3年度目标.
+_UNIT_WORD = re.compile(r"^(?:人[力员才口民大文居群]|年度|月度|个人|名单|户籍|次序)")
+_YEAR_TITLE = re.compile(r"^(?:\d{4}年|\d{1,2}月\d{1,2}日)")
 _SPACES = " \t\u3000\xa0"
 _CN_LIST = re.compile(CN_NUMERAL + "[、.]")
+
+
+#: Conventional rank of each marker family (GB/T 9704 and common practice): 一、 > （一） >
+#: 1. / 1、 > （1） > ①.  Chapters and parts stand above; a decimal 1.1 below a plain 1.
+RANKS = {
+    "cn-part": 0.0,
+    "cn-chapter": 0.0,
+    "cn-section": 0.5,
+    "cn-dun": 1.0,
+    "cn-ordinal": 1.5,
+    "cn-article": 1.5,
+    "cn-paren": 2.0,
+    "arabic": 3.0,
+    "arabic-paren": 4.0,
+    "circled": 5.0,
+}
+
+
+def rank(family: str) -> float:
+    """The conventional rank of a marker family; lower ranks stand higher in an outline.
+
+    Examples:
+        >>> rank("cn-dun") < rank("cn-paren") < rank("arabic") < rank("decimal-2")
+        True
+    """
+    if family.startswith("decimal-"):
+        return 3.0 + 0.1 * (int(family.split("-")[1]) - 1)
+    return RANKS.get(family, 3.0)
+
+
+#: Every character that can open a marker (half and full width).
+_FIRST = frozenset(
+    "第(（〈一二三四五六七八九十0123456789０１２３４５６７８９"
+    + "".join(map(chr, range(0x2460, 0x249C)))
+    + "".join(map(chr, range(0x3220, 0x322A)))
+)
 
 
 def _circled(char: str) -> tuple[str, str, int]:
@@ -117,13 +155,15 @@ def _number(match: re.Match[str]) -> tuple[str, str, int, tuple[int, ...]] | Non
         style = {"cn_paren": "cn-paren", "cn_dun": "cn-dun", "ordinal": "cn-ordinal"}[kind]
         return (style, style, value, ()) if value else None
     if kind == "ar_paren":
-        return "arabic-paren", "arabic-paren", int(match["ap_n"] or match["ap2_n"]), ()
+        value = int(match["ap_n"] or match["ap2_n"])
+        return ("arabic-paren", "arabic-paren", value, ()) if value else None
     if kind == "decimal":
         path = tuple(int(p) for p in match["dc_n"].split("."))
         return "decimal", f"decimal-{len(path)}", path[-1], path
     if kind == "arabic":
         style = "arabic-dun" if match["ar_sep"] == "、" else "arabic-dot"
-        return style, "arabic", int(match["ar_n"]), ()
+        value = int(match["ar_n"])
+        return (style, "arabic", value, ()) if value else None
     return (*_circled(match.group()), ())
 
 
@@ -135,7 +175,7 @@ def _plausible(kind: str, rest: str) -> bool:
     if kind in ("arabic", "ar_paren") and head.isdigit():
         return bool(_YEAR_TITLE.match(rest))  # "1.2023年…" is an item titled by a year
     if kind == "decimal":
-        if head in _UNIT_AFTER or head.isdigit():
+        if head.isdigit() or (head in _UNIT_AFTER and not _UNIT_WORD.match(rest)):
             return False
         return head in _SPACES or not _DATE_WORDS.match(rest)
     return not (kind == "cn_dun" and _CN_LIST.match(rest))  # 一、二类… counts, not a list
@@ -150,7 +190,9 @@ def match_marker(line: str) -> Marker | None:
         >>> match_marker("五一、十一期间") is None, match_marker("1、2、3号楼") is None
         (True, True)
     """
-    folded = fold_width(line[:32])
+    if line[:1] not in _FIRST:
+        return None  # most lines open with a word: no marker to read
+    folded = fold_width(line[:16])
     match = _PATTERN.match(folded)
     if match is None:
         return None

@@ -14,8 +14,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from planparse.parse.lines import Line, ends_sentence
-from planparse.parse.markers import Marker
+from planparse.parse.lines import Line, ends_sentence, line_pieces
+from planparse.parse.markers import Marker, rank
 from planparse.tree import Node, Plan
 
 #: Families whose markers are rarely false, so a gap or a repeated number is tolerated
@@ -72,16 +72,26 @@ class OutlineBuilder:
         self.current_lines = 0
         self.seen_item = False
         self.in_notes = False
+        self.index = 0
+        self.last_at: dict[tuple[str, int], int] = {}  # (family, number) -> last line index
 
     # -- the loop ------------------------------------------------------------------------
-    def build(self, first: int, stop: int) -> None:
-        """Consume ``lines[first:stop]`` into the plan."""
-        for line in self.lines[first:stop]:
-            if line.kind == "blank":
+    def build(self, first: int, stop: int, skip: set[int] | None = None) -> None:
+        """Consume ``lines[first:stop]`` into the plan, except the lines in ``skip``."""
+        for i in range(first, stop):
+            marker = self.lines[i].marker
+            if marker is not None and self.lines[i].kind == "content":
+                self.last_at[marker.family, marker.number] = i
+        for self.index in range(first, stop):
+            line = self.lines[self.index]
+            if line.kind == "blank" or (skip and self.index in skip):
                 continue
             if line.kind == "debris" or (line.kind == "meta" and not self.seen_item):
                 self.plan.debris.append(debris_node(line))
                 continue
+            self.plan.debris.extend(hole_nodes(line))
+            if line.marker is None and not line_pieces(line, line.body):
+                continue  # nothing but damage on this line
             if line.marker is not None and not self.in_notes and self._open_item(line, line.marker):
                 continue
             if self._joins(line):
@@ -108,7 +118,7 @@ class OutlineBuilder:
             return "continue", k, []
         if marker.number == 1:
             if k is None:
-                return "new", len(self.stack) - 1, []
+                return "new", self._by_rank(marker), []
             if self._colon_para() is not None:
                 return "under-para", k, []
             return "restart", k, ["numbering restarts at 1"]
@@ -119,12 +129,39 @@ class OutlineBuilder:
             for j in range(len(self.stack) - 1, -1, -1):
                 if self.family.get(id(self.stack[j])) == closed[0]:
                     return "new", j, []
-        if state is not None and marker.family in _TOLERANT:
+        if state is not None and (marker.family in _TOLERANT or self._numbers_on(marker)):
             if self._continues(state, marker, 2):
                 return "continue", k, [f"numbering gap: expected {state.last + 1}"]
             if self._continues(state, marker, 0):
                 return "continue", k, ["duplicate number"]
+        if k is None and self._orphan(marker):
+            return "new", self._by_rank(marker), [f"orphan: numbering starts at {marker.number}"]
         return None
+
+    def _orphan(self, marker: Marker) -> bool:
+        """Whether a list that starts above 1 is a real list cut off at its start."""
+        if marker.family in _TOLERANT or marker.family == "cn-ordinal":
+            return marker.number <= 20
+        return self._numbers_on(marker)
+
+    def _numbers_on(self, marker: Marker) -> bool:
+        """Whether a later line goes on from ``marker`` with the next number."""
+        return self.last_at.get((marker.family, marker.number + 1), -1) > self.index
+
+    def _rank_of(self, k: int) -> float:
+        for j in range(k, 0, -1):
+            family = self.family.get(id(self.stack[j]))
+            if family is not None and family != "root":
+                return rank(family) + (0.5 if j != k else 0.0)  # a para sits below its item
+        return -1.0
+
+    def _by_rank(self, marker: Marker) -> int:
+        """The deepest open container that a list of ``marker``'s family may stand under."""
+        own = rank(marker.family)
+        for k in range(len(self.stack) - 1, 0, -1):
+            if self._rank_of(k) < own:
+                return k
+        return 0
 
     def _colon_para(self) -> Node | None:
         node = self.current
@@ -186,8 +223,7 @@ class OutlineBuilder:
 
     def _extend(self, line: Line, offset: int) -> None:
         node = self.current
-        if offset < line.end:
-            node.pieces.append((offset, line.end))
+        node.pieces.extend(line_pieces(line, offset))
         self.last_line = line
         self.current_lines += 1
 
@@ -204,10 +240,14 @@ class OutlineBuilder:
         node, prev = self.current, self.last_line
         if node is None or line.bullet:
             return False
+        if line.virtual:
+            return True  # the rest of a line cut at a marker that was not an item
         if prev is None or not node.pieces:
             return node.kind == "item"  # a marker alone on its line takes the next line
         if ends_sentence(prev.text):
             return False
+        if line.holes and line.holes[0][2] == "page counter":
+            return True  # a document site's page counter cut this sentence
         if line.indent >= 2 and not line.page_break and prev.indent < 2:
             return False  # an indented line opens a paragraph
         own = prev.end - max(prev.body, node.pieces[0][0])
@@ -220,6 +260,11 @@ class OutlineBuilder:
             and own + len(line.text) <= 46
             and not _INNER_STOP.search(line.text[:-1])
         )
+
+
+def hole_nodes(line: Line) -> list[Node]:
+    """Debris rows for the damage cut out of a content line (truncation notices, pinyin…)."""
+    return [Node("debris", pieces=[(a, b)], warnings=[why]) for a, b, why in line.holes]
 
 
 def debris_node(line: Line) -> Node:
