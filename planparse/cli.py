@@ -161,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
         "(tcp://HOST:PORT): per-file work and the copy-paste candidate search",
     )
     analyze.add_argument("-q", "--quiet", action="store_true", help="no progress bars, no summary")
+    analyze.add_argument(
+        "--font",
+        metavar="FONT",
+        help="font for the plots' Chinese labels: a file or a family (default: found)",
+    )
 
     train = _command(
         commands,
@@ -293,6 +298,7 @@ def run_analyze(args: argparse.Namespace) -> int:
 
     from planparse.analyze import analyze
 
+    _check_font(args.font)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         summary = analyze(
@@ -326,6 +332,19 @@ def run_analyze(args: argparse.Namespace) -> int:
             f"overview: {args.output}/report.html"
         )
     return 1 if summary["failures"] else 0
+
+
+def _check_font(font: str | None) -> None:
+    """One line on stderr when the plots would draw boxes (warnings are silenced later);
+    a named font reaches the plotting processes through ``PLANPARSE_FONT``."""
+    import os
+
+    from planparse import plot
+
+    if font:
+        os.environ["PLANPARSE_FONT"] = font
+    if not plot.has_cjk_font():
+        print(f"planparse: {plot.FONT_FIX}", file=sys.stderr)
 
 
 def run_train(args: argparse.Namespace) -> int:

@@ -68,18 +68,63 @@ def test_topics_are_deterministic(tagged):
     assert first_weights.shape == (90, 5)
 
 
-def _render(tagged):
+def synthetic_plot_data():
+    """Inputs for every plot, with Chinese group names, words and file names written here."""
+    rng = np.random.default_rng(0)
+    domains = list(plot.DOMAIN_COLOURS)
+    groups = ["村妇联", "社区妇联", "街道妇联", "县妇联", "妇儿工委"]
+    shares = pd.DataFrame(
+        [(g, d, s) for g in groups for d, s in zip(domains, rng.dirichlet(np.ones(5)))],
+        columns=["issuer_type", "domain", "share"],
+    )
+    years = pd.DataFrame(
+        [
+            (str(y), d, s, s * 0.8, min(s * 1.2, 1))
+            for y in range(2008, 2024)
+            for d, s in zip(domains, rng.dirichlet(np.ones(5)))
+        ],
+        columns=["year", "domain", "share", "ci_low", "ci_high"],
+    )
+    terms = pd.DataFrame(
+        {
+            "group": "村",
+            "term": ["妇女之家", "最美家庭", "两癌筛查"],
+            "count": [9, 8, 7],
+            "log_odds": [2.0, 1.5, 1.0],
+            "z": [4.0, 3.0, 2.0],
+        }
+    )
+    terms.attrs["comparisons"] = 1234
+    plans = [f"20{10 + k}_青山镇第{k}村_村妇联_工作计划.txt#1" for k in range(50)]
+    values = rng.uniform(0, 1, (50, 50))
+    values = (values + values.T) / 2
+    np.fill_diagonal(values, 1)
+    similarity = pd.DataFrame(values, index=plans, columns=plans)
+    pairs = pd.DataFrame(
+        {
+            "a_doc": [p[:-2] for p in plans[:45]],
+            "a_plan": 1,
+            "b_doc": [p[:-2] for p in plans[5:]],
+            "b_plan": 1,
+            "a_start": 0,
+            "a_end": rng.integers(50, 500, 45),
+            "cluster": np.arange(45) // 5,
+        }
+    )
+    return shares, years, terms, similarity, pairs
+
+
+def render_every_plot(shares, by_year, terms, similarity, pairs):
+    """Every plot of :mod:`planparse.plot`, drawn (so a missing glyph warns)."""
     import matplotlib.pyplot as plt
 
-    shares = themes.domain_shares(tagged, by="issuer_type")
-    by_year = themes.domain_shares(tagged, by="year")
-    terms = themes.distinctive_terms(tagged, by="level", top=10)
-    pairs = planparse.find_duplicates(tagged)
+    many = pd.concat([shares.assign(issuer_type=shares.issuer_type + str(k)) for k in range(12)])
     axes = [
         plot.domain_shares_bar(shares, by="issuer_type"),
+        plot.domain_shares_bar(many, by="issuer_type"),
         plot.domain_trend(by_year),
-        plot.distinctive_terms_chart(terms, "village"),
-        plot.similarity_heatmap(themes.plan_similarity(tagged, pairs)),
+        plot.distinctive_terms_chart(terms, terms.group.iloc[0]),
+        plot.similarity_heatmap(similarity),
         plot.reuse_matrix(pairs),
     ]
     for ax in axes:
@@ -88,21 +133,35 @@ def _render(tagged):
     return axes
 
 
+def _render(tagged):
+    terms = themes.distinctive_terms(tagged, by="level", top=10)
+    pairs = planparse.find_duplicates(tagged)
+    return render_every_plot(
+        themes.domain_shares(tagged, by="issuer_type"),
+        themes.domain_shares(tagged, by="year"),
+        terms[terms.group == "village"],
+        themes.plan_similarity(tagged, pairs),
+        pairs,
+    )
+
+
 def test_every_plot_renders_without_missing_glyphs(tagged):
     if plot.use_cjk_font() is None:
-        pytest.skip("no CJK font installed (.ci/run installs fonts-wqy-microhei)")
+        pytest.skip("no CJK font (pip install 'planparse[fonts]'; .ci/run installs one)")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         axes = _render(tagged)
     missing = [w for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
-    assert missing == [] and len(axes) == 5
+    assert missing == [] and len(axes) == 6
     assert axes[0].get_legend().get_texts()[0].get_text() in plot.DOMAIN_COLOURS
 
 
 def test_no_cjk_font_gives_one_clear_warning(monkeypatch):
     monkeypatch.setattr(plot, "CJK_FAMILIES", ("No Such Font",))
     monkeypatch.setattr(plot, "_warned", False)
-    with pytest.warns(plot.NoCJKFontWarning, match="apt-get install fonts-noto-cjk"):
+    monkeypatch.setattr(plot, "cjk_font_files", lambda *a: [])
+    monkeypatch.delenv("PLANPARSE_FONT", raising=False)
+    with pytest.warns(plot.NoCJKFontWarning, match="planparse\\[fonts\\]"):
         assert plot.use_cjk_font() is None
     with warnings.catch_warnings():
         warnings.simplefilter("error")
