@@ -245,18 +245,22 @@ def analyze(
     )
     failed = {failure["doc_id"] for failure in failures}
     located = {doc: str(Path(path).resolve()) for doc, path in files}
+    from planparse.metadata import archive_metadata
     from planparse.overview import write_outputs
 
+    # Year, level and issuer inferred from titles and file names; a plans.tsv overrides.
+    plan_meta = archive_metadata([part for part, _ in parts], _metadata(meta, paths))
+    atomic_write(out / "metadata.csv", lambda p: plan_meta.to_csv(p, index=False))
     summary = write_outputs(
         out,
         parts,
         {doc: path for doc, path in located.items() if doc not in failed},
-        _metadata(meta, paths),
+        plan_meta,
         timings,
         client,
         jobs,
     )
-    summary.update(files=len(files), failures=len(failures))
+    summary.update(files=len(files), failures=len(failures), metadata=_named_counts(plan_meta))
     manifest = {
         "inputs": [{"doc_id": d, "path": p, "sha256": hashes[d]} for d, p in located.items()],
         "parameters": {
@@ -276,6 +280,13 @@ def analyze(
         lambda p: p.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8"),
     )
     return summary
+
+
+def _named_counts(plan_meta: "pd.DataFrame") -> dict[str, int]:
+    """How many plans have each metadata field named (inferred or from plans.tsv)."""
+    plans = plan_meta[plan_meta["plan_no"].astype(int) > 0]
+    fields = [f for f in ("year", "level", "issuer_type", "region") if f in plans]
+    return {"plans": len(plans), **{f: int((plans[f].fillna("") != "").sum()) for f in fields}}
 
 
 def _metadata(meta: str | Path | None, paths: list[str | Path]) -> "pd.DataFrame | None":

@@ -319,6 +319,12 @@ def run_analyze(args: argparse.Namespace) -> int:
             f"{summary['items']} items -> {args.output}/"
         )
         print(f"  domains: {shares}")
+        named = summary.get("metadata", {})
+        print(
+            "  metadata: "
+            + ", ".join(f"{f} {n}/{named['plans']}" for f, n in named.items() if f != "plans")
+            + f" plans named (inferred unless plans.tsv; see {args.output}/metadata.csv)"
+        )
         print(
             f"  copy-paste: {summary['reuse_pairs']} pairs in {summary['reuse_families']} families; "
             "largest: "

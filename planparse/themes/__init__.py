@@ -77,10 +77,32 @@ def attach_metadata(tagged: "pd.DataFrame", meta: "pd.DataFrame | str") -> "pd.D
     return joined
 
 
+#: The group of a plan whose metadata does not name the grouping's value.
+UNKNOWN = "unknown"
+
+
 def content_rows(tagged: "pd.DataFrame") -> "pd.DataFrame":
-    """The rows themes count: no debris, a domain given (when the table has those columns)."""
-    rows = tagged[tagged["kind"] != "debris"] if "kind" in tagged else tagged
-    return rows[rows["domain"].astype(str) != ""] if "domain" in rows else rows
+    """The rows themes count: no debris, not marked ``is_content`` False, a domain given (when
+    the table has those columns; a missing domain, NA, is not counted)."""
+    rows = tagged[tagged["kind"].astype(str) != "debris"] if "kind" in tagged else tagged
+    if "is_content" in rows:
+        rows = rows[rows["is_content"].fillna(False).astype(bool)]
+    if "domain" not in rows:
+        return rows
+    return rows[rows["domain"].notna() & (rows["domain"].astype(str) != "")]
+
+
+def group_values(values: "pd.Series") -> "pd.Series":
+    """A grouping column as strings, a missing or empty value as :data:`UNKNOWN` (a plan
+    without metadata is counted in its own group, never dropped).
+
+    Examples:
+        >>> import pandas as pd
+        >>> group_values(pd.Series(["2019", None, ""])).tolist()
+        ['2019', 'unknown', 'unknown']
+    """
+    text = values.astype("string").fillna("")
+    return text.mask(text.str.strip() == "", UNKNOWN)
 
 
 def wilson(
@@ -140,6 +162,8 @@ def domain_cells(
     """
     keys = [by] if isinstance(by, str) else list(by)
     rows = content_rows(tagged).copy()
+    for key in keys:
+        rows[key] = group_values(rows[key]) if key in rows else UNKNOWN
     if weight not in ("count", "chars"):
         raise ValueError("weight must be 'count' or 'chars'")
     rows["n"] = 1.0 if weight == "count" else rows["text"].astype(str).str.len().astype(float)

@@ -221,7 +221,7 @@ class TermCounts:
         archive (a chunk's number times 2³², say), for ties between words."""
         import pandas as pd
 
-        from planparse.themes import content_rows
+        from planparse.themes import content_rows, group_values
 
         counts = cls(groupings)
         rows = content_rows(tagged)
@@ -232,7 +232,7 @@ class TermCounts:
         word_ids, names = pd.factorize(pd.Series([w for ws in words for w in ws], dtype=object))
         counts.words = dict(zip(names.tolist(), range(len(names))))
         counts.first = position + np.arange(len(names), dtype=np.int64)
-        keys = zip(*(rows[by].astype(str).tolist() for by in groupings))
+        keys = zip(*(_groups(rows, by, group_values) for by in groupings))
         profile = _numbered(counts.profiles, keys, len(rows))[item]
         counts.sizes = np.bincount(profile, minlength=len(counts.profiles))
         counts._cells = [_sum_cells(profile, word_ids, np.ones(len(item), np.int64))]
@@ -350,6 +350,13 @@ class TermCounts:
             self._cells = [_sum_cells(*joined.astype(np.int64, copy=False))]
         self._summed, self._added = self._cells[0].shape[1], 0
         return self._cells[0]
+
+
+def _groups(rows: "pd.DataFrame", by: str, group_values) -> list[str]:  # noqa: ANN001
+    """A grouping's values, ``unknown`` where missing (a column absent: every row)."""
+    if by not in rows:
+        return ["unknown"] * len(rows)
+    return group_values(rows[by]).tolist()
 
 
 def _sum_cells(group: np.ndarray, word: np.ndarray, count: np.ndarray) -> np.ndarray:
