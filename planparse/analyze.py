@@ -216,11 +216,14 @@ def analyze(
     chunk_files: int = CHUNK_FILES,
     engine: str = "local",
     scheduler: Any = None,
+    copies_once: bool = True,
 ) -> dict:
     """Run the whole analysis; writes OUT and returns the summary (also in manifest.json).
 
     ``engine="dask"`` runs the per-file stage and the copy-paste candidate search on a Dask
     cluster: ``scheduler`` is a ``distributed.Client`` or a scheduler address.
+    ``copies_once`` counts text copied between plans once in the themes (the copy side of
+    each copy-paste pair is left out; see :func:`planparse.themes.without_copies`).
     """
     if engine not in ("local", "dask"):
         raise ValueError("engine must be 'local' or 'dask'")
@@ -259,6 +262,7 @@ def analyze(
         timings,
         client,
         jobs,
+        copies_once,
     )
     summary.update(files=len(files), failures=len(failures), metadata=_named_counts(plan_meta))
     manifest = {
@@ -270,6 +274,7 @@ def analyze(
             "engine": engine,
             "meta": str(meta) if meta else None,
             "chunk_files": chunk_files,
+            "copies_once": copies_once,
         },
         "versions": {"planparse": planparse.__version__, "python": platform.python_version()},
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},

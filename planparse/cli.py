@@ -162,6 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("-q", "--quiet", action="store_true", help="no progress bars, no summary")
     analyze.add_argument(
+        "--count-copies",
+        action="store_true",
+        help="count text copied between plans every time in the themes (default: once)",
+    )
+    analyze.add_argument(
         "--font",
         metavar="FONT",
         help="font for the plots' Chinese labels: a file or a family (default: found)",
@@ -311,6 +316,7 @@ def run_analyze(args: argparse.Namespace) -> int:
             quiet=args.quiet,
             engine="dask" if args.dask else "local",
             scheduler=args.dask,
+            copies_once=not args.count_copies,
         )
     if not args.quiet:
         shares = ", ".join(f"{d} {s:.0%}" for d, s in summary["domain_shares"].items())
@@ -319,6 +325,11 @@ def run_analyze(args: argparse.Namespace) -> int:
             f"{summary['items']} items -> {args.output}/"
         )
         print(f"  domains: {shares}")
+        if summary.get("copies_counted_once"):
+            print(
+                f"  themes count copied text once: {summary['copied_items_left_out']} copied "
+                "items left out (--count-copies counts them every time)"
+            )
         named = summary.get("metadata", {})
         print(
             "  metadata: "

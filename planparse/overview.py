@@ -68,6 +68,7 @@ def write_outputs(
     timings: dict[str, float],
     client: object = None,
     jobs: int = 1,
+    copies_once: bool = True,
 ) -> dict:
     """items.parquet, pairs, clusters, themes, plots and the HTML overview from the chunks of
     the item table; returns the summary.  ``paths`` maps each ``doc_id`` to its file
@@ -77,7 +78,8 @@ def write_outputs(
     Copy-paste and themes each run in a process of their own, reading only the columns they
     need (themes a chunk at a time): the whole table is never held by the calling process,
     each stage's memory is given back when it ends, and with ``jobs > 1`` they run side by
-    side.
+    side.  With ``copies_once`` (the default) themes wait for the copy-paste pairs and count
+    text copied between plans once (:func:`planparse.themes.without_copies`).
     """
     clock = time.perf_counter()
     with _Stages(jobs) as stages:
@@ -85,7 +87,9 @@ def write_outputs(
             reuse = stages.here(copy_paste_stage, out, parts, paths, meta, jobs, client)
         else:
             reuse = stages.start(copy_paste_stage, out, parts, paths, meta, jobs)
-        themes = stages.start(themes_stage, out, parts, meta, jobs)
+        if copies_once:
+            reuse.result()  # themes need the pairs to leave the copies out
+        themes = stages.start(themes_stage, out, parts, meta, jobs, copies_once)
         write_items(parts, out / "items.parquet")
         reuse_part, summary = reuse.result(), themes.result()
         views = stages.start(reuse_views_stage, out, paths)
@@ -239,7 +243,9 @@ def chunk_for_reuse(path: str, paths: dict[str, str]) -> tuple["pd.DataFrame", d
 
 
 @_timed
-def themes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None", jobs: int = 1) -> dict:
+def themes_stage(
+    out: Path, parts: Parts, meta: "pd.DataFrame | None", jobs: int = 1, copies_once: bool = False
+) -> dict:
     """themes/*.csv, plots/domain_shares.png and plots/domain_trend.png, from sums taken a
     chunk at a time in ``jobs`` processes; returns the summary's table part (plans, items,
     domain shares) and the groupings compared.
@@ -261,7 +267,7 @@ def themes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None", jobs: int
     groupings = ["doc_id"] + [g for g in GROUPINGS if meta is not None and g in meta.columns]
     words = [by for by in groupings if by != "doc_id"]  # only these need the text
     found: dict[str, list] = {by: [] for by in groupings}
-    plans, spans, partitions = 0, [], _partitions(len(parts), jobs)
+    plans, spans, partitions, left_out = 0, [], _partitions(len(parts), jobs), 0
     with tempfile.TemporaryDirectory(dir=out, prefix=".themes-") as folder:
         sums = iter_in_processes(
             chunk_theme_sums,
@@ -269,12 +275,14 @@ def themes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None", jobs: int
             _meta_by_part(meta, parts),
             [groupings] * len(parts),
             [(folder, n, partitions) for n in range(len(parts))],
+            _copies_by_part(out, parts, copies_once),
             jobs=jobs,
         )
         # Closed on an error too: its workers must stop before their folder is removed.
         with contextlib.closing(sums):
             for part in sums:  # share cells are kept; word counts went to the folder
                 plans += part["plans"]
+                left_out += part["copies_left_out"]
                 spans.append(part["spans"])
                 for by in groupings:
                     found[by].append(part["cells"][by])
@@ -291,8 +299,11 @@ def themes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None", jobs: int
                 theme_dir / f"distinctive_terms_by_{by}.csv", index=False
             )
     _theme_plots(out / "plots", cells, groupings)
-    domains = cells["doc_id"].groupby("domain", sort=False)["n"].sum()
+    domains = cells["doc_id"][cells["doc_id"].domain != themes.GROUP_ROW]
+    domains = domains.groupby("domain", sort=False)["n"].sum()
     return {
+        "copies_counted_once": copies_once,
+        "copied_items_left_out": left_out,
         "plans": plans,
         "items": int(domains.sum()),
         "domain_shares": (domains / domains.sum()).sort_values(ascending=False).round(4).to_dict(),
@@ -308,7 +319,11 @@ def _partitions(chunks: int, jobs: int) -> int:
 
 
 def chunk_theme_sums(
-    path: str, meta: "pd.DataFrame | None", groupings: list[str], store: tuple[str, int, int]
+    path: str,
+    meta: "pd.DataFrame | None",
+    groupings: list[str],
+    store: tuple[str, int, int],
+    copies: "pd.DataFrame | None" = None,
 ) -> dict:
     """One chunk's share cells for each grouping and its number of plans; its word counts
     are written to ``store`` (folder, chunk number, partitions), one pickle per partition
@@ -318,7 +333,11 @@ def chunk_theme_sums(
     from planparse import themes
 
     words = [g for g in groupings if g != "doc_id"]
-    tagged = pd.read_parquet(path, columns=[c for c in THEME_COLUMNS if words or c != "text"])
+    columns = [c for c in THEME_COLUMNS if words or c != "text"]
+    tagged = pd.read_parquet(path, columns=columns + ["item_id"] * (copies is not None))
+    rows, plans = len(tagged), int(tagged[tagged.plan_no > 0].groupby(["doc_id", "plan_no"]).ngroups)
+    if copies is not None:
+        tagged = themes.without_copies(tagged, copies)
     if meta is not None:
         tagged = themes.attach_metadata(tagged, meta)
     folder, number, partitions = store
@@ -326,8 +345,24 @@ def chunk_theme_sums(
     return {
         "cells": {by: themes.domain_cells(tagged, by=by) for by in groupings},
         "spans": _write_pickles(folder, number, counts.split(partitions) if words else []),
-        "plans": int(tagged[tagged.plan_no > 0].groupby(["doc_id", "plan_no"]).ngroups),
+        "plans": plans,
+        "copies_left_out": rows - len(tagged),
     }
+
+
+def _copies_by_part(out: Path, parts: Parts, copies_once: bool) -> list:
+    """The copied units of each chunk's files (:func:`planparse.themes.copied_units`), or
+    ``None`` for every chunk when copies are counted every time."""
+    import pandas as pd
+
+    from planparse import themes
+
+    if not copies_once:
+        return [None] * len(parts)
+    units = themes.copied_units(pd.read_parquet(out / "pairs.parquet"))
+    part_of = {doc: n for n, (_, docs) in enumerate(parts) for doc in docs}
+    grouped = dict(tuple(units.groupby(units.doc_id.map(part_of), sort=False)))
+    return [grouped.get(n, units.iloc[:0]) for n in range(len(parts))]
 
 
 def _write_pickles(folder: str, number: int, objects: list) -> list[tuple[str, int, int]]:
@@ -389,7 +424,7 @@ def _theme_plots(folder: Path, cells: dict, groupings: list[str]) -> None:
     from planparse import plot, themes
 
     by = next((g for g in groupings if g != "doc_id"), "doc_id")
-    size = cells[by].groupby(by, sort=False)["n"].sum()
+    size = cells[by][cells[by].domain == themes.GROUP_ROW].groupby(by, sort=False)["n"].sum()
     largest = size.sort_values(ascending=False).index[:BAR_GROUPS]  # 30 bars stay readable
     shown = cells[by][cells[by][by].isin(largest)]
     _save(

@@ -354,15 +354,27 @@ def distinctive_terms_chart(
     terms: "pd.DataFrame", group: str, top: int = 15, ax: "Axes | None" = None
 ) -> "Axes":
     """Horizontal bars of one group's most distinctive words, ranked by the z-score of
-    :func:`planparse.themes.distinctive_terms`; the title states how many words were compared
-    (``terms.attrs["comparisons"]``), since among thousands some pass 1.96 by chance."""
-    ax = _axes(ax, (6, 0.35 * top + 1))
+    :func:`planparse.themes.distinctive_terms`.  The title states how many words were
+    compared; the dotted line is z = 1.96, the dashed one Bonferroni's threshold for that
+    many comparisons (among thousands of words some pass 1.96 by chance)."""
+    ax = _axes(ax, (6, 0.35 * top + 1.2))
     rows = terms[terms["group"].astype(str) == str(group)].nlargest(top, "z").iloc[::-1]
     ax.barh(rows["term"], rows["z"], color="#0072B2")
-    ax.axvline(1.96, color="#999999", linestyle="--", linewidth=0.8)
-    ax.set_xlabel("z-score of the weighted log-odds (rank order)")
-    compared = terms.attrs.get("comparisons")
-    note = f"\ntop {len(rows)} of {compared:,} words compared" if compared else ""
+    ax.axvline(1.96, color="#999999", linestyle=":", linewidth=0.8, label="z = 1.96")
+    note = ""
+    if "compared" in rows and len(rows):
+        compared = int(rows["compared"].iloc[0])
+        threshold = float(rows["z_bonferroni"].iloc[0])
+        ax.axvline(
+            threshold,
+            color="#555555",
+            linestyle="--",
+            linewidth=0.8,
+            label=f"Bonferroni, {compared:,} words: z = {threshold:.2f}",
+        )
+        note = f"\nrank 1–{len(rows)} of {compared:,} words compared"
+        ax.legend(loc="lower right", frameon=False, fontsize=8)
+    ax.set_xlabel("z-score of the weighted log-odds (Monroe et al. 2008)")
     ax.set_title(f"distinctive words: {group}{note}", fontsize=10)
     return ax
 

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Columns of :func:`distinctive_terms`.
-TERM_COLUMNS = ["group", "term", "count", "log_odds", "z"]
+TERM_COLUMNS = ["group", "rank", "term", "count", "log_odds", "z", "compared", "z_bonferroni"]
 
 
 def stopwords() -> set[str]:
@@ -81,8 +81,11 @@ def distinctive_terms(
     Weighted log-odds ratio with an informative Dirichlet prior from the whole archive
     (Monroe, Colaresi & Quinn 2008, eq. 22): ``α_w = prior_weight · f_w`` where ``f_w`` is the
     word's share of all tokens; one group against all others (one-vs-rest).  Only words seen
-    ``min_count`` times or more are reported.  Columns: ``group``, ``term``, ``count``,
-    ``log_odds``, ``z``; the ``top`` largest ``z`` per group, groups and tied words in the
+    ``min_count`` times or more are reported.  The result is a ranking: ``rank`` 1 is the
+    largest ``z`` of its group; ``compared`` is how many words were tested for the group,
+    and ``z_bonferroni`` the z a word must pass for p < 0.05 after Bonferroni's correction
+    for that many comparisons (1.96 is passed by about 5% of unrelated words).  Columns:
+    :data:`TERM_COLUMNS`; the ``top`` largest ``z`` per group, groups and tied words in the
     order they first appear.
     """
     return terms_from_counts(TermCounts.of(tagged, [by]), by, top, prior_weight, min_count)
@@ -146,10 +149,20 @@ def scored_terms(
                     "log_odds": delta[best],
                     "z": z[best],
                     "first": first[best],
+                    "compared": len(kept),
                 }
             )
         )
     return pd.concat(results, ignore_index=True) if results else _no_terms(("first",))
+
+
+def _compared(frames: list["pd.DataFrame"]) -> dict:
+    """Words tested per group: each partition's count, added over the partitions."""
+    total: dict = {}
+    for frame in frames:
+        for group, count in frame.groupby("group", sort=False)["compared"].first().items():
+            total[group] = total.get(group, 0) + int(count)
+    return total
 
 
 def best_terms(scored: Sequence["pd.DataFrame"], top: int = 20) -> "pd.DataFrame":
@@ -167,8 +180,18 @@ def best_terms(scored: Sequence["pd.DataFrame"], top: int = 20) -> "pd.DataFrame
     groups = {name: n for n, name in enumerate(dict.fromkeys(joined["group"]))}
     order = np.lexsort((joined["first"], -joined["z"], joined["group"].map(groups)))
     ranked = joined.iloc[order]
-    chosen = ranked.groupby("group", sort=False).head(top)
-    return chosen.drop(columns="first").reset_index(drop=True)
+    chosen = ranked.groupby("group", sort=False).head(top).drop(columns="first")
+    chosen = chosen.reset_index(drop=True)
+    chosen["compared"] = chosen["group"].map(_compared(frames)).astype("int64")
+    chosen["rank"] = chosen.groupby("group", sort=False).cumcount() + 1
+    chosen["z_bonferroni"] = _bonferroni(chosen["compared"].to_numpy())
+    return chosen[TERM_COLUMNS]
+
+
+def _bonferroni(compared: np.ndarray, alpha: float = 0.05) -> np.ndarray:
+    from scipy.stats import norm
+
+    return norm.isf(alpha / 2 / np.maximum(compared, 1))
 
 
 def _check_top(top: int) -> None:
