@@ -425,7 +425,7 @@ def _theme_plots(folder: Path, cells: dict, groupings: list[str]) -> None:
 
     by = next((g for g in groupings if g != "doc_id"), "doc_id")
     size = cells[by][cells[by].domain == themes.GROUP_ROW].groupby(by, sort=False)["n"].sum()
-    largest = size.sort_values(ascending=False).index[:BAR_GROUPS]  # 30 bars stay readable
+    largest = size.sort_values(ascending=False).index[:BAR_GROUPS]  # lying bars, one label a row
     shown = cells[by][cells[by][by].isin(largest)]
     _save(
         plot.domain_shares_bar(themes.shares_from_cells(shown, by=by), by=by),
@@ -503,7 +503,7 @@ def _plan_key(rows: "pd.DataFrame") -> "pd.Series":
 
 
 #: The domain-shares plot shows the largest this many groups.
-BAR_GROUPS = 30
+BAR_GROUPS = 60
 #: The similarity heatmap shows at most this many plans (the matrix is n × n).
 HEATMAP_PLANS = 300
 

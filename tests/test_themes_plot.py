@@ -268,3 +268,24 @@ def test_no_cjk_font_gives_one_clear_warning(monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert plot.use_cjk_font() is None  # only once
+
+
+def test_plots_are_readable_at_archive_scale():
+    import matplotlib.pyplot as plt
+
+    shares, years, _, similarity, pairs = synthetic_plot_data()
+    many = pd.concat([shares.assign(issuer_type=shares.issuer_type + str(k)) for k in range(12)])
+    bars = plot.domain_shares_bar(many, by="issuer_type")
+    labels = [t.get_text() for t in bars.get_yticklabels()]
+    assert len(labels) == 60 and set(labels) == set(many.issuer_type)  # lying bars, a label a row
+    trend = plot.domain_trend(years)
+    assert len(trend.figure.axes) == 5  # one small panel per domain
+    ticks = [t for t in trend.get_xticks() if 2008 <= t <= 2023]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+    heat = plot.similarity_heatmap(similarity, top=20)
+    names = [t.get_text() for t in heat.get_yticklabels()]
+    assert len(names) == 21 and names[-1] == "other (30 plans)"
+    assert all(n.startswith("20") and "工作计划" not in n for n in names[:-1])  # short names
+    reuse = plot.reuse_matrix(pairs, top=10)
+    assert [t.get_text() for t in reuse.get_xticklabels()][-1].startswith("other (")
+    plt.close("all")
