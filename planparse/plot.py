@@ -322,7 +322,7 @@ def domain_trend(shares: "pd.DataFrame", year: str = "year", ax: "Axes | None" =
         )
         panels = list(grid.flat)
         for extra in panels[len(domains) :]:
-            extra.set_visible(False)
+            extra.remove()
         figure.supxlabel("year")
         figure.supylabel("share of items")
     else:
