@@ -209,11 +209,15 @@ def has_cjk_font() -> bool:
 def _axes(ax: "Axes | None", size: tuple[float, float] = (8, 4.5)) -> "Axes":
     import matplotlib.pyplot as plt
 
-    if _chosen is None:
-        use_cjk_font()
+    _font()
     if ax is None:
         _, ax = plt.subplots(figsize=size, layout="constrained")
     return ax
+
+
+def _font() -> None:
+    if _chosen is None:
+        use_cjk_font()
 
 
 def _colour(domain: str, k: int) -> str:
@@ -308,7 +312,7 @@ def domain_trend(shares: "pd.DataFrame", year: str = "year", ax: "Axes | None" =
     domains = [d for d in DOMAIN_COLOURS if d in set(data["domain"])]
     domains += [d for d in dict.fromkeys(data["domain"]) if d not in domains]
     if ax is None:
-        _axes(None)  # chooses the font
+        _font()
         columns = min(3, max(len(domains), 1))
         rows = -(-max(len(domains), 1) // columns)
         figure, grid = plt.subplots(
