@@ -263,6 +263,7 @@ def analyze(
         client,
         jobs,
         copies_once,
+        {"files": len(files), "failures": len(failures), "metadata": _named_counts(plan_meta)},
     )
     summary.update(files=len(files), failures=len(failures), metadata=_named_counts(plan_meta))
     manifest = {

@@ -325,6 +325,11 @@ def run_analyze(args: argparse.Namespace) -> int:
             f"{summary['items']} items -> {args.output}/"
         )
         print(f"  domains: {shares}")
+        from planparse.report import taxonomy_warning
+
+        warning = taxonomy_warning(summary["domain_shares"])
+        if warning:
+            print(f"  note: {warning}")
         if summary.get("copies_counted_once"):
             print(
                 f"  themes count copied text once: {summary['copied_items_left_out']} copied "

@@ -10,7 +10,6 @@ Examples:
 from __future__ import annotations
 
 import functools
-import html
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -69,6 +68,7 @@ def write_outputs(
     client: object = None,
     jobs: int = 1,
     copies_once: bool = True,
+    known: dict | None = None,
 ) -> dict:
     """items.parquet, pairs, clusters, themes, plots and the HTML overview from the chunks of
     the item table; returns the summary.  ``paths`` maps each ``doc_id`` to its file
@@ -99,8 +99,13 @@ def write_outputs(
     timings["copy_paste"] = reuse_part.pop("seconds") + views_time
     timings["themes_and_plots"] = summary.pop("seconds") + drawn_time
     summary.update(reuse_part)
+    summary.update(known or {})  # files, failures, metadata: what the caller knows
     groupings = summary.pop("groupings")
-    (out / "report.html").write_text(_overview(summary, groupings), encoding="utf-8")
+    from planparse.analyze import atomic_write
+    from planparse.report import render_page
+
+    page = render_page(out, summary, groupings, parts)
+    atomic_write(out / "report.html", lambda p: p.write_text(page, encoding="utf-8"))
     return summary
 
 
@@ -516,35 +521,3 @@ def _largest_families(pairs: "pd.DataFrame") -> list[str]:
     ordered = pairs.assign(rank=pairs.cluster.map(rank)).sort_values("rank", kind="stable")
     plans = zip(plan_keys(ordered, "a"), plan_keys(ordered, "b"))
     return list(dict.fromkeys(p for pair in plans for p in pair))[:HEATMAP_PLANS]
-
-
-def _overview(summary: dict, groupings: list[str]) -> str:
-    shares = "".join(
-        f"<tr><td>{html.escape(d)}</td><td>{s:.1%}</td></tr>"
-        for d, s in summary["domain_shares"].items()
-    )
-    families = "".join(
-        f"<tr><td>{f['cluster']}</td><td>{f['plans']}</td><td>{f['copied_chars']}</td>"
-        f"<td>{html.escape(str(f['source']))}</td></tr>"
-        for f in summary["largest_families"]
-    )
-    tables = "".join(
-        f"<li><a href='themes/domain_shares_by_{g}.csv'>domain shares by {g}</a></li>"
-        for g in groupings
-    )
-    images = "".join(
-        f"<img src='plots/{n}' alt='{n}' style='max-width:48%'>"
-        for n in ("domain_shares.png", "domain_trend.png", "similarity.png", "reuse.png")
-    )
-    return (
-        "<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>planparse analysis"
-        "</title></head><body style='font-family:sans-serif;margin:2em'>"
-        f"<h1>planparse analysis</h1><p>{summary['plans']} plans, {summary['items']} items, "
-        f"{summary['reuse_pairs']} copy-paste pairs in {summary['reuse_families']} families "
-        "(<a href='copy_paste.html'>side-by-side report</a>).</p>"
-        f"<h2>Domains</h2><table>{shares}</table><h2>Largest reuse families</h2><table>"
-        f"<tr><th>family</th><th>plans</th><th>copied characters</th><th>likely source</th></tr>"
-        f"{families}</table><h2>Tables</h2><ul>{tables}<li><a href='items.parquet'>items.parquet"
-        f"</a>, <a href='pairs.parquet'>pairs.parquet</a>, <a href='errors.csv'>errors.csv</a>"
-        f"</li></ul><h2>Plots</h2>{images}</body></html>\n"
-    )
