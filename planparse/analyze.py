@@ -130,11 +130,10 @@ class _Chunks:
 
 
 def _progress(total: int, quiet: bool, label: str) -> Any:
-    import sys
+    """tqdm on a terminal, a status line every few seconds otherwise (a log shows progress)."""
+    from planparse.progress import Progress
 
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="file", desc=label, disable=quiet or not sys.stderr.isatty())
+    return Progress(total, label, quiet=quiet)
 
 
 def per_file_stage(
@@ -217,12 +216,14 @@ def analyze(
     engine: str = "local",
     scheduler: Any = None,
     copies_once: bool = True,
+    keep_work: bool = False,
 ) -> dict:
     """Run the whole analysis; writes OUT and returns the summary (also in manifest.json).
 
     ``engine="dask"`` runs the per-file stage and the copy-paste candidate search on a Dask
     cluster: ``scheduler`` is a ``distributed.Client`` or a scheduler address.
-    ``copies_once`` counts text copied between plans once in the themes (the copy side of
+    The per-file chunks (``OUT/chunks``, what ``resume`` reuses) are removed at the end
+    unless ``keep_work``.  ``copies_once`` counts text copied between plans once in the themes (the copy side of
     each copy-paste pair is left out; see :func:`planparse.themes.without_copies`).
     """
     if engine not in ("local", "dask"):
@@ -250,9 +251,11 @@ def analyze(
     located = {doc: str(Path(path).resolve()) for doc, path in files}
     from planparse.metadata import archive_metadata
     from planparse.overview import write_outputs
+    from planparse.progress import stage
 
     # Year, level and issuer inferred from titles and file names; a plans.tsv overrides.
-    plan_meta = archive_metadata([part for part, _ in parts], _metadata(meta, paths))
+    with stage("metadata", quiet):
+        plan_meta = archive_metadata([part for part, _ in parts], _metadata(meta, paths))
     atomic_write(out / "metadata.csv", lambda p: plan_meta.to_csv(p, index=False))
     summary = write_outputs(
         out,
@@ -264,6 +267,7 @@ def analyze(
         jobs,
         copies_once,
         {"files": len(files), "failures": len(failures), "metadata": _named_counts(plan_meta)},
+        quiet,
     )
     summary.update(files=len(files), failures=len(failures), metadata=_named_counts(plan_meta))
     manifest = {
@@ -285,6 +289,10 @@ def analyze(
         out / "manifest.json",
         lambda p: p.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8"),
     )
+    if not keep_work:  # the run ended well: nothing left to resume
+        import shutil
+
+        shutil.rmtree(out / "chunks", ignore_errors=True)
     return summary
 
 

@@ -147,6 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep the chunks an interrupted run finished (matched by file hash)",
     )
+    analyze.add_argument(
+        "--keep-work",
+        action="store_true",
+        help="keep OUTDIR/chunks (the per-file results --resume reuses) after a run that ends well",
+    )
     analyze.add_argument("--model", metavar="M", help="a .skops model (default: the shipped one)")
     analyze.add_argument(
         "--meta",
@@ -317,6 +322,7 @@ def run_analyze(args: argparse.Namespace) -> int:
             engine="dask" if args.dask else "local",
             scheduler=args.dask,
             copies_once=not args.count_copies,
+            keep_work=args.keep_work,
         )
     if not args.quiet:
         shares = ", ".join(f"{d} {s:.0%}" for d, s in summary["domain_shares"].items())

@@ -69,6 +69,7 @@ def write_outputs(
     jobs: int = 1,
     copies_once: bool = True,
     known: dict | None = None,
+    quiet: bool = True,
 ) -> dict:
     """items.parquet, pairs, clusters, themes, plots and the HTML overview from the chunks of
     the item table; returns the summary.  ``paths`` maps each ``doc_id`` to its file
@@ -81,20 +82,25 @@ def write_outputs(
     side.  With ``copies_once`` (the default) themes wait for the copy-paste pairs and count
     text copied between plans once (:func:`planparse.themes.without_copies`).
     """
+    from planparse.progress import stage
+
     clock = time.perf_counter()
     with _Stages(jobs) as stages:
-        if client is not None:  # a Dask client cannot cross into another process
-            reuse = stages.here(copy_paste_stage, out, parts, paths, meta, jobs, client)
-        else:
-            reuse = stages.start(copy_paste_stage, out, parts, paths, meta, jobs)
-        if copies_once:
-            reuse.result()  # themes need the pairs to leave the copies out
-        themes = stages.start(themes_stage, out, parts, meta, jobs, copies_once)
-        write_items(parts, out / "items.parquet")
-        reuse_part, summary = reuse.result(), themes.result()
-        views = stages.start(reuse_views_stage, out, paths)
-        drawn = stages.start(similarity_stage, out, parts)
-        views_time, drawn_time = views.result()["seconds"], drawn.result()["seconds"]
+        with stage("copy-paste", quiet):
+            if client is not None:  # a Dask client cannot cross into another process
+                reuse = stages.here(copy_paste_stage, out, parts, paths, meta, jobs, client)
+            else:
+                reuse = stages.start(copy_paste_stage, out, parts, paths, meta, jobs)
+            if copies_once:
+                reuse.result()  # themes need the pairs to leave the copies out
+        with stage("themes", quiet):
+            themes = stages.start(themes_stage, out, parts, meta, jobs, copies_once)
+            write_items(parts, out / "items.parquet")
+            reuse_part, summary = reuse.result(), themes.result()
+        with stage("plots and copy_paste.html", quiet):
+            views = stages.start(reuse_views_stage, out, paths)
+            drawn = stages.start(similarity_stage, out, parts)
+            views_time, drawn_time = views.result()["seconds"], drawn.result()["seconds"]
     timings["archive_wide"] = time.perf_counter() - clock
     timings["copy_paste"] = reuse_part.pop("seconds") + views_time
     timings["themes_and_plots"] = summary.pop("seconds") + drawn_time

@@ -311,6 +311,10 @@ def domain_trend(shares: "pd.DataFrame", year: str = "year", ax: "Axes | None" =
     data = shares.assign(_year=years)[years.notna()].sort_values("_year")
     domains = [d for d in DOMAIN_COLOURS if d in set(data["domain"])]
     domains += [d for d in dict.fromkeys(data["domain"]) if d not in domains]
+    if not domains:  # nothing dated: an empty plot that says so
+        ax = _axes(ax)
+        ax.set_title("no items with a year")
+        return ax
     if ax is None:
         _font()
         columns = min(3, max(len(domains), 1))

@@ -82,7 +82,7 @@ def test_resume_after_a_kill_gives_the_clean_rows(archive, tmp_path):
     kept = {
         p.name: p.stat().st_mtime_ns for p in (crashed / "chunks").glob("items-0000[0-2].parquet")
     }
-    analyze([archive], crashed, resume=True, quiet=True, chunk_files=3)
+    analyze([archive], crashed, resume=True, quiet=True, chunk_files=3, keep_work=True)
     assert {
         p.name: p.stat().st_mtime_ns for p in (crashed / "chunks").glob("items-0000[0-2].parquet")
     } == kept

@@ -122,3 +122,23 @@ def test_analyze_without_plans_tsv_compares_every_year_the_files_name(tmp_path):
     assert set(meta.loc[meta.plan_no != "0", "year_source"]) == {"title"}
     assert (tmp_path / "out" / "themes" / "domain_shares_by_level.csv").is_file()
     assert summary["metadata"]["year"] == summary["metadata"]["plans"] == len(chosen)
+    assert not (tmp_path / "out" / "chunks").exists()  # working folder removed (no --keep-work)
+
+
+def test_progress_is_a_status_line_on_stderr_off_a_terminal_and_quiet_silences_it(capsys):
+    from planparse.progress import Progress, stage
+
+    with Progress(4, "parse + tag", every=0) as bar:
+        bar.update(2)
+        bar.update(2)
+    with stage("themes", every=0.01):
+        import time
+
+        time.sleep(0.05)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "planparse: parse + tag: 2/4 files (50%), 0 s"
+    assert lines[-1].startswith("planparse: themes done in")
+    assert any(line.startswith("planparse: themes, 0 s") for line in lines)
+    with Progress(4, "x", quiet=True) as bar, stage("y", quiet=True):
+        bar.update(4)
+    assert capsys.readouterr().err == ""

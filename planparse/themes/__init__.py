@@ -18,6 +18,7 @@ Examples:
 
 from __future__ import annotations
 
+from os import PathLike
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
@@ -56,7 +57,7 @@ __all__ = [
 PLAN_KEYS = ["doc_id", "plan_no"]
 
 
-def attach_metadata(tagged: "pd.DataFrame", meta: "pd.DataFrame | str") -> "pd.DataFrame":
+def attach_metadata(tagged: "pd.DataFrame", meta: "pd.DataFrame | str | PathLike") -> "pd.DataFrame":
     """``tagged`` with the columns of a plan metadata table joined on ``doc_id`` and
     ``plan_no`` (a ``file`` column is taken as ``doc_id``); columns already present are kept.
 
@@ -69,9 +70,9 @@ def attach_metadata(tagged: "pd.DataFrame", meta: "pd.DataFrame | str") -> "pd.D
     """
     import pandas as pd
 
-    if isinstance(meta, str):
+    if isinstance(meta, (str, PathLike)):
         meta = pd.read_csv(
-            meta, sep="\t" if meta.endswith(".tsv") else ",", dtype=str, keep_default_na=False
+            meta, sep="\t" if str(meta).endswith(".tsv") else ",", dtype=str, keep_default_na=False
         )
     meta = meta.rename(columns={"file": "doc_id"}).copy()
     meta["plan_no"] = meta["plan_no"].astype(int)
@@ -259,7 +260,7 @@ def shares_from_cells(
     low, high = wilson(out["share"].to_numpy() * effective, effective, level)
     out["ci_low"], out["ci_high"] = low, high
     columns = keys + ["domain", "n", "total", "share", "ci_low", "ci_high", "plans", "deff"]
-    return pd.DataFrame(out[columns]).astype({"plans": "int64"})
+    return pd.DataFrame(out[columns]).astype({"plans": "int64", "domain": "string"})
 
 
 def _design_effects(out: "pd.DataFrame", kish: "pd.Series", keys: list[str]) -> "pd.Series":

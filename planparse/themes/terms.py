@@ -185,7 +185,7 @@ def best_terms(scored: Sequence["pd.DataFrame"], top: int = 20) -> "pd.DataFrame
     chosen["compared"] = chosen["group"].map(_compared(frames)).astype("int64")
     chosen["rank"] = chosen.groupby("group", sort=False).cumcount() + 1
     chosen["z_bonferroni"] = _bonferroni(chosen["compared"].to_numpy())
-    return chosen[TERM_COLUMNS]
+    return chosen[TERM_COLUMNS].astype({"group": "string", "term": "string"})
 
 
 def _bonferroni(compared: np.ndarray, alpha: float = 0.05) -> np.ndarray:
