@@ -223,8 +223,9 @@ def analyze(
     ``engine="dask"`` runs the per-file stage and the copy-paste candidate search on a Dask
     cluster: ``scheduler`` is a ``distributed.Client`` or a scheduler address.
     The per-file chunks (``OUT/chunks``, what ``resume`` reuses) are removed at the end
-    unless ``keep_work``.  ``copies_once`` counts text copied between plans once in the themes (the copy side of
-    each copy-paste pair is left out; see :func:`planparse.themes.without_copies`).
+    unless ``keep_work``.  ``copies_once`` counts text copied between plans once in the
+    themes (the copy side of each copy-paste pair is left out; see
+    :func:`planparse.themes.without_copies`).
     """
     if engine not in ("local", "dask"):
         raise ValueError("engine must be 'local' or 'dask'")

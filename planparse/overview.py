@@ -346,7 +346,10 @@ def chunk_theme_sums(
     words = [g for g in groupings if g != "doc_id"]
     columns = [c for c in THEME_COLUMNS if words or c != "text"]
     tagged = pd.read_parquet(path, columns=columns + ["item_id"] * (copies is not None))
-    rows, plans = len(tagged), int(tagged[tagged.plan_no > 0].groupby(["doc_id", "plan_no"]).ngroups)
+    rows, plans = (
+        len(tagged),
+        int(tagged[tagged.plan_no > 0].groupby(["doc_id", "plan_no"]).ngroups),
+    )
     if copies is not None:
         tagged = themes.without_copies(tagged, copies)
     if meta is not None:

@@ -89,7 +89,9 @@ def stage(
 
     def tick() -> None:
         while not stop.wait(every):
-            print(f"planparse: {label}, {time.monotonic() - start:.0f} s …", file=stream, flush=True)
+            print(
+                f"planparse: {label}, {time.monotonic() - start:.0f} s …", file=stream, flush=True
+            )
 
     ticker = threading.Thread(target=tick, daemon=True)
     ticker.start()
@@ -98,4 +100,6 @@ def stage(
     finally:
         stop.set()
         ticker.join()
-        print(f"planparse: {label} done in {time.monotonic() - start:.1f} s", file=stream, flush=True)
+        print(
+            f"planparse: {label} done in {time.monotonic() - start:.1f} s", file=stream, flush=True
+        )

@@ -197,7 +197,8 @@ def _terms(out: Path, groupings: list[str]) -> str:
         if terms.empty:
             continue
         rows = "".join(
-            f"<tr><td>{html.escape(str(group))}</td><td>{html.escape(' '.join(words.term.head(10)))}"
+            f"<tr><td>{html.escape(str(group))}</td>"
+            f"<td>{html.escape(' '.join(words.term.head(10)))}"
             f"</td><td>{int(words.compared.iloc[0]) if 'compared' in words else ''}</td></tr>"
             for group, words in terms.groupby("group", sort=False)
         )

@@ -31,7 +31,8 @@ with warnings.catch_warnings(record=True) as caught:
     family = plot.use_cjk_font()
     axes = render_every_plot(*synthetic_plot_data())
 assert copied in {f.fname for f in font_manager.fontManager.ttflist}, "copied font not found"
-missing = [str(w.message) for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
+texts = [str(w.message) for w in caught]
+missing = [t for t in texts if "missing from" in t or "Glyph" in t]
 print(family, len(axes), len(missing))
 """
 
