@@ -354,6 +354,7 @@ def _trend_line(panel: "Axes", rows: "pd.DataFrame", domain: str, colour: str) -
     if {"ci_low", "ci_high"} <= set(rows.columns):
         panel.fill_between(rows["_year"], rows["ci_low"], rows["ci_high"], color=colour, alpha=0.2)
     panel.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
+    panel.tick_params(axis="x", labelbottom=True)  # a panel with none below shows its years
     panel.set_ylim(0, None)
     panel.grid(alpha=0.3)
 
