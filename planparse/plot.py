@@ -301,8 +301,8 @@ def domain_shares_bar(
 
 def domain_trend(shares: "pd.DataFrame", year: str = "year", ax: "Axes | None" = None) -> "Axes":
     """Each domain's share over the years with its confidence band, one small panel per
-    domain on a shared scale (``domain_shares`` by year); years that are not numbers
-    (``unknown``) are left out.  Returns the first panel (``ax.figure.axes`` holds all); with
+    domain, each on its own scale from 0 so that shares of 87% and of 3% both show
+    (``domain_shares`` by year); years that are not numbers (``unknown``) are left out.  Returns the first panel (``ax.figure.axes`` holds all); with
     ``ax`` given, every domain is drawn on it."""
     import matplotlib.pyplot as plt
     import pandas as pd
@@ -324,7 +324,7 @@ def domain_trend(shares: "pd.DataFrame", year: str = "year", ax: "Axes | None" =
             columns,
             figsize=(3.2 * columns, 2.4 * rows + 0.4),
             sharex=True,
-            sharey=True,
+            sharey=False,
             layout="constrained",
             squeeze=False,
         )
@@ -339,6 +339,8 @@ def domain_trend(shares: "pd.DataFrame", year: str = "year", ax: "Axes | None" =
         _trend_line(panel, data[data["domain"] == domain], domain, _colour(domain, k))
         if len(set(map(id, panels))) > 1:
             panel.set_title(domain, fontsize=10)
+    for panel in dict.fromkeys(panels):  # after every line is drawn, so none is cut off
+        panel.set_ylim(bottom=0)
     first = panels[0] if panels else _axes(ax)
     if ax is not None:
         ax.set_xlabel("year")
@@ -355,7 +357,6 @@ def _trend_line(panel: "Axes", rows: "pd.DataFrame", domain: str, colour: str) -
         panel.fill_between(rows["_year"], rows["ci_low"], rows["ci_high"], color=colour, alpha=0.2)
     panel.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
     panel.tick_params(axis="x", labelbottom=True)  # a panel with none below shows its years
-    panel.set_ylim(0, None)
     panel.grid(alpha=0.3)
 
 
