@@ -1,10 +1,13 @@
-"""Write notebooks/tutorial.ipynb from the cells below (outputs are never stored).
+"""Write notebooks/tutorial.ipynb from the cells below and execute it, so that the stored
+notebook shows its tables and figures (CI re-executes it and checks that every code cell
+still runs and that the stored figures are there: tests/test_notebook.py).
 
 python notebooks/build_tutorial.py
 """
 
 from pathlib import Path
 
+import nbclient
 import nbformat
 
 CELLS = [
@@ -19,12 +22,13 @@ year, and who copied whom?** Every step returns a pandas DataFrame.""",
     ),
     (
         "code",
-        """import matplotlib
-matplotlib.use("Agg")
+        """%matplotlib inline
+import matplotlib
 import pandas as pd
 import planparse
 from planparse import themes, plot
 
+matplotlib.rcParams["figure.dpi"] = 72  # small figures in the stored notebook
 archive = planparse.sample_path()
 sorted(p.name for p in archive.iterdir())[:5]""",
     ),
@@ -74,37 +78,65 @@ pairs[["a_doc", "b_doc", "unit", "similarity", "containment", "edits", "cluster"
     ),
     (
         "md",
-        """## 4. Compare themes by issuer type and year
+        """## 4. Metadata: inferred, or from plans.tsv
 
-The sample ships `plans.tsv` with each plan's issuer type, region, level and year;
-`attach_metadata` joins it. `domain_shares` gives shares with Wilson intervals;
-`distinctive_terms` finds each group's words by weighted log-odds with an informative
-Dirichlet prior (Monroe, Colaresi & Quinn 2008).""",
+Themes are compared by year, issuer level and issuer type. `infer_metadata` reads them from
+each plan's title, file name and opening lines, with the source of every value; placeholders
+such as `20xx年` mean unknown. The sample also ships a hand-written `plans.tsv`, which
+overrides what was inferred (`merged_metadata`).""",
     ),
     (
         "code",
-        """tagged = themes.attach_metadata(tagged, str(archive / "plans.tsv"))
-by_issuer = themes.domain_shares(tagged, by="issuer_type")
+        """from planparse.metadata import infer_metadata, merged_metadata
+
+inferred = infer_metadata(tagged[tagged.kind != "debris"])
+inferred[["doc_id", "plan_no", "year", "year_source", "level", "issuer_type", "place"]].tail(6)""",
+    ),
+    (
+        "code",
+        """given = pd.read_csv(archive / "plans.tsv", sep="\\t", dtype=str)
+meta = merged_metadata(inferred, given)
+tagged = themes.attach_metadata(tagged, meta)
+meta.year_source.value_counts()""",
+    ),
+    (
+        "md",
+        """## 5. Compare themes by issuer type and year
+
+`domain_shares` gives each group's shares with 95% intervals that treat the plan, not the
+item, as the sampling unit (`deff` is the design effect of clustering by plan). Text copied
+between plans can be counted once with `without_copies`. `distinctive_terms` ranks each
+group's words by weighted log-odds with an informative Dirichlet prior (Monroe, Colaresi &
+Quinn 2008), stating how many words were compared.""",
+    ),
+    (
+        "code",
+        """once = themes.without_copies(tagged, themes.copied_units(pairs))
+by_issuer = themes.domain_shares(once, by="issuer_type")
 by_issuer.pivot_table(index="issuer_type", columns="domain", values="share").round(2)""",
     ),
     (
         "code",
-        """terms = themes.distinctive_terms(tagged, by="level", top=8)
+        """by_issuer[["issuer_type", "domain", "share", "ci_low", "ci_high", "plans", "deff"]].head(5).round(3)""",
+    ),
+    (
+        "code",
+        """terms = themes.distinctive_terms(once, by="level", top=8)
 terms.groupby("group").term.apply(" ".join)""",
     ),
     (
         "md",
-        """## 5. Plots
+        """## 6. Plots
 
-Each plot function returns its matplotlib `Axes`; Chinese labels need a CJK font, which
-planparse finds (or warns about, with the fix).""",
+Each plot function returns its matplotlib `Axes`. Chinese labels need a CJK font: planparse
+finds one from the font files (`pip install "planparse[fonts]"` brings one), or says how to
+get one.""",
     ),
     ("code", """ax = plot.domain_shares_bar(by_issuer, by="issuer_type")"""),
-    ("code", """ax = plot.domain_trend(themes.domain_shares(tagged, by="year"))"""),
-    (
-        "code",
-        """ax = plot.similarity_heatmap(themes.plan_similarity(tagged, pairs), labels=False)""",
-    ),
+    ("code", """ax = plot.domain_trend(themes.domain_shares(once, by="year"))"""),
+    ("code", """ax = plot.distinctive_terms_chart(terms, "village", top=8)"""),
+    ("code", """ax = plot.similarity_heatmap(themes.plan_similarity(tagged), top=30)"""),
+    ("code", """ax = plot.reuse_matrix(pairs)"""),
     (
         "md",
         """## Where next
@@ -136,5 +168,16 @@ def build() -> nbformat.NotebookNode:
     return notebook
 
 
+def execute(notebook: nbformat.NotebookNode, folder: Path) -> nbformat.NotebookNode:
+    """Run every cell in ``folder`` (outputs are stored in the notebook)."""
+    nbclient.NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    ).execute()
+    for cell in notebook.cells:
+        cell.pop("id", None)
+    return notebook
+
+
 if __name__ == "__main__":
-    nbformat.write(build(), Path(__file__).with_name("tutorial.ipynb"))
+    here = Path(__file__).parent
+    nbformat.write(execute(build(), here), here / "tutorial.ipynb")

@@ -258,11 +258,10 @@ class _Chunks:
 
 
 def _progress(total: int, quiet: bool, label: str) -> Any:
-    import sys
+    """tqdm on a terminal, a status line every few seconds otherwise (a log shows progress)."""
+    from planparse.progress import Progress
 
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="file", desc=label, disable=quiet or not sys.stderr.isatty())
+    return Progress(total, label, quiet=quiet)
 
 
 def per_file_stage(
@@ -355,6 +354,8 @@ def analyze(
     chunk_files: int = CHUNK_FILES,
     engine: str = "local",
     scheduler: Any = None,
+    copies_once: bool = True,
+    keep_work: bool = False,
 ) -> dict:
     """Run the whole analysis; writes OUT and returns the summary (also in manifest.json).
 
@@ -366,6 +367,10 @@ def analyze(
 
     ``engine="dask"`` runs the per-file stage and the copy-paste candidate search on a Dask
     cluster: ``scheduler`` is a ``distributed.Client`` or a scheduler address.
+    The per-file chunks (``OUT/chunks``, what ``resume`` reuses) are removed at the end
+    unless ``keep_work``.  ``copies_once`` counts text copied between plans once in the
+    themes (the copy side of each copy-paste pair is left out; see
+    :func:`planparse.themes.without_copies`).
     """
     out = Path(out)
     table = check_usage(paths, out, jobs, chunk_files, engine, model, meta)
@@ -382,6 +387,8 @@ def analyze(
         "engine": engine,
         "meta": str(meta) if meta else None,
         "chunk_files": chunk_files,
+        "copies_once": copies_once,
+        "keep_work": keep_work,
     }
     with _output_folder(out, resume):
         return _run(files, out, parameters, table, quiet, client)
@@ -395,7 +402,7 @@ def _run(
     quiet: bool,
     client: Any,
 ) -> dict:
-    jobs, model = parameters["jobs"], parameters["model"]
+    jobs, model, copies_once = parameters["jobs"], parameters["model"], parameters["copies_once"]
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     parts, failures, hashes, resumed = per_file_stage(
@@ -406,18 +413,32 @@ def _run(
     _write_csv(out / "warnings.csv", resumed["warnings"], ["doc_id", "path", "message"])
     failed = {failure["doc_id"] for failure in failures}
     located = {doc: _resolved(path) for doc, path in files}
+    from planparse.metadata import archive_metadata
     from planparse.overview import write_outputs
+    from planparse.progress import stage
 
+    # Year, level and issuer inferred from titles and file names; a plans.tsv overrides.
+    with stage("metadata", quiet):
+        plan_meta = archive_metadata([part for part, _ in parts], table)
+    atomic_write(out / "metadata.csv", lambda p: plan_meta.to_csv(p, index=False))
     summary = write_outputs(
         out,
         parts,
         {doc: path for doc, path in located.items() if doc not in failed},
-        table,
+        plan_meta,
         timings,
         client,
         jobs,
+        copies_once,
+        {"files": len(files), "failures": len(failures), "metadata": _named_counts(plan_meta)},
+        quiet,
     )
-    summary.update(files=len(files), failures=len(failures), warnings=len(resumed["warnings"]))
+    summary.update(
+        files=len(files),
+        failures=len(failures),
+        warnings=len(resumed["warnings"]),
+        metadata=_named_counts(plan_meta),
+    )
     manifest = {
         "inputs": [{"doc_id": d, "path": p, "sha256": hashes[d]} for d, p in located.items()],
         "parameters": {**parameters, "model": model or "shipped"},
@@ -431,7 +452,18 @@ def _run(
         "summary": summary,
     }
     write_text(out / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+    if not parameters["keep_work"]:  # the run ended well: nothing left to resume
+        import shutil
+
+        shutil.rmtree(out / "chunks", ignore_errors=True)
     return summary
+
+
+def _named_counts(plan_meta: "pd.DataFrame") -> dict[str, int]:
+    """How many plans have each metadata field named (inferred or from plans.tsv)."""
+    plans = plan_meta[plan_meta["plan_no"].astype(int) > 0]
+    fields = [f for f in ("year", "level", "issuer_type", "region") if f in plans]
+    return {"plans": len(plans), **{f: int((plans[f].fillna("") != "").sum()) for f in fields}}
 
 
 def _resolved(path: Path) -> str:

@@ -169,6 +169,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the chunks an interrupted run finished (matched by file hash, model and "
         "planparse version)",
     )
+    analyze.add_argument(
+        "--keep-work",
+        action="store_true",
+        help="keep OUTDIR/chunks (the per-file results --resume reuses) after a run that ends well",
+    )
     analyze.add_argument("--model", metavar="M", help="a .skops model (default: the shipped one)")
     analyze.add_argument(
         "--meta",
@@ -183,6 +188,16 @@ def build_parser() -> argparse.ArgumentParser:
         "(tcp://HOST:PORT): per-file work and the copy-paste candidate search",
     )
     analyze.add_argument("-q", "--quiet", action="store_true", help="no progress bars, no summary")
+    analyze.add_argument(
+        "--count-copies",
+        action="store_true",
+        help="count text copied between plans every time in the themes (default: once)",
+    )
+    analyze.add_argument(
+        "--font",
+        metavar="FONT",
+        help="font for the plots' Chinese labels: a file or a family (default: found)",
+    )
 
     train = _command(
         commands,
@@ -375,6 +390,7 @@ def run_analyze(args: argparse.Namespace) -> int:
 
     from planparse.analyze import analyze
 
+    _check_font(args.font)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         summary = analyze(
@@ -387,6 +403,8 @@ def run_analyze(args: argparse.Namespace) -> int:
             quiet=args.quiet,
             engine="dask" if args.dask else "local",
             scheduler=args.dask,
+            copies_once=not args.count_copies,
+            keep_work=args.keep_work,
         )
     failures = _rows(Path(args.output) / "errors.csv")
     notes = _rows(Path(args.output) / "warnings.csv")
@@ -397,6 +415,22 @@ def run_analyze(args: argparse.Namespace) -> int:
             f"{summary['items']} items -> {args.output}/"
         )
         print(f"  domains: {shares}")
+        from planparse.report import taxonomy_warning
+
+        warning = taxonomy_warning(summary["domain_shares"])
+        if warning:
+            print(f"  note: {warning}")
+        if summary.get("copies_counted_once"):
+            print(
+                f"  themes count copied text once: {summary['copied_items_left_out']} copied "
+                "items left out (--count-copies counts them every time)"
+            )
+        named = summary.get("metadata", {})
+        print(
+            "  metadata: "
+            + ", ".join(f"{f} {n}/{named['plans']}" for f, n in named.items() if f != "plans")
+            + f" plans named (inferred unless plans.tsv; see {args.output}/metadata.csv)"
+        )
         print(
             f"  copy-paste: {summary['reuse_pairs']} pairs in {summary['reuse_families']} families; "
             "largest: "
@@ -427,6 +461,19 @@ def _need(path: str, what: str, folder: bool = False) -> None:
     """A usage error unless ``path`` is an existing file (or folder)."""
     if not (Path(path).is_dir() if folder else Path(path).is_file()):
         raise UsageError(f"{path}: no such {what}")
+
+
+def _check_font(font: str | None) -> None:
+    """One line on stderr when the plots would draw boxes (warnings are silenced later);
+    a named font reaches the plotting processes through ``PLANPARSE_FONT``."""
+    import os
+
+    from planparse import plot
+
+    if font:
+        os.environ["PLANPARSE_FONT"] = font
+    if not plot.has_cjk_font():
+        print(f"planparse: {plot.FONT_FIX}", file=sys.stderr)
 
 
 def run_train(args: argparse.Namespace) -> int:

@@ -10,7 +10,6 @@ Examples:
 from __future__ import annotations
 
 import functools
-import html
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -69,6 +68,9 @@ def write_outputs(
     timings: dict[str, float],
     client: object = None,
     jobs: int = 1,
+    copies_once: bool = True,
+    known: dict | None = None,
+    quiet: bool = True,
 ) -> dict:
     """items.parquet, pairs, clusters, themes, plots and the HTML overview from the chunks of
     the item table; returns the summary.  ``paths`` maps each ``doc_id`` to its file
@@ -78,30 +80,41 @@ def write_outputs(
     Copy-paste and themes each run in a process of their own, reading only the columns they
     need (themes a chunk at a time): the whole table is never held by the calling process,
     each stage's memory is given back when it ends, and with ``jobs > 1`` they run side by
-    side.
+    side.  With ``copies_once`` (the default) themes wait for the copy-paste pairs and count
+    text copied between plans once (:func:`planparse.themes.without_copies`).
     """
+    from planparse.progress import stage
+
     clock = time.perf_counter()
     with _Stages(jobs) as stages:
-        if client is not None:  # a Dask client cannot cross into another process
-            reuse = stages.here(copy_paste_stage, out, parts, paths, meta, jobs, client)
-        else:
-            reuse = stages.start(copy_paste_stage, out, parts, paths, meta, jobs)
-        themes = stages.start(themes_stage, out, parts, meta, jobs)
-        write_items(parts, out / "items.parquet")
-        reuse_part, summary = reuse.result(), themes.result()
-        views = stages.start(reuse_views_stage, out, paths)
-        drawn = stages.start(similarity_stage, out, parts)
-        changed = stages.start(changes_stage, out, parts, meta)
-        views_time, drawn_time = views.result()["seconds"], drawn.result()["seconds"]
-        compared = changed.result()
+        with stage("copy-paste", quiet):
+            if client is not None:  # a Dask client cannot cross into another process
+                reuse = stages.here(copy_paste_stage, out, parts, paths, meta, jobs, client)
+            else:
+                reuse = stages.start(copy_paste_stage, out, parts, paths, meta, jobs)
+            if copies_once:
+                reuse.result()  # themes need the pairs to leave the copies out
+        with stage("themes", quiet):
+            themes = stages.start(themes_stage, out, parts, meta, jobs, copies_once)
+            write_items(parts, out / "items.parquet")
+            reuse_part, summary = reuse.result(), themes.result()
+        with stage("plots, copy_paste.html and changes", quiet):
+            views = stages.start(reuse_views_stage, out, paths)
+            drawn = stages.start(similarity_stage, out, parts)
+            changed = stages.start(changes_stage, out, parts, meta)
+            views_time, drawn_time = views.result()["seconds"], drawn.result()["seconds"]
+            compared = changed.result()
     timings["changes"] = compared.pop("seconds")
     summary.update(compared)
     timings["archive_wide"] = time.perf_counter() - clock
     timings["copy_paste"] = reuse_part.pop("seconds") + views_time
     timings["themes_and_plots"] = summary.pop("seconds") + drawn_time
     summary.update(reuse_part)
+    summary.update(known or {})  # files, failures, metadata: what the caller knows
     groupings = summary.pop("groupings")
-    write_text(out / "report.html", _overview(summary, groupings))
+    from planparse.report import render_page
+
+    write_text(out / "report.html", render_page(out, summary, groupings, parts))
     return summary
 
 
@@ -245,7 +258,9 @@ def chunk_for_reuse(path: str, paths: dict[str, str]) -> tuple["pd.DataFrame", d
 
 
 @_timed
-def themes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None", jobs: int = 1) -> dict:
+def themes_stage(
+    out: Path, parts: Parts, meta: "pd.DataFrame | None", jobs: int = 1, copies_once: bool = False
+) -> dict:
     """themes/*.csv, plots/domain_shares.png and plots/domain_trend.png, from sums taken a
     chunk at a time in ``jobs`` processes; returns the summary's table part (plans, items,
     domain shares) and the groupings compared.
@@ -267,7 +282,7 @@ def themes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None", jobs: int
     groupings = ["doc_id"] + [g for g in GROUPINGS if meta is not None and g in meta.columns]
     words = [by for by in groupings if by != "doc_id"]  # only these need the text
     found: dict[str, list] = {by: [] for by in groupings}
-    plans, spans, partitions = 0, [], _partitions(len(parts), jobs)
+    plans, spans, partitions, left_out = 0, [], _partitions(len(parts), jobs), 0
     with tempfile.TemporaryDirectory(dir=out, prefix=".themes-") as folder:
         sums = iter_in_processes(
             chunk_theme_sums,
@@ -275,12 +290,14 @@ def themes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None", jobs: int
             _meta_by_part(meta, parts),
             [groupings] * len(parts),
             [(folder, n, partitions) for n in range(len(parts))],
+            _copies_by_part(out, parts, copies_once),
             jobs=jobs,
         )
         # Closed on an error too: its workers must stop before their folder is removed.
         with contextlib.closing(sums):
             for part in sums:  # share cells are kept; word counts went to the folder
                 plans += part["plans"]
+                left_out += part["copies_left_out"]
                 spans.append(part["spans"])
                 for by in groupings:
                     found[by].append(part["cells"][by])
@@ -295,8 +312,11 @@ def themes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None", jobs: int
             terms = themes.terms.best_terms([frames[by] for frames in scored])
             atomic_write(theme_dir / f"distinctive_terms_by_{by}.csv", _csv(terms))
     _theme_plots(out / "plots", cells, groupings)
-    domains = cells["doc_id"].groupby("domain", sort=False)["n"].sum()
+    domains = cells["doc_id"][cells["doc_id"].domain != themes.GROUP_ROW]
+    domains = domains.groupby("domain", sort=False)["n"].sum()
     return {
+        "copies_counted_once": copies_once,
+        "copied_items_left_out": left_out,
         "plans": plans,
         "items": int(domains.sum()),
         "domain_shares": (domains / domains.sum()).sort_values(ascending=False).round(4).to_dict(),
@@ -312,7 +332,11 @@ def _partitions(chunks: int, jobs: int) -> int:
 
 
 def chunk_theme_sums(
-    path: str, meta: "pd.DataFrame | None", groupings: list[str], store: tuple[str, int, int]
+    path: str,
+    meta: "pd.DataFrame | None",
+    groupings: list[str],
+    store: tuple[str, int, int],
+    copies: "pd.DataFrame | None" = None,
 ) -> dict:
     """One chunk's share cells for each grouping and its number of plans; its word counts
     are written to ``store`` (folder, chunk number, partitions), one pickle per partition
@@ -322,7 +346,14 @@ def chunk_theme_sums(
     from planparse import themes
 
     words = [g for g in groupings if g != "doc_id"]
-    tagged = pd.read_parquet(path, columns=[c for c in THEME_COLUMNS if words or c != "text"])
+    columns = [c for c in THEME_COLUMNS if words or c != "text"]
+    tagged = pd.read_parquet(path, columns=columns + ["item_id"] * (copies is not None))
+    rows, plans = (
+        len(tagged),
+        int(tagged[tagged.plan_no > 0].groupby(["doc_id", "plan_no"]).ngroups),
+    )
+    if copies is not None:
+        tagged = themes.without_copies(tagged, copies)
     if meta is not None:
         tagged = themes.attach_metadata(tagged, meta)
     folder, number, partitions = store
@@ -330,8 +361,24 @@ def chunk_theme_sums(
     return {
         "cells": {by: themes.domain_cells(tagged, by=by) for by in groupings},
         "spans": _write_pickles(folder, number, counts.split(partitions) if words else []),
-        "plans": int(tagged[tagged.plan_no > 0].groupby(["doc_id", "plan_no"]).ngroups),
+        "plans": plans,
+        "copies_left_out": rows - len(tagged),
     }
+
+
+def _copies_by_part(out: Path, parts: Parts, copies_once: bool) -> list:
+    """The copied units of each chunk's files (:func:`planparse.themes.copied_units`), or
+    ``None`` for every chunk when copies are counted every time."""
+    import pandas as pd
+
+    from planparse import themes
+
+    if not copies_once:
+        return [None] * len(parts)
+    units = themes.copied_units(pd.read_parquet(out / "pairs.parquet"))
+    part_of = {doc: n for n, (_, docs) in enumerate(parts) for doc in docs}
+    grouped = dict(tuple(units.groupby(units.doc_id.map(part_of), sort=False)))
+    return [grouped.get(n, units.iloc[:0]) for n in range(len(parts))]
 
 
 def _write_pickles(folder: str, number: int, objects: list) -> list[tuple[str, int, int]]:
@@ -393,8 +440,8 @@ def _theme_plots(folder: Path, cells: dict, groupings: list[str]) -> None:
     from planparse import plot, themes
 
     by = next((g for g in groupings if g != "doc_id"), "doc_id")
-    size = cells[by].groupby(by, sort=False)["n"].sum()
-    largest = size.sort_values(ascending=False).index[:BAR_GROUPS]  # 30 bars stay readable
+    size = cells[by][cells[by].domain == themes.GROUP_ROW].groupby(by, sort=False)["n"].sum()
+    largest = size.sort_values(ascending=False).index[:BAR_GROUPS]  # lying bars, one label a row
     shown = cells[by][cells[by][by].isin(largest)]
     _save(
         plot.domain_shares_bar(themes.shares_from_cells(shown, by=by), by=by),
@@ -504,7 +551,7 @@ def _plan_key(rows: "pd.DataFrame") -> "pd.Series":
 
 
 #: The domain-shares plot shows the largest this many groups.
-BAR_GROUPS = 30
+BAR_GROUPS = 60
 #: The similarity heatmap shows at most this many plans (the matrix is n × n).
 HEATMAP_PLANS = 300
 
@@ -517,35 +564,3 @@ def _largest_families(pairs: "pd.DataFrame") -> list[str]:
     ordered = pairs.assign(rank=pairs.cluster.map(rank)).sort_values("rank", kind="stable")
     plans = zip(plan_keys(ordered, "a"), plan_keys(ordered, "b"))
     return list(dict.fromkeys(p for pair in plans for p in pair))[:HEATMAP_PLANS]
-
-
-def _overview(summary: dict, groupings: list[str]) -> str:
-    shares = "".join(
-        f"<tr><td>{html.escape(d)}</td><td>{s:.1%}</td></tr>"
-        for d, s in summary["domain_shares"].items()
-    )
-    families = "".join(
-        f"<tr><td>{f['cluster']}</td><td>{f['plans']}</td><td>{f['copied_chars']}</td>"
-        f"<td>{html.escape(str(f['source']))}</td></tr>"
-        for f in summary["largest_families"]
-    )
-    tables = "".join(
-        f"<li><a href='themes/domain_shares_by_{g}.csv'>domain shares by {g}</a></li>"
-        for g in groupings
-    )
-    images = "".join(
-        f"<img src='plots/{n}' alt='{n}' style='max-width:48%'>"
-        for n in ("domain_shares.png", "domain_trend.png", "similarity.png", "reuse.png")
-    )
-    return (
-        "<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>planparse analysis"
-        "</title></head><body style='font-family:sans-serif;margin:2em'>"
-        f"<h1>planparse analysis</h1><p>{summary['plans']} plans, {summary['items']} items, "
-        f"{summary['reuse_pairs']} copy-paste pairs in {summary['reuse_families']} families "
-        "(<a href='copy_paste.html'>side-by-side report</a>).</p>"
-        f"<h2>Domains</h2><table>{shares}</table><h2>Largest reuse families</h2><table>"
-        f"<tr><th>family</th><th>plans</th><th>copied characters</th><th>likely source</th></tr>"
-        f"{families}</table><h2>Tables</h2><ul>{tables}<li><a href='items.parquet'>items.parquet"
-        f"</a>, <a href='pairs.parquet'>pairs.parquet</a>, <a href='errors.csv'>errors.csv</a>"
-        f"</li></ul><h2>Plots</h2>{images}</body></html>\n"
-    )

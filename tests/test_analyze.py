@@ -82,7 +82,7 @@ def test_resume_after_a_kill_gives_the_clean_rows(archive, tmp_path):
     kept = {
         p.name: p.stat().st_mtime_ns for p in (crashed / "chunks").glob("items-0000[0-2].parquet")
     }
-    analyze([archive], crashed, resume=True, quiet=True, chunk_files=3)
+    analyze([archive], crashed, resume=True, quiet=True, chunk_files=3, keep_work=True)
     assert {
         p.name: p.stat().st_mtime_ns for p in (crashed / "chunks").glob("items-0000[0-2].parquet")
     } == kept
@@ -165,7 +165,10 @@ def test_themes_taken_a_chunk_at_a_time_equal_the_themes_of_the_whole_table(arch
     out = tmp_path / "out"
     analyze([archive], out, jobs=2, quiet=True, chunk_files=3, meta=meta)
     items = pd.read_parquet(out / "items.parquet")
-    tagged = themes.attach_metadata(items, str(meta))
+    used = pd.read_csv(out / "metadata.csv", dtype=str, keep_default_na=False)
+    tagged = themes.attach_metadata(items, used)  # plans.tsv over what was inferred
+    copies = themes.copied_units(pd.read_parquet(out / "pairs.parquet"))
+    tagged = themes.without_copies(tagged, copies)  # analyze counts copied text once
     content = tagged[(tagged.kind != "debris") & (tagged.domain.astype(str) != "")]
     for by in ("doc_id", "year", "region"):
         written = (out / "themes" / f"domain_shares_by_{by}.csv").read_text("utf-8")

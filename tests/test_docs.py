@@ -45,3 +45,34 @@ def test_changes_guide_runs_as_written(tmp_path, monkeypatch):
     exec(compile(code, "changes.md", "exec"), namespace)  # noqa: S102 - our own docs
     assert namespace["summarize"](namespace["rows"])["dropped"] == 7
     assert (tmp_path / "diff.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_readme_quickstart_runs_outside_the_repository(tmp_path, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"## Quickstart \(Python\)\n\n```python\n(.*?)```", text, re.S).group(1)
+    monkeypatch.chdir(tmp_path)  # not the repository: the sample is found by sample_path()
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own docs
+    assert len(namespace["pairs"]) > 0 and len(namespace["shares"]) > 0
+    assert str(namespace["shares"]["domain"].dtype) == "string"
+
+
+def test_every_table_uses_one_string_dtype():
+    import planparse
+    from planparse import themes
+    from planparse.metadata import infer_metadata
+
+    items = planparse.parse_files([planparse.sample_path() / "2008_城关镇_乡镇妇联_工作计划.txt"])
+    tagged = themes.attach_metadata(planparse.tag(items), planparse.sample_path() / "plans.tsv")
+    tables = [
+        items,
+        infer_metadata(items),
+        themes.domain_shares(tagged, by="year"),
+        themes.distinctive_terms(tagged, by="year", min_count=1),
+    ]
+    for table in tables:
+        text = [c for c in table.columns if table[c].map(type).eq(str).all() and len(table)]
+        assert {str(table[c].dtype) for c in text} == {"string"}, table.dtypes

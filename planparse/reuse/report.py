@@ -93,7 +93,7 @@ def render_report(
         .sort_values(["size", "a_doc", "a_start"], ascending=[False, True, True])
         .head(max_pairs)
     )
-    blocks = []
+    blocks, families = [], set()
     for n, row in enumerate(ordered.itertuples(), 1):
         a = DocText(texts[row.a_doc]).unit(row.a_start, row.a_end)
         b = DocText(texts[row.b_doc]).unit(row.b_start, row.b_end)
@@ -108,8 +108,12 @@ def render_report(
             f"{row.cluster}" + (f" · likely source {row.source}" if row.source else "")
         )
         edits = f"<div class='meta'>edits: {html.escape(row.edits)}</div>" if row.edits else ""
+        # The family's first (largest) pair carries its anchor: report.html links to it.
+        anchor = "" if row.cluster in families else f"<a id='family-{row.cluster}'></a>"
+        families.add(row.cluster)
         blocks.append(
-            f"<div class='pair'><div class='meta'>{html.escape(meta)}</div>{edits}"
+            f"{anchor}<div class='pair' id='pair-{n}'><div class='meta'>{html.escape(meta)}</div>"
+            f"{edits}"
             f"<div class='cols'><div class='col'><b>{html.escape(row.a_doc)}</b> (plan {row.a_plan}, "
             f"{row.a_start}–{row.a_end})\n{left}</div><div class='col'><b>{html.escape(row.b_doc)}"
             f"</b> (plan {row.b_plan}, {row.b_start}–{row.b_end})\n{right}</div></div></div>"

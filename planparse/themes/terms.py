@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Columns of :func:`distinctive_terms`.
-TERM_COLUMNS = ["group", "term", "count", "log_odds", "z"]
+TERM_COLUMNS = ["group", "rank", "term", "count", "log_odds", "z", "compared", "z_bonferroni"]
 
 
 def stopwords() -> set[str]:
@@ -81,8 +81,11 @@ def distinctive_terms(
     Weighted log-odds ratio with an informative Dirichlet prior from the whole archive
     (Monroe, Colaresi & Quinn 2008, eq. 22): ``α_w = prior_weight · f_w`` where ``f_w`` is the
     word's share of all tokens; one group against all others (one-vs-rest).  Only words seen
-    ``min_count`` times or more are reported.  Columns: ``group``, ``term``, ``count``,
-    ``log_odds``, ``z``; the ``top`` largest ``z`` per group, groups and tied words in the
+    ``min_count`` times or more are reported.  The result is a ranking: ``rank`` 1 is the
+    largest ``z`` of its group; ``compared`` is how many words were tested for the group,
+    and ``z_bonferroni`` the z a word must pass for p < 0.05 after Bonferroni's correction
+    for that many comparisons (1.96 is passed by about 5% of unrelated words).  Columns:
+    :data:`TERM_COLUMNS`; the ``top`` largest ``z`` per group, groups and tied words in the
     order they first appear.
     """
     return terms_from_counts(TermCounts.of(tagged, [by]), by, top, prior_weight, min_count)
@@ -146,10 +149,20 @@ def scored_terms(
                     "log_odds": delta[best],
                     "z": z[best],
                     "first": first[best],
+                    "compared": len(kept),
                 }
             )
         )
     return pd.concat(results, ignore_index=True) if results else _no_terms(("first",))
+
+
+def _compared(frames: list["pd.DataFrame"]) -> dict:
+    """Words tested per group: each partition's count, added over the partitions."""
+    total: dict = {}
+    for frame in frames:
+        for group, count in frame.groupby("group", sort=False)["compared"].first().items():
+            total[group] = total.get(group, 0) + int(count)
+    return total
 
 
 def best_terms(scored: Sequence["pd.DataFrame"], top: int = 20) -> "pd.DataFrame":
@@ -167,8 +180,18 @@ def best_terms(scored: Sequence["pd.DataFrame"], top: int = 20) -> "pd.DataFrame
     groups = {name: n for n, name in enumerate(dict.fromkeys(joined["group"]))}
     order = np.lexsort((joined["first"], -joined["z"], joined["group"].map(groups)))
     ranked = joined.iloc[order]
-    chosen = ranked.groupby("group", sort=False).head(top)
-    return chosen.drop(columns="first").reset_index(drop=True)
+    chosen = ranked.groupby("group", sort=False).head(top).drop(columns="first")
+    chosen = chosen.reset_index(drop=True)
+    chosen["compared"] = chosen["group"].map(_compared(frames)).astype("int64")
+    chosen["rank"] = chosen.groupby("group", sort=False).cumcount() + 1
+    chosen["z_bonferroni"] = _bonferroni(chosen["compared"].to_numpy())
+    return chosen[TERM_COLUMNS].astype({"group": "string", "term": "string"})
+
+
+def _bonferroni(compared: np.ndarray, alpha: float = 0.05) -> np.ndarray:
+    from scipy.stats import norm
+
+    return norm.isf(alpha / 2 / np.maximum(compared, 1))
 
 
 def _check_top(top: int) -> None:
@@ -221,7 +244,7 @@ class TermCounts:
         archive (a chunk's number times 2³², say), for ties between words."""
         import pandas as pd
 
-        from planparse.themes import content_rows
+        from planparse.themes import content_rows, group_values
 
         counts = cls(groupings)
         rows = content_rows(tagged)
@@ -232,7 +255,7 @@ class TermCounts:
         word_ids, names = pd.factorize(pd.Series([w for ws in words for w in ws], dtype=object))
         counts.words = dict(zip(names.tolist(), range(len(names))))
         counts.first = position + np.arange(len(names), dtype=np.int64)
-        keys = zip(*(rows[by].astype(str).tolist() for by in groupings))
+        keys = zip(*(_groups(rows, by, group_values) for by in groupings))
         profile = _numbered(counts.profiles, keys, len(rows))[item]
         counts.sizes = np.bincount(profile, minlength=len(counts.profiles))
         counts._cells = [_sum_cells(profile, word_ids, np.ones(len(item), np.int64))]
@@ -350,6 +373,13 @@ class TermCounts:
             self._cells = [_sum_cells(*joined.astype(np.int64, copy=False))]
         self._summed, self._added = self._cells[0].shape[1], 0
         return self._cells[0]
+
+
+def _groups(rows: "pd.DataFrame", by: str, group_values) -> list[str]:  # noqa: ANN001
+    """A grouping's values, ``unknown`` where missing (a column absent: every row)."""
+    if by not in rows:
+        return ["unknown"] * len(rows)
+    return group_values(rows[by]).tolist()
 
 
 def _sum_cells(group: np.ndarray, word: np.ndarray, count: np.ndarray) -> np.ndarray:

@@ -1,0 +1,28 @@
+"""report.html without a browser: the honest summary (tests/test_report_browser.py drives it)."""
+
+from __future__ import annotations
+
+from planparse import report
+
+SUMMARY = {"plans": 3, "items": 10, "reuse_pairs": 0, "reuse_families": 0}
+
+
+def test_a_taxonomy_that_does_not_fit_is_said_and_points_to_the_docs():
+    page = report._summary({**SUMMARY, "domain_shares": {"其他": 0.87, "维权": 0.13}})
+    assert "class='warning'" in page and "87% of content items fall in 其他" in page
+    assert "#your-own-taxonomy" in page
+
+
+def test_no_warning_when_the_taxonomy_fits():
+    page = report._summary({**SUMMARY, "domain_shares": {"其他": 0.8, "维权": 0.2}})
+    assert "warning" not in page
+
+
+def test_the_cli_prints_the_note(monkeypatch, capsys, tmp_path):
+    from planparse import cli
+
+    summary = {**SUMMARY, "files": 1, "failures": 0, "largest_families": [],
+               "domain_shares": {"其他": 0.9, "维权": 0.1}}
+    monkeypatch.setattr("planparse.analyze.analyze", lambda *a, **k: summary)
+    assert cli.main(["analyze", str(tmp_path), "-o", str(tmp_path / "out")]) == 0
+    assert "note: 90% of content items fall in 其他" in capsys.readouterr().out
