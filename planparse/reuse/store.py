@@ -28,13 +28,14 @@ Examples:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, Union
 
 import numpy as np
 
 from planparse.reuse.align import Shingles, split_stock
+from planparse.reuse.fingerprint import NOTICE, fingerprints, mark_text
 from planparse.reuse.matchtext import MatchText
 from planparse.reuse.minhash import (
     EMPTY,
@@ -119,6 +120,9 @@ def _chunk_arrays(units: list[Unit], k: int) -> dict[str, np.ndarray]:
     """The arrays a chunk is stored as (see the module's description)."""
     sources = {unit.doc: unit.source for unit in units}
     codes, offsets, base = _joined_sources(list(sources.values()))
+    flags = np.concatenate(
+        [np.empty(0, bool)] + [x for s in sources.values() for x in (s.flagged, [False])]
+    )
     index = {doc: n for n, doc in enumerate(sources)}
     table = np.zeros(len(units), dtype=UNIT_ROW)
     at = base[[index[u.doc] for u in units]] if units else np.empty(0, np.int64)
@@ -142,6 +146,8 @@ def _chunk_arrays(units: list[Unit], k: int) -> dict[str, np.ndarray]:
         "keys": np.array([u.key for u in units], dtype=str),
         "plan_hashes": np.concatenate([np.empty(0, np.uint64), *plan_hashes]),
         "plan_sizes": np.array([len(h) for h in plan_hashes], dtype=np.int64),
+        "bases": base,
+        "flags": flags.astype(bool),
     }
 
 
@@ -258,6 +264,52 @@ def band_pairs(
     return bucket_pairs(np.concatenate(keys), np.concatenate(units), max_bucket)
 
 
+def store_fingerprints(
+    path: str, phrases: Sequence[np.ndarray], w: int, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mark a stored chunk's stock phrases and site notices (written beside it, ``marks``)
+    and return its winnowed fingerprints: hashes, the chunk's file of each, positions."""
+    codes = np.load(Path(path) / "codes.npy")
+    marks = mark_text(codes, phrases) | (np.load(Path(path) / "flags.npy") * np.uint8(NOTICE))
+    np.save(Path(path) / "marks.npy", marks)
+    hashes, at = fingerprints(codes, marks, w, k)
+    doc = np.searchsorted(np.load(Path(path) / "bases.npy"), at, "right") - 1
+    return hashes, doc.astype(np.int64), at.astype(np.int64)
+
+
+@dataclass
+class StoredDoc:
+    """One file of a stored chunk, as the passage search reads it back."""
+
+    name: str
+    codes: np.ndarray
+    offsets: np.ndarray
+    marks: np.ndarray
+    #: The file's units: level (index in LEVELS), plan, ``[lo, hi)`` in ``codes``.
+    units: np.ndarray
+    keys: np.ndarray
+
+
+def read_doc(path: str, local: int) -> StoredDoc:
+    """File number ``local`` of the stored chunk ``path`` (its own copies of the arrays)."""
+    bases, table = _array(path, "bases"), _array(path, "units")
+    lo = int(bases[local])
+    hi = int(bases[local + 1]) - 1 if local + 1 < len(bases) else len(_array(path, "codes"))
+    mine = np.flatnonzero(np.asarray(table["doc"]) == local)
+    units = np.stack(
+        [table["level"][mine], table["plan"][mine], table["lo"][mine] - lo, table["hi"][mine] - lo],
+        axis=1,
+    ).astype(np.int64)
+    return StoredDoc(
+        str(_array(path, "docs")[local]),
+        np.array(_array(path, "codes")[lo:hi]),
+        np.array(_array(path, "offsets")[lo:hi]),
+        np.array(_array(path, "marks")[lo:hi]),
+        units.reshape(-1, 4),
+        np.array(_array(path, "keys")[mine]),
+    )
+
+
 @dataclass(frozen=True)
 class UnitIndex:
     """Where the units of a store are: each chunk's folder and, per level, its first global
@@ -265,6 +317,21 @@ class UnitIndex:
 
     paths: tuple[str, ...]
     firsts: Mapping[str, np.ndarray]
+    #: First global file number of each chunk (and the total at the end).
+    doc_firsts: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+
+    def doc_lengths(self) -> np.ndarray:
+        """Each file's length in code points (with its NUL), in global order."""
+        parts = [np.empty(0, np.int64)]
+        for path in self.paths:
+            bases = np.asarray(_array(path, "bases"), np.int64)
+            parts.append(np.diff(np.append(bases, len(_array(path, "codes")))))
+        return np.concatenate(parts)
+
+    def doc(self, number: int) -> StoredDoc:
+        """File ``number`` (global, in table order)."""
+        chunk = int(np.searchsorted(self.doc_firsts, number, "right")) - 1
+        return read_doc(self.paths[chunk], number - int(self.doc_firsts[chunk]))
 
 
 def read_units(
@@ -416,7 +483,9 @@ class UnitStore:
 
     def index(self) -> UnitIndex:
         """Where the units are (for :func:`read_units`, in any process)."""
-        return UnitIndex(tuple(c.path for c in self.chunks), self.firsts)
+        docs = [len(_array(c.path, "bases")) for c in self.chunks]
+        firsts = np.concatenate(([0], np.cumsum(docs))).astype(np.int64)
+        return UnitIndex(tuple(c.path for c in self.chunks), self.firsts, firsts)
 
     def read(
         self, level: str, numbers: np.ndarray, k: int, stock: np.ndarray

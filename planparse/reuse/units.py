@@ -91,15 +91,21 @@ def doc_texts(
     simplified: bool,
     rows: list | None = None,
 ) -> dict[str, DocText]:
-    """Each file's :class:`DocText`, with its debris rows and item markers masked."""
+    """Each file's :class:`DocText`, with its item markers masked and its debris rows
+    flagged (they take part only as boilerplate: a notice shared by two pages is shown,
+    never counted as copying)."""
     masked: dict[str, list[tuple[int, int]]] = {}
+    debris: dict[str, list[tuple[int, int]]] = {}
     for doc, _, _, _, _, kind, marker, start, end in table_rows(items) if rows is None else rows:
         spans = masked.setdefault(doc, [])
         if kind == "debris":
-            spans.append((start, end))
+            debris.setdefault(doc, []).append((start, end))
         elif marker:
             spans.append((start, start + len(marker)))
-    return {name: DocText(texts[name], spans, simplified) for name, spans in masked.items()}
+    return {
+        name: DocText(texts[name], spans, simplified, debris.get(name, ()))
+        for name, spans in masked.items()
+    }
 
 
 def _title_start(text: str, title: str, first: int) -> int:
