@@ -106,11 +106,8 @@ def mark_text(codes: np.ndarray, phrases: Sequence[np.ndarray]) -> np.ndarray:
     """
     codes = np.asarray(codes, np.uint64)
     marks = np.zeros(len(codes), np.uint8)
-    nul = np.concatenate(([0], np.cumsum(codes == 0)))
-    for size in sorted({len(p) for p in phrases if len(p)}):
-        wanted = np.unique([_hash(p) for p in phrases if len(p) == size])
-        hashes, starts = ngram_hashes(codes, size, CHAR_SEED, nul)
-        marks[cover(len(codes), starts[np.isin(hashes, wanted)], size)] |= STOCK
+    for start, size in _occurrences(codes, [p for p in phrases if len(p) >= 2]):
+        marks[start : start + size] |= STOCK
     text = codes.astype(np.uint32).tobytes().decode("utf-32-le", errors="replace")
     for found in notice_patterns().finditer(text):
         marks[found.start() : found.end()] |= NOTICE
@@ -128,6 +125,25 @@ def cover(length: int, starts: np.ndarray, k: int) -> np.ndarray:
     np.add.at(edges, starts, 1)
     np.add.at(edges, np.minimum(starts + k, length), -1)
     return np.cumsum(edges)[:length] > 0
+
+
+def _occurrences(codes: np.ndarray, phrases: Sequence[np.ndarray]) -> list[tuple[int, int]]:
+    """``(start, length)`` of every occurrence of the phrases in ``codes``: one pass over
+    the windows of the shortest phrase's length, each hit checked against the phrases that
+    begin so (a pass per phrase length was most of the marking)."""
+    if not phrases:
+        return []
+    size = min(len(p) for p in phrases)
+    by_head: dict[int, list[np.ndarray]] = {}
+    for phrase in phrases:
+        by_head.setdefault(_hash(phrase[:size]), []).append(phrase)
+    hashes, starts = ngram_hashes(codes, size, CHAR_SEED)
+    found = []
+    for value, start in zip(*(a[np.isin(hashes, list(by_head))].tolist() for a in (hashes, starts))):
+        for phrase in by_head[value]:
+            if np.array_equal(codes[start : start + len(phrase)], phrase):
+                found.append((start, len(phrase)))
+    return found
 
 
 def _hash(codes: np.ndarray) -> int:

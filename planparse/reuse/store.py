@@ -29,6 +29,7 @@ Examples:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, Union
 
@@ -292,22 +293,35 @@ class StoredDoc:
 
 def read_doc(path: str, local: int) -> StoredDoc:
     """File number ``local`` of the stored chunk ``path`` (its own copies of the arrays)."""
-    bases, table = _array(path, "bases"), _array(path, "units")
+    arrays = _opened(path, (Path(path) / "marks.npy").stat().st_mtime_ns)
+    bases, table = arrays["bases"], arrays["units"]
     lo = int(bases[local])
-    hi = int(bases[local + 1]) - 1 if local + 1 < len(bases) else len(_array(path, "codes"))
-    mine = np.flatnonzero(np.asarray(table["doc"]) == local)
+    hi = int(bases[local + 1]) - 1 if local + 1 < len(bases) else len(arrays["codes"])
+    first, last = np.searchsorted(table["doc"], (local, local + 1))
+    mine = table[first:last]
     units = np.stack(
-        [table["level"][mine], table["plan"][mine], table["lo"][mine] - lo, table["hi"][mine] - lo],
-        axis=1,
+        [mine["level"], mine["plan"], mine["lo"] - lo, mine["hi"] - lo], axis=1
     ).astype(np.int64)
     return StoredDoc(
-        str(_array(path, "docs")[local]),
-        np.array(_array(path, "codes")[lo:hi]),
-        np.array(_array(path, "offsets")[lo:hi]),
-        np.array(_array(path, "marks")[lo:hi]),
+        str(arrays["docs"][local]),
+        np.array(arrays["codes"][lo:hi]),
+        np.array(arrays["offsets"][lo:hi]),
+        np.array(arrays["marks"][lo:hi]),
         units.reshape(-1, 4),
-        np.array(_array(path, "keys")[mine]),
+        np.array(arrays["keys"][first:last]),
     )
+
+
+@lru_cache(maxsize=256)
+def _opened(path: str, version: int) -> dict[str, np.ndarray]:
+    """The arrays of a stored chunk, opened once per process (memory maps: opening them
+    for every file was most of the passage search); ``version`` (when the marks were
+    written) keeps a folder used again from serving the last search's arrays."""
+    names = ("bases", "units", "codes", "offsets", "marks", "docs", "keys")
+    arrays = {name: _array(path, name) for name in names}
+    order = np.argsort(np.asarray(arrays["units"]["doc"]), kind="stable")  # by file
+    arrays["units"], arrays["keys"] = arrays["units"][order], np.asarray(arrays["keys"])[order]
+    return arrays
 
 
 @dataclass(frozen=True)
