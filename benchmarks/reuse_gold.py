@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import pandas as pd  # noqa: E402
+import pandas as pd
 
-import planparse  # noqa: E402
-from planparse.reuse import evaluate  # noqa: E402
+import planparse
+from planparse.reuse import evaluate
 
 FOLDER = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "web-plans"
 GOLD = Path(__file__).resolve().parents[1] / "corpus" / "gold" / "reuse" / "web-plans.tsv"
@@ -99,8 +99,19 @@ def write_gold() -> pd.DataFrame:
         if (pair[0] == pair[1] and length < 50) or (length < 30 and share < 0.05):
             continue
         a, b = pair
-        rows.append([a, evaluate.sha16(FOLDER / a), *spans[:2], b, evaluate.sha16(FOLDER / b),
-                     *spans[2:], length, round(share, 4), judgement(a, b)])
+        rows.append(
+            [
+                a,
+                evaluate.sha16(FOLDER / a),
+                *spans[:2],
+                b,
+                evaluate.sha16(FOLDER / b),
+                *spans[2:],
+                length,
+                round(share, 4),
+                judgement(a, b),
+            ]
+        )
     gold = pd.DataFrame(rows, columns=evaluate.GOLD_COLUMNS)
     unjudged = gold[gold.judgement == ""]
     if len(unjudged):
@@ -140,17 +151,27 @@ def main() -> None:
     pairs = planparse.find_duplicates(items)
     seconds = time.perf_counter() - start
     result = evaluate.gold_scores(pairs, gold)
-    print(f"web-plans ({seconds:.1f} s): precision {result['precision']:.3f} over "
-          f"{result['reported']} reported pairs of files, recall {result['recall']:.3f}")
+    print(
+        f"web-plans ({seconds:.1f} s): precision {result['precision']:.3f} over "
+        f"{result['reported']} reported pairs of files, recall {result['recall']:.3f}"
+    )
     for low, high in evaluate.BUCKETS:
         hit, total = result[f"recall_{low}"]
-        print(f"  shared run {low}-{high if high < 10**9 else ''}: {hit} of {total} real copies found")
-    print(f"  wrong: {result['wrong']}; repeats found {result['repeats'][0]} of {result['repeats'][1]};"
-          f" boilerplate shown apart: {len(pairs.attrs['boilerplate'])}")
+        print(
+            f"  shared run {low}-{high if high < 10**9 else ''}: {hit} of {total} real copies found"
+        )
+    print(
+        f"  wrong: {result['wrong']}; repeats found {result['repeats'][0]} of {result['repeats'][1]};"
+        f" boilerplate shown apart: {len(pairs.attrs['boilerplate'])}"
+    )
     print(f"spread over -j 1 / -j 2 / chunkings: {spread(items)} differing rows")
     sample = score_sample()
-    print("sample: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
-                                 for k, v in sample.items()))
+    print(
+        "sample: "
+        + ", ".join(
+            f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in sample.items()
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -26,10 +26,10 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
 
-import planparse  # noqa: E402
+import planparse
 
 ITEMS_PER_PLAN, THRESHOLD, PERM, GRAM = 10, 0.4, 128, 5
 
@@ -58,11 +58,21 @@ def synthetic(plans: int, seed: int = 0) -> tuple[pd.DataFrame, dict[str, str], 
         texts[doc] = text
         at = len(lines[0]) + 1
         for n, line in enumerate(lines[1:]):
-            rows.append((doc, 1, lines[0], f"{doc}#1/{n + 1}", "", "item", f"{n + 1}、", at,
-                         at + len(line)))
+            rows.append(
+                (doc, 1, lines[0], f"{doc}#1/{n + 1}", "", "item", f"{n + 1}、", at, at + len(line))
+            )
             at += len(line) + 1
-    columns = ["doc_id", "plan_no", "plan_title", "item_id", "parent_id", "kind", "marker",
-               "start", "end"]
+    columns = [
+        "doc_id",
+        "plan_no",
+        "plan_title",
+        "item_id",
+        "parent_id",
+        "kind",
+        "marker",
+        "start",
+        "end",
+    ]
     return pd.DataFrame(rows, columns=columns), texts, planted
 
 
@@ -97,17 +107,17 @@ def datasketch_run(items: pd.DataFrame, texts: dict, jobs: int) -> pd.DataFrame:
         return planparse.find_duplicates(items, texts=texts, n_jobs=jobs)
 
 
-class patch_candidates:  # noqa: N801 - a context manager
+class patch_candidates:
     """Make the search verify ``chosen`` pairs of files instead of its own candidates."""
 
-    def __init__(self, detect, chosen: np.ndarray) -> None:  # noqa: ANN001
+    def __init__(self, detect, chosen: np.ndarray) -> None:
         self.detect, self.chosen = detect, chosen
 
     def __enter__(self) -> None:
         self.original = self.detect.candidate_files
         self.detect.candidate_files = lambda *args: (self.chosen, 0)
 
-    def __exit__(self, *exc) -> None:  # noqa: ANN002
+    def __exit__(self, *exc) -> None:
         self.detect.candidate_files = self.original
 
 
@@ -115,7 +125,7 @@ def planted_found(pairs: pd.DataFrame) -> int:
     return int(((pairs.kind == "copy") & (pairs.a_doc != pairs.b_doc)).sum())
 
 
-def measure(name: str, plans: int, jobs: int, queue) -> None:  # noqa: ANN001
+def measure(name: str, plans: int, jobs: int, queue) -> None:
     items, texts, planted = synthetic(plans)
     run = planparse_run if name == "planparse" else datasketch_run
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -142,8 +152,10 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--baseline-max", type=int, default=10_000)
     args = parser.parse_args()
-    print(f"planparse {planparse.__version__}; {ITEMS_PER_PLAN} items a plan; -j {args.jobs}; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"planparse {planparse.__version__}; {ITEMS_PER_PLAN} items a plan; -j {args.jobs}; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     fitted: dict[str, list] = {"planparse": [], "datasketch": []}
     for plans in args.plans:
         for name in ("planparse", "datasketch"):
@@ -151,10 +163,13 @@ def main() -> None:
                 continue
             units, seconds, peak, found, planted = in_process(name, plans, args.jobs)
             fitted[name].append((units, seconds))
-            print(f"{name:>10} {plans:>7,} plans {units:>9,} units: {seconds:7.1f} s, "
-                  f"{units / seconds:9,.0f} units/s, peak +{peak:6.0f} MiB "
-                  f"({peak / units * 1e6 / 1024:5.2f} GiB per 1M units), "
-                  f"copies found {found} (planted {planted})", flush=True)
+            print(
+                f"{name:>10} {plans:>7,} plans {units:>9,} units: {seconds:7.1f} s, "
+                f"{units / seconds:9,.0f} units/s, peak +{peak:6.0f} MiB "
+                f"({peak / units * 1e6 / 1024:5.2f} GiB per 1M units), "
+                f"copies found {found} (planted {planted})",
+                flush=True,
+            )
     for name, points in fitted.items():
         if len(points) >= 2:
             x, y = np.log([p[0] for p in points]), np.log([p[1] for p in points])

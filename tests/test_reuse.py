@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
 import pandas as pd
 import pytest
-
-import planparse
-from planparse.reuse import PAIR_COLUMNS, find_duplicates
-from planparse.reuse.evaluate import score
-from unittest.mock import patch
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import planparse
 from planparse.hashing import CHAR_SEED, ngram_hashes
-from planparse.reuse import minhash
+from planparse.reuse import PAIR_COLUMNS, find_duplicates, minhash
+from planparse.reuse.evaluate import score
 from planparse.reuse.minhash import band_parameters, range_shingles, range_signatures, signatures
 
 BODY = (
@@ -238,7 +236,7 @@ def test_national_report_scrapes_are_plan_level_copies(shared_corpus):
     folders = [shared_corpus / "national-reports", shared_corpus / "national-reports-alt"]
     items = planparse.parse_files(folders)
     pairs = find_duplicates(items, unit="plan")
-    years = lambda doc: doc.split("/")[-1][:4]  # noqa: E731
+    years = lambda doc: doc.split("/")[-1][:4]
     same_year = pairs[[years(a) == years(b) for a, b in zip(pairs.a_doc, pairs.b_doc)]]
     both = {years(p.name) for p in folders[0].glob("*.txt")} & {
         years(p.name) for p in folders[1].glob("*.txt")

@@ -124,6 +124,10 @@ def test_site_notices_are_boilerplate_shown_apart_not_copying():
     assert pairs.empty
     shown = pairs.attrs["boilerplate"]
     assert len(shown) == 1 and shown[0]["a_doc"] == "a.txt" and shown[0]["b_doc"] == "b.txt"
+    from planparse.reuse.report import render_report
+
+    page = render_report(pairs, texts)
+    assert "Site boilerplate (1 passages" in page and "温馨提示" in page
 
 
 def test_stock_formulae_alone_are_not_copying():

@@ -16,9 +16,9 @@ from planparse.reuse.detect import (
 )
 
 __all__ = [
-    "find_duplicates",
-    "find_duplicates_by_chunk",
     "PAIR_COLUMNS",
     "Settings",
+    "find_duplicates",
+    "find_duplicates_by_chunk",
     "stock_phrases",
 ]

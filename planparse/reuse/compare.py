@@ -43,7 +43,7 @@ def shared_kind(own: int, outside_stock: int, same_plan: bool, min_copy: int) ->
     return "boilerplate" if outside_stock >= min_copy else None
 
 
-def mark_frequent(doc: "StoredDoc", frequent: np.ndarray, k: int) -> np.ndarray:
+def mark_frequent(doc: StoredDoc, frequent: np.ndarray, k: int) -> np.ndarray:
     """The file's marks with :data:`FREQUENT` added on every window of ``k`` characters
     whose hash stands in too many files."""
     marks = doc.marks.copy()
@@ -53,8 +53,7 @@ def mark_frequent(doc: "StoredDoc", frequent: np.ndarray, k: int) -> np.ndarray:
     return marks
 
 
-
-def unit_ids(doc: "StoredDoc", level: str) -> np.ndarray:
+def unit_ids(doc: StoredDoc, level: str) -> np.ndarray:
     """For each character, the number of the outermost unit of ``level`` holding it (-1
     outside every one)."""
     ids = np.full(len(doc.codes), -1, np.int64)
@@ -64,7 +63,7 @@ def unit_ids(doc: "StoredDoc", level: str) -> np.ndarray:
     return ids
 
 
-def holder(doc: "StoredDoc", lo: int, hi: int, level: str) -> int:
+def holder(doc: StoredDoc, lo: int, hi: int, level: str) -> int:
     """The unit holding ``[lo, hi)``: the smallest of any level for ``"auto"``, else the
     one of ``level`` (-1 when none)."""
     units = doc.units
@@ -81,7 +80,7 @@ def holder(doc: "StoredDoc", lo: int, hi: int, level: str) -> int:
 class _Side:
     """One file as a passage sees it: its marks and unit numbers for one level."""
 
-    def __init__(self, doc: "StoredDoc", frequent: np.ndarray, k: int, level: str) -> None:
+    def __init__(self, doc: StoredDoc, frequent: np.ndarray, k: int, level: str) -> None:
         self.doc, self.marks = doc, mark_frequent(doc, frequent, k)
         self.ids = unit_ids(doc, "plan" if level == "auto" else level)
 
@@ -106,10 +105,10 @@ class _Side:
 
 def compare_docs(
     pairs: np.ndarray,
-    index: "UnitIndex",
+    index: UnitIndex,
     level: str,
     frequent: np.ndarray,
-    settings,  # noqa: ANN001 - a detect.Settings
+    settings,
 ) -> list[dict]:
     """The rows of the shared passages of each pair of global file numbers in ``pairs``
     (a file with itself: its repeats); ``level`` is ``"auto"`` or the unit level compared."""
@@ -127,8 +126,14 @@ def compare_docs(
         a, b = side(i), side(j)
         codes_b = a.doc.codes if i == j else b.doc.codes
         found = passages(
-            a.doc.codes, codes_b, settings.threshold, settings.seed_chars, settings.gap,
-            a.ids, b.ids, settings.min_copy,
+            a.doc.codes,
+            codes_b,
+            settings.threshold,
+            settings.seed_chars,
+            settings.gap,
+            a.ids,
+            b.ids,
+            settings.min_copy,
         )
         rows += [r for p in found if (r := _row(a, b, p, level, settings.min_copy))]
     return rows

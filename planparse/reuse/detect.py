@@ -14,11 +14,12 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -137,8 +138,9 @@ class _Search:
         w = settings.min_copy - K + 1
         paths = [c.path for c in store.chunks]
         coded = phrase_codes(phrases)
-        found = self.map(store_fingerprints, paths, [coded] * len(paths), [w] * len(paths),
-                         [K] * len(paths))
+        found = self.map(
+            store_fingerprints, paths, [coded] * len(paths), [w] * len(paths), [K] * len(paths)
+        )
         firsts = self.index.doc_firsts[:-1]
         hashes = np.concatenate([np.empty(0, np.uint64)] + [f[0] for f in found])
         docs = np.concatenate([np.empty(0, np.int64)] + [f[1] + n for f, n in zip(found, firsts)])
@@ -196,7 +198,7 @@ def verify_batches(pairs: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
     return [pairs[lo:hi] for lo, hi in zip(cuts[:-1], cuts[1:])]
 
 
-def _texts_of(items: "pd.DataFrame", texts: Mapping[str, str] | None) -> Mapping[str, str]:
+def _texts_of(items: pd.DataFrame, texts: Mapping[str, str] | None) -> Mapping[str, str]:
     if texts is not None:
         return texts
     if not items.attrs.get("paths"):
@@ -210,17 +212,17 @@ def _texts_of(items: "pd.DataFrame", texts: Mapping[str, str] | None) -> Mapping
 
 
 def find_duplicates(
-    items: "pd.DataFrame",
+    items: pd.DataFrame,
     unit: str = "auto",
     threshold: float = 0.4,
     texts: Mapping[str, str] | None = None,
-    meta: "pd.DataFrame | None" = None,
+    meta: pd.DataFrame | None = None,
     simplified: bool = True,
     stock: Iterable[str] = (),
     client: Any = None,
     n_jobs: int = 1,
     **options,
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """Pairs of copied units between plans, one row per pair (columns: :data:`PAIR_COLUMNS`).
 
     ``unit`` is ``"plan"``, ``"section"``, ``"item"``, or ``"auto"`` (default): the largest
@@ -255,8 +257,8 @@ CHUNK_FILES = 64
 
 
 def table_chunks(
-    items: "pd.DataFrame", texts: Mapping[str, str], size: int = CHUNK_FILES
-) -> list[tuple["pd.DataFrame", dict[str, str]]]:
+    items: pd.DataFrame, texts: Mapping[str, str], size: int = CHUNK_FILES
+) -> list[tuple[pd.DataFrame, dict[str, str]]]:
     """The table cut into chunks of ``size`` whole files, in table order, with their texts.
 
     Examples:
@@ -279,7 +281,7 @@ def find_duplicates_by_chunk(
     chunks: Iterable[Chunk],
     unit: str = "auto",
     threshold: float = 0.4,
-    meta: "pd.DataFrame | None" = None,
+    meta: pd.DataFrame | None = None,
     simplified: bool = True,
     stock: Iterable[str] = (),
     n_jobs: int = 1,
@@ -287,7 +289,7 @@ def find_duplicates_by_chunk(
     client: Any = None,
     workdir: str | Path | None = None,
     **options,
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """:func:`find_duplicates` over a table given in chunks (whole files, in table order);
     the same pairs as for the whole table.
 
@@ -333,7 +335,7 @@ def _search(
     client: Any,
     n_jobs: int,
     workdir: str | Path | None,
-) -> tuple[list[dict], "pd.DataFrame", int]:
+) -> tuple[list[dict], pd.DataFrame, int]:
     """The rows of the passages found, the plans' titles and the fingerprints skipped.  The
     pool (whose processes may hold memory maps of the store) ends before the folder is
     removed."""

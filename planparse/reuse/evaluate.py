@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 Side = tuple[str, int, int]
 
 
-def _cases(truth: "pd.DataFrame") -> list[tuple[Side, Side]]:
+def _cases(truth: pd.DataFrame) -> list[tuple[Side, Side]]:
     copies = truth[truth["kind"] != "boilerplate"]
     return [
         ((sf, int(ss), int(se)), (tf, int(ts), int(te)))
@@ -41,7 +41,7 @@ def _cases(truth: "pd.DataFrame") -> list[tuple[Side, Side]]:
     ]
 
 
-def _detections(found: "pd.DataFrame") -> list[tuple[Side, Side]]:
+def _detections(found: pd.DataFrame) -> list[tuple[Side, Side]]:
     return [
         ((a, int(s), int(e)), (b, int(t), int(u)))
         for a, s, e, b, t, u in zip(
@@ -81,7 +81,7 @@ def _size(pair: tuple[Side, Side]) -> int:
     return sum(side[2] - side[1] for side in pair)
 
 
-def score(found: "pd.DataFrame", truth: "pd.DataFrame", min_chars: int = 100) -> dict:
+def score(found: pd.DataFrame, truth: pd.DataFrame, min_chars: int = 100) -> dict:
     """Pair-level precision and recall (plan pairs, copies of ``min_chars``+ characters) and
     the PAN character measures, for findings ``found`` against ``truth`` (reuse.tsv)."""
     cases, detections = _cases(truth), _detections(found)
@@ -118,7 +118,7 @@ def score(found: "pd.DataFrame", truth: "pd.DataFrame", min_chars: int = 100) ->
     }
 
 
-def _plan_pairs(truth: "pd.DataFrame", min_chars: int) -> set:
+def _plan_pairs(truth: pd.DataFrame, min_chars: int) -> set:
     copies = truth[truth["kind"] != "boilerplate"]
     sizes: dict = {}
     for sf, sp, ss, se, tf, tp in zip(
@@ -134,7 +134,7 @@ def _plan_pairs(truth: "pd.DataFrame", min_chars: int) -> set:
     return {key for key, size in sizes.items() if size >= min_chars}
 
 
-def _stock_only(found: "pd.DataFrame", truth: "pd.DataFrame") -> int:
+def _stock_only(found: pd.DataFrame, truth: pd.DataFrame) -> int:
     """Findings that overlap no planted copy on both sides, but do overlap planted 套话."""
     cases = _cases(truth)
     stock = truth[truth["kind"] == "boilerplate"]
@@ -154,12 +154,21 @@ def _stock_only(found: "pd.DataFrame", truth: "pd.DataFrame") -> int:
 BUCKETS = ((50, 100), (100, 200), (200, 10**9))
 #: Columns of a reuse gold set (``corpus/gold/reuse/*.tsv``): text by reference only.
 GOLD_COLUMNS = [
-    "a_file", "a_sha", "a_start", "a_end", "b_file", "b_sha", "b_start", "b_end",
-    "longest_run", "containment", "judgement",
+    "a_file",
+    "a_sha",
+    "a_start",
+    "a_end",
+    "b_file",
+    "b_sha",
+    "b_start",
+    "b_end",
+    "longest_run",
+    "containment",
+    "judgement",
 ]
 
 
-def sha16(path) -> str:  # noqa: ANN001 - a path
+def sha16(path) -> str:
     """The first 16 hex digits of a file's SHA-256: how gold sets name a file's version."""
     import hashlib
     from pathlib import Path
@@ -212,8 +221,11 @@ def _longest(docs: dict, pair: tuple, spots: set, least: int) -> tuple:
     a, b = docs[pair[0]], docs[pair[1]]
     end = max(length, 1)
     return (
-        length, int(a.offsets[i]), int(a.offsets[i + end - 1]) + 1,
-        int(b.offsets[j]), int(b.offsets[j + end - 1]) + 1,
+        length,
+        int(a.offsets[i]),
+        int(a.offsets[i + end - 1]) + 1,
+        int(b.offsets[j]),
+        int(b.offsets[j + end - 1]) + 1,
     )
 
 
@@ -235,7 +247,7 @@ def containment(texts: dict, k: int = 8) -> dict:
     }
 
 
-def load_gold(folder, path=None) -> "pd.DataFrame":  # noqa: ANN001 - paths
+def load_gold(folder, path=None) -> pd.DataFrame:
     """A reuse gold set (default ``corpus/gold/reuse/<folder name>.tsv``), checked against
     the files of ``folder``: a file whose SHA-256 changed is refused."""
     from pathlib import Path
@@ -245,13 +257,16 @@ def load_gold(folder, path=None) -> "pd.DataFrame":  # noqa: ANN001 - paths
     folder = Path(folder)
     path = path or Path(__file__).parents[2] / "corpus" / "gold" / "reuse" / f"{folder.name}.tsv"
     gold = pd.read_csv(path, sep="\t", keep_default_na=False, dtype={"a_sha": str, "b_sha": str})
-    for name, sha in {**dict(zip(gold.a_file, gold.a_sha)), **dict(zip(gold.b_file, gold.b_sha))}.items():
+    for name, sha in {
+        **dict(zip(gold.a_file, gold.a_sha)),
+        **dict(zip(gold.b_file, gold.b_sha)),
+    }.items():
         if sha16(folder / name) != sha:
             raise ValueError(f"{name} is not the version the gold set was judged on")
     return gold
 
 
-def gold_scores(pairs: "pd.DataFrame", gold: "pd.DataFrame") -> dict:
+def gold_scores(pairs: pd.DataFrame, gold: pd.DataFrame) -> dict:
     """Recall of the real copies (by shared-length bucket) and precision of the reported
     copies between files, against a judged gold set: a reported pair of files counts as
     right only when judged ``copy``; boilerplate, stock phrases and pairs not in the gold
@@ -260,9 +275,10 @@ def gold_scores(pairs: "pd.DataFrame", gold: "pd.DataFrame") -> dict:
     reported = {frozenset((a, b)) for a, b in zip(copies.a_doc, copies.b_doc)}
     judged = {frozenset((a, b)): j for a, b, j in zip(gold.a_file, gold.b_file, gold.judgement)}
     real = gold[(gold.judgement == "copy") & (gold.longest_run >= BUCKETS[0][0])]
-    result = {"reported": len(reported), "wrong": sorted(
-        tuple(sorted(p)) for p in reported if judged.get(p) != "copy"
-    )}
+    result = {
+        "reported": len(reported),
+        "wrong": sorted(tuple(sorted(p)) for p in reported if judged.get(p) != "copy"),
+    }
     result["precision"] = 1 - len(result["wrong"]) / len(reported) if reported else 1.0
     found = [_found(copies, g) for g in real.itertuples()]
     result["recall"] = sum(found) / len(found) if found else 1.0
@@ -275,11 +291,19 @@ def gold_scores(pairs: "pd.DataFrame", gold: "pd.DataFrame") -> dict:
     return result
 
 
-def _found(rows: "pd.DataFrame", g) -> bool:  # noqa: ANN001 - a gold row
+def _found(rows: pd.DataFrame, g) -> bool:
     """Whether a row of ``rows`` overlaps the gold run ``g`` on both sides."""
-    for a, b, s, e, t, u in zip(rows.a_doc, rows.b_doc, rows.a_start, rows.a_end, rows.b_start, rows.b_end):
+    for a, b, s, e, t, u in zip(
+        rows.a_doc, rows.b_doc, rows.a_start, rows.a_end, rows.b_start, rows.b_end
+    ):
         for side in (((a, s, e), (b, t, u)), ((b, t, u), (a, s, e))):
             (x, xs, xe), (y, ys, ye) = side
-            if (x, y) == (g.a_file, g.b_file) and xs < g.a_end and g.a_start < xe and ys < g.b_end and g.b_start < ye:
+            if (
+                (x, y) == (g.a_file, g.b_file)
+                and xs < g.a_end
+                and g.a_start < xe
+                and ys < g.b_end
+                and g.b_start < ye
+            ):
                 return True
     return False

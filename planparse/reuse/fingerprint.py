@@ -3,9 +3,9 @@
 Winnowing (Schleimer, Wilkerson & Aiken 2003) hashes every ``k``-character window of the
 matching text and keeps, in every stretch of ``w`` consecutive windows, the smallest hash.
 Two texts that share a run of at least ``w + k - 1`` characters share the stretch of ``w``
-windows inside it, hence its minimum: they share a fingerprint.  With ``k = 8`` and
-``w = 43`` every run of 50 letters and digits is found, whatever its share of either unit,
-and nothing depends on a random seed.  About one window in 22 is kept.
+windows inside it, hence its minimum: they share a fingerprint.  With ``k = 12`` and
+``w = 39`` every run of 50 letters and digits is found, whatever its share of either unit,
+and nothing depends on a random seed.  About one window in 20 is kept.
 
 Windows on a stock phrase (套话) are left out before winnowing (their hash is set to the
 largest value, so a stretch never picks them), and fingerprints found in too many files
@@ -20,9 +20,9 @@ Examples:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib.resources import files
-from typing import Sequence
 
 import numpy as np
 
@@ -31,7 +31,7 @@ from planparse.hashing import CHAR_SEED, ngram_hashes
 NONE = np.iinfo(np.uint64).max
 #: Characters of a fingerprint window, and windows per winnowing stretch (``K + W - 1``
 #: is the guaranteed length, :attr:`Settings.min_copy`).
-K = 8
+K = 12
 
 #: What a character of the matching text is, as bits of its mark.
 STOCK, NOTICE, FREQUENT = 1, 2, 4
@@ -139,7 +139,9 @@ def _occurrences(codes: np.ndarray, phrases: Sequence[np.ndarray]) -> list[tuple
         by_head.setdefault(_hash(phrase[:size]), []).append(phrase)
     hashes, starts = ngram_hashes(codes, size, CHAR_SEED)
     found = []
-    for value, start in zip(*(a[np.isin(hashes, list(by_head))].tolist() for a in (hashes, starts))):
+    for value, start in zip(
+        *(a[np.isin(hashes, list(by_head))].tolist() for a in (hashes, starts))
+    ):
         for phrase in by_head[value]:
             if np.array_equal(codes[start : start + len(phrase)], phrase):
                 found.append((start, len(phrase)))

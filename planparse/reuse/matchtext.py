@@ -61,7 +61,7 @@ class MatchText:
     def __len__(self) -> int:
         return len(self.codes)
 
-    def at(self, i: int, j: int) -> "MatchText":
+    def at(self, i: int, j: int) -> MatchText:
         """Characters ``i`` to ``j`` (views, not copies), as :meth:`DocText.at`."""
         return MatchText(self.codes[i:j], self.offsets[i:j])
 

@@ -28,10 +28,12 @@ Examples:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as default
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
@@ -67,7 +69,7 @@ class StoredChunk:
     #: principle, every shingle that is frequent in the archive is among some chunk's.
     proposed: np.ndarray
     #: ``doc_id``, ``plan_no``, ``plan_title``: one row per plan (dates the plans).
-    titles: "pd.DataFrame"
+    titles: pd.DataFrame
 
 
 #: One unit of a stored chunk: its level (index in LEVELS), file (index in ``docs``), plan
@@ -332,7 +334,7 @@ class UnitIndex:
     paths: tuple[str, ...]
     firsts: Mapping[str, np.ndarray]
     #: First global file number of each chunk (and the total at the end).
-    doc_firsts: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    doc_firsts: np.ndarray = default(default_factory=lambda: np.zeros(1, np.int64))
 
     def doc_lengths(self) -> np.ndarray:
         """Each file's length in code points (with its NUL), in global order."""
@@ -417,7 +419,7 @@ class UnitStore:
         share: float = 0.2,
         jobs: int = 1,
         pool: Any = None,
-    ) -> "UnitStore":
+    ) -> UnitStore:
         """Store every chunk (in ``jobs`` processes, or ``pool``), in order."""
         from planparse.batch import map_in_processes
 
@@ -441,7 +443,7 @@ class UnitStore:
             parts.append(np.asarray(units["hi"] - units["lo"], dtype=np.int64))
         return np.concatenate(parts)
 
-    def titles(self) -> "pd.DataFrame":
+    def titles(self) -> pd.DataFrame:
         """``doc_id``, ``plan_no``, ``plan_title``, one row per plan."""
         import pandas as pd
 

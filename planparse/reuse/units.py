@@ -18,9 +18,10 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import groupby
-from typing import TYPE_CHECKING, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -55,7 +56,7 @@ class Unit:
         return self.source.at(*self.kept)
 
     @classmethod
-    def whole(cls, doc: str, text: str, key: str = "", level: str = "item") -> "Unit":
+    def whole(cls, doc: str, text: str, key: str = "", level: str = "item") -> Unit:
         """A unit of a whole text.
 
         Examples:
@@ -80,13 +81,13 @@ COLUMNS_READ = (
 )
 
 
-def table_rows(items: "pd.DataFrame") -> list[tuple]:
+def table_rows(items: pd.DataFrame) -> list[tuple]:
     """The table's rows as plain tuples (pandas per-plan slicing was most of the time)."""
     return list(zip(*(items[c].tolist() for c in COLUMNS_READ)))
 
 
 def doc_texts(
-    items: "pd.DataFrame",
+    items: pd.DataFrame,
     texts: Mapping[str, str],
     simplified: bool,
     rows: list | None = None,
@@ -114,7 +115,7 @@ def _title_start(text: str, title: str, first: int) -> int:
 
 
 def build_units(
-    items: "pd.DataFrame",
+    items: pd.DataFrame,
     texts: Mapping[str, str],
     level: str,
     min_chars: int = 30,
@@ -126,7 +127,7 @@ def build_units(
 
 
 def units_by_level(
-    items: "pd.DataFrame",
+    items: pd.DataFrame,
     texts: Mapping[str, str],
     levels: tuple[str, ...] = LEVELS,
     min_chars: int = 30,
