@@ -132,8 +132,8 @@ def test_site_notices_are_boilerplate_shown_apart_not_copying():
 
 def test_stock_formulae_alone_are_not_copying():
     formulae = (
-        "按照产业兴旺、生态宜居、乡风文明、治理有效、生活富裕的总要求，现印发给你们，"
-        "请结合实际认真贯彻落实，全面建设社会主义现代化国家。"
+        "本村对标产业兴旺、生态宜居、乡风文明、治理有效、生活富裕，本方案现印发给你们，"
+        "望各组对照落实，全面建设社会主义现代化国家。"
     )
     texts = {
         "a.txt": "甲镇工作计划\n一、" + formulae + FILLER_A + "\n",

@@ -223,20 +223,26 @@ def find_duplicates(
     n_jobs: int = 1,
     **options,
 ) -> pd.DataFrame:
-    """Pairs of copied units between plans, one row per pair (columns: :data:`PAIR_COLUMNS`).
+    """Shared passages between plans (and repeated inside one), one row per passage
+    (columns: :data:`PAIR_COLUMNS`); passages shared only through site boilerplate are in
+    ``pairs.attrs["boilerplate"]``, shown, never counted as copying.
 
-    ``unit`` is ``"plan"``, ``"section"``, ``"item"``, or ``"auto"`` (default): the largest
-    unit that was copied, so a whole copied plan is one row, not forty item pairs.
-    ``threshold`` applies to the shingle Jaccard similarity or to the containment of the
-    smaller unit in the larger, whichever is higher, after boilerplate is discounted.
-    Offsets are into each side's original file; ``texts`` maps ``doc_id`` to that text (a
-    table from :func:`planparse.parse_files` knows its files).  ``meta`` (``doc_id``,
-    ``plan_no``, ``year``) dates the plans; otherwise a year in the title is used.
-    ``simplified`` (default) compares Traditional and Simplified script alike; ``stock`` adds
-    套话 to the shipped list.  ``client`` (a ``distributed.Client``) runs the candidate search
-    on a Dask cluster, with the same result; ``n_jobs`` runs the per-document work (matching
-    texts, shingle sets, MinHash signatures) in that many processes, with the same result.
-    Further ``options`` are the fields of :class:`Settings`.
+    Every passage of at least ``min_copy`` (50) letters and digits that two files share
+    character for character, outside stock phrases and boilerplate, is found (winnowed
+    fingerprints: no random seed, whatever its share of either unit).  Pieces of a copy
+    with small edits between them are chained into one passage across paragraph and item
+    boundaries; a passage is reported when its similarity (the identical share) or its
+    containment (its share of the smaller unit) reaches ``threshold`` and it has at least
+    ``min_copy`` own shared characters.  ``unit`` is ``"auto"`` (default: passages within a
+    plan, named by the smallest unit holding them) or ``"plan"``, ``"section"``, ``"item"``
+    (passages within one unit of that level).  Offsets are into each side's original file;
+    ``texts`` maps ``doc_id`` to that text (a table from :func:`planparse.parse_files` knows
+    its files).  ``meta`` (``doc_id``, ``plan_no``, ``year``) dates the plans; otherwise a
+    year in the title is used.  ``simplified`` (default) compares Traditional and Simplified
+    script alike; ``stock`` adds 套话 to the shipped list.  ``client`` (a
+    ``distributed.Client``) runs the per-chunk and per-batch work on a Dask cluster and
+    ``n_jobs`` in that many processes, with the same result.  Further ``options`` are the
+    fields of :class:`Settings`.
     """
     texts = _texts_of(items, texts)
     return find_duplicates_by_chunk(
