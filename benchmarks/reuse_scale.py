@@ -1,143 +1,179 @@
-"""Copy-paste search at archive scale, beside the naive datasketch loop.
+"""Copy-paste search end to end at archive scale, beside datasketch.
 
-    python benchmarks/reuse_scale.py [--sizes 10000 100000 1000000] [--baseline-max 100000]
+    python benchmarks/reuse_scale.py [--plans 2000 10000 50000] [--jobs 2] [--baseline-max 10000]
 
-A synthetic archive is grown from the sample corpus's items: each synthetic item is a
-sample item with 30% of its characters swapped for others (so items are distinct), and 2%
-of the items are planted near-copies (5% edits) of others.  Two stages are timed:
+A synthetic archive is grown from the sample corpus's items: each plan holds 10 items, each
+a sample item with 30% of its characters swapped for others (so plans are distinct), and
+2% of the items are planted copies (5% edits) of an item of another plan.  The item table
+is built directly (no parsing), and ``find_duplicates`` is timed END TO END: storing the
+units, fingerprints, candidates, passages, rows and families.  Each size runs in a fresh
+process; peak memory is that process's peak resident set, less what it held before the call.
 
-1. signatures + candidates: shingles, MinHash signatures (64 permutations), LSH buckets,
-   in one process;
-2. verification + alignment of every candidate pair.
-
-The baseline is what a user would write with datasketch: ``MinHash.update`` per shingle and
-``MinHashLSH.insert`` per item, then ``query`` per item.  It runs up to ``--baseline-max``
-items (it is slow); recall of the planted copies is printed for both.
+The baseline is what a user would write with datasketch: a ``MinHash`` of 128 permutations
+per item over its character 5-grams (``update_batch``), ``MinHashLSH.insert`` and ``query``,
+then the candidate pairs of files verified by the same passage search as planparse's.
+The scaling exponent is fitted on log(time) against log(units).
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
+import resource
 import sys
 import time
-import tracemalloc
 
-sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import numpy as np  # noqa: E402
+import numpy as np
+import pandas as pd
 
-import planparse  # noqa: E402
-from planparse.reuse.align import align, overlap, split_stock  # noqa: E402
-from planparse.reuse.minhash import (  # noqa: E402
-    band_parameters,
-    joined,
-    lsh_pairs,
-    range_shingles,
-    unit_signatures,
-)
-from planparse.reuse.units import Unit  # noqa: E402
+import planparse
 
-K, PERM, THRESHOLD = 4, 64, 0.4
+ITEMS_PER_PLAN, THRESHOLD, PERM, GRAM = 10, 0.4, 128, 5
 
 
-def synthetic(n: int, seed: int = 0) -> tuple[list[str], set[tuple[int, int]]]:
-    items = planparse.parse_files([planparse.sample_path()])
-    base = [t for t in items[items.kind.isin(["item", "para"])].text if len(t) >= 40]
+def synthetic(plans: int, seed: int = 0) -> tuple[pd.DataFrame, dict[str, str], int]:
+    """The item table, the texts, and how many copies were planted."""
+    sample = planparse.parse_files([planparse.sample_path()])
+    base = [t for t in sample[sample.kind.isin(["item", "para"])].text if len(t) >= 40]
     rng = np.random.default_rng(seed)
     alphabet = np.array(sorted(set("".join(base))))
-    texts, planted = [], set()
-    for i in range(n):
-        if i > 10 and rng.random() < 0.02:
-            j = int(rng.integers(0, i))
-            chars = np.array(list(texts[j]))
-            rate = 0.05
-            planted.add((j, i))
-        else:
-            chars = np.array(list(base[int(rng.integers(0, len(base)))]))
-            rate = 0.3
-        swap = rng.random(len(chars)) < rate
-        chars[swap] = rng.choice(alphabet, int(swap.sum()))
-        texts.append("".join(chars))
-    return texts, planted
+    made: list[str] = []
+    rows, texts, planted = [], {}, 0
+    for p in range(plans):
+        doc, lines, at = f"p{p:06d}.txt", [f"第{p}号工作计划"], 0
+        for n in range(ITEMS_PER_PLAN):
+            if made and rng.random() < 0.02:
+                chars, rate = np.array(list(made[int(rng.integers(0, len(made)))])), 0.05
+                planted += 1
+            else:
+                chars, rate = np.array(list(base[int(rng.integers(0, len(base)))])), 0.3
+            swap = rng.random(len(chars)) < rate
+            chars[swap] = rng.choice(alphabet, int(swap.sum()))
+            made.append("".join(chars))
+            lines.append(f"{n + 1}、" + made[-1])
+        text = "\n".join(lines) + "\n"
+        texts[doc] = text
+        at = len(lines[0]) + 1
+        for n, line in enumerate(lines[1:]):
+            rows.append(
+                (doc, 1, lines[0], f"{doc}#1/{n + 1}", "", "item", f"{n + 1}、", at, at + len(line))
+            )
+            at += len(line) + 1
+    columns = [
+        "doc_id",
+        "plan_no",
+        "plan_title",
+        "item_id",
+        "parent_id",
+        "kind",
+        "marker",
+        "start",
+        "end",
+    ]
+    return pd.DataFrame(rows, columns=columns), texts, planted
 
 
-def units_of(texts: list[str]) -> list[Unit]:
-    return [Unit.whole("d", t, key=str(i)) for i, t in enumerate(texts)]
+def planparse_run(items: pd.DataFrame, texts: dict, jobs: int) -> pd.DataFrame:
+    return planparse.find_duplicates(items, texts=texts, n_jobs=jobs)
 
 
-def candidates(units: list[Unit]) -> np.ndarray:
-    sig = unit_signatures(units, K, PERM)
-    bands, rows = band_parameters(THRESHOLD, PERM)
-    pairs, _ = lsh_pairs(sig, bands, rows, max_bucket=50)
-    return pairs
-
-
-def verify(units: list[Unit], pairs: np.ndarray) -> set[tuple[int, int]]:
-    # only the units that are in a candidate pair
-    wanted = np.unique(pairs)
-    distinct = range_shingles(*joined([units[i] for i in wanted]), K)
-    shingles = dict(zip(wanted.tolist(), split_stock(distinct, np.empty(0, np.uint64))))
-    found = set()
-    for i, j in pairs.tolist():
-        match = overlap(shingles[i], shingles[j])
-        if max(match.similarity, match.containment) >= THRESHOLD:
-            align(units[i].text, units[j].text)
-            found.add((i, j))
-    return found
-
-
-def datasketch_baseline(texts: list[str]) -> set[tuple[int, int]]:
+def datasketch_run(items: pd.DataFrame, texts: dict, jobs: int) -> pd.DataFrame:
+    """datasketch candidates (items), verified as pairs of files by planparse's passages."""
     from datasketch import MinHash, MinHashLSH
 
+    from planparse.reuse import detect
+
     lsh = MinHashLSH(threshold=THRESHOLD, num_perm=PERM)
-    sketches = []
-    for i, text in enumerate(texts):
+    sketches, owner = [], []
+    docs = {d: n for n, d in enumerate(dict.fromkeys(items.doc_id))}
+    for n, (doc, start, end) in enumerate(zip(items.doc_id, items.start, items.end)):
+        text = texts[doc][start:end]
         sketch = MinHash(num_perm=PERM)
-        for k in range(len(text) - K + 1):
-            sketch.update(text[k : k + K].encode("utf-8"))
-        lsh.insert(i, sketch)
+        sketch.update_batch([text[i : i + GRAM].encode("utf-8") for i in range(len(text) - 4)])
+        lsh.insert(n, sketch)
         sketches.append(sketch)
-    return {(min(i, j), max(i, j)) for i, s in enumerate(sketches) for j in lsh.query(s) if i != j}
+        owner.append(docs[doc])
+    pairs = {
+        tuple(sorted((owner[n], owner[m])))
+        for n, sketch in enumerate(sketches)
+        for m in lsh.query(sketch)
+        if owner[m] != owner[n]
+    }
+    chosen = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+    with patch_candidates(detect, chosen):
+        return planparse.find_duplicates(items, texts=texts, n_jobs=jobs)
 
 
-def timed(fn, *args):  # noqa: ANN001, ANN201
-    tracemalloc.start()
+class patch_candidates:
+    """Make the search verify ``chosen`` pairs of files instead of its own candidates."""
+
+    def __init__(self, detect, chosen: np.ndarray) -> None:
+        self.detect, self.chosen = detect, chosen
+
+    def __enter__(self) -> None:
+        self.original = self.detect.candidate_files
+        self.detect.candidate_files = lambda *args: (self.chosen, 0)
+
+    def __exit__(self, *exc) -> None:
+        self.detect.candidate_files = self.original
+
+
+def planted_found(pairs: pd.DataFrame) -> int:
+    return int(((pairs.kind == "copy") & (pairs.a_doc != pairs.b_doc)).sum())
+
+
+def measure(name: str, plans: int, jobs: int, queue) -> None:
+    items, texts, planted = synthetic(plans)
+    run = planparse_run if name == "planparse" else datasketch_run
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
-    result = fn(*args)
+    pairs = run(items, texts, jobs)
     seconds = time.perf_counter() - start
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return result, seconds, peak
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    queue.put((len(items) + plans, seconds, peak / 1024, planted_found(pairs), planted))
+
+
+def in_process(name: str, plans: int, jobs: int) -> tuple:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=measure, args=(name, plans, jobs, queue))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--plans", type=int, nargs="+", default=[2_000, 10_000, 50_000])
+    parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--baseline-max", type=int, default=10_000)
     args = parser.parse_args()
     print(
-        f"planparse {planparse.__version__}; shingles {K} chars, {PERM} permutations, "
-        f"threshold {THRESHOLD}, bands x rows {band_parameters(THRESHOLD, PERM)}"
+        f"planparse {planparse.__version__}; {ITEMS_PER_PLAN} items a plan; -j {args.jobs}; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
-    for n in args.sizes:
-        texts, planted = synthetic(n)
-        units = units_of(texts)
-        pairs, s1, m1 = timed(candidates, units)
-        found, s3, m3 = timed(verify, units, pairs)
-        recall = len(planted & found) / len(planted) if planted else 1.0
-        print(
-            f"{n:>9,} items | signatures+candidates {n / s1:9,.0f} items/s, {s1:6.1f} s, "
-            f"peak {m1 / 2**20:6.0f} MiB | {len(pairs):,} candidates | verify+align "
-            f"{n / s3:9,.0f} items/s, peak {m3 / 2**20:5.0f} MiB | planted-copy recall {recall:.3f}"
-        )
-        if n <= args.baseline_max:
-            base, sb, mb = timed(datasketch_baseline, texts)
-            base_recall = len(planted & base) / len(planted) if planted else 1.0
+    fitted: dict[str, list] = {"planparse": [], "datasketch": []}
+    for plans in args.plans:
+        for name in ("planparse", "datasketch"):
+            if name == "datasketch" and plans > args.baseline_max:
+                continue
+            units, seconds, peak, found, planted = in_process(name, plans, args.jobs)
+            fitted[name].append((units, seconds))
             print(
-                f"{'':>9}   datasketch baseline {n / sb:9,.0f} items/s, peak {mb / 2**20:6.0f} MiB, "
-                f"recall {base_recall:.3f}; planparse is {sb / s1:.1f}x faster"
+                f"{name:>10} {plans:>7,} plans {units:>9,} units: {seconds:7.1f} s, "
+                f"{units / seconds:9,.0f} units/s, peak +{peak:6.0f} MiB "
+                f"({peak / units * 1e6 / 1024:5.2f} GiB per 1M units), "
+                f"copies found {found} (planted {planted})",
+                flush=True,
             )
+    for name, points in fitted.items():
+        if len(points) >= 2:
+            x, y = np.log([p[0] for p in points]), np.log([p[1] for p in points])
+            print(f"{name}: time grows as units^{np.polyfit(x, y, 1)[0]:.2f}")
 
 
 if __name__ == "__main__":

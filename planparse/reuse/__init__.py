@@ -1,5 +1,6 @@
-"""Find copy-paste between plans: units, matching text, MinHash LSH candidates, verified
-alignment, boilerplate discount, reuse families, evaluation and the HTML report.
+"""Find copy-paste between plans: units, matching text, winnowed fingerprints (every shared
+run of 50 characters is a candidate), passages chained across paragraph breaks, site
+boilerplate and stock phrases set apart, reuse families, evaluation and the HTML report.
 
 Examples:
     >>> from planparse.reuse import PAIR_COLUMNS
@@ -16,9 +17,9 @@ from planparse.reuse.detect import (
 )
 
 __all__ = [
-    "find_duplicates",
-    "find_duplicates_by_chunk",
     "PAIR_COLUMNS",
     "Settings",
+    "find_duplicates",
+    "find_duplicates_by_chunk",
     "stock_phrases",
 ]

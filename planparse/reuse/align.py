@@ -88,7 +88,7 @@ def overlap(a: Shingles, b: Shingles) -> Overlap:
     )
 
 
-def _opcodes(a: str, b: str):  # noqa: ANN202 - rapidfuzz's Opcodes
+def _opcodes(a: str, b: str):
     from rapidfuzz.distance import Levenshtein
 
     return Levenshtein.opcodes(a, b)

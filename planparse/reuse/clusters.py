@@ -26,7 +26,7 @@ class UnionFind:
     def __init__(self) -> None:
         self.parent: dict = {}
 
-    def find(self, item):  # noqa: ANN001, ANN201 - any hashable
+    def find(self, item):
         parent = self.parent.setdefault(item, item)
         while parent != item:
             grand = self.parent.setdefault(parent, parent)
@@ -34,13 +34,13 @@ class UnionFind:
             item, parent = parent, grand
         return item
 
-    def union(self, a, b) -> None:  # noqa: ANN001
+    def union(self, a, b) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def plan_keys(pairs: "pd.DataFrame", side: str) -> "pd.Series":
+def plan_keys(pairs: pd.DataFrame, side: str) -> pd.Series:
     """``doc#plan`` of side ``"a"`` or ``"b"`` of each pair: how plans are named in reports.
 
     Examples:
@@ -51,7 +51,7 @@ def plan_keys(pairs: "pd.DataFrame", side: str) -> "pd.Series":
     return pairs[f"{side}_doc"].astype(str) + "#" + pairs[f"{side}_plan"].astype(str)
 
 
-def plan_years(items: "pd.DataFrame", meta: "pd.DataFrame | None" = None) -> dict[str, int]:
+def plan_years(items: pd.DataFrame, meta: pd.DataFrame | None = None) -> dict[str, int]:
     """``doc#plan`` → year: from ``meta`` (columns doc_id, plan_no, year) where given, else the
     first year written in the plan's title (2019年…)."""
     years: dict[str, int] = {}
@@ -68,8 +68,8 @@ def plan_years(items: "pd.DataFrame", meta: "pd.DataFrame | None" = None) -> dic
 
 
 def add_clusters(
-    pairs: "pd.DataFrame", items: "pd.DataFrame", meta: "pd.DataFrame | None" = None
-) -> "pd.DataFrame":
+    pairs: pd.DataFrame, items: pd.DataFrame, meta: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """``pairs`` with ``cluster`` (1, 2, … by first member) and ``source`` (the earliest plan of
     the family, ``doc#plan``; empty when no year tells, or two plans tie)."""
     out = pairs.copy()

@@ -14,28 +14,22 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from planparse.batch import process_pool
-from planparse.reuse.align import align, overlap
-from planparse.reuse.minhash import band_parameters, distinct_pairs, joined, range_shingles
-from planparse.reuse.store import (
-    Chunk,
-    UnitIndex,
-    UnitStore,
-    band_pairs,
-    frequent_candidates,
-    proposed_shingles,
-    read_units,
-    shingle_counts,
-)
-from planparse.reuse.units import LEVELS, Unit
+from planparse.reuse.compare import compare_docs
+from planparse.reuse.fingerprint import K, phrase_codes
+from planparse.reuse.minhash import bucket_pairs
+from planparse.reuse.passages import GAP, Q
+from planparse.reuse.store import Chunk, UnitStore, store_fingerprints
+from planparse.reuse.units import LEVELS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,6 +43,7 @@ PAIR_COLUMNS = [
     "b_plan",
     "b_item",
     "unit",
+    "kind",
     "similarity",
     "containment",
     "a_start",
@@ -66,17 +61,23 @@ PAIR_COLUMNS = [
 class Settings:
     """Parameters of one search (see :func:`find_duplicates`)."""
 
+    #: A passage must stay at least this identical (shared characters over the longer side)
+    #: as its pieces are chained; it is reported when its similarity or its containment
+    #: reaches it.
     threshold: float = 0.4
-    shingle: int = 4
-    num_perm: int = 64
     min_chars: int = 30
+    #: A window found in more files than this is boilerplate, whatever the archive's size.
     max_bucket: int = 50
     boilerplate_share: float = 0.2
     boilerplate_min_plans: int = 5
-    min_shared: int = 8
     #: A copy shorter than this many letters and digits is a shared formula, not reuse
-    #: (the ritual "现在，我代表…向大会报告工作，请予审议" of every report is 30–45).
+    #: (the ritual "现在，我代表…向大会报告工作，请予审议" of every report is 30–45).  Every
+    #: shared run of this length outside boilerplate is found (winnowing's guarantee).
     min_copy: int = 50
+    #: Exact pieces of a passage are at least this long ...
+    seed_chars: int = Q
+    #: ... with at most this many characters between two of them on each side.
+    gap: int = GAP
 
 
 def stock_phrases(extra: Iterable[str] = ()) -> list[str]:
@@ -88,51 +89,40 @@ def stock_phrases(extra: Iterable[str] = ()) -> list[str]:
     return shipped + [p for p in extra if p.strip()]
 
 
-def boilerplate_hashes(
-    store: UnitStore, phrases: Sequence[str], settings: Settings, jobs: int = 1, pool: Any = None
-) -> np.ndarray:
-    """Shingles that stand in a large share of the stored plans, and the shingles of stock
-    phrases."""
-    plans = store.count("plan")
-    floor = max(settings.boilerplate_min_plans, settings.boilerplate_share * plans)
-    none = np.empty(0, np.uint64)
-    enough = plans >= settings.boilerplate_min_plans
-    common = store.frequent_plan_shingles(floor, jobs, pool) if enough else none
-    stock = range_shingles(*joined([Unit.whole("", p) for p in phrases]), settings.shingle)
-    return np.union1d(common, np.concatenate([none, *stock]))
-
-
-#: Plans per block when :func:`frequent_shingles` looks for candidates.
-COUNT_BLOCK = 512
-
-
-def frequent_shingles(per_plan: list[np.ndarray], share: float, floor: float) -> np.ndarray:
-    """The shingles in at least ``floor`` plans, where ``floor >= share * len(per_plan)``.
-
-    Exact, without sorting every shingle of the archive at once (three times its size in
-    memory): a shingle in at least a share of all plans is, by the pigeonhole principle, in
-    at least that share of the plans of some block, so each block proposes its own frequent
-    shingles and only those are counted over all plans.  A search counts the same way with
-    its stored chunks as the blocks (:meth:`UnitStore.frequent_plan_shingles`).
+def frequent_hashes(hashes: np.ndarray, docs: np.ndarray, floor: float) -> np.ndarray:
+    """The fingerprint hashes found in at least ``floor`` files (sorted).
 
     Examples:
-        >>> plans = [np.array([1, 2], np.uint64), np.array([2, 3], np.uint64)] * 3
-        >>> frequent_shingles(plans, 0.5, 4).tolist()
-        [2]
+        >>> frequent_hashes(np.array([7, 7, 7, 9], np.uint64), np.array([0, 1, 1, 2]), 2).tolist()
+        [7]
     """
-    blocks = [per_plan[lo : lo + COUNT_BLOCK] for lo in range(0, len(per_plan), COUNT_BLOCK)]
+    pairs = np.unique(np.stack((hashes, docs.astype(np.uint64)), axis=1), axis=0)
+    values, counts = np.unique(pairs[:, 0], return_counts=True)
+    return values[counts >= floor]
 
-    def count(candidates: np.ndarray) -> np.ndarray:
-        found = np.zeros(len(candidates), np.int64)
-        for block in blocks:
-            found += shingle_counts(block, candidates)
-        return found
 
-    return frequent_candidates([proposed_shingles(b, share) for b in blocks], count, floor)
+def candidate_files(
+    hashes: np.ndarray, docs: np.ndarray, frequent: np.ndarray, max_bucket: int
+) -> tuple[np.ndarray, int]:
+    """Pairs of global file numbers ``(i, j)``, ``i <= j``, that share a fingerprint outside
+    ``frequent`` (``i == j``: a fingerprint twice in one file), and how many fingerprints
+    stood more than ``2 * max_bucket`` times (left out).
+
+    Examples:
+        >>> found, _ = candidate_files(np.array([5, 5, 6, 6], np.uint64), np.array([0, 2, 1, 1]),
+        ...                            np.empty(0, np.uint64), 50)
+        >>> found.tolist()
+        [[0, 2], [1, 1]]
+    """
+    keep = ~np.isin(hashes, frequent)
+    pairs, skipped = bucket_pairs(hashes[keep], np.flatnonzero(keep), 2 * max_bucket)
+    files = np.sort(docs[pairs], axis=1) if len(pairs) else np.empty((0, 2), np.int64)
+    return np.unique(files.reshape(-1, 2), axis=0), skipped
 
 
 class _Search:
-    """One search over the units of a :class:`UnitStore`."""
+    """One search over the files of a :class:`UnitStore`: winnowed fingerprints, candidate
+    pairs of files, and their shared passages."""
 
     def __init__(
         self,
@@ -145,92 +135,53 @@ class _Search:
     ) -> None:
         self.store, self.settings, self.client = store, settings, client
         self.jobs, self.pool = jobs, pool
-        self.boilerplate = boilerplate_hashes(store, phrases, settings, jobs, pool)
-        self.bands, self.rows = band_parameters(settings.threshold, settings.num_perm)
-        self.skipped_buckets = 0
-        if client is None:
-            store.write_band_keys(
-                settings.shingle,
-                settings.num_perm,
-                self.boilerplate,
-                self.bands,
-                self.rows,
-                jobs,
-                pool,
-            )
-
-    def candidates(self, level: str) -> np.ndarray:
-        """Distinct pairs of global unit numbers of ``level`` that share a band bucket."""
-        from planparse.batch import map_in_processes
-
-        settings = self.settings
-        if self.client is not None:
-            from planparse.integrations.dask_engine import lsh_pairs_dask
-
-            pairs, skipped = lsh_pairs_dask(
-                self.client,
-                self.store.blocks(level),
-                settings.shingle,
-                settings.num_perm,
-                self.boilerplate,
-                self.bands,
-                self.rows,
-                settings.max_bucket,
-            )
-        else:
-            chunks = self.store.firsts_of(level)
-            found = map_in_processes(
-                band_pairs,
-                [chunks] * self.bands,
-                [level] * self.bands,
-                range(self.bands),
-                [settings.max_bucket] * self.bands,
-                jobs=self.jobs,
-                pool=self.pool,
-            )
-            pairs, skipped = distinct_pairs([p for p, _ in found], None), sum(s for _, s in found)
-        self.skipped_buckets += skipped
-        return pairs
-
-    def level(self, level: str, covered: set) -> list[dict]:
-        """Verified pairs of one level, leaving out pairs inside ``covered`` ones.
-
-        Candidate pairs are verified in batches (in ``jobs`` processes), each reading only
-        its own units, against the pairs ``covered`` by the larger levels; the pairs that
-        hold are then taken largest first, so a nested pair of this level is left out once
-        its parent pair is found: the same pairs as verifying one pair at a time in that
-        order."""
-        from planparse.batch import map_in_processes
-
-        pairs = self.candidates(level)
-        batches = verify_batches(pairs, self.store.lengths(level))
-        constant = (self.store.index(), level, frozenset(covered), self.boilerplate, self.settings)
-        parts = map_in_processes(
-            verify_pairs,
-            batches,
-            *([c] * len(batches) for c in constant),
-            jobs=self.jobs,
-            pool=self.pool,
+        self.index = store.index()
+        w = settings.min_copy - K + 1
+        paths = [c.path for c in store.chunks]
+        coded = phrase_codes(phrases)
+        found = self.map(
+            store_fingerprints, paths, [coded] * len(paths), [w] * len(paths), [K] * len(paths)
         )
-        found = []
-        for *_, row in sorted((r for part in parts for r in part), key=lambda r: r[:3]):
-            if not _inside(_side(row, "a"), _side(row, "b"), covered):
-                found.append(row)
-                covered.add(_cover_key(row, level))
-        return found
+        firsts = self.index.doc_firsts[:-1]
+        hashes = np.concatenate([np.empty(0, np.uint64)] + [f[0] for f in found])
+        docs = np.concatenate([np.empty(0, np.int64)] + [f[1] + n for f, n in zip(found, firsts)])
+        plans = store.count("plan")
+        floor = max(settings.boilerplate_min_plans, settings.boilerplate_share * plans)
+        self.frequent = frequent_hashes(hashes, docs, min(floor, settings.max_bucket + 1))
+        self.pairs, self.skipped_buckets = candidate_files(
+            hashes, docs, self.frequent, settings.max_bucket
+        )
+
+    def map(self, function: Any, *arguments: Sequence) -> list:
+        """``function`` over the arguments, in order: on the Dask cluster, in processes, or
+        here.  (On a cluster the workers must see the store's folder.)"""
+        from planparse.batch import map_in_processes
+
+        if self.client is not None:
+            futures = self.client.map(function, *arguments, pure=False)
+            return self.client.gather(futures)
+        return map_in_processes(function, *arguments, jobs=self.jobs, pool=self.pool)
+
+    def rows(self, level: str) -> list[dict]:
+        """The rows of every shared passage of the candidate files, ``level`` being
+        ``"auto"`` or the unit level compared."""
+        lengths = self.index.doc_lengths()
+        batches = verify_batches(self.pairs, lengths)
+        constant = (self.index, level, self.frequent, self.settings)
+        parts = self.map(compare_docs, batches, *([c] * len(batches) for c in constant))
+        return [row for part in parts for row in part]
 
 
-#: At most this many candidate pairs per verification task ...
+#: At most this many candidate pairs of files per comparison task ...
 VERIFY_BATCH = 1024
-#: ... and about this many characters of their units: a task holds its units' text and
-#: shingles (about 40 bytes a character), and 1,024 pairs of whole plans were 500 MB.
+#: ... and about this many characters of their files.
 VERIFY_CHARS = 2_000_000
 
 
 def verify_batches(pairs: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
-    """The candidate pairs, in order, cut into verification batches of at most
-    :data:`VERIFY_BATCH` pairs and about :data:`VERIFY_CHARS` characters of units
-    (``lengths``: each unit's).
+    """The candidate pairs, in order, cut into comparison batches of at most
+    :data:`VERIFY_BATCH` pairs and about :data:`VERIFY_CHARS` characters
+    (``lengths``: each file's).
 
     Examples:
         >>> pairs = np.array([[0, 1], [0, 2], [1, 2]])
@@ -248,96 +199,7 @@ def verify_batches(pairs: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
     return [pairs[lo:hi] for lo, hi in zip(cuts[:-1], cuts[1:])]
 
 
-def verify_pairs(
-    pairs: np.ndarray,
-    index: UnitIndex,
-    level: str,
-    covered: frozenset,
-    stock: np.ndarray,
-    settings: Settings,
-) -> list[tuple[int, int, int, dict]]:
-    """The candidate ``pairs`` (global unit numbers of ``level``) that hold as copies, as
-    rows, each with its place in the search order (larger first); pairs within one plan or
-    inside ``covered`` ones are left out."""
-    units, shingles = read_units(index, level, np.unique(pairs), settings.shingle, stock)
-    found = []
-    for i, j in pairs.tolist():
-        a, b = units[i], units[j]
-        if (a.doc, a.plan) == (b.doc, b.plan) or _inside(_names(a), _names(b), covered):
-            continue
-        match = overlap(shingles[i], shingles[j])
-        if (
-            match.shared < settings.min_shared
-            or max(match.similarity, match.containment) < settings.threshold
-        ):
-            continue
-        row = _row(a, b, match)
-        if row["copied"] >= settings.min_copy:
-            found.append((-(a.end - a.start), i, j, row))
-    return found
-
-
-def _names(unit: Unit) -> tuple[str, int, str]:
-    return unit.doc, unit.plan, unit.key
-
-
-def _side(row: dict, side: str) -> tuple[str, int, str]:
-    """``(doc, plan, key)`` of side ``"a"`` or ``"b"`` of a pair's row, as :func:`_names`."""
-    return row[f"{side}_doc"], row[f"{side}_plan"], row[f"{side}_item"]
-
-
-def _cover_key(row: dict, level: str) -> tuple:
-    if level == "plan":
-        return (row["a_doc"], row["a_plan"]), (row["b_doc"], row["b_plan"])
-    return row["a_item"], row["b_item"]
-
-
-def _inside(a: tuple[str, int, str], b: tuple[str, int, str], covered: set | frozenset) -> bool:
-    """Whether the pair of units ``(doc, plan, key)`` lies inside a pair already reported
-    at a larger unit."""
-    plans = ((a[0], a[1]), (b[0], b[1]))
-    if plans in covered or plans[::-1] in covered:
-        return True
-    return any(
-        ((ka, kb) in covered or (kb, ka) in covered)
-        for ka in _ancestors(a[2]) + [a[2]]
-        for kb in _ancestors(b[2]) + [b[2]]
-    )
-
-
-def _ancestors(key: str) -> list[str]:
-    head, _, path = key.partition("/")
-    parts = path.split(".")
-    return [f"{head}/{'.'.join(parts[:n])}" for n in range(1, len(parts))]
-
-
-def _row(a: Unit, b: Unit, match) -> dict:  # noqa: ANN001 - an Overlap
-    a_span, b_span, edits = align(a.text, b.text)
-    copied = min(
-        int(((a.text.offsets >= a_span[0]) & (a.text.offsets < a_span[1])).sum()),
-        int(((b.text.offsets >= b_span[0]) & (b.text.offsets < b_span[1])).sum()),
-    )
-    return {
-        "a_doc": a.doc,
-        "a_plan": a.plan,
-        "a_item": a.key,
-        "b_doc": b.doc,
-        "b_plan": b.plan,
-        "b_item": b.key,
-        "unit": a.level,
-        "similarity": round(match.similarity, 4),
-        "containment": round(match.containment, 4),
-        "a_start": a_span[0],
-        "a_end": a_span[1],
-        "b_start": b_span[0],
-        "b_end": b_span[1],
-        "edits": edits,
-        "boilerplate_share": round(match.boilerplate_share, 4),
-        "copied": copied,
-    }
-
-
-def _texts_of(items: "pd.DataFrame", texts: Mapping[str, str] | None) -> Mapping[str, str]:
+def _texts_of(items: pd.DataFrame, texts: Mapping[str, str] | None) -> Mapping[str, str]:
     if texts is not None:
         return texts
     if not items.attrs.get("paths"):
@@ -351,31 +213,37 @@ def _texts_of(items: "pd.DataFrame", texts: Mapping[str, str] | None) -> Mapping
 
 
 def find_duplicates(
-    items: "pd.DataFrame",
+    items: pd.DataFrame,
     unit: str = "auto",
     threshold: float = 0.4,
     texts: Mapping[str, str] | None = None,
-    meta: "pd.DataFrame | None" = None,
+    meta: pd.DataFrame | None = None,
     simplified: bool = True,
     stock: Iterable[str] = (),
     client: Any = None,
     n_jobs: int = 1,
     **options,
-) -> "pd.DataFrame":
-    """Pairs of copied units between plans, one row per pair (columns: :data:`PAIR_COLUMNS`).
+) -> pd.DataFrame:
+    """Shared passages between plans (and repeated inside one), one row per passage
+    (columns: :data:`PAIR_COLUMNS`); passages shared only through site boilerplate are in
+    ``pairs.attrs["boilerplate"]``, shown, never counted as copying.
 
-    ``unit`` is ``"plan"``, ``"section"``, ``"item"``, or ``"auto"`` (default): the largest
-    unit that was copied, so a whole copied plan is one row, not forty item pairs.
-    ``threshold`` applies to the shingle Jaccard similarity or to the containment of the
-    smaller unit in the larger, whichever is higher, after boilerplate is discounted.
-    Offsets are into each side's original file; ``texts`` maps ``doc_id`` to that text (a
-    table from :func:`planparse.parse_files` knows its files).  ``meta`` (``doc_id``,
-    ``plan_no``, ``year``) dates the plans; otherwise a year in the title is used.
-    ``simplified`` (default) compares Traditional and Simplified script alike; ``stock`` adds
-    套话 to the shipped list.  ``client`` (a ``distributed.Client``) runs the candidate search
-    on a Dask cluster, with the same result; ``n_jobs`` runs the per-document work (matching
-    texts, shingle sets, MinHash signatures) in that many processes, with the same result.
-    Further ``options`` are the fields of :class:`Settings`.
+    Every passage of at least ``min_copy`` (50) letters and digits that two files share
+    character for character, outside stock phrases and boilerplate, is found (winnowed
+    fingerprints: no random seed, whatever its share of either unit).  Pieces of a copy
+    with small edits between them are chained into one passage across paragraph and item
+    boundaries; a passage is reported when its similarity (the identical share) or its
+    containment (its share of the smaller unit) reaches ``threshold`` and it has at least
+    ``min_copy`` own shared characters.  ``unit`` is ``"auto"`` (default: passages within a
+    plan, named by the smallest unit holding them) or ``"plan"``, ``"section"``, ``"item"``
+    (passages within one unit of that level).  Offsets are into each side's original file;
+    ``texts`` maps ``doc_id`` to that text (a table from :func:`planparse.parse_files` knows
+    its files).  ``meta`` (``doc_id``, ``plan_no``, ``year``) dates the plans; otherwise a
+    year in the title is used.  ``simplified`` (default) compares Traditional and Simplified
+    script alike; ``stock`` adds 套话 to the shipped list.  ``client`` (a
+    ``distributed.Client``) runs the per-chunk and per-batch work on a Dask cluster and
+    ``n_jobs`` in that many processes, with the same result.  Further ``options`` are the
+    fields of :class:`Settings`.
     """
     texts = _texts_of(items, texts)
     return find_duplicates_by_chunk(
@@ -396,8 +264,8 @@ CHUNK_FILES = 64
 
 
 def table_chunks(
-    items: "pd.DataFrame", texts: Mapping[str, str], size: int = CHUNK_FILES
-) -> list[tuple["pd.DataFrame", dict[str, str]]]:
+    items: pd.DataFrame, texts: Mapping[str, str], size: int = CHUNK_FILES
+) -> list[tuple[pd.DataFrame, dict[str, str]]]:
     """The table cut into chunks of ``size`` whole files, in table order, with their texts.
 
     Examples:
@@ -420,7 +288,7 @@ def find_duplicates_by_chunk(
     chunks: Iterable[Chunk],
     unit: str = "auto",
     threshold: float = 0.4,
-    meta: "pd.DataFrame | None" = None,
+    meta: pd.DataFrame | None = None,
     simplified: bool = True,
     stock: Iterable[str] = (),
     n_jobs: int = 1,
@@ -428,7 +296,7 @@ def find_duplicates_by_chunk(
     client: Any = None,
     workdir: str | Path | None = None,
     **options,
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """:func:`find_duplicates` over a table given in chunks (whole files, in table order);
     the same pairs as for the whole table.
 
@@ -451,50 +319,41 @@ def find_duplicates_by_chunk(
 
     from planparse.reuse.clusters import add_clusters
 
-    settings, levels = _settings(unit, threshold, options)
+    settings = _settings(unit, threshold, options)
     rows, titles, skipped = _search(
-        chunks, settings, levels, simplified, stock, client, n_jobs, workdir
+        chunks, settings, unit, simplified, stock, client, n_jobs, workdir
     )
-    frame = pd.DataFrame(rows, columns=PAIR_COLUMNS[:-2])
-    frame = frame.sort_values(
-        ["a_doc", "a_plan", "a_start", "b_doc", "b_plan", "b_start"], ignore_index=True
-    )
-    frame = add_clusters(frame, titles, meta)
-    frame.attrs["skipped_buckets"] = skipped
-    return frame[PAIR_COLUMNS]
+    order = ["a_doc", "a_plan", "a_start", "b_doc", "b_plan", "b_start", "a_end", "b_end"]
+    frame = pd.DataFrame(rows, columns=PAIR_COLUMNS[:-2]).sort_values(order, ignore_index=True)
+    shown = frame["kind"] == "boilerplate"
+    pairs = add_clusters(frame[~shown].reset_index(drop=True), titles, meta)
+    pairs.attrs["skipped_buckets"] = skipped
+    #: Site boilerplate: shown in the report, never counted as copying.
+    pairs.attrs["boilerplate"] = frame[shown].drop(columns="kind").to_dict("records")
+    return pairs[PAIR_COLUMNS]
 
 
 def _search(
     chunks: Iterable[Chunk],
     settings: Settings,
-    levels: Sequence[str],
+    level: str,
     simplified: bool,
     stock: Iterable[str],
     client: Any,
     n_jobs: int,
     workdir: str | Path | None,
-) -> tuple[list[dict], "pd.DataFrame", int]:
-    """The rows of the pairs found, the plans' titles and the buckets skipped.  The pool
-    (whose processes may hold memory maps of the store) ends before the folder is removed."""
-    rows: list[dict] = []
-    covered: set = set()
+) -> tuple[list[dict], pd.DataFrame, int]:
+    """The rows of the passages found, the plans' titles and the fingerprints skipped.  The
+    pool (whose processes may hold memory maps of the store) ends before the folder is
+    removed."""
     with _folder(workdir) as folder:
         pool = process_pool(n_jobs) if n_jobs > 1 else None  # one pool for every step
         try:
             store = UnitStore.build(
-                chunks,
-                folder,
-                settings.shingle,
-                settings.min_chars,
-                simplified,
-                _needed(levels),
-                settings.boilerplate_share,
-                n_jobs,
-                pool,
+                chunks, folder, 4, settings.min_chars, simplified, LEVELS, 0.2, n_jobs, pool
             )
             search = _Search(store, settings, stock_phrases(stock), client, n_jobs, pool)
-            for level in levels:
-                rows += search.level(level, covered)
+            rows = search.rows(level)
         finally:
             if pool is not None:
                 pool.shutdown()
@@ -512,11 +371,7 @@ def _folder(workdir: str | Path | None) -> Any:
     return tempfile.TemporaryDirectory(prefix="planparse-reuse-")
 
 
-def _settings(unit: str, threshold: float, options: dict) -> tuple[Settings, tuple[str, ...]]:
+def _settings(unit: str, threshold: float, options: dict) -> Settings:
     if unit != "auto" and unit not in LEVELS:
         raise ValueError(f"unit must be auto or one of {', '.join(LEVELS)}, not {unit!r}")
-    return Settings(threshold=threshold, **options), LEVELS if unit == "auto" else (unit,)
-
-
-def _needed(levels: Sequence[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(("plan", *levels)))
+    return Settings(threshold=threshold, **options)

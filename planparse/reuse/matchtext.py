@@ -61,7 +61,7 @@ class MatchText:
     def __len__(self) -> int:
         return len(self.codes)
 
-    def at(self, i: int, j: int) -> "MatchText":
+    def at(self, i: int, j: int) -> MatchText:
         """Characters ``i`` to ``j`` (views, not copies), as :meth:`DocText.at`."""
         return MatchText(self.codes[i:j], self.offsets[i:j])
 
@@ -73,10 +73,17 @@ class MatchText:
 class DocText:
     """One decoded file, ready to cut into units for matching.
 
-    ``masked`` spans (debris, item markers) never take part in matching.
+    ``masked`` spans (item markers) never take part in matching; ``flagged`` ones (debris)
+    do, and :attr:`flagged` tells which kept characters lie in them.
     """
 
-    def __init__(self, text: str, masked: list[tuple[int, int]] = (), simplified: bool = False):
+    def __init__(
+        self,
+        text: str,
+        masked: list[tuple[int, int]] = (),
+        simplified: bool = False,
+        flagged: list[tuple[int, int]] = (),
+    ):
         codes = np.frombuffer(fold_width(text).encode("utf-32-le"), dtype=np.uint32)
         keep = np.ones(len(codes), dtype=bool)
         bmp = codes < _BMP
@@ -90,6 +97,10 @@ class DocText:
         #: file is at most MAX_BYTES long, and memory here grows with the archive).
         self.offsets = np.flatnonzero(keep).astype(np.int32)
         self.kept = codes[self.offsets]
+        marked = np.zeros(len(codes), dtype=bool)
+        for start, end in flagged:
+            marked[start:end] = True
+        self.flagged = marked[self.offsets]
 
     def kept_range(self, start: int, end: int) -> tuple[int, int]:
         """Positions ``[i, j)`` in :attr:`kept` of the kept characters of ``[start, end)``."""

@@ -11,7 +11,8 @@ Examples:
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from planparse.reuse.matchtext import DocText
 
@@ -55,7 +56,7 @@ def _stock_positions(text: str, phrases: Sequence[str]) -> set[int]:
     return found
 
 
-def _markup(original: str, start: int, end: int, normal, classes: list[str]) -> str:  # noqa: ANN001
+def _markup(original: str, start: int, end: int, normal, classes: list[str]) -> str:
     """HTML of ``original[start:end]``: kept characters take their class, the rest none."""
     by_offset = dict(zip(normal.offsets.tolist(), classes))
     out, current, run = [], None, []
@@ -77,7 +78,7 @@ def _span(cls: str | None, text: str) -> str:
 
 
 def render_report(
-    pairs: "pd.DataFrame",
+    pairs: pd.DataFrame,
     texts: Mapping[str, str],
     stock: Sequence[str] = (),
     title: str = "planparse: copy-paste report",
@@ -131,5 +132,24 @@ def render_report(
             if len(pairs) > max_pairs
             else ""
         )
-        + f".</p>{legend}{''.join(blocks)}</body></html>\n"
+        + f".</p>{legend}{''.join(blocks)}{_boilerplate(pairs, texts)}</body></html>\n"
+    )
+
+
+def _boilerplate(pairs: pd.DataFrame, texts: Mapping[str, str], shown: int = 120) -> str:
+    """The passages shared only through site boilerplate (``pairs.attrs["boilerplate"]``):
+    listed, greyed, never counted as copying."""
+    rows = pairs.attrs.get("boilerplate", [])
+    if not rows:
+        return ""
+    items = "".join(
+        f"<li>{html.escape(r['a_doc'])} {r['a_start']}–{r['a_end']} · {html.escape(r['b_doc'])} "
+        f"{r['b_start']}–{r['b_end']}: <span class='stock'>"
+        f"{html.escape(texts[r['a_doc']][r['a_start'] : r['a_end']][:shown])}</span></li>"
+        for r in rows
+        if r["a_doc"] in texts
+    )
+    return (
+        f"<h2>Site boilerplate ({len(rows)} passages, not counted as copying)</h2>"
+        f"<ul class='boilerplate'>{items}</ul>"
     )

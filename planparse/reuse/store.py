@@ -28,13 +28,17 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as default
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
 from planparse.reuse.align import Shingles, split_stock
+from planparse.reuse.fingerprint import NOTICE, fingerprints, mark_text
 from planparse.reuse.matchtext import MatchText
 from planparse.reuse.minhash import (
     EMPTY,
@@ -65,7 +69,7 @@ class StoredChunk:
     #: principle, every shingle that is frequent in the archive is among some chunk's.
     proposed: np.ndarray
     #: ``doc_id``, ``plan_no``, ``plan_title``: one row per plan (dates the plans).
-    titles: "pd.DataFrame"
+    titles: pd.DataFrame
 
 
 #: One unit of a stored chunk: its level (index in LEVELS), file (index in ``docs``), plan
@@ -119,6 +123,9 @@ def _chunk_arrays(units: list[Unit], k: int) -> dict[str, np.ndarray]:
     """The arrays a chunk is stored as (see the module's description)."""
     sources = {unit.doc: unit.source for unit in units}
     codes, offsets, base = _joined_sources(list(sources.values()))
+    flags = np.concatenate(
+        [np.empty(0, bool)] + [x for s in sources.values() for x in (s.flagged, [False])]
+    )
     index = {doc: n for n, doc in enumerate(sources)}
     table = np.zeros(len(units), dtype=UNIT_ROW)
     at = base[[index[u.doc] for u in units]] if units else np.empty(0, np.int64)
@@ -142,6 +149,8 @@ def _chunk_arrays(units: list[Unit], k: int) -> dict[str, np.ndarray]:
         "keys": np.array([u.key for u in units], dtype=str),
         "plan_hashes": np.concatenate([np.empty(0, np.uint64), *plan_hashes]),
         "plan_sizes": np.array([len(h) for h in plan_hashes], dtype=np.int64),
+        "bases": base,
+        "flags": flags.astype(bool),
     }
 
 
@@ -258,6 +267,65 @@ def band_pairs(
     return bucket_pairs(np.concatenate(keys), np.concatenate(units), max_bucket)
 
 
+def store_fingerprints(
+    path: str, phrases: Sequence[np.ndarray], w: int, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mark a stored chunk's stock phrases and site notices (written beside it, ``marks``)
+    and return its winnowed fingerprints: hashes, the chunk's file of each, positions."""
+    codes = np.load(Path(path) / "codes.npy")
+    marks = mark_text(codes, phrases) | (np.load(Path(path) / "flags.npy") * np.uint8(NOTICE))
+    np.save(Path(path) / "marks.npy", marks)
+    hashes, at = fingerprints(codes, marks, w, k)
+    doc = np.searchsorted(np.load(Path(path) / "bases.npy"), at, "right") - 1
+    return hashes, doc.astype(np.int64), at.astype(np.int64)
+
+
+@dataclass
+class StoredDoc:
+    """One file of a stored chunk, as the passage search reads it back."""
+
+    name: str
+    codes: np.ndarray
+    offsets: np.ndarray
+    marks: np.ndarray
+    #: The file's units: level (index in LEVELS), plan, ``[lo, hi)`` in ``codes``.
+    units: np.ndarray
+    keys: np.ndarray
+
+
+def read_doc(path: str, local: int) -> StoredDoc:
+    """File number ``local`` of the stored chunk ``path`` (its own copies of the arrays)."""
+    arrays = _opened(path, (Path(path) / "marks.npy").stat().st_mtime_ns)
+    bases, table = arrays["bases"], arrays["units"]
+    lo = int(bases[local])
+    hi = int(bases[local + 1]) - 1 if local + 1 < len(bases) else len(arrays["codes"])
+    first, last = np.searchsorted(table["doc"], (local, local + 1))
+    mine = table[first:last]
+    units = np.stack(
+        [mine["level"], mine["plan"], mine["lo"] - lo, mine["hi"] - lo], axis=1
+    ).astype(np.int64)
+    return StoredDoc(
+        str(arrays["docs"][local]),
+        np.array(arrays["codes"][lo:hi]),
+        np.array(arrays["offsets"][lo:hi]),
+        np.array(arrays["marks"][lo:hi]),
+        units.reshape(-1, 4),
+        np.array(arrays["keys"][first:last]),
+    )
+
+
+@lru_cache(maxsize=256)
+def _opened(path: str, version: int) -> dict[str, np.ndarray]:
+    """The arrays of a stored chunk, opened once per process (memory maps: opening them
+    for every file was most of the passage search); ``version`` (when the marks were
+    written) keeps a folder used again from serving the last search's arrays."""
+    names = ("bases", "units", "codes", "offsets", "marks", "docs", "keys")
+    arrays = {name: _array(path, name) for name in names}
+    order = np.argsort(np.asarray(arrays["units"]["doc"]), kind="stable")  # by file
+    arrays["units"], arrays["keys"] = arrays["units"][order], np.asarray(arrays["keys"])[order]
+    return arrays
+
+
 @dataclass(frozen=True)
 class UnitIndex:
     """Where the units of a store are: each chunk's folder and, per level, its first global
@@ -265,6 +333,21 @@ class UnitIndex:
 
     paths: tuple[str, ...]
     firsts: Mapping[str, np.ndarray]
+    #: First global file number of each chunk (and the total at the end).
+    doc_firsts: np.ndarray = default(default_factory=lambda: np.zeros(1, np.int64))
+
+    def doc_lengths(self) -> np.ndarray:
+        """Each file's length in code points (with its NUL), in global order."""
+        parts = [np.empty(0, np.int64)]
+        for path in self.paths:
+            bases = np.asarray(_array(path, "bases"), np.int64)
+            parts.append(np.diff(np.append(bases, len(_array(path, "codes")))))
+        return np.concatenate(parts)
+
+    def doc(self, number: int) -> StoredDoc:
+        """File ``number`` (global, in table order)."""
+        chunk = int(np.searchsorted(self.doc_firsts, number, "right")) - 1
+        return read_doc(self.paths[chunk], number - int(self.doc_firsts[chunk]))
 
 
 def read_units(
@@ -336,7 +419,7 @@ class UnitStore:
         share: float = 0.2,
         jobs: int = 1,
         pool: Any = None,
-    ) -> "UnitStore":
+    ) -> UnitStore:
         """Store every chunk (in ``jobs`` processes, or ``pool``), in order."""
         from planparse.batch import map_in_processes
 
@@ -360,7 +443,7 @@ class UnitStore:
             parts.append(np.asarray(units["hi"] - units["lo"], dtype=np.int64))
         return np.concatenate(parts)
 
-    def titles(self) -> "pd.DataFrame":
+    def titles(self) -> pd.DataFrame:
         """``doc_id``, ``plan_no``, ``plan_title``, one row per plan."""
         import pandas as pd
 
@@ -416,7 +499,9 @@ class UnitStore:
 
     def index(self) -> UnitIndex:
         """Where the units are (for :func:`read_units`, in any process)."""
-        return UnitIndex(tuple(c.path for c in self.chunks), self.firsts)
+        docs = [len(_array(c.path, "bases")) for c in self.chunks]
+        firsts = np.concatenate(([0], np.cumsum(docs))).astype(np.int64)
+        return UnitIndex(tuple(c.path for c in self.chunks), self.firsts, firsts)
 
     def read(
         self, level: str, numbers: np.ndarray, k: int, stock: np.ndarray

@@ -18,9 +18,10 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import groupby
-from typing import TYPE_CHECKING, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -55,7 +56,7 @@ class Unit:
         return self.source.at(*self.kept)
 
     @classmethod
-    def whole(cls, doc: str, text: str, key: str = "", level: str = "item") -> "Unit":
+    def whole(cls, doc: str, text: str, key: str = "", level: str = "item") -> Unit:
         """A unit of a whole text.
 
         Examples:
@@ -80,26 +81,32 @@ COLUMNS_READ = (
 )
 
 
-def table_rows(items: "pd.DataFrame") -> list[tuple]:
+def table_rows(items: pd.DataFrame) -> list[tuple]:
     """The table's rows as plain tuples (pandas per-plan slicing was most of the time)."""
     return list(zip(*(items[c].tolist() for c in COLUMNS_READ)))
 
 
 def doc_texts(
-    items: "pd.DataFrame",
+    items: pd.DataFrame,
     texts: Mapping[str, str],
     simplified: bool,
     rows: list | None = None,
 ) -> dict[str, DocText]:
-    """Each file's :class:`DocText`, with its debris rows and item markers masked."""
+    """Each file's :class:`DocText`, with its item markers masked and its debris rows
+    flagged (they take part only as boilerplate: a notice shared by two pages is shown,
+    never counted as copying)."""
     masked: dict[str, list[tuple[int, int]]] = {}
+    debris: dict[str, list[tuple[int, int]]] = {}
     for doc, _, _, _, _, kind, marker, start, end in table_rows(items) if rows is None else rows:
         spans = masked.setdefault(doc, [])
         if kind == "debris":
-            spans.append((start, end))
+            debris.setdefault(doc, []).append((start, end))
         elif marker:
             spans.append((start, start + len(marker)))
-    return {name: DocText(texts[name], spans, simplified) for name, spans in masked.items()}
+    return {
+        name: DocText(texts[name], spans, simplified, debris.get(name, ()))
+        for name, spans in masked.items()
+    }
 
 
 def _title_start(text: str, title: str, first: int) -> int:
@@ -108,7 +115,7 @@ def _title_start(text: str, title: str, first: int) -> int:
 
 
 def build_units(
-    items: "pd.DataFrame",
+    items: pd.DataFrame,
     texts: Mapping[str, str],
     level: str,
     min_chars: int = 30,
@@ -120,7 +127,7 @@ def build_units(
 
 
 def units_by_level(
-    items: "pd.DataFrame",
+    items: pd.DataFrame,
     texts: Mapping[str, str],
     levels: tuple[str, ...] = LEVELS,
     min_chars: int = 30,

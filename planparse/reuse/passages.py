@@ -1,0 +1,258 @@
+"""Shared passages of two texts: exact pieces chained across small gaps.
+
+Two matching texts (letters and digits only, so paragraph breaks, punctuation and item
+markers are already gone) are compared by their ``q``-character windows.  Equal windows on
+one diagonal make an exact piece; pieces that follow each other on both sides, with at most
+``gap`` characters between them on each side (a swapped word, a new place name, a heading
+added), are chained into one passage, as long as the passage stays at least ``threshold``
+identical.  The minimum length is then applied to the whole passage, not to its pieces.
+
+Pieces never cross the boundary of a unit of the level being compared (``unit_ids``), so a
+passage lies inside one plan (or one section, or item) on each side.
+
+Examples:
+    >>> def codes(text):
+    ...     return np.frombuffer(text.encode("utf-32-le"), np.uint32)
+    >>> a = codes("甲乙组织开展妇女技能培训帮助妇女就业创业丙丁")
+    >>> b = codes("戊组织开展妇女技能培训积极帮助妇女就业创业己")
+    >>> [(p.a_lo, p.a_hi, p.b_lo, p.b_hi, p.matched) for p in passages(a, b, q=4, gap=3, long_enough=10)]
+    [(2, 20, 1, 21, 18)]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from planparse.hashing import CHAR_SEED, ngram_hashes
+
+#: Characters of the exact windows that pieces are made of.
+Q = 6
+#: Characters tolerated between two pieces of one passage, on each side.
+GAP = 20
+#: A window repeated more often than this in either text takes no part (a list of dates,
+#: a repeated heading): it would pair every copy with every other.
+MAX_REPEAT = 8
+
+
+@dataclass
+class Passage:
+    """A shared passage: ``[a_lo, a_hi)`` and ``[b_lo, b_hi)`` in each matching text, the
+    characters shared (``matched``), and the exact pieces ``(a, b, length)``."""
+
+    a_lo: int
+    a_hi: int
+    b_lo: int
+    b_hi: int
+    matched: int
+    pieces: list
+
+    @property
+    def similarity(self) -> float:
+        """The share of the longer side that is shared: 1.0 for an exact copy."""
+        return self.matched / max(self.a_hi - self.a_lo, self.b_hi - self.b_lo, 1)
+
+    def add(self, a: int, b: int, length: int) -> None:
+        """Chain the piece ``(a, b, length)`` on (it starts at or after this one's end,
+        less an overlap)."""
+        self.matched += a + length - max(a, self.a_hi)
+        self.a_hi, self.b_hi = a + length, b + length
+        self.pieces.append((a, b, length))
+
+
+def pieces(
+    a: np.ndarray,
+    b: np.ndarray,
+    q: int = Q,
+    a_ids: np.ndarray | None = None,
+    b_ids: np.ndarray | None = None,
+) -> np.ndarray:
+    """Maximal exact pieces ``(a, b, length)`` of at least ``q`` characters shared by the
+    texts ``a`` and ``b`` (pass the same array twice for the repeats inside one text: then
+    ``b > a``), sorted by ``a`` then ``b``.  With ``a_ids`` / ``b_ids`` (a unit number per
+    character, -1 outside every unit) a piece stays inside one unit on each side.
+
+    Examples:
+        >>> text = np.frombuffer("一二三四五六七八九十".encode("utf-32-le"), np.uint32)
+        >>> pieces(text, text[3:], 3).tolist()
+        [[3, 0, 7]]
+    """
+    same = a is b
+    ha, pa = _windows(a, q, a_ids)
+    hb, pb = (ha, pa) if same else _windows(b, q, b_ids)
+    i, j = _window_pairs(ha, pa, hb, pb)
+    if same:
+        i, j = i[j > i], j[j > i]
+    if not len(i):
+        return np.empty((0, 3), np.int64)
+    order = np.lexsort((i, j - i))
+    i, j = i[order], j[order]
+    new = np.ones(len(i), bool)
+    new[1:] = (np.diff(j - i) != 0) | (np.diff(i) != 1)
+    if a_ids is not None:
+        new[1:] |= a_ids[i[1:]] != a_ids[i[:-1]]
+    if b_ids is not None:
+        new[1:] |= b_ids[j[1:]] != b_ids[j[:-1]]
+    starts = np.flatnonzero(new)
+    lengths = np.diff(np.append(starts, len(i))) + q - 1
+    found = np.stack((i[starts], j[starts], lengths), axis=1)
+    return found[np.lexsort((found[:, 1], found[:, 0]))]
+
+
+def _windows(codes: np.ndarray, q: int, ids: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes and starts of the ``q``-windows of ``codes``, inside one unit each."""
+    hashes, starts = ngram_hashes(np.asarray(codes, np.uint64), q, CHAR_SEED)
+    if ids is not None and len(starts):
+        inside = (ids[starts] >= 0) & (ids[starts] == ids[starts + q - 1])
+        hashes, starts = hashes[inside], starts[inside]
+    return hashes, starts
+
+
+def _window_pairs(
+    ha: np.ndarray, pa: np.ndarray, hb: np.ndarray, pb: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of positions ``(i, j)`` of equal windows, leaving out windows repeated
+    more than :data:`MAX_REPEAT` times in either text."""
+    order = np.argsort(hb, kind="stable")
+    hb, pb = hb[order], pb[order]
+    lo, hi = np.searchsorted(hb, ha, "left"), np.searchsorted(hb, ha, "right")
+    values, counts = np.unique(ha, return_counts=True)
+    in_a = counts[np.searchsorted(values, ha)] if len(ha) else counts
+    keep = (hi > lo) & (hi - lo <= MAX_REPEAT) & (in_a <= MAX_REPEAT)
+    lo, count, i = lo[keep], (hi - lo)[keep], pa[keep]
+    first = np.repeat(lo - np.cumsum(count) + count, count)
+    j = pb[first + np.arange(int(count.sum()))]
+    return np.repeat(i, count), j
+
+
+def chain(
+    found: np.ndarray,
+    threshold: float,
+    gap: int = GAP,
+    q: int = Q,
+    a_ids: np.ndarray | None = None,
+    b_ids: np.ndarray | None = None,
+) -> list[Passage]:
+    """Chain pieces (sorted by ``a``) into passages: a piece joins the passage whose end it
+    follows on both sides within ``gap`` characters (or overlaps by less than ``q``), in
+    the same unit (``a_ids``, ``b_ids``), the one with most shared characters, if the
+    passage stays ``threshold`` identical."""
+    done: list[Passage] = []
+    open_: list[Passage] = []
+    for a, b, length in found.tolist():
+        done += [p for p in open_ if p.a_hi < a - gap]
+        open_ = [p for p in open_ if p.a_hi >= a - gap]
+        near = [p for p in open_ if _same_unit(p, a, b, a_ids, b_ids)]
+        best = _best(near, a, b, length, threshold, gap, q)
+        if best is None:
+            open_.append(Passage(a, a + length, b, b + length, length, [(a, b, length)]))
+        else:
+            best.add(a, b, length)
+    return done + open_
+
+
+def _same_unit(
+    p: Passage, a: int, b: int, a_ids: np.ndarray | None, b_ids: np.ndarray | None
+) -> bool:
+    return (a_ids is None or a_ids[p.a_lo] == a_ids[a]) and (
+        b_ids is None or b_ids[p.b_lo] == b_ids[b]
+    )
+
+
+def _best(
+    open_: list[Passage], a: int, b: int, length: int, threshold: float, gap: int, q: int
+) -> Passage | None:
+    best, most = None, -1
+    for p in open_:
+        gap_a, gap_b = a - p.a_hi, b - p.b_hi
+        if not (-q < gap_a <= gap and -q < gap_b <= gap) or a + length <= p.a_hi:
+            continue
+        grown = p.matched + a + length - max(a, p.a_hi)
+        span = max(a + length - p.a_lo, b + length - p.b_lo)
+        if grown / span >= threshold and p.matched > most:
+            best, most = p, p.matched
+    return best
+
+
+def passages(
+    a: np.ndarray,
+    b: np.ndarray,
+    threshold: float = 0.4,
+    q: int = Q,
+    gap: int = GAP,
+    a_ids: np.ndarray | None = None,
+    b_ids: np.ndarray | None = None,
+    long_enough: int = 50,
+) -> list[Passage]:
+    """The shared passages of ``a`` and ``b`` (the same array twice: the repeats inside one
+    text, which then never overlap themselves), largest first, none lying over a larger one
+    on both sides, each sharing at least ``long_enough`` characters.  A piece shorter than
+    that with no other piece near it can make no such passage and is left out before
+    chaining (most pieces are common words: this is what keeps two long reports fast)."""
+    found = pieces(a, b, q, a_ids, b_ids)
+    found = found[(found[:, 2] >= long_enough) | has_neighbour(found, gap + q)]
+    chained = chain(found, threshold, gap, q, a_ids, b_ids)
+    chained = [p for p in chained if p.matched >= long_enough and (a is not b or p.a_hi <= p.b_lo)]
+    chained.sort(key=lambda p: (-p.matched, p.a_lo, p.b_lo))
+    kept: list[Passage] = []
+    for p in chained:
+        if not any(_overlaps(p, k) for k in kept):
+            kept.append(p)
+    return kept
+
+
+def has_neighbour(found: np.ndarray, reach: int) -> np.ndarray:
+    """Whether each piece ``(a, b, length)`` has another piece starting near its end or
+    ending near its start, on both sides (cells of ``reach`` characters: a superset of the
+    pieces that :func:`chain` can join).
+
+    Examples:
+        >>> has_neighbour(np.array([[0, 0, 6], [10, 9, 6], [500, 80, 6]]), 26).tolist()
+        [True, True, False]
+    """
+    if len(found) < 2:
+        return np.zeros(len(found), bool)
+    a, b, length = found[:, 0], found[:, 1], found[:, 2]
+    starts = (a // reach, b // reach)
+    ends = ((a + length) // reach, (b + length) // reach)
+    return _near(ends, starts) | _near(starts, ends)
+
+
+def _near(mine: tuple, others: tuple) -> np.ndarray:
+    """Whether some other piece has its ``others`` cell next to each piece's ``mine``."""
+    sorted_others = np.sort(_cells(*others))
+    count = np.zeros(len(mine[0]), np.int64)
+    for da in (-1, 0, 1):
+        for db in (-1, 0, 1):
+            cell = _cells(mine[0] + da, mine[1] + db)
+            count += np.searchsorted(sorted_others, cell, "right")
+            count -= np.searchsorted(sorted_others, cell, "left")
+    own = (np.abs(others[0] - mine[0]) <= 1) & (np.abs(others[1] - mine[1]) <= 1)
+    return count - own > 0
+
+
+def _cells(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a.astype(np.int64) << 32) + b.astype(np.int64)
+
+
+def _overlaps(p: Passage, k: Passage) -> bool:
+    """Whether ``p`` lies mostly inside ``k`` on both sides."""
+    inside_a = min(p.a_hi, k.a_hi) - max(p.a_lo, k.a_lo)
+    inside_b = min(p.b_hi, k.b_hi) - max(p.b_lo, k.b_lo)
+    return inside_a > (p.a_hi - p.a_lo) / 2 and inside_b > (p.b_hi - p.b_lo) / 2
+
+
+def shared_mask(lo: int, hi: int, found: list, side: int) -> np.ndarray:
+    """Which characters of ``[lo, hi)`` of one side (``side`` 0 for ``a``, 1 for ``b``) the
+    pieces cover.
+
+    Examples:
+        >>> shared_mask(0, 6, [(1, 0, 2), (4, 3, 1)], 0).tolist()
+        [False, True, True, False, True, False]
+    """
+    mask = np.zeros(hi - lo + 1, np.int32)
+    for piece in found:
+        mask[piece[side] - lo] += 1
+        mask[piece[side] + piece[2] - lo] -= 1
+    return np.cumsum(mask)[: hi - lo] > 0
