@@ -166,7 +166,7 @@ def test_themes_taken_a_chunk_at_a_time_equal_the_themes_of_the_whole_table(arch
     analyze([archive], out, jobs=2, quiet=True, chunk_files=3, meta=meta)
     items = pd.read_parquet(out / "items.parquet")
     tagged = themes.attach_metadata(items, str(meta))
-    content = tagged[(tagged.kind != "debris") & (tagged.domain.astype(str) != "")]
+    content = themes.content_rows(tagged)
     for by in ("doc_id", "year", "region"):
         written = (out / "themes" / f"domain_shares_by_{by}.csv").read_text("utf-8")
         assert written == themes.domain_shares(content, by=by).to_csv(index=False)

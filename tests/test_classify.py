@@ -120,6 +120,8 @@ def test_tag_adds_columns_and_leaves_debris_empty(small):
     tagged = planparse.tag(items, small)
     assert list(tagged.columns[: len(planparse.COLUMNS)]) == list(planparse.COLUMNS)
     assert list(tagged.columns[len(planparse.COLUMNS) :]) == [
+        "is_content",
+        "content_score",
         "domain",
         "domains",
         "p_维权",
@@ -130,24 +132,72 @@ def test_tag_adds_columns_and_leaves_debris_empty(small):
         "reason",
     ]
     content = tagged[tagged.kind != "debris"]
-    assert content.domain.tolist() == ["维权", "家庭建设"]
+    assert content.domain.tolist() == ["维权", "家庭建设"] and content.is_content.all()
     assert all(r for r in content.reason)
     debris = tagged[tagged.kind == "debris"]
-    assert (debris.domain == "").all() and debris["p_维权"].isna().all()
+    assert debris.domain.isna().all() and debris["p_维权"].isna().all()
+    assert not debris.is_content.any()
 
 
 def test_a_table_of_only_debris_is_tagged_empty(small):
     items = planparse.parse("下载\n打印\n", doc_id="t").to_frame()
     tagged = planparse.tag(items, small)
-    assert len(tagged) == 2 and (tagged.domain == "").all()
+    assert len(tagged) == 2 and tagged.domain.isna().all()
     assert planparse.tag(planparse.parse("", doc_id="e").to_frame(), small).empty
 
 
-def test_reason_names_the_features_that_drove_the_label(small):
+def test_reason_names_the_words_that_drove_the_label(small):
     items = planparse.parse("一、开展法律援助，维护妇女权益\n", doc_id="t").to_frame()
     reason = planparse.tag(items, small).reason.iloc[0]
-    assert reason.count("+") >= 1
-    assert all(part.split(" +")[0] in "开展法律援助，维护妇女权益" for part in reason.split("; "))
+    terms = [part.split(" +")[0] for part in reason.split("; ")]
+    assert terms and all(term in "开展法律援助，维护妇女权益" for term in terms)
+    assert all(len(term) >= 2 for term in terms)  # words, never a lone character
+
+
+NOT_CONTENT = [
+    "2023年1月5日",
+    "各位代表：",
+    "下载文档",
+    "保障措施",
+    "指导思想",
+    "来源：网友投稿",
+    "xx社区妇联",
+    "主要任务",
+]
+
+
+@pytest.fixture(scope="module")
+def gated():
+    texts = X + NOT_CONTENT * 3
+    labels = Y + [["非内容"]] * (len(NOT_CONTENT) * 3)
+    return DomainClassifier(min_df=1, cv=2).fit(texts, labels)
+
+
+def test_the_content_gate_keeps_domains_off_lines_that_are_no_content(gated):
+    assert gated.gate_ is not None
+    content = gated.content_proba(["2023年1月5日", "开展法律援助，维护妇女合法权益"])
+    assert content[0] < 0.5 < content[1]
+    proba = gated.predict_proba(NOT_CONTENT)
+    assert (proba <= gated.content_proba(NOT_CONTENT)[:, None] + 1e-9).all()
+    assert gated.predict_labels(["2023年1月5日"]) == [[]]
+    assert gated.predict(["2023年1月5日"]).sum() == 0
+
+
+def test_tag_marks_rows_that_are_no_content(gated):
+    items = planparse.parse(
+        "一、开展法律援助，维护妇女合法权益\n二、开展最美家庭评选\n2023年1月5日\n", doc_id="t"
+    ).to_frame()
+    tagged = planparse.tag(items, gated)
+    last = tagged.iloc[-1]
+    assert not last.is_content and pd.isna(last.domain) and last.domains == []
+    assert last.reason == "" and max(last[f"p_{c}"] for c in gated.classes_) < 0.5
+    assert tagged.is_content.iloc[0] and tagged.domain.iloc[0] == "维权"
+    assert tagged.domain.dtype == "string"
+
+
+def test_a_model_without_not_content_labels_has_no_gate(small):
+    assert small.gate_ is None
+    assert (small.content_proba(["2023年1月5日"]) == 1).all()
 
 
 def test_short_heading_reads_its_children(small):
@@ -210,7 +260,9 @@ def test_shipped_model_loads_offline_with_its_card():
     assert card["versions"]["scikit-learn"] and len(card["training_data_sha256"]) == 64
     sample = planparse.parse_files([planparse.sample_path()])
     tagged = planparse.tag(sample)
-    assert set(tagged[tagged.kind != "debris"].domain) == set(model.classes_)
+    assert set(tagged[tagged.is_content].domain) == set(model.classes_)
+    assert tagged[tagged.is_content].domain.notna().all()
+    assert tagged[~tagged.is_content].domain.isna().all()
 
 
 def test_pickle_of_a_fitted_model_works(small):

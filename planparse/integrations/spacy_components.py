@@ -112,10 +112,12 @@ class PlanDomains:
         if not spans:
             return doc
         model = self.model
-        proba = model.predict_proba([s._.classifier_text or s.text for s in spans])
+        proba, content = model.predict_proba_and_content(
+            [s._.classifier_text or s.text for s in spans]
+        )
         if self.threshold is not None:
             model = with_threshold(model, self.threshold)
-        labels = labels_from(model.decide(proba), proba, model.classes_)
+        labels = labels_from(model.decide(proba, content), proba, model.classes_)
         for span, row, chosen in zip(spans, proba, labels):
             span._.domains = tuple(chosen)
             span._.domain_probs = {c: round(float(p), 4) for c, p in zip(model.classes_, row)}

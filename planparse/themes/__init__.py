@@ -78,9 +78,12 @@ def attach_metadata(tagged: "pd.DataFrame", meta: "pd.DataFrame | str") -> "pd.D
 
 
 def content_rows(tagged: "pd.DataFrame") -> "pd.DataFrame":
-    """The rows themes count: no debris, a domain given (when the table has those columns)."""
+    """The rows themes count: no debris, content (``is_content``) with a domain given (when
+    the table has those columns)."""
     rows = tagged[tagged["kind"] != "debris"] if "kind" in tagged else tagged
-    return rows[rows["domain"].astype(str) != ""] if "domain" in rows else rows
+    if "is_content" in rows:
+        rows = rows[rows["is_content"].astype(bool)]
+    return rows[rows["domain"].fillna("").astype(str) != ""] if "domain" in rows else rows
 
 
 def wilson(
