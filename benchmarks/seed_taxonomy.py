@@ -94,7 +94,10 @@ def main() -> None:
         "seeds, no labels": macro_f1(truth, seeds.predict_labels(content["text"]), classes),
     }
     active_name = f"seeds + {args.rounds * args.batch} proposed labels"
-    predicted: dict[str, list] = {active_name: [None] * len(labels), "supervised": [None] * len(labels)}
+    predicted: dict[str, list] = {
+        active_name: [None] * len(labels),
+        "supervised": [None] * len(labels),
+    }
     for train, test in GroupKFold(5).split(labels, groups=labels["group"]):
         pool = dict(zip(labels["text"].iloc[train], labels["labels"].iloc[train]))
         labeled: dict = {}

@@ -6,7 +6,10 @@ reads ``labels_A.tsv`` and ``labels_B.tsv`` (the two disjoint slices), ``second_
 ``second_B.tsv`` (each annotator's blind second reading of 150 rows of the other's slice) and
 ``all_candidates.tsv`` (the parser's unit kind of every span), and writes
 
-* ``corpus/labels/webplans.tsv``: ``document start end labels unit confidence group``;
+* ``corpus/labels/webplans.tsv``: ``document start end labels unit confidence group``, with
+  the project's corrections from ``corpus/labels/webplans_fixes.tsv`` applied (``document
+  start end labels why``: labels the project changed after checking a sample against
+  docs/taxonomy.md);
 * ``corpus/labels/webplans_second.tsv``: ``document start end labels_a labels_b``
   (the slice owner's labels and the second reading, for Cohen's kappa).
 
@@ -40,7 +43,9 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     if not path.is_file():
         return []
     with path.open(encoding="utf-8", newline="") as stream:
-        return [row for row in csv.DictReader(stream, **DIALECT) if row.get("id", "").startswith("s")]
+        return [
+            row for row in csv.DictReader(stream, **DIALECT) if row.get("id", "").startswith("s")
+        ]
 
 
 class Groups:
@@ -90,6 +95,15 @@ def page_groups(root: Path) -> dict[str, str]:
     return out
 
 
+def fixed_labels(path: Path) -> dict[tuple[str, str, str], str]:
+    """The project's corrections: (document, start, end) -> labels."""
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as stream:
+        rows = csv.DictReader(stream, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return {(r["document"], r["start"], r["end"]): r["labels"] for r in rows}
+
+
 def write(path: Path, header: list[str], rows: list[list[str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE)
@@ -99,15 +113,25 @@ def write(path: Path, header: list[str], rows: list[list[str]]) -> None:
 
 def main(labeling: Path) -> None:
     candidates = {row["id"]: row for row in read_rows(labeling / "all_candidates.tsv")}
-    first = {r["id"]: r for name in ("labels_A.tsv", "labels_B.tsv") for r in read_rows(labeling / name)}
+    first = {
+        r["id"]: r for name in ("labels_A.tsv", "labels_B.tsv") for r in read_rows(labeling / name)
+    }
     groups = page_groups(WEB_PLANS)
+    fixes = fixed_labels(OUT / "webplans_fixes.tsv")
     labeled = sorted(first.values(), key=lambda r: r["id"])
     write(
         OUT / "webplans.tsv",
         ["document", "start", "end", "labels", "unit", "confidence", "group"],
         [
-            [r["document"], r["start"], r["end"], r["labels"], candidates[r["id"]]["kind"],
-             r["confidence"] or "clear", groups[r["document"]]]
+            [
+                r["document"],
+                r["start"],
+                r["end"],
+                fixes.get((r["document"], r["start"], r["end"]), r["labels"]),
+                candidates[r["id"]]["kind"],
+                r["confidence"] or "clear",
+                groups[r["document"]],
+            ]
             for r in labeled
             if r["labels"].strip()
         ],
@@ -119,8 +143,10 @@ def main(labeling: Path) -> None:
         if r["id"] in first and r["labels"].strip()
     ]
     write(OUT / "webplans_second.tsv", ["document", "start", "end", "labels_a", "labels_b"], pairs)
-    print(f"{len(labeled)} labeled spans, {len(pairs)} doubly annotated, "
-          f"{len(set(groups.values()))} groups of pages")
+    print(
+        f"{len(labeled)} labeled spans, {len(pairs)} doubly annotated, "
+        f"{len(set(groups.values()))} groups of pages"
+    )
 
 
 if __name__ == "__main__":

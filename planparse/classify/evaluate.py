@@ -324,7 +324,9 @@ def format_report(title: str, result: dict, top: dict | None, classes: list[str]
             f" F1 {gate['not_content_f1']:.3f}, accuracy {gate['accuracy']:.3f}"
         )
     if top and "kappa_primary" in top:
-        lines.append(f"ceiling: {top['items']} items, kappa of the primary label {top['kappa_primary']:.3f}")
+        lines.append(
+            f"ceiling: {top['items']} items, kappa of the primary label {top['kappa_primary']:.3f}"
+        )
     lines.append("confusion of the primary label (rows: truth, columns: model):")
     lines.append("          " + " ".join(f"{c:>6}" for c in classes))
     for label, row in zip(classes, model["confusion"]):

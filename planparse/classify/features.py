@@ -377,9 +377,6 @@ def word_columns(names: Sequence[str], extra_words: Sequence[str] = ()) -> np.nd
     """
     known = _tokenizer(tuple(extra_words)).FREQ
     return np.array(
-        [
-            name.startswith("w:") or (len(name) > 3 and known.get(name[2:], 0) > 0)
-            for name in names
-        ],
+        [name.startswith("w:") or (len(name) > 3 and known.get(name[2:], 0) > 0) for name in names],
         dtype=bool,
     )

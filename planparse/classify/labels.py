@@ -135,9 +135,7 @@ def _plain(path: Path) -> "pd.DataFrame | None":
         return None  # not a label file (for example agreement.tsv)
     table = table[table["labels"].str.strip() != ""]  # a proposal not labeled yet
     group = table["group"] if "group" in table.columns else table.index.astype(str)
-    return _with_confidence(table).assign(group=path.stem + ":" + group, source=path.stem)[
-        COLUMNS
-    ]
+    return _with_confidence(table).assign(group=path.stem + ":" + group, source=path.stem)[COLUMNS]
 
 
 def _by_reference(folder: Path, path: Path, spec: dict) -> "pd.DataFrame | None":

@@ -67,7 +67,7 @@ def train_from_seeds(
     to :class:`DomainClassifier`.  Deterministic for the same texts and labels.
     """
     tax = taxonomy if isinstance(taxonomy, Taxonomy) else _loaded(taxonomy)
-    texts = list(dict.fromkeys(texts))
+    texts = list(texts)
     guesses: list[list[str] | None] = list(seed_guesses(texts, tax))
     model = _fit(texts, guesses, labeled or {}, tax, params)
     for _ in range(rounds):
@@ -103,7 +103,20 @@ def _fit(
     for text, labels in sorted(labeled.items()):
         train_x += [text] * HUMAN_WEIGHT
         train_y += [labels] * HUMAN_WEIGHT
-    return DomainClassifier(taxonomy=taxonomy, **params).fit(train_x, train_y)
+    model = DomainClassifier(taxonomy=taxonomy, **params)
+    train_y = _without_rare(train_y, model.cv)
+    kept = [i for i, labels in enumerate(train_y) if labels]
+    return model.fit([train_x[i] for i in kept], [train_y[i] for i in kept])
+
+
+def _without_rare(rows: list[list[str]], least: int) -> list[list[str]]:
+    """Label lists without the labels that fewer than ``least`` items carry: calibration
+    needs that many of each, and a label the guesses hardly ever give is not learned yet."""
+    counts: dict[str, int] = {}
+    for labels in rows:
+        for label in labels:
+            counts[label] = counts.get(label, 0) + 1
+    return [[label for label in labels if counts[label] >= least] for labels in rows]
 
 
 def informativeness(proba: np.ndarray) -> np.ndarray:

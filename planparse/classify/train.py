@@ -12,8 +12,8 @@ import platform
 from pathlib import Path
 from typing import Any, Callable
 
-from planparse.classify.estimator import DomainClassifier
 from planparse.classify.baselines import CharTfidfLogistic
+from planparse.classify.estimator import DomainClassifier
 from planparse.classify.evaluate import ceiling, format_report, grouped_cv, held_out_cv
 from planparse.classify.labels import data_hash, described_sources, load_labels
 from planparse.classify.persist import save_model
@@ -155,3 +155,37 @@ def train_seeded(
         table.to_csv(proposals, sep="\t", index=False)
         print(f"wrote {proposals}: {len(table)} items to label (fill in the labels column)")
     return 0
+
+
+def reliability_plot(card: dict, path: str | Path) -> Path:
+    """Draw the reliability diagram of every held-out evaluation in a model card: mean
+    predicted probability against observed frequency per bin, the diagonal being perfect
+    calibration.  Returns ``path``.
+
+    Examples:
+        >>> reliability_plot(model_card(), "reliability.png")   # doctest: +SKIP
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
+    for title, result in card.get("evaluation", {}).items():
+        bins = result.get("model", {}).get("reliability") if isinstance(result, dict) else None
+        if bins:
+            ece = result["model"]["ece"]
+            ax.plot(
+                [b["predicted"] for b in bins],
+                [b["observed"] for b in bins],
+                marker="o",
+                label=f"{title.replace('grouped 5-fold CV', 'CV')} (ECE {ece:.3f})",
+            )
+    ax.set(xlabel="predicted probability", ylabel="observed frequency", xlim=(0, 1), ylim=(0, 1))
+    ax.set_title("Reliability of p_<label>, held-out folds")
+    ax.legend(loc="upper left", fontsize=7, frameon=False)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return Path(path)
