@@ -33,25 +33,39 @@ import numpy as np
 from planparse.classify.estimator import DomainClassifier
 from planparse.classify.lexicon import LexiconTagger
 from planparse.classify.taxonomy import Taxonomy
+from planparse.normalize import fold_width
 
 if TYPE_CHECKING:
     import pandas as pd
 
 #: A self-training guess is kept when its most probable label reaches this probability.
 CONFIDENT = 0.6
+#: A text without any seed term is guessed "other" only from this length on.
+OTHER_LENGTH = 15
 #: How much a human label weighs against a guess: its item is given this many times.
-HUMAN_WEIGHT = 3
+HUMAN_WEIGHT = 10
 
 
-def seed_guesses(texts: Sequence[str], taxonomy: Taxonomy) -> list[list[str]]:
-    """The seed terms' labels of each text: the domains whose seed terms occur in it, most
-    hits first, or the "other" label when none does.
+def seed_guesses(texts: Sequence[str], taxonomy: Taxonomy) -> list[list[str] | None]:
+    """The seed terms' guess for each text: the domain with the most seed-term hits (one
+    label: a seed term beside another domain's is too weak a sign of a second label), the
+    "other" label for a text of ``OTHER_LENGTH`` characters or more without any seed term,
+    and no guess (``None``) for a shorter one, which is as often a heading or a date.
 
     Examples:
-        >>> seed_guesses(["开展法律援助和家庭教育", "召开运动会"], Taxonomy.default())
-        [['维权', '家庭建设'], ['其他']]
+        >>> seed_guesses(["开展法律援助和家庭教育工作", "召开全体居民运动会，丰富文化生活", "通知"],
+        ...              Taxonomy.default())
+        [['维权'], ['其他'], None]
     """
-    return LexiconTagger(taxonomy).fit().predict_labels(texts)
+    tagger = LexiconTagger(taxonomy).fit()
+    hits = tagger.hits(texts)
+    guesses: list[list[str] | None] = []
+    for text, row in zip(texts, hits):
+        if row.any():
+            guesses.append([tagger.classes_[int(row.argmax())]])
+        else:
+            guesses.append([taxonomy.other] if len(text) >= OTHER_LENGTH else None)
+    return guesses
 
 
 def train_from_seeds(
@@ -68,12 +82,37 @@ def train_from_seeds(
     """
     tax = taxonomy if isinstance(taxonomy, Taxonomy) else _loaded(taxonomy)
     texts = list(texts)
+    labeled = labeled or {}
     guesses: list[list[str] | None] = list(seed_guesses(texts, tax))
-    model = _fit(texts, guesses, labeled or {}, tax, params)
+    # Trained on the guesses with the seed terms blanked out, a model can only learn the
+    # words around them; where it is sure, its labels replace the guesses (items without a
+    # seed term, and seed terms used in another sense).
+    masked = mask_seeds(texts, tax)
+    context = _fit(masked, guesses, {mask_seeds([t], tax)[0]: v for t, v in labeled.items()}, tax, params)
+    guesses = [
+        sure or guess for sure, guess in zip(_confident(context, masked), guesses)
+    ]
+    model = _fit(texts, guesses, labeled, tax, params)
     for _ in range(rounds):
         guesses = _confident(model, texts)
         model = _fit(texts, guesses, labeled or {}, tax, params)
     return model
+
+
+def mask_seeds(texts: Sequence[str], taxonomy: Taxonomy) -> list[str]:
+    """The texts with every seed term blanked out ("＊"), longest terms first.
+
+    Examples:
+        >>> mask_seeds(["开展法律援助和家庭教育"], Taxonomy.default())
+        ['开展＊和＊']
+    """
+    import re
+
+    terms = sorted(taxonomy.seed_terms, key=len, reverse=True)
+    if not terms:
+        return list(texts)
+    pattern = re.compile("|".join(map(re.escape, terms)))
+    return [pattern.sub("＊", fold_width(text)) for text in texts]
 
 
 def _loaded(taxonomy: str | None) -> Taxonomy:
