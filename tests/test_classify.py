@@ -311,3 +311,70 @@ def test_cli_tag_train_and_evaluate(tmp_path, capsys):
     assert main(["evaluate", "--labels", str(labels)]) == 0
     report = capsys.readouterr().out
     assert "grouped 5-fold CV" in report and "macro-F1" in report and "lexicon" in report
+
+
+def test_shipped_model_was_trained_on_the_labels_in_the_repository(shared_corpus):
+    # Fails when the labels, the parser or the classifier's reading of a span changed since
+    # the model was built: then run `python corpus/tools/rebuild_model.py`.
+    from planparse.classify.labels import data_hash, load_labels
+
+    frame = load_labels("corpus/labels")
+    card = model_card()
+    assert card["training_items"] == len(frame)
+    assert card["training_data_sha256"] == data_hash(frame)
+    assert set(card["training_sources"]) == {"sample", "real", "webplans"}
+
+
+def test_the_shipped_model_keeps_domains_off_greetings_and_dates():
+    # Written for this test: lines that are no item of any domain, and items that are.
+    model = load_model()
+    lines = ["各位代表：", "2023年1月5日", "指导思想", "保障措施"]
+    assert (model.content_proba(lines) < 0.5).all()
+    assert (model.predict_proba(lines) < 0.5).all()
+    items = ["做好失业登记和失业保险金申领工作", "开展最美家庭评选，弘扬好家风好家训"]
+    assert [row[0] for row in model.predict_labels(items)] == ["就业", "家庭建设"]
+
+
+def test_the_shipped_model_gives_words_as_reasons():
+    items = planparse.parse("一、做好失业登记和失业保险金申领工作。\n", doc_id="t").to_frame()
+    reason = planparse.tag(items).reason.iloc[0]
+    terms = [part.split(" +")[0] for part in reason.split("; ")]
+    assert terms and all(len(term) >= 2 for term in terms)
+
+
+def test_agreement_gives_kappa_per_label_with_not_content(tmp_path):
+    from planparse.classify.evaluate import ceiling
+
+    rows = [("维权", "维权"), ("非内容", "非内容"), ("就业|维权", "就业"), ("其他", "非内容")] * 3
+    table = pd.DataFrame(rows, columns=["labels_a", "labels_b"])
+    table.to_csv(tmp_path / "second.tsv", sep="\t", index=False)
+    top = ceiling(tmp_path, list(Taxonomy.default().labels), "second.tsv")
+    assert top["items"] == 12 and top["kappa"]["家庭建设"] is None
+    assert top["kappa"]["非内容"] == pytest.approx(0.5)
+    assert 0 < top["kappa"]["维权"] < 1 and top["labels"]["就业"]["f1"] == 1.0
+
+
+def test_held_out_cv_tests_each_group_once_and_never_trains_on_it(monkeypatch):
+    from planparse.classify import evaluate
+
+    frame = pd.DataFrame(
+        {
+            "text": X + X[:10],
+            "labels": Y + [["非内容"]] * 10,
+            "group": [f"g{i % 7}" for i in range(len(X))] + ["n"] * 10,
+            "source": ["web"] * len(X) + ["other"] * 10,
+            "confidence": "clear",
+        }
+    )
+    seen = []
+
+    def spy(model, train, test, classes):
+        assert not set(train["group"]) & set(test["group"])
+        assert "other" in set(train["source"])
+        seen.extend(test.index.tolist())
+        return real(model, train, test, classes)
+
+    real = evaluate._fold
+    monkeypatch.setattr(evaluate, "_fold", spy)
+    result = evaluate.held_out_cv(frame, "web", LexiconTagger, folds=3)
+    assert result["items"] == len(X) and "accuracy_clear" in result["model"]

@@ -269,15 +269,21 @@ def ceiling(folder: str | Path, classes: list[str], file: str = "agreement.tsv")
     extra = sorted({label for row in first + second for label in row} - set(classes))
     every = MultiLabelBinarizer(classes=classes + extra)
     a, b = every.fit_transform(first), every.fit_transform(second)
+    # None for a label neither annotator used: kappa is undefined there.
     result["kappa"] = {
-        label: round(float(cohen_kappa_score(a[:, j], b[:, j])), 4)
-        for j, label in enumerate(classes + extra)
+        label: _kappa(a[:, j], b[:, j]) for j, label in enumerate(classes + extra)
     }
     result["kappa_primary"] = round(
         float(cohen_kappa_score([x[0] for x in first], [y[0] for y in second])), 4
     )
     result["items"] = len(rows)
     return result
+
+
+def _kappa(first: np.ndarray, second: np.ndarray) -> float | None:
+    if not (first.any() or second.any()):
+        return None
+    return round(float(cohen_kappa_score(first, second)), 4)
 
 
 def format_report(title: str, result: dict, top: dict | None, classes: list[str]) -> str:
