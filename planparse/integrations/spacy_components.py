@@ -9,8 +9,9 @@ paragraph into ``doc.spans["planparse_items"]`` with ``Span._.kind``, ``depth``,
 ``heading``, ``item_text`` and ``classifier_text`` (what :func:`planparse.tag` reads for that
 node: the item under its heading), so both taggers give the same labels (tested);
 ``planparse_domains`` sets ``Span._.domains`` (the labels,
-most probable first; a tuple, which spaCy's serialisation may hand back as a list) and
-``Span._.domain_probs`` (label → probability).  The module is not named ``spacy`` so that it
+most probable first; a tuple, which spaCy's serialisation may hand back as a list; empty for a
+span the content gate reads as no content) and ``Span._.domain_probs`` (label → probability
+that the span is content and carries the label).  The module is not named ``spacy`` so that it
 never shadows the spaCy package.
 
 Examples:
