@@ -208,10 +208,33 @@ def build_parser() -> argparse.ArgumentParser:
         "evaluation figures.",
         run_train,
     )
-    train.add_argument("--labels", required=True, metavar="DIR", help="labels folder")
+    train.add_argument(
+        "--labels", metavar="DIR", help="labels folder (needed unless --unlabeled is given)"
+    )
     train.add_argument("--taxonomy", metavar="T", help="taxonomy TOML (default: the shipped one)")
     train.add_argument("-o", "--output", required=True, metavar="OUT", help="model file (.skops)")
     train.add_argument("--no-eval", action="store_true", help="skip the evaluation in the card")
+    train.add_argument(
+        "--unlabeled",
+        nargs="+",
+        metavar="ARCHIVE",
+        help="learn from the taxonomy's seed terms and this unlabeled archive (files or "
+        "folders); --labels, when given, adds your labels",
+    )
+    train.add_argument(
+        "--propose",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --unlabeled: also write the N items most worth labeling next",
+    )
+    train.add_argument(
+        "--proposals",
+        default="to_label.tsv",
+        metavar="TSV",
+        help="where --propose writes them (fill in the labels column, put the file in a "
+        "labels folder, train again with --labels); default to_label.tsv",
+    )
 
     evaluate = _command(
         commands,
@@ -478,12 +501,17 @@ def _check_font(font: str | None) -> None:
 
 def run_train(args: argparse.Namespace) -> int:
     """``planparse train``: fit and save a model with its card."""
-    from planparse.classify.train import train_model
+    from planparse.classify.train import train_model, train_seeded
 
-    _need(args.labels, "labels folder", folder=True)
     if args.taxonomy:
         _need(args.taxonomy, "taxonomy")
-
+    if args.unlabeled:
+        return train_seeded(
+            args.unlabeled, args.taxonomy, args.output, args.labels, args.propose, args.proposals
+        )
+    if not args.labels:
+        raise UsageError("train needs --labels DIR, or --unlabeled ARCHIVE with a taxonomy")
+    _need(args.labels, "labels folder", folder=True)
     _, card = train_model(args.labels, args.taxonomy, args.output, evaluate=not args.no_eval)
     print(
         f"wrote {args.output} ({card['training_items']} items, labels "

@@ -40,6 +40,18 @@ COLUMNS: dict[str, str] = {
     "warnings": "string",
 }
 
+#: Columns that :func:`planparse.tag` adds to the right of :data:`COLUMNS`, with one
+#: ``p_<label>`` column per label of the model's taxonomy between ``domains`` and ``reason``.
+#: ``is_content`` is False for debris and for rows the content gate reads as no item
+#: (greetings, dates, signatures, bare headings); ``domain`` is then missing (``<NA>``).
+TAG_COLUMNS: dict[str, str] = {
+    "is_content": "bool",
+    "content_score": "float64",
+    "domain": "string",
+    "domains": "object",
+    "reason": "string",
+}
+
 #: Output formats understood by :func:`write_table`.
 FORMATS = ("csv", "jsonl", "parquet")
 

@@ -169,7 +169,7 @@ def test_themes_taken_a_chunk_at_a_time_equal_the_themes_of_the_whole_table(arch
     tagged = themes.attach_metadata(items, used)  # plans.tsv over what was inferred
     copies = themes.copied_units(pd.read_parquet(out / "pairs.parquet"))
     tagged = themes.without_copies(tagged, copies)  # analyze counts copied text once
-    content = tagged[(tagged.kind != "debris") & (tagged.domain.astype(str) != "")]
+    content = themes.content_rows(tagged)
     for by in ("doc_id", "year", "region"):
         written = (out / "themes" / f"domain_shares_by_{by}.csv").read_text("utf-8")
         assert written == themes.domain_shares(content, by=by).to_csv(index=False)

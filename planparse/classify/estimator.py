@@ -20,7 +20,7 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
-from planparse.classify.features import NgramVectorizer
+from planparse.classify.features import NgramVectorizer, layout_features, word_columns
 from planparse.classify.taxonomy import Taxonomy
 
 Labels = Sequence[str] | str
@@ -59,6 +59,7 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
         cv: int = 3,
         threshold: float = 0.5,
         random_state: int = 0,
+        content_gate: bool = True,
     ) -> None:
         self.taxonomy = taxonomy
         self.ngram_range = ngram_range
@@ -70,6 +71,7 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.threshold = threshold
         self.random_state = random_state
+        self.content_gate = content_gate
 
     def _taxonomy(self) -> Taxonomy:
         if isinstance(self.taxonomy, Taxonomy):
@@ -77,67 +79,132 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
         return Taxonomy.load(self.taxonomy) if self.taxonomy else Taxonomy.default()
 
     def fit(self, X: Sequence[str], y: Sequence[Labels] | np.ndarray) -> "DomainClassifier":
-        """Learn from item texts ``X`` and their label lists ``y`` (primary first)."""
+        """Learn from item texts ``X`` and their label lists ``y`` (primary first).
+
+        An item labeled with the taxonomy's not-content label (``非内容``: a greeting, a date,
+        a signature, a bare heading) teaches the content gate and nothing else; the domain
+        labels are learned from the other items.
+        """
         taxonomy = self._taxonomy()
         self.classes_ = np.array(taxonomy.labels, dtype=object)
         self.other_ = taxonomy.other
+        self.not_content_ = taxonomy.not_content
+        X = list(X)
         lists = as_label_lists(y, self.classes_)
         unknown = {label for labels in lists for label in labels} - set(self.classes_)
+        unknown.discard(self.not_content_)
         if unknown:
             raise ValueError(
                 f"labels {sorted(unknown)} are not in the taxonomy "
                 f"{taxonomy.name!r} ({', '.join(self.classes_)})"
             )
-        target = MultiLabelBinarizer(classes=list(self.classes_)).fit_transform(lists)
+        content = np.array([self.not_content_ not in labels for labels in lists])
         self.vectorizer_ = NgramVectorizer(
             self.ngram_range, self.words, self.min_df, extra_words=taxonomy.seed_terms
         ).fit(X)
         features = self.vectorizer_.transform(X)
-        svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
+        target = MultiLabelBinarizer(classes=list(self.classes_)).fit_transform(
+            [labels for labels, keep in zip(lists, content) if keep]
+        )
         # ensemble=False: one SVM per label fitted on all items and calibrated on its
         # out-of-fold decisions; a third of the size and time of averaging ``cv`` SVMs.
-        self.model_ = OneVsRestClassifier(
-            CalibratedClassifierCV(svm, method=self.calibration, cv=self.cv, ensemble=False)
-        ).fit(features, target)
+        self.model_ = OneVsRestClassifier(self._calibrated_svm(self.class_weight)).fit(
+            features[content], target
+        )
         self.coef_ = np.vstack(
             [_linear_weights(est, features.shape[1]) for est in self.model_.estimators_]
         )
+        self.reason_columns_ = word_columns(self.vectorizer_.feature_names_, taxonomy.seed_terms)
+        self.gate_ = None
+        if self.content_gate and 0 < content.sum() < len(content):
+            # Balanced: the spans that are no content are the rarer class, and missing one
+            # puts a domain on a greeting or a date.
+            gate = self._calibrated_svm("balanced")
+            self.gate_ = gate.fit(self._gate_features(X, features), content)
         return self
 
+    def _calibrated_svm(self, class_weight: str | None = None) -> CalibratedClassifierCV:
+        svm = LinearSVC(C=self.C, class_weight=class_weight, random_state=self.random_state)
+        return CalibratedClassifierCV(svm, method=self.calibration, cv=self.cv, ensemble=False)
+
+    @staticmethod
+    def _gate_features(texts: Sequence[str], features: sp.csr_matrix) -> sp.csr_matrix:
+        return sp.hstack([features, layout_features(texts)], format="csr")
+
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
-        """Calibrated probability of every label, shape ``(n_items, n_labels)``."""
-        return self._proba(self.vectorizer_.transform(X))
+        """Calibrated probability of every label, shape ``(n_items, n_labels)``: the
+        probability that the item is content *and* carries the label, so a line the gate
+        reads as no content never gets a label above 0.5."""
+        X = list(X)
+        features = self.vectorizer_.transform(X)
+        return self._proba(features) * self._content(X, features)[:, None]
+
+    def content_proba(self, X: Sequence[str]) -> np.ndarray:
+        """Probability that each item is content (an item of some label), shape ``(n_items,)``."""
+        X = list(X)
+        return self._content(X, self.vectorizer_.transform(X))
+
+    def _content(self, texts: Sequence[str], features: sp.csr_matrix) -> np.ndarray:
+        if getattr(self, "gate_", None) is None:
+            return np.ones(features.shape[0])
+        return self.gate_.predict_proba(self._gate_features(texts, features))[:, 1]
 
     def _proba(self, features: sp.csr_matrix) -> np.ndarray:
+        """Probability of every label given that the item is content."""
         return np.column_stack(
             [est.predict_proba(features)[:, 1] for est in self.model_.estimators_]
         )
 
-    def decide(self, proba: np.ndarray) -> np.ndarray:
+    def decide(self, proba: np.ndarray, content: np.ndarray | None = None) -> np.ndarray:
         """Indicator matrix from probabilities: the labels at or above ``threshold``, at
-        least the most probable one, and "other" only when no domain is chosen."""
-        chosen = proba >= self.threshold
-        chosen[np.arange(len(proba)), proba.argmax(axis=1)] = True
-        other = list(self.classes_).index(self.other_)
-        chosen[np.delete(chosen, other, axis=1).any(axis=1), other] = False
+        least the most probable one, and "other" only when no domain is chosen.  Rows whose
+        ``content`` probability is below 0.5 get no label at all."""
+        chosen = choose(proba, self.threshold, list(self.classes_).index(self.other_))
+        if content is not None:
+            chosen[content < 0.5] = False
         return chosen.astype(int)
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
-        """Indicator matrix of the chosen labels, shape ``(n_items, n_labels)``."""
-        return self.decide(self.predict_proba(X))
+        """Indicator matrix of the chosen labels, shape ``(n_items, n_labels)``; all zeros
+        for an item that is no content."""
+        return self.decide(*self.predict_proba_and_content(X))
 
     def predict_labels(self, X: Sequence[str]) -> list[list[str]]:
-        """The chosen labels of each item, most probable first."""
-        proba = self.predict_proba(X)
-        return labels_from(self.decide(proba), proba, self.classes_)
+        """The chosen labels of each item, most probable first (none for no content)."""
+        proba, content = self.predict_proba_and_content(X)
+        return labels_from(self.decide(proba, content), proba, self.classes_)
+
+    def predict_proba_and_content(self, X: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`predict_proba` and :meth:`content_proba` from one featurization; give both
+        to :meth:`decide`."""
+        X = list(X)
+        features = self.vectorizer_.transform(X)
+        content = self._content(X, features)
+        return self._proba(features) * content[:, None], content
 
     def explain(self, features: sp.csr_matrix, label_index: np.ndarray, top: int = 3) -> list[str]:
         """For each row, the ``top`` features that pushed it most towards ``label_index``.
 
-        Returns readable strings such as ``"两癌筛查 +0.41; 筛查 +0.22"``: the feature (a
-        word or a character n-gram) and its share of the linear decision.
+        Returns readable strings such as ``"两癌筛查 +0.41; 筛查 +0.22"``: the feature and its
+        share of the linear decision.  Only words are cited (jieba-vocabulary words and
+        n-grams that are dictionary words), never a lone character or a fragment.
         """
-        return explain_rows(features, self.coef_, label_index, self.vectorizer_.feature_names_, top)
+        coef = self.coef_ * getattr(self, "reason_columns_", 1)
+        return explain_rows(features, coef, label_index, self.vectorizer_.feature_names_, top)
+
+
+def choose(proba: np.ndarray, threshold: float, other: int) -> np.ndarray:
+    """The labels at or above ``threshold``, at least the most probable one, and the
+    "other" label (column ``other``) only when no domain is chosen.
+
+    Examples:
+        >>> choose(np.array([[0.9, 0.1, 0.6], [0.2, 0.3, 0.4]]), 0.5, 2).astype(int).tolist()
+        [[1, 0, 0], [0, 0, 1]]
+    """
+    chosen = proba >= threshold
+    chosen[np.arange(len(proba)), proba.argmax(axis=1)] = True
+    chosen[np.delete(chosen, other, axis=1).any(axis=1), other] = False
+    return chosen
 
 
 def with_threshold(model: "DomainClassifier", threshold: float) -> "DomainClassifier":

@@ -84,33 +84,110 @@ def confusion(true_primary: np.ndarray, predicted_primary: np.ndarray, k: int) -
     return matrix.tolist()
 
 
-def _run(model: Any, train: "pd.DataFrame", test: "pd.DataFrame") -> tuple[np.ndarray, np.ndarray]:
+def _fold(model: Any, train: "pd.DataFrame", test: "pd.DataFrame", classes: list[str]) -> dict:
+    """Fit on ``train``; the test items' truth, choices and probabilities.  Domain scores are
+    taken on the content items; a model with a content gate is also scored on every item."""
     model.fit(train["text"].tolist(), train["labels"].tolist())
-    proba = model.predict_proba(test["text"].tolist())
-    return model.decide(proba) if hasattr(model, "decide") else model.predict(
-        test["text"].tolist()
-    ), proba
+    content = np.array([row[0] in classes for row in test["labels"]])
+    kept = test[content]
+    texts = kept["text"].tolist()
+    proba = model.predict_proba(texts)
+    chosen = model.predict(texts)
+    fold = {
+        "truth": MultiLabelBinarizer(classes=classes).fit_transform(kept["labels"]),
+        "chosen": chosen,
+        "proba": proba,
+        "primary": _primary(kept["labels"].tolist(), classes),
+        "clear": (kept["confidence"] == "clear").to_numpy() if "confidence" in kept else None,
+    }
+    if hasattr(model, "content_proba") and not content.all():
+        fold["content_truth"] = content
+        fold["content_proba"] = model.content_proba(test["text"].tolist())
+    return fold
+
+
+def _stacked(folds: list[dict], key: str) -> np.ndarray | None:
+    parts = [fold[key] for fold in folds if fold.get(key) is not None]
+    if len(parts) < len(folds):
+        return None
+    return np.concatenate(parts) if parts[0].ndim == 1 else np.vstack(parts)
+
+
+def _scored(folds: list[dict], classes: list[str]) -> dict:
+    truth, chosen, proba = (_stacked(folds, k) for k in ("truth", "chosen", "proba"))
+    primary = _stacked(folds, "primary")
+    result = scores(truth, chosen, proba, classes)
+    result["confusion"] = confusion(primary, proba.argmax(axis=1), len(classes))
+    # An item with no label (the gate called it no content) counts as wrong.
+    picked = np.where(chosen.any(axis=1), np.where(chosen, proba, -1).argmax(axis=1), -1)
+    right = picked == primary
+    result["accuracy"] = round(float(right.mean()), 4)
+    clear = _stacked(folds, "clear")
+    if clear is not None and clear.any():
+        result["accuracy_clear"] = round(float(right[clear].mean()), 4)
+        result["items_clear"] = int(clear.sum())
+    result["reliability"] = reliability(truth, proba)
+    gate_truth = _stacked(folds, "content_truth")
+    if gate_truth is not None:
+        result["content_gate"] = gate_scores(gate_truth, _stacked(folds, "content_proba"))
+    return result
+
+
+def gate_scores(content: np.ndarray, proba: np.ndarray) -> dict:
+    """How well the gate finds the spans that are no content: precision, recall and F1 of
+    "not content", accuracy, and how many non-content spans would get a label above 0.5.
+
+    Examples:
+        >>> gate_scores(np.array([True, False]), np.array([0.9, 0.2]))["accuracy"]
+        1.0
+    """
+    said_not = proba < 0.5
+    precision, recall, f1, _ = precision_recall_fscore_support(
+        ~content, said_not, average="binary", zero_division=0
+    )
+    return {
+        "not_content_precision": round(float(precision), 4),
+        "not_content_recall": round(float(recall), 4),
+        "not_content_f1": round(float(f1), 4),
+        "accuracy": round(float((said_not != content).mean()), 4),
+        "items": int(len(content)),
+        "not_content_items": int((~content).sum()),
+    }
+
+
+def reliability(truth: np.ndarray, proba: np.ndarray, bins: int = 10) -> list[dict]:
+    """Reliability-diagram data over every (item, label) probability: per equal-width bin,
+    the mean predicted probability, the observed frequency and the count.
+
+    Examples:
+        >>> reliability(np.array([[1, 0]]), np.array([[0.95, 0.05]]), bins=2)
+        [{'bin': 0, 'predicted': 0.05, 'observed': 0.0, 'count': 1}, {'bin': 1, 'predicted': 0.95, 'observed': 1.0, 'count': 1}]
+    """
+    truth, proba = truth.ravel().astype(float), proba.ravel()
+    which = np.minimum((proba * bins).astype(int), bins - 1)
+    return [
+        {
+            "bin": b,
+            "predicted": round(float(proba[which == b].mean()), 4),
+            "observed": round(float(truth[which == b].mean()), 4),
+            "count": int((which == b).sum()),
+        }
+        for b in range(bins)
+        if (which == b).any()
+    ]
 
 
 def _evaluate(
-    splits: list[tuple["pd.DataFrame", "pd.DataFrame"]], factory: Factory, classes: list[str]
+    splits: list[tuple["pd.DataFrame", "pd.DataFrame"]],
+    factory: Factory,
+    classes: list[str],
+    baselines: dict[str, Factory] | None = None,
 ) -> dict:
-    binarizer = MultiLabelBinarizer(classes=classes)
-    out = {}
-    for name, make in (("model", factory), ("lexicon", LexiconTagger)):
-        truth, chosen, proba, primary = [], [], [], []
-        for train, test in splits:
-            c, p = _run(make(), train, test)
-            truth.append(binarizer.fit_transform(test["labels"]))
-            chosen.append(c)
-            proba.append(p)
-            primary.append(_primary(test["labels"].tolist(), classes))
-        truth_all, chosen_all, proba_all = map(np.vstack, (truth, chosen, proba))
-        result = scores(truth_all, chosen_all, proba_all, classes)
-        result["confusion"] = confusion(
-            np.concatenate(primary), proba_all.argmax(axis=1), len(classes)
-        )
-        out[name] = result
+    makers = {"model": factory, "lexicon": LexiconTagger, **(baselines or {})}
+    out: dict[str, Any] = {
+        name: _scored([_fold(make(), train, test, classes) for train, test in splits], classes)
+        for name, make in makers.items()
+    }
     out["items"] = int(sum(len(test) for _, test in splits))
     return out
 
@@ -123,6 +200,34 @@ def grouped_cv(frame: "pd.DataFrame", factory: Factory = DomainClassifier, folds
         (frame.iloc[a], frame.iloc[b]) for a, b in splitter.split(frame, groups=frame["group"])
     ]
     return _evaluate(splits, factory, classes)
+
+
+def held_out_cv(
+    frame: "pd.DataFrame",
+    source: str,
+    factory: Factory = DomainClassifier,
+    folds: int = 5,
+    baselines: dict[str, Factory] | None = None,
+) -> dict:
+    """Grouped k-fold CV over the items of one ``source`` only (its groups: websites and
+    pages that copy each other), each fold trained on the other folds *and* on every item of
+    the other sources: how well the shipped model, trained on everything, does on a site it
+    has never seen.  ``baselines`` are trained and scored on the same folds."""
+    classes = _classes(factory)
+    tested = frame[frame["source"] == source]
+    rest = frame[frame["source"] != source]
+    splitter = GroupKFold(n_splits=folds)
+    splits = [
+        (pd_concat(rest, tested.iloc[a]), tested.iloc[b])
+        for a, b in splitter.split(tested, groups=tested["group"])
+    ]
+    return _evaluate(splits, factory, classes, baselines)
+
+
+def pd_concat(*frames: "pd.DataFrame") -> "pd.DataFrame":
+    import pandas as pd
+
+    return pd.concat(frames, ignore_index=True)
 
 
 def cross_source(
@@ -141,49 +246,99 @@ def _classes(factory: Factory) -> list[str]:
     return list((taxonomy or Taxonomy.default()).labels)
 
 
-def ceiling(folder: str | Path, classes: list[str]) -> dict | None:
-    """Annotator agreement from ``agreement.tsv``: the second annotator scored against the
-    first, per label, plus Cohen's kappa of the primary label."""
-    path = Path(folder) / "agreement.tsv"
+def ceiling(folder: str | Path, classes: list[str], file: str = "agreement.tsv") -> dict | None:
+    """Annotator agreement from a file of two blind annotations (``labels_a``,
+    ``labels_b``): the second scored against the first per label (P/R/F1 on the items both
+    call content), Cohen's kappa per label (presence or absence, on every item; the
+    not-content label ``非内容`` is one more label here) and of the primary label."""
+    path = Path(folder) / file
     if not path.is_file():
         return None
     with path.open(encoding="utf-8", newline="") as stream:
         rows = list(csv.DictReader(stream, delimiter="\t"))
     first = [r["labels_a"].split("|") for r in rows]
     second = [r["labels_b"].split("|") for r in rows]
+    both = [i for i, (a, b) in enumerate(zip(first, second)) if a[0] in classes and b[0] in classes]
     binarizer = MultiLabelBinarizer(classes=classes)
-    result = scores(binarizer.fit_transform(first), binarizer.fit_transform(second), None, classes)
+    result = scores(
+        binarizer.fit_transform([first[i] for i in both]),
+        binarizer.fit_transform([second[i] for i in both]),
+        None,
+        classes,
+    )
+    extra = sorted({label for row in first + second for label in row} - set(classes))
+    every = MultiLabelBinarizer(classes=classes + extra)
+    a, b = every.fit_transform(first), every.fit_transform(second)
+    # None for a label neither annotator used: kappa is undefined there.
+    result["kappa"] = {
+        label: _kappa(a[:, j], b[:, j]) for j, label in enumerate(classes + extra)
+    }
     result["kappa_primary"] = round(
-        float(cohen_kappa_score([a[0] for a in first], [b[0] for b in second])), 4
+        float(cohen_kappa_score([x[0] for x in first], [y[0] for y in second])), 4
     )
     result["items"] = len(rows)
     return result
 
 
+def _kappa(first: np.ndarray, second: np.ndarray) -> float | None:
+    if not (first.any() or second.any()):
+        return None
+    return round(float(cohen_kappa_score(first, second)), 4)
+
+
 def format_report(title: str, result: dict, top: dict | None, classes: list[str]) -> str:
-    """A plain-text table: per-label P/R/F1 of the model, the baseline and the ceiling."""
+    """A plain-text table: per-label P/R/F1 of the model, the baselines' F1, the ceiling's
+    F1 and kappa; accuracy, calibration, the content gate and the confusion matrix."""
+    others = [name for name in result if isinstance(result[name], dict) and name != "model"]
     lines = [
         f"== {title} ({result['items']} items)",
-        f"{'label':<8} {'P':>6} {'R':>6} {'F1':>6} | {'lexicon F1':>10} | {'ceiling F1':>10} "
-        f"{'support':>8}",
+        f"{'label':<8} {'P':>6} {'R':>6} {'F1':>6} | "
+        + " ".join(f"{name[:12]:>12}" for name in others)
+        + f" | {'ceiling F1':>10} {'kappa':>6} {'support':>8}",
     ]
-    for label in classes:
-        m, b = result["model"]["labels"][label], result["lexicon"]["labels"][label]
-        c = top["labels"][label]["f1"] if top else float("nan")
+    for label in classes + ["macro-F1"]:
+        m = result["model"]["labels"].get(label, {})
+        f1 = m.get("f1", result["model"]["macro_f1"])
+        base = [
+            result[n]["labels"][label]["f1"] if label in classes else result[n]["macro_f1"]
+            for n in others
+        ]
+        c = (top["labels"][label]["f1"] if label in classes else top["macro_f1"]) if top else None
+        k = top.get("kappa", {}).get(label) if top else None
         lines.append(
-            f"{label:<8} {m['precision']:>6.3f} {m['recall']:>6.3f} {m['f1']:>6.3f} | "
-            f"{b['f1']:>10.3f} | {c:>10.3f} {m['support']:>8}"
+            f"{label:<8} {_num(m.get('precision')):>6} {_num(m.get('recall')):>6} {_num(f1):>6} | "
+            + " ".join(f"{_num(b):>12}" for b in base)
+            + f" | {_num(c):>10} {_num(k):>6} {m.get('support', ''):>8}"
         )
-    c = top["macro_f1"] if top else float("nan")
+    model = result["model"]
     lines.append(
-        f"{'macro-F1':<8} {'':>6} {'':>6} {result['model']['macro_f1']:>6.3f} | "
-        f"{result['lexicon']['macro_f1']:>10.3f} | {c:>10.3f}"
+        f"primary-label accuracy {model['accuracy']:.3f}"
+        + (
+            f", on the {model['items_clear']} clear items {model['accuracy_clear']:.3f}"
+            if "accuracy_clear" in model
+            else ""
+        )
     )
     lines.append(
-        f"ECE (10 bins): model {result['model']['ece']:.3f}, lexicon {result['lexicon']['ece']:.3f}"
+        "ECE (10 bins): " + ", ".join(f"{n} {result[n]['ece']:.3f}" for n in ["model"] + others)
     )
+    if "content_gate" in model:
+        gate = model["content_gate"]
+        lines.append(
+            f"content gate on {gate['items']} spans ({gate['not_content_items']} not content): "
+            f"not-content P {gate['not_content_precision']:.3f} R {gate['not_content_recall']:.3f}"
+            f" F1 {gate['not_content_f1']:.3f}, accuracy {gate['accuracy']:.3f}"
+        )
+    if top and "kappa_primary" in top:
+        lines.append(
+            f"ceiling: {top['items']} items, kappa of the primary label {top['kappa_primary']:.3f}"
+        )
     lines.append("confusion of the primary label (rows: truth, columns: model):")
     lines.append("          " + " ".join(f"{c:>6}" for c in classes))
-    for label, row in zip(classes, result["model"]["confusion"]):
+    for label, row in zip(classes, model["confusion"]):
         lines.append(f"{label:<8}  " + " ".join(f"{n:>6}" for n in row))
     return "\n".join(lines)
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from importlib.resources import files
 from typing import Iterable, Iterator, Sequence
 
@@ -129,15 +130,7 @@ class JiebaWords:
     @property
     def tokenizer(self):  # noqa: ANN201 - jieba has no types
         if self._tokenizer is None:
-            import jieba
-
-            logging.getLogger("jieba").setLevel(logging.WARNING)
-            tokenizer = jieba.Tokenizer()
-            for word, freq in self.user_dictionary():
-                tokenizer.add_word(word, freq)
-            for word in self.extra_words:
-                tokenizer.add_word(word, 1000)
-            self._tokenizer = tokenizer
+            self._tokenizer = _tokenizer(self.extra_words)
         return self._tokenizer
 
     def words(self, text: str) -> list[str]:
@@ -147,7 +140,32 @@ class JiebaWords:
             >>> JiebaWords().words("开展两癌筛查工作")
             ['开展', '两癌筛查', '工作']
         """
-        return [w for w in self.tokenizer.lcut(fold_width(text)) if len(w) >= 2 and _CJK.search(w)]
+        return list(_segmented(self.extra_words, text))
+
+
+@lru_cache(maxsize=4)
+def _tokenizer(extra_words: tuple[str, ...]):  # noqa: ANN202 - jieba has no types
+    """One jieba tokenizer per word list per process: loading jieba's dictionary takes
+    seconds, and cross-validation builds a model per fold."""
+    import jieba
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    for word, freq in JiebaWords.user_dictionary():
+        tokenizer.add_word(word, freq)
+    for word in extra_words:
+        tokenizer.add_word(word, 1000)
+    tokenizer.check_initialized()
+    return tokenizer
+
+
+@lru_cache(maxsize=1 << 16)
+def _segmented(extra_words: tuple[str, ...], text: str) -> tuple[str, ...]:
+    """The words of one text, remembered: every fold of a cross-validation segments the same
+    items again."""
+    return tuple(
+        w for w in _tokenizer(extra_words).lcut(fold_width(text)) if len(w) >= 2 and _CJK.search(w)
+    )
 
 
 class NgramVectorizer(TransformerMixin, BaseEstimator):
@@ -299,3 +317,66 @@ class NgramVectorizer(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         return np.array(self.feature_names_, dtype=object)
+
+
+#: Ends of a line that closes a sentence, and of one that introduces what follows.
+_SENTENCE_END = tuple("。；！？!?;")
+_INTRO_END = tuple("：:")
+_DIGIT = re.compile(r"[0-9０-９]")
+_LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+
+
+def layout_features(texts: Sequence[str]) -> sp.csr_matrix:
+    """What a line looks like, apart from its words, for the content gate: a greeting, a date,
+    a signature or a bare heading is short, ends without a full stop and holds digits or
+    Latin letters more often than a work item does.
+
+    Each text is read up to its first "｜" (what follows is the parent heading, see
+    :func:`planparse.classify.tagging.context_texts`).  Columns: log length (scaled), shares
+    of Chinese characters, digits and Latin letters, ends with a full stop, ends with a colon,
+    ends with neither, shorter than 10, shorter than 20 characters, borrows its children's
+    text, has a parent heading.
+
+    Examples:
+        >>> layout_features(["2023年1月5日", "开展法律援助，维护妇女权益。｜维权"]).shape
+        (2, 11)
+    """
+    rows = []
+    for text in texts:
+        own, bar, _ = text.partition("｜")
+        head, colon, _ = own.partition("：")
+        size = max(len(own), 1)
+        last = own.rstrip()[-1:] or " "
+        rows.append(
+            (
+                np.log1p(len(own)) / 6,
+                len(_CJK.findall(own)) / size,
+                len(_DIGIT.findall(own)) / size,
+                len(_LATIN.findall(own)) / size,
+                last in _SENTENCE_END,
+                last in _INTRO_END,
+                last not in _SENTENCE_END + _INTRO_END,
+                len(own) < 10,
+                len(own) < 20,
+                bool(colon) and len(head) < 16,
+                bool(bar),
+            )
+        )
+    return sp.csr_matrix(np.array(rows, dtype=float).reshape(len(rows), 11))
+
+
+def word_columns(names: Sequence[str], extra_words: Sequence[str] = ()) -> np.ndarray:
+    """Which features are words a reader recognises: every jieba-vocabulary word (``w:``)
+    and every character n-gram of two or more characters that jieba's dictionary, the domain
+    user dictionary or the taxonomy's seed terms list as a word (``c:失业`` yes, ``c:业登``
+    no).  Reasons cite only these, so they read "失业登记 +0.21", not "业 +0.05".
+
+    Examples:
+        >>> word_columns(["c:业", "c:失业", "c:业登", "w:失业登记"]).tolist()
+        [False, True, False, True]
+    """
+    known = _tokenizer(tuple(extra_words)).FREQ
+    return np.array(
+        [name.startswith("w:") or (len(name) > 3 and known.get(name[2:], 0) > 0) for name in names],
+        dtype=bool,
+    )

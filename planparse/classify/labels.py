@@ -19,7 +19,7 @@ starts where the parser puts a node is read the way :func:`planparse.tag` reads 
 Examples:
     >>> frame = load_labels("corpus/labels")          # doctest: +SKIP
     >>> frame.columns.tolist()                         # doctest: +SKIP
-    ['text', 'labels', 'group', 'source']
+    ['text', 'labels', 'group', 'source', 'confidence']
 """
 
 from __future__ import annotations
@@ -34,6 +34,10 @@ from planparse.normalize import SPACES
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+#: The columns of :func:`load_labels`' table.
+COLUMNS = ["text", "labels", "group", "source", "confidence"]
 
 
 def _read_table(path: Path) -> "pd.DataFrame":
@@ -90,14 +94,16 @@ def _span_texts(
 
 
 def load_labels(folder: str | Path, sources: list[str] | None = None) -> "pd.DataFrame":
-    """All labeled items of a folder: ``text``, ``labels`` (list), ``group``, ``source``.
+    """All labeled items of a folder: ``text``, ``labels`` (list), ``group``, ``source``,
+    ``confidence``.  A span that is no item of any domain carries the taxonomy's
+    not-content label (``["非内容"]``).
 
     ``sources`` keeps only the named sources (for example ``["sample"]``).
     """
     import pandas as pd
 
     folder = Path(folder)
-    described = _described(folder)
+    described = described_sources(folder)
     frames = []
     for path in sorted(folder.glob("*.[tc]sv")):
         spec = described.get(path.name)
@@ -114,8 +120,9 @@ def load_labels(folder: str | Path, sources: list[str] | None = None) -> "pd.Dat
     return result
 
 
-def _described(folder: Path) -> dict[str, dict]:
-    spec = folder / "sources.toml"
+def described_sources(folder: str | Path) -> dict[str, dict]:
+    """The entries of a labels folder's ``sources.toml``, by label file name."""
+    spec = Path(folder) / "sources.toml"
     if not spec.is_file():
         return {}
     with spec.open("rb") as stream:
@@ -126,10 +133,9 @@ def _plain(path: Path) -> "pd.DataFrame | None":
     table = _read_table(path)
     if not {"text", "labels"} <= set(table.columns):
         return None  # not a label file (for example agreement.tsv)
+    table = table[table["labels"].str.strip() != ""]  # a proposal not labeled yet
     group = table["group"] if "group" in table.columns else table.index.astype(str)
-    return table.assign(group=path.stem + ":" + group, source=path.stem)[
-        ["text", "labels", "group", "source"]
-    ]
+    return _with_confidence(table).assign(group=path.stem + ":" + group, source=path.stem)[COLUMNS]
 
 
 def _by_reference(folder: Path, path: Path, spec: dict) -> "pd.DataFrame | None":
@@ -143,11 +149,19 @@ def _by_reference(folder: Path, path: Path, spec: dict) -> "pd.DataFrame | None"
         raise FileNotFoundError(f"labels {path.name}: documents not found at {root}")
     table = _read_table(path)
     groups = table[spec["group_columns"]].agg(":".join, axis=1)
-    return table.assign(
+    return _with_confidence(table).assign(
         text=_span_texts(root, table, spec["path_column"], spec.get("by_hash", False)),
         group=spec["name"] + ":" + groups,
         source=spec["name"],
-    )[["text", "labels", "group", "source"]]
+    )[COLUMNS]
+
+
+def _with_confidence(table: "pd.DataFrame") -> "pd.DataFrame":
+    """The annotator's confidence of each label (``clear`` or ``unsure``; ``clear`` when the
+    file does not say)."""
+    if "confidence" not in table.columns:
+        return table.assign(confidence="clear")
+    return table.assign(confidence=table["confidence"].replace("", "clear"))
 
 
 def data_hash(frame: "pd.DataFrame") -> str:

@@ -69,14 +69,21 @@ def tag(
     reasons: bool = True,
     n_jobs: int = 1,
 ) -> "pd.DataFrame":
-    """The item table with ``domain``, ``domains``, ``p_<label>`` … and ``reason`` added.
+    """The item table with ``is_content``, ``content_score``, ``domain``, ``domains``,
+    ``p_<label>`` … and ``reason`` added.
 
-    ``domain`` is the primary label, ``domains`` every label at or above the threshold
-    (a list; "|"-joined in CSV), one ``p_`` column per label of the model's taxonomy, and
-    ``reason`` the features that drove the primary label.  Debris rows get empty values.
-    ``model`` is a fitted :class:`DomainClassifier`, a path to a ``.skops`` model, or
-    ``None`` for the shipped model.  ``n_jobs`` processes share the rows in contiguous
-    blocks; the result is the same for any ``n_jobs``.
+    ``is_content`` says whether the row is an item of some label at all: greetings, dates,
+    speaker and signature lines, site blurbs and bare section headings (指导思想, 保障措施)
+    are not, and neither is debris.  ``content_score`` is the content gate's probability.
+    For a content row, ``domain`` is the primary label, ``domains`` every label at or above
+    the threshold (a list; "|"-joined in CSV) and ``reason`` the words that drove the
+    primary label; for other rows ``domain`` is missing (``None``), ``domains`` empty and
+    ``reason`` "".  The ``p_`` columns (one per label of the model's taxonomy) are the
+    probability that the row is content *and* carries the label, so they stay below 0.5 on
+    rows that are not content; debris rows get ``NaN``.  ``model`` is a fitted
+    :class:`DomainClassifier`, a path to a ``.skops`` model, or ``None`` for the shipped
+    model.  ``n_jobs`` processes share the rows in contiguous blocks; the result is the same
+    for any ``n_jobs``.
     """
     from planparse.classify.estimator import with_threshold
     from planparse.classify.persist import load_model
@@ -85,52 +92,62 @@ def tag(
     if threshold is not None:
         clf = with_threshold(clf, threshold)
     out = items.copy()
-    content = (out["kind"] != "debris").to_numpy()
-    texts = [t for t, keep in zip(context_texts(out), content) if keep]
-    labels, proba, explained = _predict(clf, texts, reasons, n_jobs)
-    _put(out, content, "domain", [row[0] for row in labels], "")
-    _put(out, content, "domains", labels, [])
+    scored = (out["kind"] != "debris").to_numpy()
+    texts = [t for t, keep in zip(context_texts(out), scored) if keep]
+    labels, proba, content, explained = _predict(clf, texts, reasons, n_jobs)
+    is_content = np.zeros(len(out), dtype=bool)
+    is_content[scored] = content >= 0.5
+    out["is_content"] = is_content
+    _put(out, scored, "content_score", content.round(4), np.nan)
+    _put(out, scored, "domain", [row[0] if row else None for row in labels], None)
+    out["domain"] = out["domain"].astype("string")  # missing is <NA>; one Parquet type always
+    _put(out, scored, "domains", labels, [])
     for j, label in enumerate(clf.classes_):
-        _put(out, content, f"p_{label}", proba[:, j].round(4), np.nan)
-    _put(out, content, "reason", explained, "")
+        _put(out, scored, f"p_{label}", proba[:, j].round(4), np.nan)
+    _put(out, scored, "reason", explained, "")
     return out
 
 
-def predict_block(
-    clf: "DomainClassifier", texts: list[str], reasons: bool = True
-) -> tuple[list[list[str]], np.ndarray, list[str]]:
-    """Labels, probabilities and reasons for a list of texts (one process), computed
-    ``BLOCK`` texts at a time so that memory does not grow with the archive."""
+Predicted = tuple[list[list[str]], np.ndarray, np.ndarray, list[str]]
+
+
+def predict_block(clf: "DomainClassifier", texts: list[str], reasons: bool = True) -> Predicted:
+    """Labels, label probabilities, content probabilities and reasons for a list of texts
+    (one process), computed ``BLOCK`` texts at a time so that memory does not grow with the
+    archive."""
     parts = [
         _predict_texts(clf, texts[i : i + BLOCK], reasons) for i in range(0, len(texts), BLOCK)
     ] or [_predict_texts(clf, [], reasons)]
+    return _joined(parts)
+
+
+def _joined(parts: list[Predicted]) -> Predicted:
     return (
         [row for part in parts for row in part[0]],
         np.vstack([part[1] for part in parts]),
-        [r for part in parts for r in part[2]],
+        np.concatenate([part[2] for part in parts]),
+        [r for part in parts for r in part[3]],
     )
 
 
-def _predict_texts(
-    clf: "DomainClassifier", texts: list[str], reasons: bool
-) -> tuple[list[list[str]], np.ndarray, list[str]]:
+def _predict_texts(clf: "DomainClassifier", texts: list[str], reasons: bool) -> Predicted:
     from planparse.classify.estimator import labels_from
 
     if not texts:
-        return [], np.empty((0, len(clf.classes_))), []
+        return [], np.empty((0, len(clf.classes_))), np.empty(0), []
     features = clf.vectorizer_.transform(texts)
-    proba = clf._proba(features)
-    labels = labels_from(clf.decide(proba), proba, clf.classes_)
+    content = clf._content(texts, features)
+    proba = clf._proba(features) * content[:, None]  # P(content and label)
+    labels = labels_from(clf.decide(proba, content), proba, clf.classes_)
     if not reasons:
-        return labels, proba, [""] * len(labels)
+        return labels, proba, content, [""] * len(labels)
     index = {label: j for j, label in enumerate(clf.classes_)}
-    primary = np.array([index[row[0]] for row in labels], dtype=int)
-    return labels, proba, clf.explain(features, primary)
+    primary = np.array([index[row[0]] if row else 0 for row in labels], dtype=int)
+    explained = clf.explain(features, primary)
+    return labels, proba, content, [r if row else "" for r, row in zip(explained, labels)]
 
 
-def _predict(
-    clf: "DomainClassifier", texts: list[str], reasons: bool, n_jobs: int
-) -> tuple[list[list[str]], np.ndarray, list[str]]:
+def _predict(clf: "DomainClassifier", texts: list[str], reasons: bool, n_jobs: int) -> Predicted:
     if n_jobs <= 1 or len(texts) < 2000:
         return predict_block(clf, texts, reasons)
     from planparse.batch import map_in_processes
@@ -140,9 +157,7 @@ def _predict(
     parts = map_in_processes(
         predict_block, [clf] * len(blocks), blocks, [reasons] * len(blocks), jobs=n_jobs
     )
-    labels = [row for part in parts for row in part[0]]
-    proba = np.vstack([part[1] for part in parts])
-    return labels, proba, [r for part in parts for r in part[2]]
+    return _joined(list(parts))
 
 
 def _put(frame: "pd.DataFrame", mask: np.ndarray, column: str, values: Any, empty: Any) -> None:

@@ -35,6 +35,8 @@ class Taxonomy:
     domains: tuple[Domain, ...]
     other: str = "其他"
     version: str = "1"
+    #: The label of a span that is no item of any domain (greeting, date, bare heading …).
+    not_content: str = "非内容"
     source: str = field(default="", compare=False)
 
     @property
@@ -83,14 +85,20 @@ class Taxonomy:
                 )
             )
         other = data.get("other", "其他")
-        names = [d.name for d in domains] + [other]
+        not_content = data.get("not_content", "非内容")
+        names = [d.name for d in domains] + [other, not_content]
         if len(set(names)) != len(names):
             raise ValueError(
                 f"taxonomy {source!r}: domain names must be unique and differ from "
-                f"the other label {other!r}"
+                f"the other label {other!r} and the not-content label {not_content!r}"
             )
         return cls(
-            data.get("name", "custom"), tuple(domains), other, str(data.get("version", "1")), source
+            data.get("name", "custom"),
+            tuple(domains),
+            other,
+            str(data.get("version", "1")),
+            not_content,
+            source,
         )
 
     @classmethod

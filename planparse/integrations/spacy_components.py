@@ -9,8 +9,9 @@ paragraph into ``doc.spans["planparse_items"]`` with ``Span._.kind``, ``depth``,
 ``heading``, ``item_text`` and ``classifier_text`` (what :func:`planparse.tag` reads for that
 node: the item under its heading), so both taggers give the same labels (tested);
 ``planparse_domains`` sets ``Span._.domains`` (the labels,
-most probable first; a tuple, which spaCy's serialisation may hand back as a list) and
-``Span._.domain_probs`` (label → probability).  The module is not named ``spacy`` so that it
+most probable first; a tuple, which spaCy's serialisation may hand back as a list; empty for a
+span the content gate reads as no content) and ``Span._.domain_probs`` (label → probability
+that the span is content and carries the label).  The module is not named ``spacy`` so that it
 never shadows the spaCy package.
 
 Examples:
@@ -112,10 +113,12 @@ class PlanDomains:
         if not spans:
             return doc
         model = self.model
-        proba = model.predict_proba([s._.classifier_text or s.text for s in spans])
+        proba, content = model.predict_proba_and_content(
+            [s._.classifier_text or s.text for s in spans]
+        )
         if self.threshold is not None:
             model = with_threshold(model, self.threshold)
-        labels = labels_from(model.decide(proba), proba, model.classes_)
+        labels = labels_from(model.decide(proba, content), proba, model.classes_)
         for span, row, chosen in zip(spans, proba, labels):
             span._.domains = tuple(chosen)
             span._.domain_probs = {c: round(float(p), 4) for c, p in zip(model.classes_, row)}

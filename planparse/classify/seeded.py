@@ -1,0 +1,198 @@
+"""A classifier from seed words: your own taxonomy without thousands of labels.
+
+A researcher writes a taxonomy file with a few seed terms per label.  :func:`train_from_seeds`
+reads their own unlabeled archive and
+
+1. labels every item the seed terms decide (weak supervision): an item is given the domains
+   whose seed terms it holds, most hits first, and an item with no seed term at all gets the
+   "other" label;
+2. trains a :class:`DomainClassifier` on those guesses, which learns the words that go with
+   the seed terms (一对一帮扶 beside 就业, 调解员 beside 纠纷);
+3. relabels the archive with that model where it is confident and trains again
+   (self-training), ``rounds`` times.
+
+Human labels, when there are any, replace the guesses for their items.
+:func:`propose` then picks the items the model is least sure about, to be labeled next
+(active learning): the researcher fills in a TSV and trains again.
+
+Examples:
+    >>> from planparse.classify.taxonomy import Domain, Taxonomy
+    >>> tax = Taxonomy("t", (Domain("体育", seeds=("运动会",)), Domain("读书", seeds=("读书",))))
+    >>> texts = ["举办运动会和趣味赛跑", "组织读书分享会", "开展读书月活动", "秋季运动会报名"] * 3
+    >>> model = train_from_seeds(texts, tax, min_df=1, cv=2)
+    >>> model.predict_labels(["趣味赛跑报名"])[0][0]
+    '体育'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Sequence
+
+import numpy as np
+
+from planparse.classify.estimator import DomainClassifier
+from planparse.classify.lexicon import LexiconTagger
+from planparse.classify.taxonomy import Taxonomy
+from planparse.normalize import fold_width
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: A self-training guess is kept when its most probable label reaches this probability.
+CONFIDENT = 0.6
+#: A text without any seed term is guessed "other" only from this length on.
+OTHER_LENGTH = 15
+#: How much a human label weighs against a guess: its item is given this many times.
+HUMAN_WEIGHT = 10
+
+
+def seed_guesses(texts: Sequence[str], taxonomy: Taxonomy) -> list[list[str] | None]:
+    """The seed terms' guess for each text: the domain with the most seed-term hits (one
+    label: a seed term beside another domain's is too weak a sign of a second label), the
+    "other" label for a text of ``OTHER_LENGTH`` characters or more without any seed term,
+    and no guess (``None``) for a shorter one, which is as often a heading or a date.
+
+    Examples:
+        >>> seed_guesses(["开展法律援助和家庭教育工作", "召开全体居民运动会，丰富文化生活", "通知"],
+        ...              Taxonomy.default())
+        [['维权'], ['其他'], None]
+    """
+    tagger = LexiconTagger(taxonomy).fit()
+    hits = tagger.hits(texts)
+    guesses: list[list[str] | None] = []
+    for text, row in zip(texts, hits):
+        if row.any():
+            guesses.append([tagger.classes_[int(row.argmax())]])
+        else:
+            guesses.append([taxonomy.other] if len(text) >= OTHER_LENGTH else None)
+    return guesses
+
+
+def train_from_seeds(
+    texts: Sequence[str],
+    taxonomy: Taxonomy | str | None = None,
+    labeled: dict[str, list[str]] | None = None,
+    rounds: int = 2,
+    **params: Any,
+) -> DomainClassifier:
+    """A :class:`DomainClassifier` for ``taxonomy`` learned from unlabeled ``texts``.
+
+    ``labeled`` maps a text to its human labels (they replace the guesses).  ``params`` go
+    to :class:`DomainClassifier`.  Deterministic for the same texts and labels.
+    """
+    tax = taxonomy if isinstance(taxonomy, Taxonomy) else _loaded(taxonomy)
+    texts = list(texts)
+    labeled = labeled or {}
+    guesses: list[list[str] | None] = list(seed_guesses(texts, tax))
+    # Trained on the guesses with the seed terms blanked out, a model can only learn the
+    # words around them; where it is sure, its labels replace the guesses (items without a
+    # seed term, and seed terms used in another sense).
+    masked = mask_seeds(texts, tax)
+    context = _fit(masked, guesses, {mask_seeds([t], tax)[0]: v for t, v in labeled.items()}, tax, params)
+    guesses = [
+        sure or guess for sure, guess in zip(_confident(context, masked), guesses)
+    ]
+    model = _fit(texts, guesses, labeled, tax, params)
+    for _ in range(rounds):
+        guesses = _confident(model, texts)
+        model = _fit(texts, guesses, labeled or {}, tax, params)
+    return model
+
+
+def mask_seeds(texts: Sequence[str], taxonomy: Taxonomy) -> list[str]:
+    """The texts with every seed term blanked out ("＊"), longest terms first.
+
+    Examples:
+        >>> mask_seeds(["开展法律援助和家庭教育"], Taxonomy.default())
+        ['开展＊和＊']
+    """
+    import re
+
+    terms = sorted(taxonomy.seed_terms, key=len, reverse=True)
+    if not terms:
+        return list(texts)
+    pattern = re.compile("|".join(map(re.escape, terms)))
+    return [pattern.sub("＊", fold_width(text)) for text in texts]
+
+
+def _loaded(taxonomy: str | None) -> Taxonomy:
+    return Taxonomy.load(taxonomy) if taxonomy else Taxonomy.default()
+
+
+def _confident(model: DomainClassifier, texts: list[str]) -> list[list[str] | None]:
+    """The model's labels where it is sure of them, ``None`` elsewhere."""
+    proba = model.predict_proba(texts)
+    labels = model.predict_labels(texts)
+    sure = proba.max(axis=1) >= CONFIDENT
+    return [row if keep and row else None for row, keep in zip(labels, sure.tolist())]
+
+
+def _fit(
+    texts: list[str],
+    guesses: list[list[str] | None],
+    labeled: dict[str, list[str]],
+    taxonomy: Taxonomy,
+    params: dict,
+) -> DomainClassifier:
+    train_x, train_y = [], []
+    for text, guess in zip(texts, guesses):
+        if text not in labeled and guess:
+            train_x.append(text)
+            train_y.append(guess)
+    for text, labels in sorted(labeled.items()):
+        train_x += [text] * HUMAN_WEIGHT
+        train_y += [labels] * HUMAN_WEIGHT
+    model = DomainClassifier(taxonomy=taxonomy, **params)
+    train_y = _without_rare(train_y, model.cv)
+    kept = [i for i, labels in enumerate(train_y) if labels]
+    return model.fit([train_x[i] for i in kept], [train_y[i] for i in kept])
+
+
+def _without_rare(rows: list[list[str]], least: int) -> list[list[str]]:
+    """Label lists without the labels that fewer than ``least`` items carry: calibration
+    needs that many of each, and a label the guesses hardly ever give is not learned yet."""
+    counts: dict[str, int] = {}
+    for labels in rows:
+        for label in labels:
+            counts[label] = counts.get(label, 0) + 1
+    return [[label for label in labels if counts[label] >= least] for labels in rows]
+
+
+def informativeness(proba: np.ndarray) -> np.ndarray:
+    """How unsure the model is of an item: one minus the gap between its two most probable
+    labels (1.0: a tie; 0.0: one label certain, every other impossible).
+
+    Examples:
+        >>> informativeness(np.array([[0.9, 0.1], [0.5, 0.45]])).round(2).tolist()
+        [0.2, 0.95]
+    """
+    top = np.sort(proba, axis=1)[:, ::-1]
+    second = top[:, 1] if top.shape[1] > 1 else 0.0
+    return 1.0 - (top[:, 0] - second)
+
+
+def propose(
+    model: DomainClassifier, items: "pd.DataFrame", n: int = 50, exclude: Sequence[str] = ()
+) -> "pd.DataFrame":
+    """The ``n`` items the model is least sure about, as a table to label: the item's
+    ``doc_id``, ``start``, ``end`` and ``text``, the model's ``guess``, and an empty
+    ``labels`` column for the researcher (labels "|"-joined, primary first).  Items whose
+    text is in ``exclude`` (already labeled) and repeats of one text are skipped.
+
+    Examples:
+        >>> import pandas as pd                                  # doctest: +SKIP
+        >>> propose(model, items, n=20).to_csv("next.tsv", sep="\\t", index=False)  # doctest: +SKIP
+    """
+    from planparse.classify.tagging import context_texts
+
+    texts = context_texts(items)
+    frame = items.assign(text=texts)[["doc_id", "start", "end", "text"]]
+    frame = frame[~frame["text"].isin(set(exclude))].drop_duplicates("text")
+    proba = model.predict_proba(frame["text"].tolist())
+    frame = frame.assign(
+        informativeness=informativeness(proba).round(4),
+        guess=["|".join(row) for row in model.predict_labels(frame["text"].tolist())],
+        labels="",
+    )
+    order = np.argsort(-frame["informativeness"].to_numpy(), kind="stable")[:n]
+    return frame.iloc[order].reset_index(drop=True)

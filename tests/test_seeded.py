@@ -1,0 +1,130 @@
+"""A taxonomy from seed words: weak supervision, self-training, proposals to label next."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import planparse
+from planparse.classify.seeded import informativeness, propose, seed_guesses, train_from_seeds
+from planparse.classify.taxonomy import Taxonomy
+
+TAXONOMY = """
+name = "neighbourhood"
+other = "其他"
+
+[[domain]]
+name = "体育"
+seeds = ["运动会", "健身"]
+
+[[domain]]
+name = "读书"
+seeds = ["读书", "图书"]
+"""
+
+# A made-up archive: words that are no seed term (赛跑, 拔河 beside sport's seeds; 朗读, 书架
+# beside reading's) stand only in items that also hold a seed term.
+ARCHIVE = [
+    "举办社区运动会，设赛跑和拔河项目",
+    "组织居民健身操比赛，开展赛跑活动",
+    "秋季运动会增设拔河比赛",
+    "开展读书月活动，举办朗读比赛",
+    "建设社区图书角，添置书架",
+    "组织亲子读书会，开展朗读活动",
+    "修缮小区路灯和下水道，清理楼道杂物",
+    "清理楼道杂物，整治小区环境卫生死角",
+    "更换小区路灯",
+]
+
+
+@pytest.fixture(scope="module")
+def taxonomy(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tax") / "t.toml"
+    path.write_text(TAXONOMY, encoding="utf-8")
+    return Taxonomy.load(path)
+
+
+@pytest.fixture(scope="module")
+def model(taxonomy):
+    return train_from_seeds(ARCHIVE * 3, taxonomy, min_df=1, cv=2)
+
+
+def test_seed_guesses_follow_the_seed_terms(taxonomy):
+    texts = ["举办运动会和读书会，运动会设拔河", "建图书角", "修缮小区路灯，清理下水道和楼道", "修路灯"]
+    assert seed_guesses(texts, taxonomy) == [["体育"], ["读书"], ["其他"], None]
+
+
+def test_seed_training_learns_words_that_are_no_seed_term(model, taxonomy):
+    # 赛跑, 拔河, 朗读 and 书架 are in no seed list; the model learned them from the archive.
+    assert seed_guesses(["拔河赛跑", "朗读会添书架"], taxonomy) == [None, None]
+    assert [row[0] for row in model.predict_labels(["拔河赛跑", "朗读会添书架"])] == [
+        "体育",
+        "读书",
+    ]
+    assert model.classes_.tolist() == ["体育", "读书", "其他"]
+
+
+def test_human_labels_override_the_guesses(taxonomy):
+    labeled = {"更换小区路灯": ["体育"]}
+    model = train_from_seeds(ARCHIVE * 3, taxonomy, labeled=labeled, rounds=0, min_df=1, cv=2)
+    plain = train_from_seeds(ARCHIVE * 3, taxonomy, rounds=0, min_df=1, cv=2)
+    j = 0  # 体育
+    assert model.predict_proba(["更换小区路灯"])[0, j] > plain.predict_proba(["更换小区路灯"])[0, j]
+
+
+def test_seed_training_is_deterministic(taxonomy):
+    a = train_from_seeds(ARCHIVE * 3, taxonomy, min_df=1, cv=2)
+    b = train_from_seeds(ARCHIVE * 3, taxonomy, min_df=1, cv=2)
+    assert np.array_equal(a.predict_proba(ARCHIVE), b.predict_proba(ARCHIVE))
+
+
+def test_informativeness_ranks_ties_first():
+    scores = informativeness(np.array([[0.9, 0.05, 0.05], [0.4, 0.38, 0.22], [0.6, 0.3, 0.1]]))
+    assert np.argsort(-scores).tolist() == [1, 2, 0]
+
+
+def test_propose_writes_the_least_certain_items_to_label(model):
+    text = "\n".join(f"{i + 1}、{t}" for i, t in enumerate(ARCHIVE)) + "\n"
+    items = planparse.parse(text, doc_id="a.txt").to_frame()
+    table = propose(model, items, n=4, exclude=["更换小区路灯"])
+    assert list(table.columns) == [
+        "doc_id",
+        "start",
+        "end",
+        "text",
+        "informativeness",
+        "guess",
+        "labels",
+    ]
+    assert len(table) == 4 and (table["labels"] == "").all()
+    assert table["informativeness"].is_monotonic_decreasing
+    assert "更换小区路灯" not in set(table["text"])
+    for row in table.itertuples():
+        assert text[row.start : row.end].endswith(row.text)
+
+
+def test_cli_trains_from_seed_words_and_proposes(tmp_path, taxonomy):
+    from planparse.cli import main
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for k in range(3):
+        (archive / f"plan{k}.txt").write_text(
+            "\n".join(f"{i + 1}、{t}" for i, t in enumerate(ARCHIVE)) + "\n", encoding="utf-8"
+        )
+    tax = tmp_path / "t.toml"
+    tax.write_text(TAXONOMY, encoding="utf-8")
+    out, proposals = tmp_path / "m.skops", tmp_path / "next.tsv"
+    argv = ["train", "--taxonomy", str(tax), "--unlabeled", str(archive), "-o", str(out)]
+    assert main(argv + ["--propose", "5", "--proposals", str(proposals)]) == 0
+    table = pd.read_csv(proposals, sep="\t", keep_default_na=False)
+    assert len(table) == 5 and set(table["labels"]) == {""}
+    # The researcher fills in the labels and trains again with them.
+    table["labels"] = "体育"
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    table.to_csv(labels / "mine.tsv", sep="\t", index=False)
+    assert main(argv + ["--labels", str(labels)]) == 0
+    tagged = planparse.tag(planparse.parse("1、拔河赛跑\n", doc_id="x").to_frame(), str(out))
+    assert tagged["domain"].iloc[0] == "体育"
