@@ -139,6 +139,25 @@ get one.""",
     ("code", """ax = plot.reuse_matrix(pairs)"""),
     (
         "md",
+        """## 7. What changed since last year
+
+`planparse.compare` aligns two plans item by item along their outlines and names each item's
+change: kept, rewritten (with its character edits), moved, merged, split, dropped or added.
+`changes()` does it for every issuer's consecutive plans; see `docs/changes.md`.""",
+    ),
+    (
+        "code",
+        """from planparse.diff import changes, summarize
+yearly = changes(tagged, by="issuer", order="year")
+yearly.groupby(["a_doc_id", "b_doc_id"]).change.value_counts().unstack(fill_value=0).head()""",
+    ),
+    (
+        "code",
+        """one = yearly[yearly.b_doc_id == "2018_东湖街道幸福社区_社区妇联_工作计划.txt"]
+summarize(one)""",
+    ),
+    (
+        "md",
         """## Where next
 
 * `planparse analyze my_archive/ -o out -j 2` runs all of this over a whole archive and writes
