@@ -15,8 +15,8 @@ MATCHED = {"kept", "rewritten", "moved", "merged", "split"}
 
 
 def _check_pair(pair: ev.GoldPair) -> None:
-    """Offsets inside the text and inside a parsed item; every compared item covered once or
-    more; the empty side agrees with the kind."""
+    """Offsets inside the text and inside a parsed item; every gold item a parsed item; the
+    empty side agrees with the kind."""
     plan_a, plan_b = ev.plan_rows(pair.a_path), ev.plan_rows(pair.b_path)
     len_a = len(planparse.read_text(pair.a_path))
     len_b = len(planparse.read_text(pair.b_path))
@@ -35,8 +35,11 @@ def _check_pair(pair: ev.GoldPair) -> None:
     )
     from planparse.diff.align import _items
 
-    assert set(_items(plan_a)["item_id"]) == set(gold["a_item_id"].dropna())
-    assert set(_items(plan_b)["item_id"]) == set(gold["b_item_id"].dropna())
+    # Every gold item is a parsed item.  The parser of issue 16 also cuts inline pieces
+    # (一是…二是…) out of some gold paragraphs of the national reports; those pieces are not
+    # in the gold, and a match the method makes between two of them counts against it.
+    assert set(gold["a_item_id"].dropna()) <= set(_items(plan_a)["item_id"])
+    assert set(gold["b_item_id"].dropna()) <= set(_items(plan_b)["item_id"])
     one_to_one = gold[gold["change"].isin({"kept", "rewritten", "moved"})]
     assert not one_to_one["a_item_id"].duplicated().any()
     assert not one_to_one["b_item_id"].duplicated().any()

@@ -23,6 +23,14 @@ def test_the_cli_prints_the_note(monkeypatch, capsys, tmp_path):
 
     summary = {**SUMMARY, "files": 1, "failures": 0, "largest_families": [],
                "domain_shares": {"其他": 0.9, "维权": 0.1}}
-    monkeypatch.setattr("planparse.analyze.analyze", lambda *a, **k: summary)
+
+    def analyze(paths, out, **options):  # what a real run leaves beside its summary
+        out = tmp_path / "out"
+        out.mkdir(parents=True, exist_ok=True)
+        for name in ("errors.csv", "warnings.csv"):
+            (out / name).write_text("doc_id,path,reason,message\n", encoding="utf-8")
+        return summary
+
+    monkeypatch.setattr("planparse.analyze.analyze", analyze)
     assert cli.main(["analyze", str(tmp_path), "-o", str(tmp_path / "out")]) == 0
     assert "note: 90% of content items fall in 其他" in capsys.readouterr().out

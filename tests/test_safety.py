@@ -246,17 +246,17 @@ def _variant(tmp_path, threshold: float) -> str:
 
 def test_resume_reuses_a_chunk_only_under_the_same_model(good, tmp_path):
     out = tmp_path / "out"
-    analyze([good], out, quiet=True, chunk_files=2)
-    analyze([good], out, quiet=True, chunk_files=2, resume=True)
+    analyze([good], out, quiet=True, keep_work=True, chunk_files=2)
+    analyze([good], out, quiet=True, keep_work=True, chunk_files=2, resume=True)
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     assert manifest["chunks"] == {"reused": [0, 1, 2], "made": []}
     low = _variant(tmp_path, 0.05)
-    analyze([good], out, quiet=True, chunk_files=2, resume=True, model=low)
+    analyze([good], out, quiet=True, keep_work=True, chunk_files=2, resume=True, model=low)
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     assert manifest["chunks"] == {"reused": [], "made": [0, 1, 2]}
     assert manifest["model"]["threshold"] == 0.05
     fresh = tmp_path / "fresh"
-    analyze([good], fresh, quiet=True, chunk_files=2, model=low)
+    analyze([good], fresh, quiet=True, keep_work=True, chunk_files=2, model=low)
     pd.testing.assert_frame_equal(
         pd.read_parquet(out / "items.parquet"), pd.read_parquet(fresh / "items.parquet")
     )
@@ -264,15 +264,15 @@ def test_resume_reuses_a_chunk_only_under_the_same_model(good, tmp_path):
 
 def test_resume_redoes_a_chunk_made_by_another_planparse_version(good, tmp_path):
     out = tmp_path / "out"
-    analyze([good], out, quiet=True, chunk_files=2)
+    analyze([good], out, quiet=True, keep_work=True, chunk_files=2)
     record = out / "chunks" / "items-00001.json"
     held = json.loads(record.read_text("utf-8"))
     held["key"]["settings"]["planparse"] = "0.0.1"
     record.write_text(json.dumps(held), "utf-8")
-    analyze([good], out, quiet=True, chunk_files=2, resume=True)
+    analyze([good], out, quiet=True, keep_work=True, chunk_files=2, resume=True)
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     assert manifest["chunks"] == {"reused": [0, 2], "made": [1]}
-    analyze([good], out, quiet=True, chunk_files=5, resume=True)  # fewer chunks: none stale
+    analyze([good], out, quiet=True, keep_work=True, chunk_files=5, resume=True)  # fewer chunks: none stale
     assert sorted(p.name for p in (out / "chunks").iterdir()) == [
         "items-00000.json",
         "items-00000.parquet",
@@ -458,8 +458,9 @@ def test_a_run_into_an_old_output_folder_never_mixes_runs(good, tmp_path):
     other = tmp_path / "other"
     other.mkdir()
     shutil.copy(sorted(good.iterdir())[0], other / "only.txt")
-    analyze([other], out, quiet=True)
-    assert not (out / "themes" / "domain_shares_by_year.csv").exists()
+    analyze([other], out, quiet=True, keep_work=True)
+    by_file = pd.read_csv(out / "themes" / "domain_shares_by_doc_id.csv")
+    assert set(by_file.doc_id) == {"only.txt"}  # no row of the earlier run's files
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     assert [entry["doc_id"] for entry in manifest["inputs"]] == ["only.txt"]
     assert sorted(p.name for p in (out / "chunks").iterdir()) == [

@@ -33,6 +33,11 @@ TRUSTED_TYPES = frozenset(
         "planparse.classify.estimator.DomainClassifier",
         "planparse.classify.features.NgramVectorizer",
         "sklearn.multiclass.OneVsRestClassifier",
+        # A label that every training item has or none has (seed-word models can meet it).
+        "sklearn.multiclass._ConstantPredictor",
+        # A model trained on a taxonomy of the user's own carries it.
+        "planparse.classify.taxonomy.Taxonomy",
+        "planparse.classify.taxonomy.Domain",
         "sklearn.calibration.CalibratedClassifierCV",
         "sklearn.calibration._CalibratedClassifier",
         "sklearn.calibration._SigmoidCalibration",

@@ -388,7 +388,7 @@ def evaluate_set(name: str | Path, roots: Sequence[Path] = DEFAULT_ROOTS) -> pd.
     Examples:
         >>> table = evaluate_set("sample")
         >>> sorted(table["method"].unique())
-        ['difflib lines', 'planparse.diff', 'tfidf greedy']
+        ['difflib lines', 'planparse.compare', 'tfidf greedy']
     """
     import pandas as pd
 

@@ -108,6 +108,10 @@ def _group_key(table: "pd.DataFrame", by: str | Sequence[str]) -> "pd.Series":
             f"changes(by={by!r}): the table has no column {missing[0]!r}; "
             "attach plan metadata first (planparse.themes.attach_metadata)"
         )
+    import pandas as pd
+
+    if table.empty:  # agg over no rows gives a frame, not a series
+        return pd.Series([], index=table.index, dtype="string")
     return table[columns].astype("string").fillna("").agg("/".join, axis=1)
 
 
