@@ -29,6 +29,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np
 import pandas as pd
 
+from planparse.reuse.units import COLUMNS_READ
+
 import planparse
 
 ITEMS_PER_PLAN, THRESHOLD, PERM, GRAM = 10, 0.4, 128, 5
@@ -62,18 +64,7 @@ def synthetic(plans: int, seed: int = 0) -> tuple[pd.DataFrame, dict[str, str], 
                 (doc, 1, lines[0], f"{doc}#1/{n + 1}", "", "item", f"{n + 1}、", at, at + len(line))
             )
             at += len(line) + 1
-    columns = [
-        "doc_id",
-        "plan_no",
-        "plan_title",
-        "item_id",
-        "parent_id",
-        "kind",
-        "marker",
-        "start",
-        "end",
-    ]
-    return pd.DataFrame(rows, columns=columns), texts, planted
+    return pd.DataFrame(rows, columns=list(COLUMNS_READ)), texts, planted
 
 
 def planparse_run(items: pd.DataFrame, texts: dict, jobs: int) -> pd.DataFrame:

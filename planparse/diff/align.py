@@ -391,7 +391,7 @@ def compare(
 
     ``plan_a`` and ``plan_b`` are the item-table rows of one plan each (parsed or tagged;
     with a ``domain`` column the domains of both sides are given).  Columns are
-    :data:`CHANGE_COLUMNS`; ``similarity`` is the Indel similarity of the matching keys,
+    :data:`CHANGE_COLUMNS`; ``similarity`` is the TF-IDF cosine of the matching keys,
     ``edits`` the character edits from A's text to B's (:func:`edit_list`).  Rows follow B's
     outline; a dropped item stands after the B item that A's preceding item went to.
 
