@@ -350,7 +350,7 @@ def _search(
         pool = process_pool(n_jobs) if n_jobs > 1 else None  # one pool for every step
         try:
             store = UnitStore.build(
-                chunks, folder, 4, settings.min_chars, simplified, LEVELS, 0.2, n_jobs, pool
+                chunks, folder, 4, settings.min_chars, simplified, LEVELS, n_jobs, pool
             )
             search = _Search(store, settings, stock_phrases(stock), client, n_jobs, pool)
             rows = search.rows(level)

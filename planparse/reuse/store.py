@@ -5,11 +5,9 @@ compute its MinHash signature, and again if it turns up in a candidate pair.  So
 of the item table (whole files, in table order) is turned into units once and written to a
 folder of ``.npy`` arrays: its files' matching text (kept code points joined by NUL, and the
 original offset of each), one row per unit (level, file, plan, key, original span, span in
-the code points), and the distinct shingles of each plan (boilerplate is counted on plans).
-The signatures are turned into LSH band keys a chunk at a time and written beside them, one
-array per level.  The search then holds one chunk, or one band's keys of one level (16 bytes
-a unit), and verifies candidate pairs a batch at a time, reading each unit's text through a
-memory map (:func:`read_units`): never the archive's texts or signatures.
+the code points), and its fingerprints (:func:`store_fingerprints`).  The search then holds
+one chunk's fingerprints at a time and reads a unit's text through a memory map
+(:func:`read_doc`, :func:`read_units`): never the archive's texts.
 
 Global unit numbers run over the chunks in order, per level, so they are the positions the
 units would have in one list built from the whole table.
@@ -28,7 +26,7 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as default
 from functools import lru_cache
@@ -41,12 +39,8 @@ from planparse.reuse.align import Shingles, split_stock
 from planparse.reuse.fingerprint import NOTICE, fingerprints, mark_text
 from planparse.reuse.matchtext import MatchText
 from planparse.reuse.minhash import (
-    EMPTY,
-    band_keys,
-    bucket_pairs,
     joined,
     range_shingles,
-    range_signatures,
 )
 from planparse.reuse.units import LEVELS, Unit, units_by_level
 
@@ -65,9 +59,6 @@ class StoredChunk:
     path: str
     #: Units of each level, in :data:`~planparse.reuse.units.LEVELS` order.
     counts: tuple[int, ...]
-    #: Shingles in at least the boilerplate share of this chunk's plans: by the pigeonhole
-    #: principle, every shingle that is frequent in the archive is among some chunk's.
-    proposed: np.ndarray
     #: ``doc_id``, ``plan_no``, ``plan_title``: one row per plan (dates the plans).
     titles: pd.DataFrame
 
@@ -100,13 +91,12 @@ def store_chunk(
     min_chars: int,
     simplified: bool,
     levels: Sequence[str],
-    share: float,
 ) -> StoredChunk:
     """Build one chunk's units and write them to the folder ``path``; runs in a worker
     process."""
     items, texts = chunk() if callable(chunk) else chunk
     made = units_by_level(items, texts, tuple(levels), min_chars, simplified)
-    arrays = _chunk_arrays([unit for level in levels for unit in made[level]], k)
+    arrays = _chunk_arrays([unit for level in levels for unit in made[level]])
     Path(path).mkdir(parents=True, exist_ok=True)
     for name, array in arrays.items():
         np.save(Path(path) / f"{name}.npy", array)
@@ -114,12 +104,11 @@ def store_chunk(
     return StoredChunk(
         path,
         tuple(len(made.get(level, ())) for level in LEVELS),
-        proposed_shingles(_split_plans(arrays["plan_hashes"], arrays["plan_sizes"]), share),
         titled.groupby(["doc_id", "plan_no"], sort=False, as_index=False).first(),
     )
 
 
-def _chunk_arrays(units: list[Unit], k: int) -> dict[str, np.ndarray]:
+def _chunk_arrays(units: list[Unit]) -> dict[str, np.ndarray]:
     """The arrays a chunk is stored as (see the module's description)."""
     sources = {unit.doc: unit.source for unit in units}
     codes, offsets, base = _joined_sources(list(sources.values()))
@@ -139,16 +128,12 @@ def _chunk_arrays(units: list[Unit], k: int) -> dict[str, np.ndarray]:
         ("end", [u.end for u in units]),
     ):
         table[field] = values
-    plans = table[table["level"] == LEVELS.index("plan")]
-    plan_hashes = range_shingles(codes, np.stack((plans["lo"], plans["hi"]), axis=1), k)
     return {
         "codes": codes,
         "offsets": offsets,
         "docs": np.array(list(sources), dtype=str),
         "units": table,
         "keys": np.array([u.key for u in units], dtype=str),
-        "plan_hashes": np.concatenate([np.empty(0, np.uint64), *plan_hashes]),
-        "plan_sizes": np.array([len(h) for h in plan_hashes], dtype=np.int64),
         "bases": base,
         "flags": flags.astype(bool),
     }
@@ -172,99 +157,11 @@ def _joined_sources(sources: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return codes.astype(np.uint32), offsets.astype(np.int32), base
 
 
-def proposed_shingles(per_plan: Sequence[np.ndarray], share: float) -> np.ndarray:
-    """The shingles in at least ``share`` of these plans (each given as its distinct
-    shingles).
-
-    Examples:
-        >>> proposed_shingles([np.array([1, 2], np.uint64), np.array([2], np.uint64)], 0.6).tolist()
-        [2]
-    """
-    values, counts = np.unique(
-        np.concatenate([np.empty(0, np.uint64), *per_plan]), return_counts=True
-    )
-    return values[counts >= share * len(per_plan) - 1e-9]  # no rounding lost
-
-
-def frequent_candidates(
-    proposed: Sequence[np.ndarray], count: Callable[[np.ndarray], np.ndarray], floor: float
-) -> np.ndarray:
-    """The ``proposed`` shingles (each block's, see :func:`proposed_shingles`) that stand in
-    at least ``floor`` plans, by ``count`` (sorted candidates → plans holding each).
-
-    Examples:
-        >>> plans = [np.array([1, 2], np.uint64), np.array([2], np.uint64)]
-        >>> frequent_candidates([proposed_shingles(plans, 0.5)], lambda c: shingle_counts(plans, c), 2)
-        array([2], dtype=uint64)
-    """
-    candidates = np.unique(np.concatenate([np.empty(0, np.uint64), *proposed]))
-    return candidates[count(candidates) >= floor]
-
-
-def shingle_counts(per_plan: Sequence[np.ndarray], candidates: np.ndarray) -> np.ndarray:
-    """In how many of these plans each of the sorted ``candidates`` stands.
-
-    Examples:
-        >>> plans = [np.array([1, 2], np.uint64), np.array([2], np.uint64)]
-        >>> shingle_counts(plans, np.array([2, 5], np.uint64)).tolist()
-        [2, 0]
-    """
-    found = np.zeros(len(candidates), np.int64)
-    if not len(candidates) or not len(per_plan):
-        return found
-    values = np.concatenate(per_plan)
-    at = np.minimum(np.searchsorted(candidates, values), len(candidates) - 1)
-    hit = candidates[at] == values
-    return found + np.bincount(at[hit], minlength=len(candidates))
-
-
-def _plan_shingles(path: str) -> list[np.ndarray]:
-    return _split_plans(np.load(Path(path) / "plan_hashes.npy"), _array(path, "plan_sizes"))
-
-
-def _count_in_chunk(path: str, candidates: np.ndarray) -> np.ndarray:
-    return shingle_counts(_plan_shingles(path), candidates)
-
-
-def _bands(level: str) -> str:
-    return f"bands-{level}"
-
-
 def _level_units(path: str, level: str) -> tuple[np.ndarray, np.ndarray]:
     """The chunk's units of ``level``: their positions among its units, and their rows."""
     table = _array(path, "units")
     at = np.flatnonzero(np.asarray(table["level"]) == LEVELS.index(level))
     return at, table[at]
-
-
-def store_band_keys(
-    path: str, k: int, num_perm: int, exclude: np.ndarray, bands: int, rows: int
-) -> None:
-    """Write the LSH band keys of a stored chunk's units, one ``(1 + bands, units)`` array
-    per level: whether the unit has a signature (not all boilerplate), then its keys."""
-    table = np.load(Path(path) / "units.npy")
-    ranges = np.stack((table["lo"], table["hi"]), axis=1)
-    sig = range_signatures(np.load(Path(path) / "codes.npy"), ranges, k, num_perm, exclude)
-    for code, name in enumerate(LEVELS):
-        mine = sig[table["level"] == code]
-        filled = (mine[:, 0] != EMPTY).astype(np.uint64)
-        keys = [band_keys(mine, band, rows) for band in range(bands)]
-        np.save(Path(path) / f"{_bands(name)}.npy", np.vstack([filled, *keys]))
-
-
-def band_pairs(
-    chunks: list[tuple[str, int]], level: str, band: int, max_bucket: int
-) -> tuple[np.ndarray, int]:
-    """Candidate pairs of ``level`` in one band, over the stored chunks (``(folder, first
-    global unit number)``), and the buckets skipped as too large (see
-    :func:`~planparse.reuse.minhash.bucket_pairs`)."""
-    keys, units = [np.empty(0, np.uint64)], [np.empty(0, np.int64)]
-    for path, first in chunks:
-        table = _array(path, _bands(level))
-        filled = np.flatnonzero(table[0])
-        keys.append(np.asarray(table[band + 1])[filled])
-        units.append(filled + first)
-    return bucket_pairs(np.concatenate(keys), np.concatenate(units), max_bucket)
 
 
 def store_fingerprints(
@@ -416,7 +313,6 @@ class UnitStore:
         min_chars: int,
         simplified: bool,
         levels: Sequence[str],
-        share: float = 0.2,
         jobs: int = 1,
         pool: Any = None,
     ) -> UnitStore:
@@ -425,7 +321,7 @@ class UnitStore:
 
         given = list(chunks)
         paths = [str(Path(folder) / f"units-{n:06d}") for n in range(len(given))]
-        constant = (k, min_chars, simplified, tuple(levels), share)
+        constant = (k, min_chars, simplified, tuple(levels))
         stored = map_in_processes(
             store_chunk, given, paths, *([c] * len(given) for c in constant), jobs=jobs, pool=pool
         )
@@ -435,67 +331,12 @@ class UnitStore:
         """Units of ``level`` in the archive."""
         return int(self.firsts[level][-1])
 
-    def lengths(self, level: str) -> np.ndarray:
-        """Each unit's length in kept characters, in global order (8 bytes a unit)."""
-        parts = [np.empty(0, np.int64)]
-        for chunk in self.chunks:
-            units = _level_units(chunk.path, level)[1]
-            parts.append(np.asarray(units["hi"] - units["lo"], dtype=np.int64))
-        return np.concatenate(parts)
-
     def titles(self) -> pd.DataFrame:
         """``doc_id``, ``plan_no``, ``plan_title``, one row per plan."""
         import pandas as pd
 
         frames = [c.titles for c in self.chunks]
         return pd.concat(frames or [pd.DataFrame(columns=["doc_id", "plan_no", "plan_title"])])
-
-    def frequent_plan_shingles(self, floor: float, jobs: int = 1, pool: Any = None) -> np.ndarray:
-        """The shingles in at least ``floor`` plans of the archive, where ``floor`` is at
-        least the share the chunks proposed for; exact (see :attr:`StoredChunk.proposed`)."""
-        from planparse.batch import map_in_processes
-
-        paths = [c.path for c in self.chunks]
-
-        def count(candidates: np.ndarray) -> np.ndarray:
-            counts = map_in_processes(
-                _count_in_chunk, paths, [candidates] * len(paths), jobs=jobs, pool=pool
-            )
-            return np.sum([np.zeros(len(candidates), np.int64), *counts], axis=0)
-
-        return frequent_candidates([c.proposed for c in self.chunks], count, floor)
-
-    def write_band_keys(
-        self,
-        k: int,
-        num_perm: int,
-        exclude: np.ndarray,
-        bands: int,
-        rows: int,
-        jobs: int = 1,
-        pool: Any = None,
-    ) -> None:
-        """The band keys of every chunk (:func:`store_band_keys`)."""
-        from planparse.batch import map_in_processes
-
-        paths = [c.path for c in self.chunks]
-        constant = (k, num_perm, exclude, bands, rows)
-        map_in_processes(
-            store_band_keys, paths, *([c] * len(paths) for c in constant), jobs=jobs, pool=pool
-        )
-
-    def firsts_of(self, level: str) -> list[tuple[str, int]]:
-        """Each chunk's folder and its first global unit number of ``level``."""
-        return list(zip((c.path for c in self.chunks), self.firsts[level].tolist()))
-
-    def blocks(self, level: str) -> Iterator[tuple[np.ndarray, np.ndarray, int]]:
-        """For each chunk with units of ``level``: its code points, those units' spans in
-        them, and the first one's global number (one chunk in memory at a time)."""
-        for chunk, first in zip(self.chunks, self.firsts[level].tolist()):
-            if chunk.counts[LEVELS.index(level)]:
-                units = _level_units(chunk.path, level)[1]
-                spans = np.stack((units["lo"], units["hi"]), axis=1)
-                yield np.load(Path(chunk.path) / "codes.npy"), spans, first
 
     def index(self) -> UnitIndex:
         """Where the units are (for :func:`read_units`, in any process)."""
