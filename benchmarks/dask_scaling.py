@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 from archive_speed import build  # noqa: E402
 
-from planparse.analyze import analyze  # noqa: E402
+from planparse.pipeline import analyze  # noqa: E402
 
 
 def main() -> None:

@@ -129,7 +129,7 @@ def score_sample() -> dict:
 
 def spread(items: pd.DataFrame) -> int:
     """Rows that differ between -j 1, -j 2 and other chunkings (0: none)."""
-    from planparse.batch import read_texts
+    from planparse.io.read import read_texts
     from planparse.reuse import find_duplicates_by_chunk
     from planparse.reuse.detect import table_chunks
 

@@ -1,7 +1,10 @@
 """planparse: parse, tag and compare Chinese work-plan texts.
 
-The pipeline, one module per stage: :mod:`~planparse.read` → :mod:`~planparse.normalize`
-→ :mod:`~planparse.parse` → classify → reuse → diff → themes → plot.  Heavy dependencies are
+The pipeline, one package or module per stage: :mod:`~planparse.io` (read) →
+:mod:`~planparse.normalize` → :mod:`~planparse.parse` → :mod:`~planparse.classify` →
+:mod:`~planparse.reuse` → :mod:`~planparse.diff` → :mod:`~planparse.themes` →
+:mod:`~planparse.plot`; :mod:`~planparse.pipeline` runs them over an archive
+(``planparse analyze``) and :mod:`~planparse.cli` is the command line.  Heavy dependencies are
 imported only when a stage that needs them runs, so ``import planparse`` is fast.
 
 Examples:
@@ -28,11 +31,13 @@ _EXPORTS = {
     "Document": "planparse.tree",
     "Plan": "planparse.tree",
     "Node": "planparse.tree",
-    "read_text": "planparse.read",
-    "ReadError": "planparse.read",
-    "iter_files": "planparse.read",
-    "parse_file": "planparse.batch",
-    "parse_files": "planparse.batch",
+    "read_text": "planparse.io.read",
+    "read_texts": "planparse.io.read",
+    "ReadError": "planparse.io.errors",
+    "iter_files": "planparse.io.read",
+    "parse_file": "planparse.parse.files",
+    "parse_files": "planparse.parse.files",
+    "analyze": "planparse.pipeline.run",
     "sample_path": "planparse.sample_data",
     "COLUMNS": "planparse.schema",
     "tag": "planparse.classify.tagging",
@@ -49,7 +54,7 @@ __all__ = sorted([*_EXPORTS, "parse", "__version__"])
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
-    if module is None:  # a submodule, such as planparse.read
+    if module is None:  # a submodule, such as planparse.plot
         try:
             return import_module(f"planparse.{name}")
         except ModuleNotFoundError:

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from planparse.analyze import UsageError
+from planparse.io.errors import UsageError
 from planparse.schema import FORMATS
 
 
@@ -261,7 +261,7 @@ def _inputs(paths: list[str]) -> list[str]:
 
 
 def _write(frame: "object", args: argparse.Namespace) -> None:
-    from planparse.analyze import atomic_write
+    from planparse.io.write import atomic_write
     from planparse.schema import format_for, write_table
 
     fmt = args.format or format_for(args.output)
@@ -291,7 +291,7 @@ def _parsed(paths: list[str], **options: int) -> "object":
     one line each, so the batch warning is silenced here."""
     import warnings
 
-    from planparse.batch import parse_files
+    from planparse.parse.files import parse_files
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -329,7 +329,7 @@ def _meta(path: str | None, default: Path | None) -> "object":
         raise UsageError(f"{source}: no such metadata file")
     if source is None or not source.is_file():
         return None
-    from planparse.analyze import metadata_table
+    from planparse.pipeline.usage import metadata_table
 
     return metadata_table(source, [])
 
@@ -337,8 +337,8 @@ def _meta(path: str | None, default: Path | None) -> "object":
 def run_dupes(args: argparse.Namespace) -> int:
     """``planparse dupes``: copy-paste between plans."""
 
-    from planparse.analyze import write_text
-    from planparse.batch import read_texts
+    from planparse.io.read import read_texts
+    from planparse.io.write import write_text
     from planparse.reuse import find_duplicates
     from planparse.reuse.report import render_report
 
@@ -346,7 +346,7 @@ def run_dupes(args: argparse.Namespace) -> int:
     meta = _meta(args.meta, default_meta)
     stock = _stock(args.stock)
     items = _parsed(args.paths)
-    texts = read_texts(items)
+    texts = read_texts(_inputs(args.paths))
     pairs = find_duplicates(
         items, unit=args.unit, threshold=args.threshold, texts=texts, meta=meta, stock=stock
     )
@@ -367,8 +367,8 @@ def _stock(path: str | None) -> list[str]:
 
 def _one_plan(spec: str) -> "object":
     """The item rows of ``FILE`` or ``FILE#N`` (the N-th plan of the file)."""
-    from planparse.batch import parse_file
-    from planparse.read import ReadError
+    from planparse.io.errors import ReadError
+    from planparse.parse.files import parse_file
 
     path, _, number = spec.rpartition("#") if "#" in spec and not Path(spec).exists() else (spec, "", "")
     try:
@@ -396,7 +396,7 @@ def run_diff(args: argparse.Namespace) -> int:
         plan_a, plan_b = tag(plan_a), tag(plan_b)
     rows = compare(plan_a, plan_b)
     if args.html:
-        from planparse.analyze import write_text
+        from planparse.io.write import write_text
 
         write_text(Path(args.html), render_changes(rows, args.plan_a, args.plan_b))
     _write(rows, args)
@@ -411,7 +411,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     that failed (and the warnings) on stderr, unless ``-q``."""
     import warnings
 
-    from planparse.analyze import analyze
+    from planparse.pipeline import analyze
 
     _check_font(args.font)
     with warnings.catch_warnings():
@@ -535,7 +535,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     results, report = evaluation(args.labels, lambda: clone(template))
     print(report)
     if args.json:
-        from planparse.analyze import write_text
+        from planparse.io.write import write_text
 
         write_text(Path(args.json), json.dumps(results, ensure_ascii=False, indent=2))
     return 0
@@ -544,7 +544,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (see the module's docstring)."""
     from planparse.classify.persist import ModelFileError
-    from planparse.read import DocIdCollisionError
+    from planparse.io.read import DocIdCollisionError
 
     args = build_parser().parse_args(argv)
     try:

@@ -23,7 +23,7 @@ def shared_corpus() -> Path:
 
 def cn(n: int) -> str:
     """A Chinese numeral for 1–99, as plan markers write it."""
-    from planparse.formats import chinese_numeral
+    from planparse.io.extract import chinese_numeral
 
     return chinese_numeral(n)
 

@@ -15,7 +15,7 @@ import pytest
 
 import planparse
 from planparse import themes
-from planparse.analyze import analyze
+from planparse.pipeline import analyze
 from planparse.cli import main
 
 
@@ -68,7 +68,7 @@ def test_resume_after_a_kill_gives_the_clean_rows(archive, tmp_path):
     clean, crashed = tmp_path / "clean", tmp_path / "crashed"
     analyze([archive], clean, quiet=True, chunk_files=3)
     code = (
-        f"from planparse.analyze import analyze; "
+        f"from planparse.pipeline import analyze; "
         f"analyze([{str(archive)!r}], {str(crashed)!r}, quiet=True, chunk_files=3)"
     )
     process = subprocess.Popen([sys.executable, "-c", code])

@@ -205,7 +205,7 @@ def test_cli_diff_writes_the_table_and_the_view(tmp_path):
 
 
 def test_analyze_writes_the_changes_of_each_issuers_consecutive_plans(tmp_path):
-    from planparse.analyze import analyze
+    from planparse.pipeline import analyze
 
     sample = planparse.sample_path()
     names = [f"{year}_东湖街道幸福社区_社区妇联_工作计划.txt" for year in (2017, 2018)]

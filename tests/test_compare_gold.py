@@ -128,7 +128,7 @@ def test_score_drops_for_a_perturbed_prediction():
 def _plans(lines_a: list[str], lines_b: list[str]):
     def plan(lines, doc):
         text = "".join(
-            f"{planparse.formats.chinese_numeral(k + 1)}、{t}\n" for k, t in enumerate(lines)
+            f"{planparse.io.extract.chinese_numeral(k + 1)}、{t}\n" for k, t in enumerate(lines)
         )
         return planparse.parse(text, doc_id=doc).to_frame()
 

@@ -11,7 +11,7 @@ pytest.importorskip("distributed")
 pytest.importorskip("dask.dataframe")
 
 import planparse  # noqa: E402
-from planparse.analyze import analyze  # noqa: E402
+from planparse.pipeline import analyze  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -108,7 +108,7 @@ def test_analyze_without_plans_tsv_compares_every_year_the_files_name(tmp_path):
     import shutil
 
     import planparse
-    from planparse.analyze import analyze
+    from planparse.pipeline import analyze
 
     archive = tmp_path / "archive"
     archive.mkdir()

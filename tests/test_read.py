@@ -7,8 +7,8 @@ import os
 import pytest
 
 import planparse
-from planparse import read
-from planparse.batch import parse_files
+from planparse.io import read
+from planparse.parse.files import parse_files
 
 PLAN = "社区妇联工作计划\n一、加强组织建设\n（一）健全组织网络。\n二、开展维权服务\n"
 

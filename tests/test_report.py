@@ -31,6 +31,6 @@ def test_the_cli_prints_the_note(monkeypatch, capsys, tmp_path):
             (out / name).write_text("doc_id,path,reason,message\n", encoding="utf-8")
         return summary
 
-    monkeypatch.setattr("planparse.analyze.analyze", analyze)
+    monkeypatch.setattr("planparse.pipeline.analyze", analyze)
     assert cli.main(["analyze", str(tmp_path), "-o", str(tmp_path / "out")]) == 0
     assert "note: 90% of content items fall in 其他" in capsys.readouterr().out

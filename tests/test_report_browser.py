@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
     import planparse
-    from planparse.analyze import analyze
+    from planparse.pipeline import analyze
 
     out = tmp_path_factory.mktemp("report") / "out"
     analyze([planparse.sample_path()], out, quiet=True)

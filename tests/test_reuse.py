@@ -289,7 +289,7 @@ def test_copy_window_agrees_with_rapidfuzz(seed, short_len, before, after):
 
 def test_pairs_found_chunk_by_chunk_equal_the_pairs_of_the_whole_table(sample_pairs):
     """Chunks of whole files, in table order, give the whole table's pairs, ids and families."""
-    from planparse.batch import read_texts
+    from planparse.io.read import read_texts
     from planparse.reuse import find_duplicates_by_chunk
 
     items, whole = sample_pairs
@@ -304,7 +304,7 @@ def test_pairs_found_chunk_by_chunk_equal_the_pairs_of_the_whole_table(sample_pa
 def test_units_read_back_from_the_store_equal_the_units_built_in_memory(tmp_path):
     """Every unit's file, plan, key, span and matching text survive the store: the search
     works on exactly the units it would build from the whole table."""
-    from planparse.batch import read_texts
+    from planparse.io.read import read_texts
     from planparse.reuse.detect import table_chunks
     from planparse.reuse.store import UnitStore
     from planparse.reuse.units import LEVELS, units_by_level

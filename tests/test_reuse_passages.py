@@ -187,7 +187,7 @@ def test_web_plans_gold_recall_and_precision(web_plans):
 
 
 def test_web_plans_pairs_are_the_same_for_any_number_of_processes_and_chunks(web_plans):
-    from planparse.batch import read_texts
+    from planparse.io.read import read_texts
     from planparse.reuse import find_duplicates_by_chunk
     from planparse.reuse.detect import table_chunks
 

@@ -21,9 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import planparse
-from planparse.analyze import analyze, process_chunk
+from planparse.pipeline import analyze
+from planparse.pipeline.per_file import process_chunk
 from planparse.cli import main
-from planparse.read import iter_files, read_source
+from planparse.io.read import iter_files, read_source
 
 GOOD = 5  # sample plans copied into each archive
 
@@ -320,7 +321,7 @@ def test_no_worker_survives_a_killed_run(tmp_path):
         for path in sorted(planparse.sample_path().glob("*.txt")):
             shutil.copy(path, folder / f"{copy}-{path.name}")
     code = (
-        "from planparse.analyze import analyze; "
+        "from planparse.pipeline import analyze; "
         f"analyze([{str(folder)!r}], {str(tmp_path / 'out')!r}, jobs=2, quiet=True, chunk_files=2)"
     )
     process = subprocess.Popen([sys.executable, "-c", code])
@@ -495,7 +496,7 @@ def test_utf16_without_a_byte_order_mark_is_read(tmp_path, encoding):
 
 
 def test_binary_with_nul_bytes_is_still_binary(tmp_path):
-    from planparse.read import BinaryFileError
+    from planparse.io.errors import BinaryFileError
 
     path = tmp_path / "x.txt"
     path.write_bytes(bytes(range(256)) * 8)

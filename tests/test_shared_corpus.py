@@ -28,7 +28,7 @@ def test_every_file_parses(shared_corpus):
 
 def test_gbk_folder_is_decoded(shared_corpus):
     for path in sorted((shared_corpus / "district-hailar-gbk").glob("*.txt")):
-        source = planparse.read.read_source(path)
+        source = planparse.io.read.read_source(path)
         assert source.encoding == "gb18030" and "海拉尔" in source.text
 
 

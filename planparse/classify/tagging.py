@@ -150,7 +150,7 @@ def _predict_texts(clf: "DomainClassifier", texts: list[str], reasons: bool) -> 
 def _predict(clf: "DomainClassifier", texts: list[str], reasons: bool, n_jobs: int) -> Predicted:
     if n_jobs <= 1 or len(texts) < 2000:
         return predict_block(clf, texts, reasons)
-    from planparse.batch import map_in_processes
+    from planparse.workers import map_in_processes
 
     size = -(-len(texts) // n_jobs)
     blocks = [texts[i : i + size] for i in range(0, len(texts), size)]

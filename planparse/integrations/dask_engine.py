@@ -2,8 +2,9 @@
 
 Two stages go to the workers:
 
-* the per-file stage: each chunk of files is read, parsed and tagged by a worker
-  (:func:`planparse.analyze.process_chunk`), and written by the client as in a local run;
+* the per-file stage: each chunk of files is read, parsed and tagged by a worker (the run
+  hands :func:`map_on_cluster` the function, :func:`planparse.pipeline.per_file.process_chunk`),
+  and written by the client as in a local run;
 * the copy-paste search: workers fingerprint the stored chunks and compare batches of
   candidate pairs of files (:func:`planparse.reuse.find_duplicates_by_chunk` with
   ``client=``); the workers must see the search's folder (``workdir``), as on one machine
@@ -19,7 +20,7 @@ Examples:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 
 def client_for(engine: Any) -> Any:
@@ -29,9 +30,12 @@ def client_for(engine: Any) -> Any:
     return engine if isinstance(engine, Client) else Client(engine)
 
 
-def map_chunks(client: Any, work: list[list[tuple[str, str]]], model: str | None) -> list[Any]:
-    """``process_chunk`` of every chunk on the workers; results in chunk order."""
-    from planparse.analyze import process_chunk
+def map_on_cluster(client: Any, function: Callable, *arguments: list, **kwargs: Any) -> list[Any]:
+    """``function(*task, **kwargs)`` of every task of ``zip(*arguments)`` on the workers;
+    results in task order.
 
-    futures = client.map(process_chunk, client.scatter(work), model=model, pure=False)
+    This module knows nothing of the pipeline: the caller hands it the function to map.
+    Without a cluster, :class:`planparse.workers.Workers` runs the same work locally.
+    """
+    futures = client.map(function, *arguments, **kwargs, pure=False)
     return client.gather(futures)

@@ -94,3 +94,26 @@ def add_clusters(
     out["cluster"] = [number[sets.find(a)] for a, _ in keys]
     out["source"] = [source[sets.find(a)] for a, _ in keys]
     return out
+
+
+def clusters_table(pairs: "pd.DataFrame") -> "pd.DataFrame":
+    """One row per reuse family (``clusters.parquet``, columns :data:`CLUSTER_COLUMNS`):
+    its plans, pairs, copied characters and likely source."""
+    import pandas as pd
+
+    rows = []
+    for cluster, group in pairs.groupby("cluster", sort=True):
+        plans = sorted(set(plan_keys(group, "a")) | set(plan_keys(group, "b")))
+        rows.append(
+            {
+                "cluster": int(cluster),
+                "plans": len(plans),
+                "members": "|".join(plans),
+                "pairs": len(group),
+                "copied_chars": int((group.a_end - group.a_start).sum()),
+                "source": group.source.iloc[0],
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["cluster", "plans", "members", "pairs", "copied_chars", "source"]
+    )

@@ -14,8 +14,8 @@ Examples:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from planparse.batch import process_pool
 from planparse.reuse.compare import compare_docs
 from planparse.reuse.fingerprint import K, phrase_codes
 from planparse.reuse.minhash import bucket_pairs
 from planparse.reuse.passages import GAP, Q
 from planparse.reuse.store import Chunk, UnitStore, store_fingerprints
 from planparse.reuse.units import LEVELS
+from planparse.workers import Workers, map_in_processes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -131,7 +131,7 @@ class _Search:
         phrases: Sequence[str],
         client: Any = None,
         jobs: int = 1,
-        pool: ProcessPoolExecutor | None = None,
+        pool: Workers | None = None,
     ) -> None:
         self.store, self.settings, self.client = store, settings, client
         self.jobs, self.pool = jobs, pool
@@ -155,11 +155,10 @@ class _Search:
     def map(self, function: Any, *arguments: Sequence) -> list:
         """``function`` over the arguments, in order: on the Dask cluster, in processes, or
         here.  (On a cluster the workers must see the store's folder.)"""
-        from planparse.batch import map_in_processes
-
         if self.client is not None:
-            futures = self.client.map(function, *arguments, pure=False)
-            return self.client.gather(futures)
+            from planparse.integrations.dask_engine import map_on_cluster
+
+            return map_on_cluster(self.client, function, *arguments)
         return map_in_processes(function, *arguments, jobs=self.jobs, pool=self.pool)
 
     def rows(self, level: str) -> list[dict]:
@@ -199,24 +198,26 @@ def verify_batches(pairs: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
     return [pairs[lo:hi] for lo, hi in zip(cuts[:-1], cuts[1:])]
 
 
-def _texts_of(items: pd.DataFrame, texts: Mapping[str, str] | None) -> Mapping[str, str]:
-    if texts is not None:
-        return texts
-    if not items.attrs.get("paths"):
+def _texts_of(texts: Mapping[str, str] | str | os.PathLike | Iterable | None) -> Mapping[str, str]:
+    """``texts`` as ``{doc_id: text}``: given so, or read from the files and folders given
+    to :func:`planparse.parse_files`."""
+    if texts is None:
         raise ValueError(
             "find_duplicates needs the original texts to report offsets: pass "
-            "texts={doc_id: text}, or a table made by planparse.parse_files"
+            "texts={doc_id: text}, or texts=the files and folders given to parse_files"
         )
-    from planparse.batch import read_texts
+    if isinstance(texts, Mapping):
+        return texts
+    from planparse.io.read import read_texts
 
-    return read_texts(items)
+    return read_texts(texts)
 
 
 def find_duplicates(
     items: pd.DataFrame,
     unit: str = "auto",
     threshold: float = 0.4,
-    texts: Mapping[str, str] | None = None,
+    texts: Mapping[str, str] | str | os.PathLike | Iterable | None = None,
     meta: pd.DataFrame | None = None,
     simplified: bool = True,
     stock: Iterable[str] = (),
@@ -237,17 +238,16 @@ def find_duplicates(
     ``min_copy`` own shared characters.  ``unit`` is ``"auto"`` (default: passages within a
     plan, named by the smallest unit holding them) or ``"plan"``, ``"section"``, ``"item"``
     (passages within one unit of that level).  Offsets are into each side's original file;
-    ``texts`` maps ``doc_id`` to that text (a table from :func:`planparse.parse_files` knows
-    its files).  ``meta`` (``doc_id``, ``plan_no``, ``year``) dates the plans; otherwise a
+    ``texts`` maps ``doc_id`` to that text, or is the files and folders the table was
+    parsed from (read again with :func:`planparse.io.read.read_texts`).  ``meta`` (``doc_id``, ``plan_no``, ``year``) dates the plans; otherwise a
     year in the title is used.  ``simplified`` (default) compares Traditional and Simplified
     script alike; ``stock`` adds 套话 to the shipped list.  ``client`` (a
     ``distributed.Client``) runs the per-chunk and per-batch work on a Dask cluster and
     ``n_jobs`` in that many processes, with the same result.  Further ``options`` are the
     fields of :class:`Settings`.
     """
-    texts = _texts_of(items, texts)
     return find_duplicates_by_chunk(
-        table_chunks(items, texts),
+        table_chunks(items, _texts_of(texts)),
         unit,
         threshold,
         meta,
@@ -295,6 +295,7 @@ def find_duplicates_by_chunk(
     *,
     client: Any = None,
     workdir: str | Path | None = None,
+    pool: Workers | None = None,
     **options,
 ) -> pd.DataFrame:
     """:func:`find_duplicates` over a table given in chunks (whole files, in table order);
@@ -321,7 +322,7 @@ def find_duplicates_by_chunk(
 
     settings = _settings(unit, threshold, options)
     rows, titles, skipped = _search(
-        chunks, settings, unit, simplified, stock, client, n_jobs, workdir
+        chunks, settings, unit, simplified, stock, client, n_jobs, workdir, pool
     )
     order = ["a_doc", "a_plan", "a_start", "b_doc", "b_plan", "b_start", "a_end", "b_end"]
     frame = pd.DataFrame(rows, columns=PAIR_COLUMNS[:-2]).sort_values(order, ignore_index=True)
@@ -342,21 +343,20 @@ def _search(
     client: Any,
     n_jobs: int,
     workdir: str | Path | None,
+    pool: Workers | None = None,
 ) -> tuple[list[dict], pd.DataFrame, int]:
-    """The rows of the passages found, the plans' titles and the fingerprints skipped.  The
-    pool (whose processes may hold memory maps of the store) ends before the folder is
-    removed."""
-    with _folder(workdir) as folder:
-        pool = process_pool(n_jobs) if n_jobs > 1 else None  # one pool for every step
-        try:
-            store = UnitStore.build(
-                chunks, folder, 4, settings.min_chars, simplified, LEVELS, n_jobs, pool
-            )
-            search = _Search(store, settings, stock_phrases(stock), client, n_jobs, pool)
-            rows = search.rows(level)
-        finally:
-            if pool is not None:
-                pool.shutdown()
+    """The rows of the passages found, the plans' titles and the fingerprints skipped, in
+    ``pool`` (a run's workers) or in workers of its own, which end before the folder is
+    removed (their processes may hold memory maps of the store)."""
+    import contextlib
+
+    own = Workers(n_jobs) if pool is None else contextlib.nullcontext(pool)
+    with _folder(workdir) as folder, own as workers:
+        store = UnitStore.build(
+            chunks, folder, 4, settings.min_chars, simplified, LEVELS, n_jobs, workers
+        )
+        search = _Search(store, settings, stock_phrases(stock), client, n_jobs, workers)
+        rows = search.rows(level)
     return rows, store.titles(), search.skipped_buckets
 
 

@@ -317,7 +317,7 @@ class UnitStore:
         pool: Any = None,
     ) -> UnitStore:
         """Store every chunk (in ``jobs`` processes, or ``pool``), in order."""
-        from planparse.batch import map_in_processes
+        from planparse.workers import map_in_processes
 
         given = list(chunks)
         paths = [str(Path(folder) / f"units-{n:06d}") for n in range(len(given))]

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
+from planparse.themes.rows import UNKNOWN, content_rows, group_values
 from planparse.themes.terms import (
     TermCounts,
     distinctive_terms,
@@ -80,34 +81,6 @@ def attach_metadata(tagged: "pd.DataFrame", meta: "pd.DataFrame | str | PathLike
     joined = tagged.merge(meta[extra], on=PLAN_KEYS, how="left")
     joined.attrs = dict(tagged.attrs)  # keep failures and file paths for later stages
     return joined
-
-
-#: The group of a plan whose metadata does not name the grouping's value.
-UNKNOWN = "unknown"
-
-
-def content_rows(tagged: "pd.DataFrame") -> "pd.DataFrame":
-    """The rows themes count: no debris, not marked ``is_content`` False, a domain given (when
-    the table has those columns; a missing domain, NA, is not counted)."""
-    rows = tagged[tagged["kind"].astype(str) != "debris"] if "kind" in tagged else tagged
-    if "is_content" in rows:
-        rows = rows[rows["is_content"].fillna(False).astype(bool)]
-    if "domain" not in rows:
-        return rows
-    return rows[rows["domain"].notna() & (rows["domain"].astype(str) != "")]
-
-
-def group_values(values: "pd.Series") -> "pd.Series":
-    """A grouping column as strings, a missing or empty value as :data:`UNKNOWN` (a plan
-    without metadata is counted in its own group, never dropped).
-
-    Examples:
-        >>> import pandas as pd
-        >>> group_values(pd.Series(["2019", None, ""])).tolist()
-        ['2019', 'unknown', 'unknown']
-    """
-    text = values.astype("string").fillna("")
-    return text.mask(text.str.strip() == "", UNKNOWN)
 
 
 def wilson(

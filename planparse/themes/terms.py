@@ -244,7 +244,7 @@ class TermCounts:
         archive (a chunk's number times 2³², say), for ties between words."""
         import pandas as pd
 
-        from planparse.themes import content_rows, group_values
+        from planparse.themes.rows import content_rows, group_values
 
         counts = cls(groupings)
         rows = content_rows(tagged)

@@ -15,11 +15,19 @@ Examples:
 from __future__ import annotations
 
 import codecs
-import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
+
+from planparse.io.errors import (
+    BinaryFileError,
+    EmptyFileError,
+    EncodingError,
+    FileTooLargeError,
+    UnsupportedFileError,
+    os_failure,
+)
 
 #: Files larger than this are refused (``max_bytes`` raises or lowers it).
 MAX_BYTES = 100 * 2**20
@@ -54,45 +62,6 @@ _COMMON = frozenset(
     "亲快效院查型眼按格养易置派层片始却专状育识适属包火住调满县局照参细引听该价严妇女儿童婦聯們國會發經"
     "計劃對時動產業實這來過學與進開關為組織權維護區縣鄉鎮村庭愛樂衛"
 )
-
-
-class ReadError(Exception):
-    """A file that cannot be read as a plan; ``reason`` is a short machine-friendly tag."""
-
-    reason = "unreadable"
-
-    def __init__(self, path: str | os.PathLike[str], message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = str(path)
-        self.message = message
-
-
-class EmptyFileError(ReadError):
-    reason = "empty"
-
-
-class BinaryFileError(ReadError):
-    reason = "binary"
-
-
-class EncodingError(ReadError):
-    reason = "unknown encoding"
-
-
-class FileTooLargeError(ReadError):
-    reason = "too large"
-
-
-class PermissionDeniedError(ReadError):
-    reason = "permission denied"
-
-
-class UnsupportedFileError(ReadError):
-    reason = "unsupported type"
-
-
-class CorruptFileError(ReadError):
-    reason = "corrupt"
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,40 +216,6 @@ def _guess(data: bytes, path: str | os.PathLike[str]) -> tuple[str, str]:
         ) from None
 
 
-#: Why an operating-system error stopped a read, by ``errno`` (any other is "os error").
-_OS_REASONS = {
-    errno.EACCES: ("permission denied", "permission denied"),
-    errno.EPERM: ("permission denied", "operation not permitted"),
-    errno.ENOENT: ("missing", "no such file (moved while reading, or a dangling link)"),
-    errno.EISDIR: (
-        "is a folder",
-        (
-            "a folder that could not be listed, or a link to a folder "
-            "(links to folders are not followed)"
-        ),
-    ),
-    errno.ELOOP: ("symlink loop", "a symbolic link that points back to itself (a loop)"),
-    errno.ENAMETOOLONG: ("name too long", "the file name is too long for the system"),
-    errno.EIO: ("i/o error", "input/output error (a failing disk or network share?)"),
-}
-
-
-def os_failure(path: str | os.PathLike[str], exc: OSError) -> ReadError:
-    """The :class:`ReadError` for an operating-system error met while reading ``path``.
-
-    Examples:
-        >>> os_failure("a.txt", OSError(errno.ELOOP, "Too many levels")).reason
-        'symlink loop'
-    """
-    reason, message = _OS_REASONS.get(
-        exc.errno, ("os error", f"{exc.strerror or type(exc).__name__} (errno {exc.errno})")
-    )
-    error = PermissionDeniedError if reason == "permission denied" else ReadError
-    failure = error(path, message)
-    failure.reason = reason
-    return failure
-
-
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
         size = path.stat().st_size
@@ -311,18 +246,18 @@ def read_source(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> Sou
         raise EmptyFileError(path, "empty file")
     notes: list[str] = []
     if suffix == ".docx":
-        from planparse.formats import docx_text
+        from planparse.io.extract import docx_text
 
         text, encoding = docx_text(data, path), "docx"
     elif suffix == ".pdf":
-        from planparse.formats import pdf_text
+        from planparse.io.extract import pdf_text
 
         text, encoding = pdf_text(data, path, notes), "pdf"
     else:
         text, encoding, lossy = decode_with_warnings(data, path)
         notes.extend(lossy)
         if suffix in (".html", ".htm"):
-            from planparse.formats import html_text
+            from planparse.io.extract import html_text
 
             text, encoding = html_text(text), f"html/{encoding}"
     if not text.strip():
@@ -422,3 +357,52 @@ def _is_folder(entry: os.DirEntry) -> bool:
         return entry.is_dir(follow_symlinks=False)
     except OSError:
         return False
+
+
+def texts_of(paths: Mapping[str, str | os.PathLike[str]], docs: Iterable[str]) -> dict[str, str]:
+    """The decoded text of each of ``docs``; ``paths`` maps a ``doc_id`` to its file.
+
+    Examples:
+        >>> import planparse
+        >>> path = sorted(planparse.sample_path().glob("*.txt"))[0]
+        >>> texts = texts_of({"a": path}, ["a", "a"])
+        >>> list(texts), len(texts["a"]) > 0
+        (['a'], True)
+    """
+    return {doc: read_source(paths[doc]).text for doc in dict.fromkeys(docs)}
+
+
+def read_texts(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]) -> dict[str, str]:
+    """``{doc_id: text}`` of every readable file under ``paths``, with the ``doc_id`` that
+    :func:`planparse.parse_files` gives the same ``paths``: the texts that copy-paste
+    detection reports offsets into.
+
+    Examples:
+        >>> import planparse
+        >>> texts = read_texts(planparse.sample_path())
+        >>> len(texts) > 50
+        True
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    texts = {}
+    for doc_id, path in iter_files(paths):
+        try:
+            texts[doc_id] = read_source(path).text
+        except Exception:  # noqa: BLE001 - parse_files reports the file; it has no text
+            continue
+    return texts
+
+
+def file_hash(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of a file's bytes ("" if it cannot be read)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()

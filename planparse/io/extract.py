@@ -19,7 +19,7 @@ import warnings
 from html.parser import HTMLParser
 from typing import Any, Iterator
 
-from planparse.read import CorruptFileError, ReadError
+from planparse.io.errors import CorruptFileError, ReadError
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _CN = "一二三四五六七八九"
