@@ -124,17 +124,15 @@ def write_gold() -> pd.DataFrame:
 def score_sample() -> dict:
     items = planparse.parse_files([planparse.sample_path()])
     truth = pd.read_csv(planparse.sample_path() / "reuse.tsv", sep="\t", keep_default_na=False)
-    return evaluate.score(planparse.find_duplicates(items), truth)
+    return evaluate.score(planparse.find_duplicates(items, texts=planparse.sample_path()), truth)
 
 
-def spread(items: pd.DataFrame) -> int:
+def spread(items: pd.DataFrame, texts: dict[str, str]) -> int:
     """Rows that differ between -j 1, -j 2 and other chunkings (0: none)."""
-    from planparse.io.read import read_texts
     from planparse.reuse import find_duplicates_by_chunk
     from planparse.reuse.detect import table_chunks
 
-    runs = [planparse.find_duplicates(items, n_jobs=jobs) for jobs in (1, 2)]
-    texts = read_texts(items)
+    runs = [planparse.find_duplicates(items, texts=texts, n_jobs=jobs) for jobs in (1, 2)]
     runs += [find_duplicates_by_chunk(table_chunks(items, texts, size)) for size in (7, 300)]
     first = runs[0].to_csv(index=False).splitlines()
     return sum(len(set(r.to_csv(index=False).splitlines()) ^ set(first)) for r in runs[1:])
@@ -147,8 +145,9 @@ def main() -> None:
     gold = write_gold() if args.write else evaluate.load_gold(FOLDER, GOLD)
     print(f"gold: {len(gold)} judged pairs; {gold.judgement.value_counts().to_dict()}")
     items = planparse.parse_files([FOLDER])
+    texts = planparse.read_texts([FOLDER])
     start = time.perf_counter()
-    pairs = planparse.find_duplicates(items)
+    pairs = planparse.find_duplicates(items, texts=texts)
     seconds = time.perf_counter() - start
     result = evaluate.gold_scores(pairs, gold)
     print(
@@ -164,7 +163,7 @@ def main() -> None:
         f"  wrong: {result['wrong']}; repeats found {result['repeats'][0]} of {result['repeats'][1]};"
         f" boilerplate shown apart: {len(pairs.attrs['boilerplate'])}"
     )
-    print(f"spread over -j 1 / -j 2 / chunkings: {spread(items)} differing rows")
+    print(f"spread over -j 1 / -j 2 / chunkings: {spread(items, texts)} differing rows")
     sample = score_sample()
     print(
         "sample: "

@@ -73,7 +73,7 @@ its likely source (the earliest dated plan).""",
     ),
     (
         "code",
-        """pairs = planparse.find_duplicates(items)
+        """pairs = planparse.find_duplicates(items, texts=[archive])   # offsets into these files
 pairs[["a_doc", "b_doc", "unit", "similarity", "containment", "edits", "cluster", "source"]].head(8)""",
     ),
     (

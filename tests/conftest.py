@@ -49,3 +49,10 @@ def items(text: str) -> list[tuple[str, int, str]]:
 def markers(text: str) -> list[tuple[str, int]]:
     """(marker, depth) of every numbered item."""
     return [(m, d) for m, d, _ in items(text) if m]
+
+
+@pytest.fixture
+def workers_for_any_size(monkeypatch):
+    """``-j N`` starts N worker processes even for a small test archive (a run otherwise
+    keeps work too small to pay for a worker in its own process)."""
+    monkeypatch.setattr("planparse.workers.BYTES_PER_WORKER", 1)

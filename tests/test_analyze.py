@@ -55,7 +55,7 @@ def test_outputs_and_summary(archive, tmp_path):
     assert list((out / "plots").glob("*.png"))
 
 
-def test_same_output_for_one_or_two_processes(archive, tmp_path):
+def test_same_output_for_one_or_two_processes(archive, tmp_path, workers_for_any_size):
     analyze([archive], tmp_path / "one", jobs=1, quiet=True, chunk_files=5)
     analyze([archive], tmp_path / "two", jobs=2, quiet=True, chunk_files=5)
     for name in ("items.parquet", "pairs.parquet", "clusters.parquet"):
@@ -160,7 +160,9 @@ def test_a_file_without_permission_is_reported_and_the_rest_is_complete(
     }
 
 
-def test_themes_taken_a_chunk_at_a_time_equal_the_themes_of_the_whole_table(archive, tmp_path):
+def test_themes_taken_a_chunk_at_a_time_equal_the_themes_of_the_whole_table(
+    archive, tmp_path, workers_for_any_size
+):
     meta = planparse.sample_path() / "plans.tsv"
     out = tmp_path / "out"
     analyze([archive], out, jobs=2, quiet=True, chunk_files=3, meta=meta)

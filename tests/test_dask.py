@@ -43,7 +43,9 @@ def test_dask_run_equals_local_run(client, tmp_path):
 
 def test_dask_candidate_search_equals_local(client):
     items = planparse.parse_files([planparse.sample_path()])
-    local = planparse.find_duplicates(items, unit="item", threshold=0.3)
-    remote = planparse.find_duplicates(items, unit="item", threshold=0.3, client=client)
+    local = planparse.find_duplicates(items, unit="item", threshold=0.3, texts=planparse.sample_path())
+    remote = planparse.find_duplicates(
+        items, unit="item", threshold=0.3, texts=planparse.sample_path(), client=client
+    )
     pd.testing.assert_frame_equal(local, remote)
     assert len(local) > 0

@@ -7,7 +7,7 @@ import os
 import pytest
 
 import planparse
-from planparse.io import read
+from planparse.io import errors, read
 from planparse.parse.files import parse_files
 
 PLAN = "社区妇联工作计划\n一、加强组织建设\n（一）健全组织网络。\n二、开展维权服务\n"
@@ -43,9 +43,9 @@ def test_short_gbk_text_is_not_mistaken(tmp_path):
 @pytest.mark.parametrize(
     "content, error",
     [
-        (b"", read.EmptyFileError),
-        (b"  \r\n\t\n", read.EmptyFileError),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), read.BinaryFileError),
+        (b"", errors.EmptyFileError),
+        (b"  \r\n\t\n", errors.EmptyFileError),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), errors.BinaryFileError),
     ],
 )
 def test_bad_text_files_name_the_file(tmp_path, content, error):
@@ -58,21 +58,21 @@ def test_bad_text_files_name_the_file(tmp_path, content, error):
 def test_undecodable_bytes_give_an_encoding_error(tmp_path):
     path = tmp_path / "odd.txt"
     path.write_bytes(b"\x81\x30" * 50 + b"\xff\xfe\xfd" * 50)  # valid in no single encoding
-    with pytest.raises(read.ReadError, match="odd.txt"):
+    with pytest.raises(errors.ReadError, match="odd.txt"):
         read.read_text(path)
 
 
 def test_too_large_file_is_refused(tmp_path):
     path = tmp_path / "big.txt"
     path.write_bytes("一、学习\n".encode() * 1000)
-    with pytest.raises(read.FileTooLargeError, match="big.txt"):
+    with pytest.raises(errors.FileTooLargeError, match="big.txt"):
         read.read_text(path, max_bytes=1000)
 
 
 def test_unsupported_type_is_refused_with_a_hint(tmp_path):
     path = tmp_path / "old.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(read.UnsupportedFileError, match="convert it to .docx"):
+    with pytest.raises(errors.UnsupportedFileError, match="convert it to .docx"):
         read.read_text(path)
 
 
@@ -81,7 +81,7 @@ def test_unreadable_file(tmp_path):
     path = tmp_path / "locked.txt"
     path.write_text("一、学习", encoding="utf-8")
     path.chmod(0)
-    with pytest.raises(read.ReadError, match="permission denied"):
+    with pytest.raises(errors.ReadError, match="permission denied"):
         read.read_text(path)
 
 
@@ -121,7 +121,7 @@ def test_corrupt_docx_and_pdf(tmp_path):
             if name.endswith("docx")
             else b"%PDF-1.4\n garbage"
         )
-        with pytest.raises(read.CorruptFileError, match=name):
+        with pytest.raises(errors.CorruptFileError, match=name):
             read.read_text(path)
 
 

@@ -176,7 +176,7 @@ def test_output_is_deterministic():
 @pytest.fixture(scope="module")
 def sample_pairs():
     items = planparse.parse_files([planparse.sample_path()])
-    return items, find_duplicates(items)
+    return items, find_duplicates(items, texts=planparse.sample_path())
 
 
 def test_planted_reuse_in_the_sample_is_found(sample_pairs):
@@ -198,7 +198,7 @@ def test_offsets_slice_similar_text_on_both_sides(sample_pairs):
 
     simplify = opencc.OpenCC("t2s").convert  # one planted copy changes the script
     items, pairs = sample_pairs
-    texts = {d: planparse.read_text(p) for d, p in items.attrs["paths"].items()}
+    texts = planparse.read_texts(planparse.sample_path())
     for row in pairs.itertuples():
         a = simplify(texts[row.a_doc][row.a_start : row.a_end])
         b = simplify(texts[row.b_doc][row.b_start : row.b_end])
@@ -212,7 +212,7 @@ def test_html_report_is_self_contained(sample_pairs, tmp_path):
     from planparse.reuse.report import render_report
 
     items, pairs = sample_pairs
-    texts = {d: planparse.read_text(p) for d, p in items.attrs["paths"].items()}
+    texts = planparse.read_texts(planparse.sample_path())
     page = render_report(pairs, texts)
     assert page.startswith("<!DOCTYPE html>") and "http" not in page
     assert page.count("class='pair'") == len(pairs) and 'class="same"' in page
@@ -235,7 +235,7 @@ def test_cli_dupes(tmp_path):
 def test_national_report_scrapes_are_plan_level_copies(shared_corpus):
     folders = [shared_corpus / "national-reports", shared_corpus / "national-reports-alt"]
     items = planparse.parse_files(folders)
-    pairs = find_duplicates(items, unit="plan")
+    pairs = find_duplicates(items, unit="plan", texts=folders)
     years = lambda doc: doc.split("/")[-1][:4]
     same_year = pairs[[years(a) == years(b) for a, b in zip(pairs.a_doc, pairs.b_doc)]]
     both = {years(p.name) for p in folders[0].glob("*.txt")} & {
@@ -246,8 +246,9 @@ def test_national_report_scrapes_are_plan_level_copies(shared_corpus):
 
 def test_reused_paragraphs_between_years_of_one_office(shared_corpus):
     folder = shared_corpus / "national-reports-alt"
-    items = planparse.parse_files([folder / "2021.txt", folder / "2022.txt"])
-    pairs = find_duplicates(items)
+    files = [folder / "2021.txt", folder / "2022.txt"]
+    items = planparse.parse_files(files)
+    pairs = find_duplicates(items, texts=files)
     assert len(pairs) >= 1 and set(pairs.kind) == {"copy"}
     text = planparse.read_text(folder / "2022.txt")
     assert all(text[e - 1] for e in pairs.b_end)
@@ -293,7 +294,7 @@ def test_pairs_found_chunk_by_chunk_equal_the_pairs_of_the_whole_table(sample_pa
     from planparse.reuse import find_duplicates_by_chunk
 
     items, whole = sample_pairs
-    texts = read_texts(items)
+    texts = read_texts(planparse.sample_path())
     docs = list(dict.fromkeys(items.doc_id))
     groups = [docs[lo : lo + 7] for lo in range(0, len(docs), 7)]
     chunks = [(items[items.doc_id.isin(g)], {d: texts[d] for d in g}) for g in groups]
@@ -310,7 +311,7 @@ def test_units_read_back_from_the_store_equal_the_units_built_in_memory(tmp_path
     from planparse.reuse.units import LEVELS, units_by_level
 
     items = planparse.parse_files([planparse.sample_path()])
-    texts = read_texts(items)
+    texts = read_texts(planparse.sample_path())
     built = units_by_level(items, texts, LEVELS, 30, simplified=True)
     store = UnitStore.build(table_chunks(items, texts, 9), tmp_path, 4, 30, True, LEVELS)
     for level in LEVELS:
@@ -380,7 +381,9 @@ def test_pairs_verified_in_small_batches_equal_the_pairs_verified_at_once(sample
 
     items, whole = sample_pairs
     with patch.object(detect, "VERIFY_BATCH", 3):
-        pd.testing.assert_frame_equal(find_duplicates(items, n_jobs=2), whole)
+        pd.testing.assert_frame_equal(
+            find_duplicates(items, texts=planparse.sample_path(), n_jobs=2), whole
+        )
 
 
 def test_a_workdir_used_twice_holds_each_search_own_units(tmp_path):

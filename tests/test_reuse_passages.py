@@ -173,7 +173,7 @@ def web_plans(shared_corpus):
 
     folder = shared_corpus / "web-plans"
     items = planparse.parse_files([folder])
-    return items, load_gold(folder), find_duplicates(items)
+    return items, load_gold(folder), find_duplicates(items, texts=folder)
 
 
 def test_web_plans_gold_recall_and_precision(web_plans):
@@ -186,14 +186,17 @@ def test_web_plans_gold_recall_and_precision(web_plans):
     assert result["recall"] == 1.0 and result["precision"] >= 0.95
 
 
-def test_web_plans_pairs_are_the_same_for_any_number_of_processes_and_chunks(web_plans):
+def test_web_plans_pairs_are_the_same_for_any_number_of_processes_and_chunks(
+    web_plans, shared_corpus
+):
     from planparse.io.read import read_texts
     from planparse.reuse import find_duplicates_by_chunk
     from planparse.reuse.detect import table_chunks
 
     items, _, pairs = web_plans
-    parallel = find_duplicates(items, n_jobs=2)
+    texts = read_texts(shared_corpus / "web-plans")
+    parallel = find_duplicates(items, texts=texts, n_jobs=2)
     pd.testing.assert_frame_equal(parallel, pairs)
-    chunked = find_duplicates_by_chunk(table_chunks(items, read_texts(items), 17), n_jobs=2)
+    chunked = find_duplicates_by_chunk(table_chunks(items, texts, 17), n_jobs=2)
     pd.testing.assert_frame_equal(chunked, pairs)
     assert parallel.attrs["boilerplate"] == pairs.attrs["boilerplate"]

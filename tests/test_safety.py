@@ -79,7 +79,7 @@ def sabotage(monkeypatch):
     """Files named *-eio* fail with EIO when read; files named *-crash* crash the parser."""
     import importlib
 
-    module = importlib.import_module("planparse.parse")  # planparse.parse is also a function
+    module = importlib.import_module("planparse.parse.files")  # where files are parsed
     read_bytes, parse = Path.read_bytes, module.parse
 
     def failing_read(path):
@@ -321,6 +321,7 @@ def test_no_worker_survives_a_killed_run(tmp_path):
         for path in sorted(planparse.sample_path().glob("*.txt")):
             shutil.copy(path, folder / f"{copy}-{path.name}")
     code = (
+        "import planparse.workers; planparse.workers.BYTES_PER_WORKER = 1; "
         "from planparse.pipeline import analyze; "
         f"analyze([{str(folder)!r}], {str(tmp_path / 'out')!r}, jobs=2, quiet=True, chunk_files=2)"
     )
@@ -352,13 +353,13 @@ def test_stale_working_folders_are_removed_by_the_next_run(good, tmp_path):
 
 
 def test_working_folders_are_removed_when_a_stage_fails(good, tmp_path, monkeypatch):
-    import planparse.overview as overview
+    import planparse.io.write as writer
 
     def broken(parts, path):
         (path.parent / ".themes-x").mkdir()
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(overview, "write_items", broken)
+    monkeypatch.setattr(writer, "join_parquet", broken)
     with pytest.raises(RuntimeError):
         analyze([good], tmp_path / "out", quiet=True)
     assert not list((tmp_path / "out").glob(".themes-*"))
@@ -368,13 +369,13 @@ def test_working_folders_are_removed_when_a_stage_fails(good, tmp_path, monkeypa
 
 
 def test_a_failed_run_exits_3_with_one_line_and_clears_the_old_outputs(good, tmp_path, capsys):
-    import planparse.overview as overview
+    import planparse.io.write as writer
 
     out = tmp_path / "out"
     assert main(["analyze", str(good), "-o", str(out), "-q"]) == 0
     capsys.readouterr()
-    original = overview.write_items
-    overview.write_items = lambda parts, path: (_ for _ in ()).throw(OSError(28, "No space"))
+    original = writer.join_parquet
+    writer.join_parquet = lambda parts, path: (_ for _ in ()).throw(OSError(28, "No space"))
     try:
         assert main(["analyze", str(good), "-o", str(out), "-q"]) == 3
         err = capsys.readouterr().err
@@ -383,7 +384,7 @@ def test_a_failed_run_exits_3_with_one_line_and_clears_the_old_outputs(good, tmp
         with pytest.raises(OSError, match="No space"):
             main(["analyze", str(good), "-o", str(out), "-q", "--debug"])
     finally:
-        overview.write_items = original
+        writer.join_parquet = original
 
 
 @pytest.mark.parametrize(

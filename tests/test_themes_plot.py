@@ -52,7 +52,7 @@ def test_distinctive_terms_find_each_groups_own_words(tagged):
 
 
 def test_plan_similarity_keeps_copy_similarity_apart(tagged):
-    pairs = planparse.find_duplicates(tagged)
+    pairs = planparse.find_duplicates(tagged, texts=planparse.sample_path())
     plain = themes.plan_similarity(tagged)
     joined = themes.plan_similarity(tagged, pairs)
     assert plain.shape == (90, 90) and np.allclose(np.diag(joined), 1.0)
@@ -139,7 +139,7 @@ def _cluster_bootstrap(tagged, by, seed, rounds=1000):
 
 
 def test_copied_text_can_be_counted_once(tagged):
-    pairs = planparse.find_duplicates(tagged)
+    pairs = planparse.find_duplicates(tagged, texts=planparse.sample_path())
     units = themes.copied_units(pairs)
     once = themes.without_copies(tagged, units)
     dropped = set(tagged.item_id) - set(once.item_id)
@@ -237,7 +237,7 @@ def render_every_plot(shares, by_year, terms, similarity, pairs):
 
 def _render(tagged):
     terms = themes.distinctive_terms(tagged, by="level", top=10)
-    pairs = planparse.find_duplicates(tagged)
+    pairs = planparse.find_duplicates(tagged, texts=planparse.sample_path())
     return render_every_plot(
         themes.domain_shares(tagged, by="issuer_type"),
         themes.domain_shares(tagged, by="year"),

@@ -79,7 +79,7 @@ def attach_metadata(tagged: "pd.DataFrame", meta: "pd.DataFrame | str | PathLike
     meta["plan_no"] = meta["plan_no"].astype(int)
     extra = [c for c in meta.columns if c not in tagged.columns or c in PLAN_KEYS]
     joined = tagged.merge(meta[extra], on=PLAN_KEYS, how="left")
-    joined.attrs = dict(tagged.attrs)  # keep failures and file paths for later stages
+    joined.attrs = dict(tagged.attrs)  # keep the failures and warnings of parse_files
     return joined
 
 
