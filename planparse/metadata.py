@@ -24,13 +24,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
+from planparse.schema import METADATA, METADATA_FIELDS
+
 if TYPE_CHECKING:
     import pandas as pd
 
 #: The inferred fields, each followed by ``<field>_source`` in :func:`infer_metadata`.
-FIELDS = ("year", "level", "issuer_type", "place")
+FIELDS = METADATA_FIELDS
 #: Columns of :func:`infer_metadata`.
-COLUMNS = ["doc_id", "plan_no"] + [c for f in FIELDS for c in (f, f"{f}_source")]
+COLUMNS = METADATA.names
 
 #: Organisation words → issuer type (longest first, so 妇女联合会 wins over 妇联).
 ISSUER_TYPES = {

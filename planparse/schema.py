@@ -1,7 +1,11 @@
-"""The item table: one schema for every stage of planparse.
+"""Every table planparse makes, declared once: the item table that flows through every stage
+(:data:`COLUMNS`, then the tagger's :data:`TAG_COLUMNS`), the tables an archive run writes
+(:data:`TABLES`: pairs, clusters, changes, metadata, themes, errors), and the columns of the
+item table each stage reads (:data:`READS`, as named records).
 
-Every stage reads and writes this table; later stages add columns to the right of
-:data:`COLUMNS` and never change these.  The layout is documented in ``docs/schema.md``.
+Later stages add columns to the right of :data:`COLUMNS` and never change these.
+``docs/schema.md`` documents the item table; its list of tables is generated from
+:data:`TABLES` (``tests/test_docs.py`` checks that it is current).
 
 Examples:
     >>> import planparse
@@ -13,8 +17,10 @@ Examples:
 from __future__ import annotations
 
 import json
+from collections import namedtuple
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, TextIO
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, TextIO
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,6 +57,186 @@ TAG_COLUMNS: dict[str, str] = {
     "domains": "object",
     "reason": "string",
 }
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table planparse writes: its name, its file in an archive run's output folder, the
+    docs page that explains it, and its columns with their pandas dtypes, in order."""
+
+    name: str
+    file: str
+    page: str
+    columns: Mapping[str, str]
+
+    @property
+    def names(self) -> list[str]:
+        """The column names, in order.
+
+        Examples:
+            >>> CLUSTERS.names[:3]
+            ['cluster', 'plans', 'members']
+        """
+        return list(self.columns)
+
+
+#: The columns :func:`planparse.compare` gives each aligned pair of items.
+COMPARE_COLUMNS: dict[str, str] = {
+    "change": "string",
+    "a_item_id": "string",
+    "b_item_id": "string",
+    "similarity": "float64",
+    "edited": "bool",
+    "edits": "object",
+    "a_parent_id": "string",
+    "b_parent_id": "string",
+    "a_domain": "string",
+    "b_domain": "string",
+    "a_text": "string",
+    "b_text": "string",
+}
+
+ITEMS = Table("items", "items.parquet", "schema.md", {**COLUMNS, **TAG_COLUMNS})
+PAIRS = Table(
+    "copy-paste pairs",
+    "pairs.parquet",
+    "reuse.md",
+    {
+        "a_doc": "string",
+        "a_plan": "int64",
+        "a_item": "string",
+        "b_doc": "string",
+        "b_plan": "int64",
+        "b_item": "string",
+        "unit": "string",
+        "kind": "string",
+        "similarity": "float64",
+        "containment": "float64",
+        "a_start": "int64",
+        "a_end": "int64",
+        "b_start": "int64",
+        "b_end": "int64",
+        "edits": "string",
+        "boilerplate_share": "float64",
+        "cluster": "int64",
+        "source": "string",
+    },
+)
+CLUSTERS = Table(
+    "reuse families",
+    "clusters.parquet",
+    "reuse.md",
+    {
+        "cluster": "int64",
+        "plans": "int64",
+        "members": "string",
+        "pairs": "int64",
+        "copied_chars": "int64",
+        "source": "string",
+    },
+)
+CHANGES = Table(
+    "year-over-year changes",
+    "changes.parquet",
+    "changes.md",
+    {
+        "group": "string",
+        "a_doc_id": "string",
+        "a_plan_no": "int64",
+        "b_doc_id": "string",
+        "b_plan_no": "int64",
+        **COMPARE_COLUMNS,
+    },
+)
+#: What :func:`planparse.metadata.infer_metadata` infers for each plan.
+METADATA_FIELDS = ("year", "level", "issuer_type", "place")
+METADATA = Table(
+    "plan metadata",
+    "metadata.csv",
+    "cli.md",
+    {
+        "doc_id": "string",
+        "plan_no": "int64",
+        **{column: "string" for field in METADATA_FIELDS for column in (field, f"{field}_source")},
+    },
+)
+SHARES = Table(
+    "domain shares",
+    "themes/domain_shares_by_<group>.csv",
+    "themes.md",
+    {
+        "<group>": "string",
+        "domain": "string",
+        "n": "float64",
+        "total": "float64",
+        "share": "float64",
+        "ci_low": "float64",
+        "ci_high": "float64",
+        "plans": "int64",
+        "deff": "float64",
+    },
+)
+TERMS = Table(
+    "distinctive terms",
+    "themes/distinctive_terms_by_<group>.csv",
+    "themes.md",
+    {
+        "group": "string",
+        "rank": "int64",
+        "term": "string",
+        "count": "int64",
+        "log_odds": "float64",
+        "z": "float64",
+        "compared": "int64",
+        "z_bonferroni": "float64",
+    },
+)
+ERRORS = Table(
+    "files that failed",
+    "errors.csv",
+    "cli.md",
+    {"doc_id": "string", "path": "string", "reason": "string", "message": "string"},
+)
+WARNINGS = Table(
+    "files read with a loss",
+    "warnings.csv",
+    "cli.md",
+    {"doc_id": "string", "path": "string", "message": "string"},
+)
+
+#: Every table an archive run writes (``planparse analyze``), in the order the data flows.
+TABLES = (ITEMS, PAIRS, CLUSTERS, CHANGES, METADATA, SHARES, TERMS, ERRORS, WARNINGS)
+
+#: The columns of the item table each stage reads, as a named record: rows are read with
+#: ``itertuples(name=...)`` and used by field name, never by position.
+ReuseRow = namedtuple(
+    "ReuseRow",
+    ["doc_id", "plan_no", "plan_title", "item_id", "parent_id", "kind", "marker", "start", "end"],
+)
+ThemeRow = namedtuple("ThemeRow", ["doc_id", "plan_no", "kind", "text", "domain"])
+ChangeRow = namedtuple(
+    "ChangeRow", ["doc_id", "plan_no", "item_id", "parent_id", "kind", "text", "start", "domain"]
+)
+PlanRow = namedtuple("PlanRow", ["doc_id", "plan_no", "kind", "domain"])
+READS = {"reuse": ReuseRow, "themes": ThemeRow, "changes": ChangeRow, "plans": PlanRow}
+
+
+def tables_markdown() -> str:
+    """The list of tables in ``docs/schema.md``, made from :data:`TABLES`.
+
+    Examples:
+        >>> tables_markdown().splitlines()[2]
+        '| `items.parquet` | items | [schema.md](schema.md) | doc_id, plan_no, plan_title, item_id, parent_id, kind, depth, marker, style, number, heading, text, start, end, warnings, is_content, content_score, domain, domains, reason (+ one p_<label> per label) |'
+    """
+    lines = ["| file | table | explained in | columns, in order |", "|---|---|---|---|"]
+    for table in TABLES:
+        extra = " (+ one p_<label> per label)" if table is ITEMS else ""
+        columns = ", ".join(table.names) + extra
+        lines.append(
+            f"| `{table.file}` | {table.name} | [{table.page}]({table.page}) | {columns} |"
+        )
+    return "\n".join(lines)
+
 
 #: Output formats understood by :func:`write_table`.
 FORMATS = ("csv", "jsonl", "parquet")
@@ -117,7 +303,8 @@ def document_rows(doc: "Document") -> list[tuple[Any, ...]]:
     for plan in doc.plans:
         rows.extend(_debris_rows(doc, plan.number, plan.title, plan.debris))
         rows.extend(_plan_rows(doc, plan))
-    rows.sort(key=lambda row: (row[12], row[1]))
+    start, plan = list(COLUMNS).index("start"), list(COLUMNS).index("plan_no")
+    rows.sort(key=lambda row: (row[start], row[plan]))
     return rows
 
 

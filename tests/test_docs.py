@@ -76,3 +76,11 @@ def test_every_table_uses_one_string_dtype():
     for table in tables:
         text = [c for c in table.columns if table[c].map(type).eq(str).all() and len(table)]
         assert {str(table[c].dtype) for c in text} == {"string"}, table.dtypes
+
+
+def test_the_list_of_tables_in_the_schema_page_is_generated_from_the_schema():
+    from planparse.schema import tables_markdown
+
+    page = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- tables: [^>]*-->\n(.*?)\n<!-- end of tables -->", page, re.S)
+    assert block is not None and block.group(1) == tables_markdown()

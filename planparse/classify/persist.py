@@ -186,12 +186,6 @@ def schema_types(schema: dict) -> set[str]:
     return found
 
 
-def untrusted_types(data: bytes) -> list[str]:
-    """The types in a skops file that are not on :data:`TRUSTED_TYPES`, sorted; read from
-    its schema, with nothing built."""
-    return sorted(schema_types(_schema(data, "<model>")) - TRUSTED_TYPES)
-
-
 def load_model(path: str | Path | None = None) -> Any:
     """Load a model saved by :func:`save_model`; ``None`` loads the shipped model.
 

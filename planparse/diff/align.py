@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from planparse.normalize import fold_width
+from planparse.schema import COMPARE_COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,27 +48,9 @@ if TYPE_CHECKING:
 #: The change kinds, in the order a summary lists them.
 CHANGE_KINDS = ("kept", "rewritten", "moved", "merged", "split", "dropped", "added")
 
-#: The columns of :func:`compare`'s table, in order.
-CHANGE_COLUMNS = (
-    "change",
-    "a_item_id",
-    "b_item_id",
-    "similarity",
-    "edited",
-    "edits",
-    "a_parent_id",
-    "b_parent_id",
-    "a_domain",
-    "b_domain",
-    "a_text",
-    "b_text",
-)
-
-_DTYPES = {column: "string" for column in CHANGE_COLUMNS} | {
-    "similarity": "float64",
-    "edited": "bool",
-    "edits": "object",
-}
+#: The columns of :func:`compare`'s table, in order (:data:`planparse.schema.COMPARE_COLUMNS`).
+CHANGE_COLUMNS = tuple(COMPARE_COLUMNS)
+_DTYPES = dict(COMPARE_COLUMNS)
 _CONTENT_KINDS = ("item", "inline", "para")
 _YEAR = re.compile(r"(?:19|20)[0-9xX×]{2}\s*年?|[〇零一二三四五六七八九]{4}\s*年|[xX×]{2,}")
 _SPACE_AND_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)

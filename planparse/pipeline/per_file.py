@@ -10,7 +10,7 @@ Examples:
     >>> import planparse
     >>> files = [(p.name, str(p)) for p in sorted(planparse.sample_path().glob("*.txt"))[:2]]
     >>> items, failures, notes = process_chunk(files)
-    >>> items["domain"].notna().any(), failures
+    >>> bool(items["domain"].notna().any()), failures
     (True, [])
 """
 

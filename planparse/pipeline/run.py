@@ -35,6 +35,7 @@ from planparse.pipeline.chunks import CHUNK_FILES, Parts
 from planparse.pipeline.folder import listed_files, output_folder
 from planparse.pipeline.per_file import PerFileResult, model_settings, per_file_stage
 from planparse.pipeline.usage import check_usage
+from planparse.schema import ERRORS, WARNINGS
 from planparse.workers import Workers
 
 if TYPE_CHECKING:
@@ -113,8 +114,8 @@ def _run(
         files, out, workers, parameters["resume"], model, quiet, parameters["chunk_files"], client
     )
     timings["parse_and_tag"] = time.perf_counter() - clock
-    write_csv(out / "errors.csv", done.failures, ["doc_id", "path", "reason", "message"])
-    write_csv(out / "warnings.csv", done.warnings, ["doc_id", "path", "message"])
+    write_csv(out / "errors.csv", done.failures, ERRORS.names)
+    write_csv(out / "warnings.csv", done.warnings, WARNINGS.names)
     failed = {failure["doc_id"] for failure in done.failures}
     located = {doc: _resolved(path) for doc, path in files}
     # Year, level and issuer inferred from titles and file names; a plans.tsv overrides.

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from planparse.io.write import atomic_write, write_frame, write_text
 from planparse.pipeline.chunks import Parts, by_part, read_parts
 from planparse.reuse.clusters import clusters_table, plan_keys
+from planparse.schema import ChangeRow, PlanRow
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -106,9 +107,9 @@ def chunk_for_reuse(path: str, paths: dict[str, str]) -> tuple["pd.DataFrame", d
     import pandas as pd
 
     from planparse.io.read import texts_of
-    from planparse.reuse.units import COLUMNS_READ
+    from planparse.schema import ReuseRow
 
-    items = pd.read_parquet(path, columns=list(COLUMNS_READ))
+    items = pd.read_parquet(path, columns=list(ReuseRow._fields))
     return items, texts_of(paths, items.doc_id)
 
 
@@ -205,10 +206,6 @@ def reuse_views_stage(out: Path, paths: dict[str, str]) -> dict:
     return {}
 
 
-#: Columns the year-over-year comparison reads.
-CHANGE_READ = ["doc_id", "plan_no", "item_id", "parent_id", "kind", "text", "start", "domain"]
-
-
 @_timed
 def changes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None") -> dict:
     """changes.parquet: each plan compared with the same issuer's plan of the previous year,
@@ -232,7 +229,7 @@ def changes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None") -> dict:
     if not pairs:
         return {"changes": 0}
     docs = {doc for _, a, b in pairs for doc in (a[0], b[0])}
-    rows = themes.attach_metadata(read_parts(parts, CHANGE_READ, docs), meta)
+    rows = themes.attach_metadata(read_parts(parts, list(ChangeRow._fields), docs), meta)
     table = changes(rows, by="issuer", order="year")
     write_frame(out / "changes.parquet", table)
     return {"changes": len(pairs)}
@@ -273,9 +270,7 @@ def _first_plans(parts: Parts, count: int) -> list[str]:
     for path, _ in parts:
         if len(found) >= count:
             break
-        rows = themes.content_rows(
-            read_parts([(path, [])], ["doc_id", "plan_no", "kind", "domain"])
-        )
+        rows = themes.content_rows(read_parts([(path, [])], list(PlanRow._fields)))
         found.update(dict.fromkeys(_plan_key(rows)))
     return list(found)[:count]
 

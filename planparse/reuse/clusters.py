@@ -97,9 +97,11 @@ def add_clusters(
 
 
 def clusters_table(pairs: "pd.DataFrame") -> "pd.DataFrame":
-    """One row per reuse family (``clusters.parquet``, columns :data:`CLUSTER_COLUMNS`):
+    """One row per reuse family (``clusters.parquet``, columns :data:`planparse.schema.CLUSTERS`):
     its plans, pairs, copied characters and likely source."""
     import pandas as pd
+
+    from planparse.schema import CLUSTERS
 
     rows = []
     for cluster, group in pairs.groupby("cluster", sort=True):
@@ -114,6 +116,4 @@ def clusters_table(pairs: "pd.DataFrame") -> "pd.DataFrame":
                 "source": group.source.iloc[0],
             }
         )
-    return pd.DataFrame(
-        rows, columns=["cluster", "plans", "members", "pairs", "copied_chars", "source"]
-    )
+    return pd.DataFrame(rows, columns=CLUSTERS.names)

@@ -29,32 +29,14 @@ from planparse.reuse.minhash import bucket_pairs
 from planparse.reuse.passages import GAP, Q
 from planparse.reuse.store import Chunk, UnitStore, store_fingerprints
 from planparse.reuse.units import LEVELS
+from planparse.schema import PAIRS
 from planparse.workers import Workers, map_in_processes
 
 if TYPE_CHECKING:
     import pandas as pd
 
-#: Output columns of :func:`find_duplicates`, in order.
-PAIR_COLUMNS = [
-    "a_doc",
-    "a_plan",
-    "a_item",
-    "b_doc",
-    "b_plan",
-    "b_item",
-    "unit",
-    "kind",
-    "similarity",
-    "containment",
-    "a_start",
-    "a_end",
-    "b_start",
-    "b_end",
-    "edits",
-    "boilerplate_share",
-    "cluster",
-    "source",
-]
+#: Output columns of :func:`find_duplicates`, in order (:data:`planparse.schema.PAIRS`).
+PAIR_COLUMNS = PAIRS.names
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from planparse.reuse.matchtext import DocText, MatchText
+from planparse.schema import ReuseRow
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,23 +68,13 @@ class Unit:
         return cls(doc, 0, key, level, source, 0, len(text), (0, len(source.kept)))
 
 
-#: The columns of the item table that copy-paste reads.
-COLUMNS_READ = (
-    "doc_id",
-    "plan_no",
-    "plan_title",
-    "item_id",
-    "parent_id",
-    "kind",
-    "marker",
-    "start",
-    "end",
-)
+#: The columns of the item table that copy-paste reads (:class:`planparse.schema.ReuseRow`).
+COLUMNS_READ = ReuseRow._fields
 
 
-def table_rows(items: pd.DataFrame) -> list[tuple]:
-    """The table's rows as plain tuples (pandas per-plan slicing was most of the time)."""
-    return list(zip(*(items[c].tolist() for c in COLUMNS_READ)))
+def table_rows(items: pd.DataFrame) -> list[ReuseRow]:
+    """The table's rows as named records (pandas per-plan slicing was most of the time)."""
+    return [ReuseRow._make(values) for values in zip(*(items[c].tolist() for c in COLUMNS_READ))]
 
 
 def doc_texts(
@@ -97,7 +88,8 @@ def doc_texts(
     never counted as copying)."""
     masked: dict[str, list[tuple[int, int]]] = {}
     debris: dict[str, list[tuple[int, int]]] = {}
-    for doc, _, _, _, _, kind, marker, start, end in table_rows(items) if rows is None else rows:
+    for row in table_rows(items) if rows is None else rows:
+        doc, kind, marker, start, end = row.doc_id, row.kind, row.marker, row.start, row.end
         spans = masked.setdefault(doc, [])
         if kind == "debris":
             debris.setdefault(doc, []).append((start, end))
@@ -142,9 +134,9 @@ def units_by_level(
         raise ValueError(f"unit must be one of {', '.join(LEVELS)}, not {unknown[0]!r}")
     rows = table_rows(items) if rows is None else rows
     docs = docs if docs is not None else doc_texts(items, texts, simplified, rows)
-    content = [r for r in rows if r[5] != "debris" and r[1] > 0]
+    content = [r for r in rows if r.kind != "debris" and r.plan_no > 0]
     units: dict[str, list[Unit]] = {level: [] for level in levels}
-    for (doc, plan), group in groupby(content, key=lambda r: (r[0], r[1])):
+    for (doc, plan), group in groupby(content, key=lambda r: (r.doc_id, r.plan_no)):
         plan_rows = list(group)
         for level in levels:
             spans = list(_spans(plan_rows, level, texts[doc]))
@@ -167,35 +159,35 @@ def _units(
     ]
 
 
-def _subtree_ends(rows: list[tuple]) -> dict[str, int]:
+def _subtree_ends(rows: list[ReuseRow]) -> dict[str, int]:
     """End offset of each node's subtree (rows are in document order)."""
-    ends = {r[3]: r[8] for r in rows}
+    ends = {r.item_id: r.end for r in rows}
     for row in reversed(rows):
-        if row[4]:
-            ends[row[4]] = max(ends.get(row[4], 0), ends[row[3]])
+        if row.parent_id:
+            ends[row.parent_id] = max(ends.get(row.parent_id, 0), ends[row.item_id])
     return ends
 
 
-def _spans(rows: list[tuple], level: str, text: str) -> Iterator[tuple[str, int, int]]:
+def _spans(rows: list[ReuseRow], level: str, text: str) -> Iterator[tuple[str, int, int]]:
     if level == "plan":
-        first = min(r[7] for r in rows)
+        first = min(r.start for r in rows)
         yield (
-            f"{rows[0][0]}#{rows[0][1]}",
-            _title_start(text, rows[0][2], first),
-            max(r[8] for r in rows),
+            f"{rows[0].doc_id}#{rows[0].plan_no}",
+            _title_start(text, rows[0].plan_title, first),
+            max(r.end for r in rows),
         )
         return
     if level == "section":
-        parents = {r[4] for r in rows}
+        parents = {r.parent_id for r in rows}
         ends = _subtree_ends(rows)
         for r in rows:
-            if r[5] == "item" and r[3] in parents:
-                yield r[3], int(r[7]), int(ends[r[3]])
+            if r.kind == "item" and r.item_id in parents:
+                yield r.item_id, int(r.start), int(ends[r.item_id])
         return
     inline_end: dict[str, int] = {}
     for r in rows:
-        if r[5] == "inline":
-            inline_end[r[4]] = max(inline_end.get(r[4], 0), r[8])
+        if r.kind == "inline":
+            inline_end[r.parent_id] = max(inline_end.get(r.parent_id, 0), r.end)
     for r in rows:
-        if r[5] in ("item", "para"):
-            yield r[3], int(r[7]), int(max(r[8], inline_end.get(r[3], r[8])))
+        if r.kind in ("item", "para"):
+            yield r.item_id, int(r.start), int(max(r.end, inline_end.get(r.item_id, r.end)))

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planparse.schema import ThemeRow
 from planparse.themes.terms import TermCounts, scored_terms
 
 if TYPE_CHECKING:
@@ -27,8 +28,8 @@ if TYPE_CHECKING:
 
     from planparse.workers import Workers
 
-#: Columns of the item table that theme counting reads.
-THEME_READ = ["doc_id", "plan_no", "kind", "text", "domain"]
+#: Columns of the item table that theme counting reads (:class:`planparse.schema.ThemeRow`).
+THEME_READ = list(ThemeRow._fields)
 
 #: Where a piece of pickled counts lies: ``(file, offset, length)``.
 Span = tuple[str, int, int]
