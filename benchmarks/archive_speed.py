@@ -1,6 +1,7 @@
 """End-to-end ``planparse analyze`` on synthetic archives, with 1 and 2 processes.
 
-    python benchmarks/archive_speed.py [--plans 1000 10000] [--no-meta]
+    python benchmarks/archive_speed.py [--plans 1000 10000] [--rounds 3] [--no-meta]
+    python benchmarks/archive_speed.py --sample --rounds 5
 
 The archive is grown from the sample corpus: each file is a sample file with 40% of its Chinese
 characters swapped (markers and lines kept, so the structure is real and the plans distinct),
@@ -11,12 +12,13 @@ near-copies of each other (shingle Jaccard about 0.17): the 10k archive reported
 pairs, and candidate pairs grew with the square of the plans per sample file, which measured
 the synthetic data, not the tool.  Prints plans per second, peak memory (the largest resident
 size of one of the run's stage or worker processes, and of the calling process) and the
-scaling ratio of -j 2 over -j 1.
+scaling ratio of -j 2 over -j 1, as medians of alternating runs, with the load average.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -108,29 +110,55 @@ def run(root: Path, out: Path, jobs: int) -> tuple[float, float, float]:
     return seconds, own, children
 
 
+def alternating(root: Path, out: Path, rounds: int) -> dict[int, list[tuple[float, float, float]]]:
+    """``rounds`` runs with -j 1 and with -j 2, alternating (one, two, one, two, …), so both
+    see the same load on a shared machine."""
+    runs: dict[int, list[tuple[float, float, float]]] = {1: [], 2: []}
+    for k in range(rounds):
+        for jobs in (1, 2):
+            runs[jobs].append(run(root, out / f"{jobs}-{k}", jobs))
+    return runs
+
+
+def report(label: str, plans: int, runs: dict[int, list[tuple[float, float, float]]]) -> None:
+    """Medians of the alternating runs, every run's seconds, peak memory and the load."""
+    one, two = (float(np.median([r[0] for r in runs[j]])) for j in (1, 2))
+    peak = {j: max(max(r[1], r[2]) for r in runs[j]) for j in (1, 2)}
+    each = {j: ", ".join(f"{r[0]:.1f}" for r in runs[j]) for j in (1, 2)}
+    print(
+        f"{label}: {plans:,} plans, median of {len(runs[1])} alternating runs | "
+        f"-j 1: {one:.1f} s ({plans / one:.1f} plans/s; runs {each[1]}), peak {peak[1]:.0f} MiB | "
+        f"-j 2: {two:.1f} s ({plans / two:.1f} plans/s; runs {each[2]}), peak {peak[2]:.0f} MiB | "
+        f"speed-up {one / two:.2f}x | load average {os.getloadavg()[0]:.1f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--plans", type=int, nargs="+", default=[1000])
+    parser.add_argument("--rounds", type=int, default=3, help="alternating runs of -j 1 and -j 2")
+    parser.add_argument(
+        "--sample", action="store_true", help="the bundled sample archive instead of a grown one"
+    )
     parser.add_argument(
         "--no-meta",
         action="store_true",
         help="leave out plans.tsv: no themes by group (distinctive terms need jieba over every item)",
     )
     args = parser.parse_args()
+    if args.sample:
+        with tempfile.TemporaryDirectory() as tmp:
+            runs = alternating(planparse.sample_path(), Path(tmp), args.rounds)
+            listed = (planparse.sample_path() / "plans.tsv").read_text(encoding="utf-8")
+            report("bundled sample", len(listed.splitlines()) - 1, runs)
+        return
     for plans in args.plans:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp) / "archive"
             n = build(root, plans)
             if args.no_meta:
                 (root / "plans.tsv").unlink()
-            one, own_one, peak_one = run(root, Path(tmp) / "out1", 1)
-            two, own_two, peak_two = run(root, Path(tmp) / "out2", 2)
-            print(
-                f"{n:>7,} plans | -j 1: {one:7.1f} s, {n / one:6.1f} plans/s, peak {peak_one:6.0f} MiB "
-                f"(calling process {own_one:4.0f}) | -j 2: {two:7.1f} s, {n / two:6.1f} plans/s, "
-                f"peak {peak_two:6.0f} MiB (calling process {own_two:4.0f}) "
-                f"| speed-up {one / two:4.2f}x"
-            )
+            report("grown archive", n, alternating(root, Path(tmp), args.rounds))
 
 
 if __name__ == "__main__":

@@ -15,8 +15,8 @@ import pytest
 
 import planparse
 from planparse import themes
-from planparse.pipeline import analyze
 from planparse.cli import main
+from planparse.pipeline import analyze
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +28,7 @@ def archive(tmp_path_factory):
     return root
 
 
+@pytest.mark.slow
 def test_outputs_and_summary(archive, tmp_path):
     out = tmp_path / "out"
     summary = analyze([archive], out, quiet=True)
@@ -55,6 +56,7 @@ def test_outputs_and_summary(archive, tmp_path):
     assert list((out / "plots").glob("*.png"))
 
 
+@pytest.mark.slow
 def test_same_output_for_one_or_two_processes(archive, tmp_path, workers_for_any_size):
     analyze([archive], tmp_path / "one", jobs=1, quiet=True, chunk_files=5)
     analyze([archive], tmp_path / "two", jobs=2, quiet=True, chunk_files=5)
@@ -64,6 +66,7 @@ def test_same_output_for_one_or_two_processes(archive, tmp_path, workers_for_any
         )
 
 
+@pytest.mark.slow
 def test_resume_after_a_kill_gives_the_clean_rows(archive, tmp_path):
     clean, crashed = tmp_path / "clean", tmp_path / "crashed"
     analyze([archive], clean, quiet=True, chunk_files=3)
@@ -94,6 +97,7 @@ def test_resume_after_a_kill_gives_the_clean_rows(archive, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_a_changed_file_is_redone_on_resume(archive, tmp_path):
     folder = tmp_path / "arch"
     shutil.copytree(archive, folder)
@@ -106,6 +110,7 @@ def test_a_changed_file_is_redone_on_resume(archive, tmp_path):
     assert items[items.doc_id == first.name].text.tolist()[-1] == "开展法律援助，维护妇女合法权益"
 
 
+@pytest.mark.slow
 def test_bad_files_are_reported_and_the_rest_is_complete(archive, tmp_path):
     folder = tmp_path / "bad"
     shutil.copytree(archive, folder)
@@ -133,6 +138,7 @@ def test_bad_files_are_reported_and_the_rest_is_complete(archive, tmp_path):
     }
 
 
+@pytest.mark.slow
 def test_a_file_without_permission_is_reported_and_the_rest_is_complete(
     archive, tmp_path, monkeypatch
 ):
@@ -160,6 +166,7 @@ def test_a_file_without_permission_is_reported_and_the_rest_is_complete(
     }
 
 
+@pytest.mark.slow
 def test_themes_taken_a_chunk_at_a_time_equal_the_themes_of_the_whole_table(
     archive, tmp_path, workers_for_any_size
 ):

@@ -52,6 +52,7 @@ def small():
     return DomainClassifier(min_df=1, cv=2).fit(X, Y)
 
 
+@pytest.mark.slow
 def test_estimator_contract(small):
     assert small.classes_.tolist() == ["维权", "家庭建设", "就业", "组织建设", "其他"]
     proba = small.predict_proba(["开展法律援助"])
@@ -62,6 +63,7 @@ def test_estimator_contract(small):
     assert copy.get_params() == small.get_params() and not hasattr(copy, "classes_")
 
 
+@pytest.mark.slow
 def test_grid_search_with_an_indicator_matrix():
     search = GridSearchCV(
         DomainClassifier(min_df=1, cv=2, words=False), {"C": [0.5, 2.0]}, cv=2, scoring="f1_macro"
@@ -83,6 +85,7 @@ def test_unknown_labels_are_refused():
         DomainClassifier(min_df=1, cv=2).fit(X, [["教育"]] * len(X))
 
 
+@pytest.mark.slow
 def test_custom_taxonomy_adds_its_own_probability_columns(tmp_path):
     path = tmp_path / "youth.toml"
     path.write_text(
@@ -224,6 +227,7 @@ def test_same_predictions_with_one_or_two_processes(small):
     pd.testing.assert_frame_equal(one, two)
 
 
+@pytest.mark.slow
 def test_training_is_deterministic_to_the_byte(tmp_path):
     first = save_model(DomainClassifier(min_df=1, cv=2).fit(X, Y), tmp_path / "a.skops")
     second = save_model(DomainClassifier(min_df=1, cv=2).fit(X, Y), tmp_path / "b.skops")
@@ -287,6 +291,7 @@ def test_taxonomy_file_errors(tmp_path):
         Taxonomy.load(path)
 
 
+@pytest.mark.slow
 def test_cli_tag_train_and_evaluate(tmp_path, capsys):
     from planparse.cli import main
 
@@ -313,6 +318,7 @@ def test_cli_tag_train_and_evaluate(tmp_path, capsys):
     assert "grouped 5-fold CV" in report and "macro-F1" in report and "lexicon" in report
 
 
+@pytest.mark.slow
 def test_shipped_model_was_trained_on_the_labels_in_the_repository(shared_corpus):
     # Fails when the labels, the parser or the classifier's reading of a span changed since
     # the model was built: then run `python corpus/tools/rebuild_model.py`.

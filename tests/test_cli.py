@@ -68,6 +68,7 @@ def test_parquet_to_stdout_is_a_usage_error(archive):
         main(["parse", str(archive), "--format", "parquet"])
 
 
+@pytest.mark.slow
 def test_no_path_parses_the_bundled_sample(tmp_path):
     out = tmp_path / "sample.csv"
     result = subprocess.run(

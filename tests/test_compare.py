@@ -130,6 +130,7 @@ def test_stock_phrases_do_not_make_two_tasks_alike():
     assert set(kinds(a, b)) == {"dropped", "added"}
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(st.permutations(range(len(BASE))), st.sets(st.integers(0, len(BASE) - 1), max_size=3))
 def test_every_item_of_either_plan_is_accounted_for_once(order, removed):
@@ -170,6 +171,7 @@ def test_the_html_view_marks_edits_and_links_moves():
     assert page.count("<tr class=") == len(BASE)  # one row per item
 
 
+@pytest.mark.slow
 def test_cli_diff_writes_the_table_and_the_view(tmp_path):
     a, b = tmp_path / "2023.txt", tmp_path / "2024.txt"
     a.write_text("\n".join(numbered(BASE)), encoding="utf-8")
@@ -204,6 +206,7 @@ def test_cli_diff_writes_the_table_and_the_view(tmp_path):
     assert bad.returncode == 2 and "has no plan 7" in bad.stderr  # a usage error
 
 
+@pytest.mark.slow
 def test_analyze_writes_the_changes_of_each_issuers_consecutive_plans(tmp_path):
     from planparse.pipeline import analyze
 

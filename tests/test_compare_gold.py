@@ -173,6 +173,7 @@ def development_scores(shared_corpus):
     return {method: ev.pool(r[method] for r in results) for method in results[0]}
 
 
+@pytest.mark.slow
 def test_compare_beats_difflib_on_real_pairs(development_scores):
     assert development_scores["planparse.compare"]["f1"] > development_scores["difflib lines"]["f1"]
 

@@ -10,9 +10,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 import planparse
-from conftest import ROOT
 
 SAMPLE = ROOT / "corpus" / "sample"
 LABELS = ROOT / "corpus" / "labels"
@@ -87,6 +87,7 @@ def test_labels_are_valid_and_large_enough():
         assert len(set(labels)) == len(labels) and ("其他" not in labels or labels == ["其他"])
 
 
+@pytest.mark.slow
 def test_sample_label_spans_slice_their_files():
     texts: dict[str, str] = {}
     for row in table(LABELS / "sample.tsv"):
@@ -162,6 +163,7 @@ def test_generator_is_deterministic(tmp_path):
     assert (tmp_path / "labels" / "sample.tsv").read_bytes() == (LABELS / "sample.tsv").read_bytes()
 
 
+@pytest.mark.slow
 def test_no_real_text_is_copied_into_the_repository(shared_corpus):
     sys.path.insert(0, str(ROOT / "corpus" / "tools"))
     from check_overlap import overlaps, shared_windows

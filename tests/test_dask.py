@@ -13,6 +13,8 @@ pytest.importorskip("dask.dataframe")
 import planparse  # noqa: E402
 from planparse.pipeline import analyze  # noqa: E402
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def client():

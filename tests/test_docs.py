@@ -8,10 +8,10 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
 
 
+@pytest.mark.slow
 def test_site_builds_in_strict_mode(tmp_path):
     pytest.importorskip("mkdocs")
     result = subprocess.run(
@@ -47,6 +47,7 @@ def test_changes_guide_runs_as_written(tmp_path, monkeypatch):
     assert (tmp_path / "diff.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
+@pytest.mark.slow
 def test_readme_quickstart_runs_outside_the_repository(tmp_path, monkeypatch):
     import matplotlib
 

@@ -11,8 +11,8 @@ import warnings
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from planparse import plot
 
 #: Run in a fresh process whose matplotlib cache was built before the font was copied in.
@@ -42,6 +42,7 @@ def _environment(home: Path) -> dict:
     return {**env, "HOME": str(home), "MPLCONFIGDIR": str(home / "mpl"), "PYTHONPATH": str(ROOT)}
 
 
+@pytest.mark.slow
 def test_a_font_installed_after_the_cache_was_built_is_used(tmp_path):
     fonts = plot.cjk_font_files()
     if not fonts:

@@ -6,8 +6,8 @@ import sys
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
+
 from planparse.metadata import infer_metadata, infer_plan, merged_metadata, year_of
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -104,6 +104,7 @@ def test_accuracy_on_fifty_hand_checked_web_pages(shared_corpus):
     assert scores.loc["level", "accuracy"] >= 0.65
 
 
+@pytest.mark.slow
 def test_analyze_without_plans_tsv_compares_every_year_the_files_name(tmp_path):
     import shutil
 

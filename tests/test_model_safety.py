@@ -3,8 +3,8 @@ file runs, and every unusable file is a one-line error with exit code 2."""
 
 from __future__ import annotations
 
-import importlib
 import copy
+import importlib
 import json
 import pickle
 import zipfile

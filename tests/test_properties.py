@@ -6,11 +6,12 @@ character that is not white space, a list bullet or debris belongs to exactly on
 
 from __future__ import annotations
 
+import pytest
+from conftest import LADDER
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import planparse
-from conftest import LADDER
 from planparse.normalize import BULLETS, SPACES
 
 CLAUSES = [
@@ -110,6 +111,7 @@ def test_offsets_slice_and_no_text_is_lost(text):
     check_invariants(text)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
@@ -124,12 +126,14 @@ def test_parser_never_crashes_on_marker_soup(text):
     check_invariants(text)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=500))
 def test_parser_never_crashes_on_any_text(text):
     check_invariants(text)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(outline())
 def test_grammar_documents_parse_as_built(case):

@@ -232,6 +232,7 @@ def test_cli_dupes(tmp_path):
     assert report.read_text("utf-8").count("class='pair'") == 1
 
 
+@pytest.mark.slow
 def test_national_report_scrapes_are_plan_level_copies(shared_corpus):
     folders = [shared_corpus / "national-reports", shared_corpus / "national-reports-alt"]
     items = planparse.parse_files(folders)

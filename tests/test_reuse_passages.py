@@ -186,6 +186,7 @@ def test_web_plans_gold_recall_and_precision(web_plans):
     assert result["recall"] == 1.0 and result["precision"] >= 0.95
 
 
+@pytest.mark.slow
 def test_web_plans_pairs_are_the_same_for_any_number_of_processes_and_chunks(
     web_plans, shared_corpus
 ):

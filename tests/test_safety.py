@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import planparse
-from planparse.pipeline import analyze
-from planparse.pipeline.per_file import process_chunk
 from planparse.cli import main
 from planparse.io.read import iter_files, read_source
+from planparse.pipeline import analyze
+from planparse.pipeline.per_file import process_chunk
 
 GOOD = 5  # sample plans copied into each archive
 
@@ -107,6 +107,7 @@ def _alone(doc_id: str, path: Path) -> pd.DataFrame:
     return _ALONE[doc_id]
 
 
+@pytest.mark.slow
 @settings(
     max_examples=15,
     deadline=None,
@@ -144,6 +145,7 @@ def test_good_files_get_the_rows_they_get_alone_whatever_hostile_entries_sit_bes
             pd.testing.assert_frame_equal(rows[path.name], _alone(path.name, path))
 
 
+@pytest.mark.slow
 def test_an_os_error_of_any_kind_is_a_row_and_the_batch_goes_on(good, tmp_path, monkeypatch):
     folder = tmp_path / "in"
     shutil.copytree(good, folder)
@@ -204,6 +206,7 @@ def test_the_walk_survives_link_loops_and_leaves_out_the_output_folder(tmp_path)
 # --- the hostile archive of the issue, end to end -------------------------------------
 
 
+@pytest.mark.slow
 def test_analyze_on_the_hostile_archive_exits_1_reports_each_and_completes_the_rest(
     good, tmp_path, capsys
 ):
@@ -245,6 +248,7 @@ def _variant(tmp_path, threshold: float) -> str:
     return str(save_model(model, tmp_path / f"model-{threshold}.skops"))
 
 
+@pytest.mark.slow
 def test_resume_reuses_a_chunk_only_under_the_same_model(good, tmp_path):
     out = tmp_path / "out"
     analyze([good], out, quiet=True, keep_work=True, chunk_files=2)
@@ -263,6 +267,7 @@ def test_resume_reuses_a_chunk_only_under_the_same_model(good, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_resume_redoes_a_chunk_made_by_another_planparse_version(good, tmp_path):
     out = tmp_path / "out"
     analyze([good], out, quiet=True, keep_work=True, chunk_files=2)
@@ -313,6 +318,7 @@ def _alive(pids: set[int]) -> set[int]:
     return living
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
 def test_no_worker_survives_a_killed_run(tmp_path):
     folder = tmp_path / "in"
@@ -341,6 +347,7 @@ def test_no_worker_survives_a_killed_run(tmp_path):
     assert not _alive(seen)
 
 
+@pytest.mark.slow
 def test_stale_working_folders_are_removed_by_the_next_run(good, tmp_path):
     out = tmp_path / "out"
     for stale in (".reuse-abc", ".themes-def"):
@@ -352,6 +359,7 @@ def test_stale_working_folders_are_removed_by_the_next_run(good, tmp_path):
     assert not list(out.glob(".*.tmp*"))
 
 
+@pytest.mark.slow
 def test_working_folders_are_removed_when_a_stage_fails(good, tmp_path, monkeypatch):
     import planparse.io.write as writer
 
@@ -368,6 +376,7 @@ def test_working_folders_are_removed_when_a_stage_fails(good, tmp_path, monkeypa
 # --- exit codes and outputs ------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_failed_run_exits_3_with_one_line_and_clears_the_old_outputs(good, tmp_path, capsys):
     import planparse.io.write as writer
 
@@ -423,6 +432,7 @@ def test_usage_errors_exit_2_before_any_work(good, tmp_path, capsys):
     assert not out.exists() and not (good / "chunks").exists()
 
 
+@pytest.mark.slow
 def test_every_output_file_is_written_through_the_atomic_helper(good, tmp_path, monkeypatch):
     log = tmp_path / "replaced.log"
     replace = os.replace
@@ -452,6 +462,7 @@ def test_every_output_file_is_written_through_the_atomic_helper(good, tmp_path, 
     assert written <= set(log.read_text("utf-8").splitlines())
 
 
+@pytest.mark.slow
 def test_a_run_into_an_old_output_folder_never_mixes_runs(good, tmp_path):
     out = tmp_path / "out"
     analyze([good], out, quiet=True, meta=_meta_for(good, tmp_path))
@@ -529,6 +540,7 @@ def test_pypdf_noise_goes_into_the_file_warnings(tmp_path, capfd):
     assert "startxref" not in capfd.readouterr().err
 
 
+@pytest.mark.slow
 def test_failures_are_listed_on_stderr_unless_quiet(good, tmp_path, capsys):
     folder = tmp_path / "in"
     shutil.copytree(good, folder)

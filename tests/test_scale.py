@@ -5,8 +5,9 @@ How fast it goes is measured in benchmarks/parse_speed.py, not here.
 
 from __future__ import annotations
 
-import planparse
 from conftest import LADDER
+
+import planparse
 
 
 def test_one_line_of_a_million_characters():

@@ -10,6 +10,8 @@ import planparse
 from planparse import schema
 from planparse.pipeline import analyze
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory):

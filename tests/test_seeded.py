@@ -55,6 +55,7 @@ def test_seed_guesses_follow_the_seed_terms(taxonomy):
     assert seed_guesses(texts, taxonomy) == [["体育"], ["读书"], ["其他"], None]
 
 
+@pytest.mark.slow
 def test_seed_training_learns_words_that_are_no_seed_term(model, taxonomy):
     # 赛跑, 拔河, 朗读 and 书架 are in no seed list; the model learned them from the archive.
     assert seed_guesses(["拔河赛跑", "朗读会添书架"], taxonomy) == [None, None]
@@ -73,6 +74,7 @@ def test_human_labels_override_the_guesses(taxonomy):
     assert model.predict_proba(["更换小区路灯"])[0, j] > plain.predict_proba(["更换小区路灯"])[0, j]
 
 
+@pytest.mark.slow
 def test_seed_training_is_deterministic(taxonomy):
     a = train_from_seeds(ARCHIVE * 3, taxonomy, min_df=1, cv=2)
     b = train_from_seeds(ARCHIVE * 3, taxonomy, min_df=1, cv=2)
@@ -104,6 +106,7 @@ def test_propose_writes_the_least_certain_items_to_label(model):
         assert text[row.start : row.end].endswith(row.text)
 
 
+@pytest.mark.slow
 def test_cli_trains_from_seed_words_and_proposes(tmp_path, taxonomy):
     from planparse.cli import main
 

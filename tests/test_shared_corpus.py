@@ -16,6 +16,7 @@ pytestmark = pytest.mark.shared
 LINE_MARKER = re.compile(r"^[ \t\u3000]*([一二三四五六七八九十]{1,3})、", re.M)
 
 
+@pytest.mark.slow
 def test_every_file_parses(shared_corpus):
     frame = planparse.parse_files([shared_corpus])
     failed = {f["doc_id"] for f in frame.attrs["failures"]}
@@ -58,6 +59,7 @@ def test_a_single_line_initial_sequence_is_the_top_level(shared_corpus, folder):
     assert checked >= 30 and mismatched == 0
 
 
+@pytest.mark.slow
 def test_offsets_slice_every_real_file(shared_corpus):
     for path in sorted(shared_corpus.rglob("*.txt")):
         text = planparse.read_text(path)

@@ -51,6 +51,7 @@ def _chunked(table: pd.DataFrame, cuts: list[int]) -> list[pd.DataFrame]:
     return [table.iloc[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(rows, st.lists(st.integers(0, 30), max_size=4), st.integers(1, 5), st.integers(1, 4))
 def test_terms_counted_by_chunk_and_partition_equal_the_terms_of_the_whole(
@@ -145,3 +146,24 @@ def test_a_grouping_not_counted_is_named_in_the_error():
 def test_pieces_written_to_disk_are_32_bit():
     counts = TermCounts.of(_table([(PHRASES, "2019", "村"), (PHRASES[:3], "2020", "县")]), ["year"])
     assert {piece._summed_cells().dtype for piece in counts.split(3)} == {np.dtype(np.int32)}
+
+
+def test_each_counted_item_is_segmented_once_and_tagging_never_segments(monkeypatch):
+    """One segmentation per item per run: the tagger counts vocabulary words by exact match,
+    so jieba runs only when themes count words, once per content row for every grouping."""
+    import jieba
+
+    import planparse
+    from planparse import themes
+
+    items = planparse.parse_files([sorted(planparse.sample_path().glob("*.txt"))[0]])
+    calls = []
+    original = jieba.Tokenizer.lcut
+    monkeypatch.setattr(
+        jieba.Tokenizer, "lcut", lambda self, text, *a, **k: calls.append(text) or original(self, text, *a, **k)
+    )
+    tagged = planparse.tag(items)
+    assert calls == []
+    tagged = tagged.assign(year="2019", region="东湖")
+    themes.TermCounts.of(tagged, ["year", "region"])
+    assert sorted(calls) == sorted(themes.content_rows(tagged)["text"].astype(str))

@@ -163,6 +163,7 @@ def test_distinctive_terms_are_a_ranking_with_the_number_of_comparisons(tagged):
     assert (terms.z_bonferroni > 3).all()
 
 
+@pytest.mark.slow
 def test_topics_are_deterministic(tagged):
     first_terms, first_weights = themes.topics(tagged, n=5, seed=3)
     again_terms, again_weights = themes.topics(tagged, n=5, seed=3)
@@ -247,6 +248,7 @@ def _render(tagged):
     )
 
 
+@pytest.mark.slow
 def test_every_plot_renders_without_missing_glyphs(tagged):
     if plot.use_cjk_font() is None:
         pytest.skip("no CJK font (pip install 'planparse[fonts]'; .ci/run installs one)")

@@ -8,6 +8,7 @@ same invariants as tests/test_properties.py on documents damaged the way real pa
 
 from __future__ import annotations
 
+import pytest
 from conftest import LADDER, items, markers
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -348,6 +349,7 @@ def check_pre_order(text: str) -> None:
         assert starts == sorted(starts), starts
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(damaged())
 def test_damaged_pages_keep_offsets_and_lose_nothing(text):
@@ -382,6 +384,7 @@ def run_on(draw) -> tuple[str, list[tuple[str, int]]]:
     return "工作安排如下：" + "".join(parts), expected
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(run_on())
 def test_a_plan_without_line_breaks_parses_as_with_them(case):
@@ -390,6 +393,7 @@ def test_a_plan_without_line_breaks_parses_as_with_them(case):
     check_invariants(text)
 
 
+@pytest.mark.slow
 def test_a_hundred_thousand_run_on_markers_in_one_line_parse_completely():
     line = "安排如下：" + "".join(f"（{n % 99 + 1}）事项。" for n in range(100_000))
     rows = planparse.parse(line, doc_id="long").to_frame()
