@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from planparse.io.write import atomic_write, write_text
 
@@ -117,8 +117,3 @@ def by_part(table: "pd.DataFrame | None", parts: Parts) -> list:
     part_of = {doc: n for n, (_, docs) in enumerate(parts) for doc in docs}
     grouped = dict(tuple(table.groupby(table.doc_id.map(part_of), sort=False)))
     return [grouped.get(n, table.iloc[:0]) for n in range(len(parts))]
-
-
-def iter_chunks(parts: Parts) -> Iterator[str]:
-    """The chunk files, in order."""
-    return (path for path, _ in parts)
