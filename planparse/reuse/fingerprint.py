@@ -134,22 +134,35 @@ def _occurrences(codes: np.ndarray, phrases: Sequence[np.ndarray]) -> list[tuple
     if not phrases:
         return []
     size = min(len(p) for p in phrases)
+    heads = head_hashes(phrases, size)
     by_head: dict[int, list[np.ndarray]] = {}
-    for phrase in phrases:
-        by_head.setdefault(_hash(phrase[:size]), []).append(phrase)
+    for value, phrase in zip(heads.tolist(), phrases):
+        by_head.setdefault(value, []).append(phrase)
+    known = np.unique(heads)
     hashes, starts = ngram_hashes(codes, size, CHAR_SEED)
+    # searchsorted on the few distinct heads: np.isin with a list of Python ints made an
+    # object array, a third of storing a chunk
+    hit = known[np.searchsorted(known, hashes).clip(max=len(known) - 1)] == hashes
     found = []
-    for value, start in zip(
-        *(a[np.isin(hashes, list(by_head))].tolist() for a in (hashes, starts))
-    ):
+    for value, start in zip(hashes[hit].tolist(), starts[hit].tolist()):
         for phrase in by_head[value]:
             if np.array_equal(codes[start : start + len(phrase)], phrase):
                 found.append((start, len(phrase)))
     return found
 
 
-def _hash(codes: np.ndarray) -> int:
-    return int(ngram_hashes(codes, len(codes), CHAR_SEED)[0][0])
+def head_hashes(phrases: Sequence[np.ndarray], size: int) -> np.ndarray:
+    """The hash of each phrase's first ``size`` code points, in one pass.
+
+    Examples:
+        >>> a, b = phrase_codes(["稳中求进", "稳中有进"])
+        >>> first = head_hashes([a, b], 2)
+        >>> bool(first[0] == first[1]), bool(head_hashes([a, b], 3)[0] == first[0])
+        (True, False)
+    """
+    separator = np.zeros(1, np.uint64)
+    joined = np.concatenate([part for p in phrases for part in (p[:size], separator)])
+    return ngram_hashes(joined.astype(np.uint64), size, CHAR_SEED)[0]
 
 
 def fingerprints(
