@@ -96,8 +96,11 @@ def frequent_hashes(hashes: np.ndarray, docs: np.ndarray, floor: float) -> np.nd
         >>> frequent_hashes(np.array([7, 7, 7, 9], np.uint64), np.array([0, 1, 1, 2]), 2).tolist()
         [7]
     """
-    pairs = np.unique(np.stack((hashes, docs.astype(np.uint64)), axis=1), axis=0)
-    values, counts = np.unique(pairs[:, 0], return_counts=True)
+    order = np.lexsort((docs, hashes))
+    hashes, docs = hashes[order], docs[order]
+    first = np.ones(len(hashes), bool)  # the first of each distinct (hash, file)
+    first[1:] = (hashes[1:] != hashes[:-1]) | (docs[1:] != docs[:-1])
+    values, counts = np.unique(hashes[first], return_counts=True)
     return values[counts >= floor]
 
 
@@ -117,7 +120,10 @@ def candidate_files(
     keep = ~np.isin(hashes, frequent)
     pairs, skipped = bucket_pairs(hashes[keep], np.flatnonzero(keep), 2 * max_bucket)
     files = np.sort(docs[pairs], axis=1) if len(pairs) else np.empty((0, 2), np.int64)
-    return np.unique(files.reshape(-1, 2), axis=0), skipped
+    # one number per pair, in the same order (np.unique over rows was slower)
+    size = int(docs.max()) + 1 if len(docs) else 1
+    codes = np.unique(files[:, 0] * size + files[:, 1])
+    return np.stack((codes // size, codes % size), axis=1).astype(np.int64), skipped
 
 
 class _Search:
@@ -277,9 +283,13 @@ def table_chunks(
     import pandas as pd
 
     number = pd.factorize(items["doc_id"])[0] // size
+    # one stable sort, not a mask over the whole table per chunk (that grew with the
+    # square of the archive)
+    order = np.argsort(number, kind="stable")
+    bounds = np.searchsorted(number[order], np.arange(int(number.max()) + 2 if len(number) else 0))
     chunks = []
-    for n in range(int(number.max()) + 1 if len(number) else 0):
-        part = items[number == n]
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        part = items.iloc[order[lo:hi]]
         chunks.append((part, {doc: texts[doc] for doc in dict.fromkeys(part["doc_id"])}))
     return chunks
 

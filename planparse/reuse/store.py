@@ -42,7 +42,7 @@ from planparse.reuse.minhash import (
     joined,
     range_shingles,
 )
-from planparse.reuse.units import LEVELS, Unit, units_by_level
+from planparse.reuse.units import LEVELS, Unit, table_rows, units_by_level
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -95,35 +95,35 @@ def store_chunk(
     """Build one chunk's units and write them to the folder ``path``; runs in a worker
     process."""
     items, texts = chunk() if callable(chunk) else chunk
-    made = units_by_level(items, texts, tuple(levels), min_chars, simplified)
+    rows = table_rows(items)
+    made = units_by_level(items, texts, tuple(levels), min_chars, simplified, rows=rows)
     arrays = _chunk_arrays([unit for level in levels for unit in made[level]])
     Path(path).mkdir(parents=True, exist_ok=True)
     for name, array in arrays.items():
         np.save(Path(path) / f"{name}.npy", array)
     return StoredChunk(
-        path, tuple(len(made.get(level, ())) for level in LEVELS), plan_titles(items)
+        path, tuple(len(made.get(level, ())) for level in LEVELS), plan_titles(rows)
     )
 
 
-def plan_titles(items: pd.DataFrame) -> pd.DataFrame:
+def plan_titles(rows: list[tuple]) -> pd.DataFrame:
     """``doc_id``, ``plan_no`` and the first title given, one row per plan in table order
-    (``groupby(...).first()``, without its fixed cost: it was a tenth of storing a chunk).
+    (``groupby(...).first()`` on the table, whose fixed cost was a fifth of storing a
+    chunk), from the table's :func:`~planparse.reuse.units.table_rows`.
 
     Examples:
-        >>> import pandas as pd
-        >>> items = pd.DataFrame({"doc_id": ["a", "a", "b"], "plan_no": [1, 1, 1],
-        ...                       "plan_title": [None, "计划", "总结"]})
-        >>> plan_titles(items).values.tolist()
+        >>> rows = [("a", 0, None), ("a", 1, None), ("a", 1, "计划"), ("b", 1, "总结")]
+        >>> plan_titles([r + (None,) * 6 for r in rows]).values.tolist()
         [['a', 1, '计划'], ['b', 1, '总结']]
     """
-    titled = items.loc[items.plan_no > 0, ["doc_id", "plan_no", "plan_title"]]
-    chosen: dict[tuple, int] = {}
-    titles = titled["plan_title"].isna().tolist()
-    keys = zip(titled["doc_id"].tolist(), titled["plan_no"].tolist())
-    for row, (key, missing) in enumerate(zip(keys, titles)):
-        if key not in chosen or (titles[chosen[key]] and not missing):
-            chosen[key] = row
-    return titled.iloc[list(chosen.values())].reset_index(drop=True)
+    import pandas as pd
+
+    chosen: dict[tuple, object] = {}
+    for doc, plan, title, *_ in rows:
+        if plan > 0 and pd.isna(chosen.get((doc, plan))):
+            chosen[(doc, plan)] = title
+    found = [(doc, plan, title) for (doc, plan), title in chosen.items()]
+    return pd.DataFrame(found, columns=["doc_id", "plan_no", "plan_title"])
 
 
 def _chunk_arrays(units: list[Unit]) -> dict[str, np.ndarray]:
