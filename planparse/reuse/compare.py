@@ -29,7 +29,7 @@ import numpy as np
 from planparse.hashing import CHAR_SEED, ngram_hashes
 from planparse.reuse.align import _edit, describe
 from planparse.reuse.fingerprint import FREQUENT, STOCK, cover
-from planparse.reuse.passages import Passage, passages, shared_mask
+from planparse.reuse.passages import Passage, Windows, passages, shared_mask
 from planparse.reuse.units import LEVELS
 
 if TYPE_CHECKING:
@@ -80,9 +80,12 @@ def holder(doc: StoredDoc, lo: int, hi: int, level: str) -> int:
 class _Side:
     """One file as a passage sees it: its marks and unit numbers for one level."""
 
-    def __init__(self, doc: StoredDoc, frequent: np.ndarray, k: int, level: str) -> None:
+    def __init__(
+        self, doc: StoredDoc, frequent: np.ndarray, k: int, level: str, q: int
+    ) -> None:
         self.doc, self.marks = doc, mark_frequent(doc, frequent, k)
         self.ids = unit_ids(doc, "plan" if level == "auto" else level)
+        self.windows = Windows.of(doc.codes, q, self.ids)
 
     def counts(self, lo: int, hi: int, found: list, side: int) -> tuple[int, int]:
         """Shared characters of the pieces ``found`` in ``[lo, hi)`` of this side: own, and
@@ -118,7 +121,7 @@ def compare_docs(
 
     def side(number: int) -> _Side:
         if number not in sides:
-            sides[number] = _Side(index.doc(number), frequent, K, level)
+            sides[number] = _Side(index.doc(number), frequent, K, level, settings.seed_chars)
         return sides[number]
 
     rows = []
@@ -134,6 +137,7 @@ def compare_docs(
             a.ids,
             b.ids,
             settings.min_copy,
+            (a.windows, b.windows),
         )
         rows += [r for p in found if (r := _row(a, b, p, level, settings.min_copy))]
     return rows

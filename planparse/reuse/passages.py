@@ -61,17 +61,52 @@ class Passage:
         self.pieces.append((a, b, length))
 
 
+@dataclass(frozen=True)
+class Windows:
+    """The ``q``-character windows of one text that can pair (inside one unit, repeated at
+    most :data:`MAX_REPEAT` times), sorted by hash: made once for a file met in many pairs
+    (making them again for every pair, and sorting the other side's, was most of the
+    passage search)."""
+
+    hashes: np.ndarray
+    starts: np.ndarray
+
+    @classmethod
+    def of(cls, codes: np.ndarray, q: int = Q, ids: np.ndarray | None = None) -> Windows:
+        """The windows of ``codes`` (``ids``: a unit number per character, -1 outside).
+
+        Examples:
+            >>> text = np.frombuffer("一二三一二三".encode("utf-32-le"), np.uint32)
+            >>> sorted(Windows.of(text, 3).starts.tolist())
+            [0, 1, 2, 3]
+        """
+        hashes, starts = ngram_hashes(np.asarray(codes, np.uint64), q, CHAR_SEED)
+        if ids is not None and len(starts):
+            inside = (ids[starts] >= 0) & (ids[starts] == ids[starts + q - 1])
+            hashes, starts = hashes[inside], starts[inside]
+        order = np.argsort(hashes, kind="stable")
+        hashes, starts = hashes[order], starts[order]
+        edges = np.flatnonzero(np.diff(hashes)) + 1
+        bounds = np.concatenate(([0], edges, [len(hashes)]))
+        repeats = np.repeat(np.diff(bounds), np.diff(bounds))
+        rare = repeats <= MAX_REPEAT
+        return cls(hashes[rare], starts[rare])
+
+
 def pieces(
     a: np.ndarray,
     b: np.ndarray,
     q: int = Q,
     a_ids: np.ndarray | None = None,
     b_ids: np.ndarray | None = None,
+    windows: tuple[Windows, Windows] | None = None,
 ) -> np.ndarray:
     """Maximal exact pieces ``(a, b, length)`` of at least ``q`` characters shared by the
     texts ``a`` and ``b`` (pass the same array twice for the repeats inside one text: then
     ``b > a``), sorted by ``a`` then ``b``.  With ``a_ids`` / ``b_ids`` (a unit number per
     character, -1 outside every unit) a piece stays inside one unit on each side.
+    ``windows``: the texts' :class:`Windows`, made with the same ``q`` and ids, when the
+    caller keeps them.
 
     Examples:
         >>> text = np.frombuffer("一二三四五六七八九十".encode("utf-32-le"), np.uint32)
@@ -79,9 +114,10 @@ def pieces(
         [[3, 0, 7]]
     """
     same = a is b
-    ha, pa = _windows(a, q, a_ids)
-    hb, pb = (ha, pa) if same else _windows(b, q, b_ids)
-    i, j = _window_pairs(ha, pa, hb, pb)
+    if windows is None:
+        own = Windows.of(a, q, a_ids)
+        windows = (own, own if same else Windows.of(b, q, b_ids))
+    i, j = _window_pairs(*windows)
     if same:
         i, j = i[j > i], j[j > i]
     if not len(i):
@@ -100,30 +136,13 @@ def pieces(
     return found[np.lexsort((found[:, 1], found[:, 0]))]
 
 
-def _windows(codes: np.ndarray, q: int, ids: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """Hashes and starts of the ``q``-windows of ``codes``, inside one unit each."""
-    hashes, starts = ngram_hashes(np.asarray(codes, np.uint64), q, CHAR_SEED)
-    if ids is not None and len(starts):
-        inside = (ids[starts] >= 0) & (ids[starts] == ids[starts + q - 1])
-        hashes, starts = hashes[inside], starts[inside]
-    return hashes, starts
-
-
-def _window_pairs(
-    ha: np.ndarray, pa: np.ndarray, hb: np.ndarray, pb: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair of positions ``(i, j)`` of equal windows, leaving out windows repeated
-    more than :data:`MAX_REPEAT` times in either text."""
-    order = np.argsort(hb, kind="stable")
-    hb, pb = hb[order], pb[order]
-    lo, hi = np.searchsorted(hb, ha, "left"), np.searchsorted(hb, ha, "right")
-    values, counts = np.unique(ha, return_counts=True)
-    in_a = counts[np.searchsorted(values, ha)] if len(ha) else counts
-    keep = (hi > lo) & (hi - lo <= MAX_REPEAT) & (in_a <= MAX_REPEAT)
-    lo, count, i = lo[keep], (hi - lo)[keep], pa[keep]
+def _window_pairs(a: Windows, b: Windows) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of positions ``(i, j)`` of equal windows (in no particular order)."""
+    lo = np.searchsorted(b.hashes, a.hashes, "left")
+    count = np.searchsorted(b.hashes, a.hashes, "right") - lo
     first = np.repeat(lo - np.cumsum(count) + count, count)
-    j = pb[first + np.arange(int(count.sum()))]
-    return np.repeat(i, count), j
+    j = b.starts[first + np.arange(int(count.sum()))]
+    return np.repeat(a.starts, count), j
 
 
 def chain(
@@ -184,13 +203,15 @@ def passages(
     a_ids: np.ndarray | None = None,
     b_ids: np.ndarray | None = None,
     long_enough: int = 50,
+    windows: tuple[Windows, Windows] | None = None,
 ) -> list[Passage]:
     """The shared passages of ``a`` and ``b`` (the same array twice: the repeats inside one
     text, which then never overlap themselves), largest first, none lying over a larger one
     on both sides, each sharing at least ``long_enough`` characters.  A piece shorter than
     that with no other piece near it can make no such passage and is left out before
-    chaining (most pieces are common words: this is what keeps two long reports fast)."""
-    found = pieces(a, b, q, a_ids, b_ids)
+    chaining (most pieces are common words: this is what keeps two long reports fast).
+    ``windows`` as for :func:`pieces`."""
+    found = pieces(a, b, q, a_ids, b_ids, windows)
     found = found[(found[:, 2] >= long_enough) | has_neighbour(found, gap + q)]
     chained = chain(found, threshold, gap, q, a_ids, b_ids)
     chained = [p for p in chained if p.matched >= long_enough and (a is not b or p.a_hi <= p.b_lo)]
