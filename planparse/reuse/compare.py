@@ -29,7 +29,7 @@ import numpy as np
 from planparse.hashing import CHAR_SEED, ngram_hashes
 from planparse.reuse.align import _edit, describe
 from planparse.reuse.fingerprint import FREQUENT, STOCK, cover
-from planparse.reuse.passages import Passage, Windows, passages, shared_mask
+from planparse.reuse.passages import Passage, Windows, _joined, passages, shared_mask
 from planparse.reuse.units import LEVELS
 
 if TYPE_CHECKING:
@@ -43,13 +43,18 @@ def shared_kind(own: int, outside_stock: int, same_plan: bool, min_copy: int) ->
     return "boilerplate" if outside_stock >= min_copy else None
 
 
-def mark_frequent(doc: StoredDoc, frequent: np.ndarray, k: int) -> np.ndarray:
-    """The file's marks with :data:`FREQUENT` added on every window of ``k`` characters
-    whose hash stands in too many files."""
-    marks = doc.marks.copy()
-    if len(frequent):
-        hashes, starts = ngram_hashes(doc.codes.astype(np.uint64), k, CHAR_SEED)
-        marks[cover(len(marks), starts[np.isin(hashes, frequent)], k)] |= FREQUENT
+def mark_frequent(docs: list[StoredDoc], frequent: np.ndarray, k: int) -> list[np.ndarray]:
+    """Each file's marks with :data:`FREQUENT` added on every window of ``k`` characters
+    whose hash stands in too many files (``frequent``, sorted), all files at once."""
+    marks = [doc.marks.copy() for doc in docs]
+    if not len(frequent) or not docs:
+        return marks
+    codes, bases = _joined([doc.codes for doc in docs])
+    hashes, starts = ngram_hashes(codes, k, CHAR_SEED)
+    hit = frequent[np.searchsorted(frequent, hashes).clip(max=len(frequent) - 1)] == hashes
+    covered = cover(len(codes), starts[hit], k)
+    for mark, base in zip(marks, bases.tolist()):
+        mark[covered[base : base + len(mark)]] |= FREQUENT
     return marks
 
 
@@ -78,14 +83,22 @@ def holder(doc: StoredDoc, lo: int, hi: int, level: str) -> int:
 
 
 class _Side:
-    """One file as a passage sees it: its marks and unit numbers for one level."""
+    """One file as a passage sees it: its marks, unit numbers for one level, and windows."""
 
     def __init__(
-        self, doc: StoredDoc, frequent: np.ndarray, k: int, level: str, q: int
+        self, doc: StoredDoc, marks: np.ndarray, ids: np.ndarray, windows: Windows
     ) -> None:
-        self.doc, self.marks = doc, mark_frequent(doc, frequent, k)
-        self.ids = unit_ids(doc, "plan" if level == "auto" else level)
-        self.windows = Windows.of(doc.codes, q, self.ids)
+        self.doc, self.marks, self.ids, self.windows = doc, marks, ids, windows
+
+    @classmethod
+    def many(
+        cls, docs: list[StoredDoc], frequent: np.ndarray, k: int, level: str, q: int
+    ) -> list[_Side]:
+        """The sides of ``docs``, prepared together."""
+        ids = [unit_ids(doc, "plan" if level == "auto" else level) for doc in docs]
+        windows = Windows.many([doc.codes for doc in docs], q, ids)
+        marks = mark_frequent(docs, frequent, k)
+        return [cls(*made) for made in zip(docs, marks, ids, windows)]
 
     def counts(self, lo: int, hi: int, found: list, side: int) -> tuple[int, int]:
         """Shared characters of the pieces ``found`` in ``[lo, hi)`` of this side: own, and
@@ -117,16 +130,13 @@ def compare_docs(
     (a file with itself: its repeats); ``level`` is ``"auto"`` or the unit level compared."""
     from planparse.reuse.fingerprint import K
 
-    sides: dict[int, _Side] = {}
-
-    def side(number: int) -> _Side:
-        if number not in sides:
-            sides[number] = _Side(index.doc(number), frequent, K, level, settings.seed_chars)
-        return sides[number]
+    numbers = np.unique(pairs).tolist()
+    made = _Side.many(index.docs(numbers), frequent, K, level, settings.seed_chars)
+    sides = dict(zip(numbers, made))
 
     rows = []
     for i, j in pairs.tolist():
-        a, b = side(i), side(j)
+        a, b = sides[i], sides[j]
         codes_b = a.doc.codes if i == j else b.doc.codes
         found = passages(
             a.doc.codes,

@@ -80,17 +80,48 @@ class Windows:
             >>> sorted(Windows.of(text, 3).starts.tolist())
             [0, 1, 2, 3]
         """
-        hashes, starts = ngram_hashes(np.asarray(codes, np.uint64), q, CHAR_SEED)
+        return cls.many([codes], q, None if ids is None else [ids])[0]
+
+    @classmethod
+    def many(
+        cls, texts: list[np.ndarray], q: int = Q, ids: list[np.ndarray] | None = None
+    ) -> list[Windows]:
+        """:meth:`of` each text (none holding a NUL), all hashed and sorted at once (one
+        text at a time, the fixed cost of each step was most of it for short files)."""
+        codes, bases = _joined(texts)
+        hashes, starts = ngram_hashes(codes, q, CHAR_SEED)
         if ids is not None and len(starts):
-            inside = (ids[starts] >= 0) & (ids[starts] == ids[starts + q - 1])
+            every = _joined(ids, -1, np.int64)[0]
+            inside = (every[starts] >= 0) & (every[starts] == every[starts + q - 1])
             hashes, starts = hashes[inside], starts[inside]
-        order = np.argsort(hashes, kind="stable")
-        hashes, starts = hashes[order], starts[order]
-        edges = np.flatnonzero(np.diff(hashes)) + 1
-        bounds = np.concatenate(([0], edges, [len(hashes)]))
+        text = np.searchsorted(bases, starts, "right") - 1
+        order = np.lexsort((starts, hashes, text))
+        hashes, starts, text = hashes[order], starts[order], text[order]
+        new = np.ones(len(hashes), bool)
+        new[1:] = (hashes[1:] != hashes[:-1]) | (text[1:] != text[:-1])
+        bounds = np.append(np.flatnonzero(new), len(hashes))
         repeats = np.repeat(np.diff(bounds), np.diff(bounds))
         rare = repeats <= MAX_REPEAT
-        return cls(hashes[rare], starts[rare])
+        hashes, starts, text = hashes[rare], starts[rare] - bases[text[rare]], text[rare]
+        cuts = np.searchsorted(text, np.arange(len(texts) + 1)).tolist()
+        return [cls(hashes[lo:hi], starts[lo:hi]) for lo, hi in zip(cuts[:-1], cuts[1:])]
+
+
+def _joined(
+    arrays: list[np.ndarray], separator: int = 0, dtype: type = np.uint64
+) -> tuple[np.ndarray, np.ndarray]:
+    """The arrays joined with ``separator`` after each, and where each starts.
+
+    Examples:
+        >>> joined, bases = _joined([np.array([5, 6]), np.array([7])], -1, np.int64)
+        >>> joined.tolist(), bases.tolist()
+        ([5, 6, -1, 7, -1], [0, 3])
+    """
+    lengths = np.array([len(a) + 1 for a in arrays], np.int64)
+    bases = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    end = np.full(1, separator, dtype)
+    parts = [part for a in arrays for part in (np.asarray(a, dtype), end)]
+    return np.concatenate([np.empty(0, dtype)] + parts), bases
 
 
 def pieces(

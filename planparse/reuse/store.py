@@ -7,7 +7,7 @@ folder of ``.npy`` arrays: its files' matching text (kept code points joined by 
 original offset of each), one row per unit (level, file, plan, key, original span, span in
 the code points), and its fingerprints (:func:`store_fingerprints`).  The search then holds
 one chunk's fingerprints at a time and reads a unit's text through a memory map
-(:func:`read_doc`, :func:`read_units`): never the archive's texts.
+(:func:`read_docs`, :func:`read_units`): never the archive's texts.
 
 Global unit numbers run over the chunks in order, per level, so they are the positions the
 units would have in one list built from the whole table.
@@ -208,25 +208,32 @@ class StoredDoc:
     keys: np.ndarray
 
 
-def read_doc(path: str, local: int) -> StoredDoc:
-    """File number ``local`` of the stored chunk ``path`` (its own copies of the arrays)."""
+def read_docs(path: str, numbers: list[int]) -> list[StoredDoc]:
+    """Files of the stored chunk ``path`` by number (each with its own copies of the
+    arrays): the chunk's arrays are looked up once for them all."""
     arrays = _opened(path, (Path(path) / "marks.npy").stat().st_mtime_ns)
     bases, table = arrays["bases"], arrays["units"]
-    lo = int(bases[local])
-    hi = int(bases[local + 1]) - 1 if local + 1 < len(bases) else len(arrays["codes"])
-    first, last = np.searchsorted(table["doc"], (local, local + 1))
-    mine = table[first:last]
-    units = np.stack(
-        [mine["level"], mine["plan"], mine["lo"] - lo, mine["hi"] - lo], axis=1
-    ).astype(np.int64)
-    return StoredDoc(
-        str(arrays["docs"][local]),
-        np.array(arrays["codes"][lo:hi]),
-        np.array(arrays["offsets"][lo:hi]),
-        np.array(arrays["marks"][lo:hi]),
-        units.reshape(-1, 4),
-        np.array(arrays["keys"][first:last]),
-    )
+    ends = np.append(np.asarray(bases[1:]) - 1, len(arrays["codes"]))
+    unit_bounds = np.searchsorted(table["doc"], np.arange(len(bases) + 1)).tolist()
+    found = []
+    for local in numbers:
+        lo, hi = int(bases[local]), int(ends[local])
+        first, last = unit_bounds[local], unit_bounds[local + 1]
+        mine = table[first:last]
+        units = np.stack(
+            [mine["level"], mine["plan"], mine["lo"] - lo, mine["hi"] - lo], axis=1
+        ).astype(np.int64)
+        found.append(
+            StoredDoc(
+                str(arrays["docs"][local]),
+                np.array(arrays["codes"][lo:hi]),
+                np.array(arrays["offsets"][lo:hi]),
+                np.array(arrays["marks"][lo:hi]),
+                units.reshape(-1, 4),
+                np.array(arrays["keys"][first:last]),
+            )
+        )
+    return found
 
 
 @lru_cache(maxsize=256)
@@ -259,10 +266,14 @@ class UnitIndex:
             parts.append(np.diff(np.append(bases, len(_array(path, "codes")))))
         return np.concatenate(parts)
 
-    def doc(self, number: int) -> StoredDoc:
-        """File ``number`` (global, in table order)."""
-        chunk = int(np.searchsorted(self.doc_firsts, number, "right")) - 1
-        return read_doc(self.paths[chunk], number - int(self.doc_firsts[chunk]))
+    def docs(self, numbers: list[int]) -> list[StoredDoc]:
+        """Files by global number (sorted), each chunk that holds some looked up once."""
+        chunk = np.searchsorted(self.doc_firsts, numbers, "right") - 1
+        found: list[StoredDoc] = []
+        for n in np.unique(chunk).tolist():
+            local = np.asarray(numbers)[chunk == n] - int(self.doc_firsts[n])
+            found += read_docs(self.paths[n], local.tolist())
+        return found
 
 
 def read_units(
