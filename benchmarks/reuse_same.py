@@ -23,10 +23,10 @@ from pathlib import Path
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import pandas as pd
+from reuse_scale import synthetic
 
 import planparse
 import planparse.batch
-from reuse_scale import synthetic
 
 WEB_PLANS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "web-plans"
 
@@ -56,8 +56,11 @@ def write_outputs(folder: Path, plans: list[int], jobs: int) -> None:
         pairs.to_csv(folder / f"{name}.csv", index=False)
         shown = pd.DataFrame(pairs.attrs["boilerplate"])
         shown.to_csv(folder / f"{name}-boilerplate.csv", index=False)
-        print(f"{name}: {len(pairs)} pairs, {len(shown)} boilerplate, "
-              f"{time.perf_counter() - start:.1f} s", flush=True)
+        print(
+            f"{name}: {len(pairs)} pairs, {len(shown)} boilerplate, "
+            f"{time.perf_counter() - start:.1f} s",
+            flush=True,
+        )
 
 
 def main() -> None:

@@ -142,17 +142,6 @@ def test_stock_formulae_alone_are_not_copying():
     assert run(texts, threshold=0.25).empty
 
 
-def test_band_parameters_are_those_of_datasketch():
-    from datasketch import MinHashLSH
-
-    from planparse.reuse.minhash import band_parameters
-
-    for threshold in (0.2, 0.3, 0.4, 0.5, 0.7):
-        for num_perm in (32, 64, 128):
-            lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-            assert band_parameters(threshold, num_perm) == (lsh.b, lsh.r)
-
-
 def test_a_small_call_does_not_import_datasketch():
     import subprocess
     import sys

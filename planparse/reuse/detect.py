@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.resources import files
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,6 @@ import numpy as np
 from planparse.batch import process_pool
 from planparse.reuse.compare import compare_docs
 from planparse.reuse.fingerprint import K, phrase_codes
-from planparse.reuse.minhash import bucket_pairs
 from planparse.reuse.passages import GAP, Q
 from planparse.reuse.store import Chunk, UnitStore, store_fingerprints
 from planparse.reuse.units import LEVELS
@@ -126,6 +126,30 @@ def candidate_files(
     return np.stack((codes // size, codes % size), axis=1).astype(np.int64), skipped
 
 
+def bucket_pairs(keys: np.ndarray, units: np.ndarray, max_bucket: int) -> tuple[np.ndarray, int]:
+    """Pairs ``(i, j)``, ``i < j``, of ``units`` with equal ``keys``, and how many buckets
+    were skipped for holding more than ``max_bucket`` units.
+
+    Buckets of one size are paired together in numpy (a loop over buckets was the cost).
+
+    Examples:
+        >>> keys = np.array([7, 9, 7, 7], np.uint64)
+        >>> bucket_pairs(keys, np.array([10, 11, 12, 13]), 50)[0].tolist()
+        [[10, 12], [10, 13], [12, 13]]
+    """
+    order = np.argsort(keys, kind="stable")
+    edges = np.flatnonzero(np.diff(keys[order])) + 1
+    bounds = np.concatenate(([0], edges, [len(order)]))
+    starts, sizes = bounds[:-1], np.diff(bounds)
+    pairs = [np.empty((0, 2), dtype=np.int64)]
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= max_bucket)]).tolist():
+        lo = starts[sizes == size]
+        members = np.sort(units[order[lo[:, None] + np.arange(size)]], axis=1)
+        i, j = np.triu_indices(size, k=1)
+        pairs.append(np.stack((members[:, i].ravel(), members[:, j].ravel()), axis=1))
+    return np.concatenate(pairs).astype(np.int64), int((sizes > max_bucket).sum())
+
+
 class _Search:
     """One search over the files of a :class:`UnitStore`: winnowed fingerprints, candidate
     pairs of files, and their shared passages."""
@@ -202,7 +226,7 @@ def verify_batches(pairs: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
             total = 0
         total += chars
     cuts.append(len(cost))
-    return [pairs[lo:hi] for lo, hi in zip(cuts[:-1], cuts[1:])]
+    return [pairs[lo:hi] for lo, hi in pairwise(cuts)]
 
 
 def _texts_of(items: pd.DataFrame, texts: Mapping[str, str] | None) -> Mapping[str, str]:

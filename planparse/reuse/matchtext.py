@@ -17,6 +17,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 
@@ -147,7 +148,7 @@ class DocText:
         cuts = np.searchsorted(at, bases).tolist()
         offsets, kept = at - np.repeat(bases[:-1], np.diff(cuts)), codes[at]
         made = []
-        for lo, hi in zip(cuts[:-1], cuts[1:]):
+        for lo, hi in pairwise(cuts):
             doc = cls.__new__(cls)
             doc.offsets = offsets[lo:hi].astype(np.int32)
             doc.kept, doc.flagged = kept[lo:hi], marked[lo:hi]

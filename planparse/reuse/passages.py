@@ -22,6 +22,7 @@ Examples:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -95,7 +96,9 @@ class Windows:
             inside = (every[starts] >= 0) & (every[starts] == every[starts + q - 1])
             hashes, starts = hashes[inside], starts[inside]
         text = np.searchsorted(bases, starts, "right") - 1
-        order = np.lexsort((starts, hashes, text))
+        # by text, then hash (a stable sort of each key: lexsort was a sixth of the search)
+        order = np.argsort(hashes, kind="stable")
+        order = order[np.argsort(text[order], kind="stable")]
         hashes, starts, text = hashes[order], starts[order], text[order]
         new = np.ones(len(hashes), bool)
         new[1:] = (hashes[1:] != hashes[:-1]) | (text[1:] != text[:-1])
@@ -104,7 +107,7 @@ class Windows:
         rare = repeats <= MAX_REPEAT
         hashes, starts, text = hashes[rare], starts[rare] - bases[text[rare]], text[rare]
         cuts = np.searchsorted(text, np.arange(len(texts) + 1)).tolist()
-        return [cls(hashes[lo:hi], starts[lo:hi]) for lo, hi in zip(cuts[:-1], cuts[1:])]
+        return [cls(hashes[lo:hi], starts[lo:hi]) for lo, hi in pairwise(cuts)]
 
 
 def _joined(
