@@ -29,9 +29,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np
 import pandas as pd
 
-from planparse.reuse.units import COLUMNS_READ
-
 import planparse
+from planparse.reuse.units import COLUMNS_READ
 
 ITEMS_PER_PLAN, THRESHOLD, PERM, GRAM = 10, 0.4, 128, 5
 
