@@ -186,3 +186,22 @@ def test_web_plans_pairs_are_the_same_for_any_number_of_processes_and_chunks(web
     chunked = find_duplicates_by_chunk(table_chunks(items, read_texts(items), 17), n_jobs=2)
     pd.testing.assert_frame_equal(chunked, pairs)
     assert parallel.attrs["boilerplate"] == pairs.attrs["boilerplate"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["温馨提示", "本站", "下载", "VIP", "第12页", "www", "会员", "收藏"]),
+            st.text("妇女工作计划开展0123456789", min_size=0, max_size=40),
+        ),
+        max_size=30,
+    )
+)
+def test_notice_spans_equal_the_pattern_over_the_whole_text(parts):
+    """The notice search runs the pattern only where two words stand near each other; its
+    spans must be those of the pattern run over the whole text."""
+    from planparse.reuse.fingerprint import notice_patterns, notice_spans
+
+    text = "".join(parts)
+    assert notice_spans(text) == [m.span() for m in notice_patterns().finditer(text)]
