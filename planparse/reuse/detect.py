@@ -289,33 +289,63 @@ def find_duplicates(
     )
 
 
-#: Files per chunk when :func:`find_duplicates` cuts a table for its search.
-CHUNK_FILES = 64
+#: Files per chunk when :func:`find_duplicates` cuts a table for its search (each chunk is
+#: stored as a few files and read back by every comparison batch that needs one of its
+#: files: 256 took 12% less time than 64 on 10,000 short plans) ...
+CHUNK_FILES = 256
+#: ... and characters at most (a chunk's units and matching text are held while it is
+#: stored: this bounds that memory for long reports).
+CHUNK_CHARS = 4_000_000
 
 
 def table_chunks(
-    items: pd.DataFrame, texts: Mapping[str, str], size: int = CHUNK_FILES
+    items: pd.DataFrame,
+    texts: Mapping[str, str],
+    size: int = CHUNK_FILES,
+    chars: int = CHUNK_CHARS,
 ) -> list[tuple[pd.DataFrame, dict[str, str]]]:
-    """The table cut into chunks of ``size`` whole files, in table order, with their texts.
+    """The table cut into chunks of ``size`` whole files (fewer when they would pass
+    ``chars`` characters), in table order, with their texts.
 
     Examples:
         >>> import pandas as pd
         >>> items = pd.DataFrame({"doc_id": ["a", "a", "b", "c"]})
         >>> [list(c.doc_id) for c, _ in table_chunks(items, {"a": "", "b": "", "c": ""}, 2)]
         [['a', 'a', 'b'], ['c']]
+        >>> long = {"a": "甲" * 5, "b": "乙" * 5, "c": "丙"}
+        >>> [list(c.doc_id) for c, _ in table_chunks(items, long, 3, chars=8)]
+        [['a', 'a'], ['b', 'c']]
     """
     import pandas as pd
 
-    number = pd.factorize(items["doc_id"])[0] // size
+    codes, docs = pd.factorize(items["doc_id"])
+    number = chunk_numbers([len(texts[doc]) for doc in docs], size, chars)[codes]
     # one stable sort, not a mask over the whole table per chunk (that grew with the
     # square of the archive)
     order = np.argsort(number, kind="stable")
     bounds = np.searchsorted(number[order], np.arange(int(number.max()) + 2 if len(number) else 0))
     chunks = []
-    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+    for lo, hi in pairwise(bounds.tolist()):
         part = items.iloc[order[lo:hi]]
         chunks.append((part, {doc: texts[doc] for doc in dict.fromkeys(part["doc_id"])}))
     return chunks
+
+
+def chunk_numbers(lengths: Sequence[int], size: int, chars: int) -> np.ndarray:
+    """The chunk of each file, files taken in order: a new chunk when the last holds
+    ``size`` files or this file would take it past ``chars`` characters.
+
+    Examples:
+        >>> chunk_numbers([5, 5, 1, 1], 3, 8).tolist()
+        [0, 1, 1, 1]
+    """
+    numbers, chunk, count, total = [], 0, 0, 0
+    for length in lengths:
+        if count and (count == size or total + length > chars):
+            chunk, count, total = chunk + 1, 0, 0
+        numbers.append(chunk)
+        count, total = count + 1, total + length
+    return np.array(numbers, np.int64)
 
 
 def find_duplicates_by_chunk(
