@@ -83,22 +83,27 @@ def holder(doc: StoredDoc, lo: int, hi: int, level: str) -> int:
 
 
 class _Side:
-    """One file as a passage sees it: its marks, unit numbers for one level, and windows."""
+    """One file as a passage sees it: its unit numbers for one level, its windows, and
+    (once a passage needs them) its marks."""
 
-    def __init__(
-        self, doc: StoredDoc, marks: np.ndarray, ids: np.ndarray, windows: Windows
-    ) -> None:
-        self.doc, self.marks, self.ids, self.windows = doc, marks, ids, windows
+    def __init__(self, doc: StoredDoc, ids: np.ndarray, windows: Windows) -> None:
+        self.doc, self.ids, self.windows = doc, ids, windows
+        self.marks = doc.marks
 
     @classmethod
-    def many(
-        cls, docs: list[StoredDoc], frequent: np.ndarray, k: int, level: str, q: int
-    ) -> list[_Side]:
+    def many(cls, docs: list[StoredDoc], level: str, q: int) -> list[_Side]:
         """The sides of ``docs``, prepared together."""
         ids = [unit_ids(doc, "plan" if level == "auto" else level) for doc in docs]
         windows = Windows.many([doc.codes for doc in docs], q, ids)
-        marks = mark_frequent(docs, frequent, k)
-        return [cls(*made) for made in zip(docs, marks, ids, windows)]
+        return [cls(*made) for made in zip(docs, ids, windows)]
+
+    @staticmethod
+    def mark(sides: list[_Side], frequent: np.ndarray, k: int) -> None:
+        """Add the frequent windows to the marks of ``sides``, all at once (only the sides
+        of some passage need them: most candidate pairs share none)."""
+        marks = mark_frequent([side.doc for side in sides], frequent, k)
+        for side, marked in zip(sides, marks):
+            side.marks = marked
 
     def counts(self, lo: int, hi: int, found: list, side: int) -> tuple[int, int]:
         """Shared characters of the pieces ``found`` in ``[lo, hi)`` of this side: own, and
@@ -131,14 +136,12 @@ def compare_docs(
     from planparse.reuse.fingerprint import K
 
     numbers = np.unique(pairs).tolist()
-    made = _Side.many(index.docs(numbers), frequent, K, level, settings.seed_chars)
-    sides = dict(zip(numbers, made))
-
-    rows = []
+    sides = dict(zip(numbers, _Side.many(index.docs(numbers), level, settings.seed_chars)))
+    found = {}
     for i, j in pairs.tolist():
         a, b = sides[i], sides[j]
         codes_b = a.doc.codes if i == j else b.doc.codes
-        found = passages(
+        found[i, j] = passages(
             a.doc.codes,
             codes_b,
             settings.threshold,
@@ -149,7 +152,12 @@ def compare_docs(
             settings.min_copy,
             (a.windows, b.windows),
         )
-        rows += [r for p in found if (r := _row(a, b, p, level, settings.min_copy))]
+    shared = sorted({n for (i, j), some in found.items() if some for n in (i, j)})
+    _Side.mark([sides[n] for n in shared], frequent, K)
+    rows = []
+    for (i, j), some in found.items():
+        a, b = sides[i], sides[j]
+        rows += [r for p in some if (r := _row(a, b, p, level, settings.min_copy))]
     return rows
 
 

@@ -137,13 +137,15 @@ def pieces(
     a_ids: np.ndarray | None = None,
     b_ids: np.ndarray | None = None,
     windows: tuple[Windows, Windows] | None = None,
+    at_least: int = 0,
 ) -> np.ndarray:
     """Maximal exact pieces ``(a, b, length)`` of at least ``q`` characters shared by the
     texts ``a`` and ``b`` (pass the same array twice for the repeats inside one text: then
     ``b > a``), sorted by ``a`` then ``b``.  With ``a_ids`` / ``b_ids`` (a unit number per
     character, -1 outside every unit) a piece stays inside one unit on each side.
     ``windows``: the texts' :class:`Windows`, made with the same ``q`` and ids, when the
-    caller keeps them.
+    caller keeps them.  No piece when the equal windows could not cover ``at_least``
+    characters together (each adds at most ``q``): most candidate pairs stop there.
 
     Examples:
         >>> text = np.frombuffer("一二三四五六七八九十".encode("utf-32-le"), np.uint32)
@@ -157,7 +159,7 @@ def pieces(
     i, j = _window_pairs(*windows)
     if same:
         i, j = i[j > i], j[j > i]
-    if not len(i):
+    if not len(i) or len(i) * q < at_least:
         return np.empty((0, 3), np.int64)
     order = np.lexsort((i, j - i))
     i, j = i[order], j[order]
@@ -248,7 +250,7 @@ def passages(
     that with no other piece near it can make no such passage and is left out before
     chaining (most pieces are common words: this is what keeps two long reports fast).
     ``windows`` as for :func:`pieces`."""
-    found = pieces(a, b, q, a_ids, b_ids, windows)
+    found = pieces(a, b, q, a_ids, b_ids, windows, long_enough)
     if found[:, 2].sum() < long_enough:  # a passage shares at most every piece
         return []
     found = found[(found[:, 2] >= long_enough) | has_neighbour(found, gap + q)]
