@@ -1,6 +1,7 @@
 """Copy-paste search end to end at archive scale, beside datasketch.
 
     python benchmarks/reuse_scale.py [--plans 2000 10000 50000] [--jobs 2] [--baseline-max 10000]
+                                     [--repeat 3]
 
 A synthetic archive is grown from the sample corpus's items: each plan holds 10 items, each
 a sample item with 30% of its characters swapped for others (so plans are distinct), and
@@ -12,7 +13,9 @@ process; peak memory is that process's peak resident set, less what it held befo
 The baseline is what a user would write with datasketch: a ``MinHash`` of 128 permutations
 per item over its character 5-grams (``update_batch``), ``MinHashLSH.insert`` and ``query``,
 then the candidate pairs of files verified by the same passage search as planparse's.
-The scaling exponent is fitted on log(time) against log(units).
+The scaling exponent is fitted on log(time) against log(units), on the medians of
+``--repeat`` runs per size (planparse and the baseline alternating, each line with the load
+average after it).
 """
 
 from __future__ import annotations
@@ -141,6 +144,7 @@ def main() -> None:
     parser.add_argument("--plans", type=int, nargs="+", default=[2_000, 10_000, 50_000])
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--baseline-max", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=1, help="alternating runs per size")
     args = parser.parse_args()
     print(
         f"planparse {planparse.__version__}; {ITEMS_PER_PLAN} items a plan; -j {args.jobs}; "
@@ -148,22 +152,34 @@ def main() -> None:
     )
     fitted: dict[str, list] = {"planparse": [], "datasketch": []}
     for plans in args.plans:
-        for name in ("planparse", "datasketch"):
-            if name == "datasketch" and plans > args.baseline_max:
-                continue
-            units, seconds, peak, found, planted = in_process(name, plans, args.jobs)
-            fitted[name].append((units, seconds))
-            print(
-                f"{name:>10} {plans:>7,} plans {units:>9,} units: {seconds:7.1f} s, "
-                f"{units / seconds:9,.0f} units/s, peak +{peak:6.0f} MiB "
-                f"({peak / units * 1e6 / 1024:5.2f} GiB per 1M units), "
-                f"copies found {found} (planted {planted})",
-                flush=True,
-            )
+        names = [n for n in fitted if n == "planparse" or plans <= args.baseline_max]
+        runs: dict[str, list] = {name: [] for name in names}
+        for _ in range(args.repeat):  # alternating, so that the load weighs on both alike
+            for name in names:
+                runs[name].append(in_process(name, plans, args.jobs))
+                print(_line(name, plans, runs[name][-1], "run"), flush=True)
+        for name in names:
+            seconds = float(np.median([run[1] for run in runs[name]]))
+            median = (runs[name][0][0], seconds, max(run[2] for run in runs[name]))
+            median += runs[name][0][3:]
+            fitted[name].append(median[:2])
+            if args.repeat > 1:
+                print(_line(name, plans, median, f"median of {args.repeat}"), flush=True)
     for name, points in fitted.items():
         if len(points) >= 2:
             x, y = np.log([p[0] for p in points]), np.log([p[1] for p in points])
             print(f"{name}: time grows as units^{np.polyfit(x, y, 1)[0]:.2f}")
+
+
+def _line(name: str, plans: int, result: tuple, label: str) -> str:
+    units, seconds, peak, found, planted = result
+    return (
+        f"{name:>10} {plans:>7,} plans {units:>9,} units: {seconds:7.1f} s, "
+        f"{units / seconds:9,.0f} units/s, peak +{peak:6.0f} MiB "
+        f"({peak / units * 1e6 / 1024:5.2f} GiB per 1M units), "
+        f"copies found {found} (planted {planted}); {label}, "
+        f"load {os.getloadavg()[0]:.1f}"
+    )
 
 
 if __name__ == "__main__":
