@@ -196,10 +196,19 @@ class _Search:
         """The rows of every shared passage of the candidate files, ``level`` being
         ``"auto"`` or the unit level compared."""
         lengths = self.index.doc_lengths()
-        batches = verify_batches(self.pairs, lengths)
+        parts = 4 * self.jobs if self.client is None else 4 * _workers(self.client)
+        batches = verify_batches(self.pairs, lengths, parts)
         constant = (self.index, level, self.frequent, self.settings)
         parts = self.map(compare_docs, batches, *([c] * len(batches) for c in constant))
         return [row for part in parts for row in part]
+
+
+def _workers(client: Any) -> int:
+    """How many workers a Dask cluster has (1 when it cannot tell)."""
+    try:
+        return max(1, len(client.scheduler_info().get("workers", {})))
+    except Exception:  # noqa: BLE001 - a client without scheduler information: one batch a worker
+        return 1
 
 
 #: At most this many candidate pairs of files per comparison task ...
@@ -208,20 +217,24 @@ VERIFY_BATCH = 1024
 VERIFY_CHARS = 2_000_000
 
 
-def verify_batches(pairs: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
+def verify_batches(pairs: np.ndarray, lengths: np.ndarray, parts: int = 1) -> list[np.ndarray]:
     """The candidate pairs, in order, cut into comparison batches of at most
     :data:`VERIFY_BATCH` pairs and about :data:`VERIFY_CHARS` characters
-    (``lengths``: each file's).
+    (``lengths``: each file's), and into ``parts`` batches at least when there are enough
+    pairs (so that every process has work: the rows do not depend on the cuts).
 
     Examples:
         >>> pairs = np.array([[0, 1], [0, 2], [1, 2]])
         >>> [len(b) for b in verify_batches(pairs, np.array([1_500_000, 10, 10]))]
         [1, 2]
+        >>> [len(b) for b in verify_batches(pairs, np.array([10, 10, 10]), parts=2)]
+        [2, 1]
     """
     cost = lengths[pairs].sum(axis=1).tolist() if len(pairs) else []
+    most = min(VERIFY_BATCH, -(-len(cost) // max(parts, 1)))
     cuts, total = [0], 0
     for n, chars in enumerate(cost):
-        if n > cuts[-1] and (n - cuts[-1] >= VERIFY_BATCH or total + chars > VERIFY_CHARS):
+        if n > cuts[-1] and (n - cuts[-1] >= most or total + chars > VERIFY_CHARS):
             cuts.append(n)
             total = 0
         total += chars
