@@ -8,7 +8,9 @@ a sample item with 30% of its characters swapped for others (so plans are distin
 2% of the items are planted copies (5% edits) of an item of another plan.  The item table
 is built directly (no parsing), and ``find_duplicates`` is timed END TO END: storing the
 units, fingerprints, candidates, passages, rows and families.  Each size runs in a fresh
-process; peak memory is that process's peak resident set, less what it held before the call.
+(forked) process; peak memory is that process's peak resident set, less what it held before the call,
+and CPU time is that process's and its worker processes' (less sensitive to other jobs on a
+shared machine than wall time).
 
 The baseline is what a user would write with datasketch: a ``MinHash`` of 128 permutations
 per item over its character 5-grams (``update_batch``), ``MinHashLSH.insert`` and ``query``,
@@ -122,15 +124,28 @@ def measure(name: str, plans: int, jobs: int, queue) -> None:
     items, texts, planted = synthetic(plans)
     run = planparse_run if name == "planparse" else datasketch_run
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    cpu = _cpu_seconds()
     start = time.perf_counter()
     pairs = run(items, texts, jobs)
     seconds = time.perf_counter() - start
+    cpu = _cpu_seconds() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
-    queue.put((len(items) + plans, seconds, peak / 1024, planted_found(pairs), planted))
+    queue.put((len(items) + plans, seconds, peak / 1024, planted_found(pairs), planted, cpu))
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its ended children (the worker processes): less
+    sensitive than wall time to other jobs on the machine."""
+    own, ended = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + ended.ru_utime + ended.ru_stime
 
 
 def in_process(name: str, plans: int, jobs: int) -> tuple:
-    context = multiprocessing.get_context("spawn")
+    # fork, as a script on Linux runs: a spawned parent makes its pool spawn too, and each
+    # worker then imports planparse again (about 1 s of CPU each, measured)
+    context = multiprocessing.get_context("fork")
     queue = context.Queue()
     process = context.Process(target=measure, args=(name, plans, jobs, queue))
     process.start()
@@ -161,7 +176,7 @@ def main() -> None:
         for name in names:
             seconds = float(np.median([run[1] for run in runs[name]]))
             median = (runs[name][0][0], seconds, max(run[2] for run in runs[name]))
-            median += runs[name][0][3:]
+            median += runs[name][0][3:5] + (float(np.median([run[5] for run in runs[name]])),)
             fitted[name].append(median[:2])
             if args.repeat > 1:
                 print(_line(name, plans, median, f"median of {args.repeat}"), flush=True)
@@ -172,10 +187,11 @@ def main() -> None:
 
 
 def _line(name: str, plans: int, result: tuple, label: str) -> str:
-    units, seconds, peak, found, planted = result
+    units, seconds, peak, found, planted, cpu = result
     return (
         f"{name:>10} {plans:>7,} plans {units:>9,} units: {seconds:7.1f} s, "
-        f"{units / seconds:9,.0f} units/s, peak +{peak:6.0f} MiB "
+        f"{units / seconds:9,.0f} units/s, CPU {cpu:6.1f} s ({units / cpu:7,.0f} units "
+        f"per CPU second), peak +{peak:6.0f} MiB "
         f"({peak / units * 1e6 / 1024:5.2f} GiB per 1M units), "
         f"copies found {found} (planted {planted}); {label}, "
         f"load {os.getloadavg()[0]:.1f}"
