@@ -1,0 +1,52 @@
+"""``find_duplicates`` on real texts: the bundled sample, the real corpus's six folders of
+reports and policies, and web-plans; median of 3 calls with ``n_jobs=1``, wall and CPU.
+
+    python benchmarks/reuse_real.py
+
+Needs ``../shared/corpus`` for the last two (skipped when it is absent).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _common import SHARED
+
+import planparse
+import planparse.batch
+
+
+def timed(name: str, items) -> None:
+    texts = planparse.batch.read_texts(items)
+    walls, cpus = [], []
+    for _ in range(3):
+        cpu, start = time.process_time(), time.perf_counter()
+        pairs = planparse.find_duplicates(items, texts=texts)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    print(
+        f"{name}: {items.doc_id.nunique()} files, {sum(map(len, texts.values())):,} characters, "
+        f"{len(pairs)} pairs: {statistics.median(walls):.2f} s wall, "
+        f"{statistics.median(cpus):.2f} s CPU (median of 3; load {os.getloadavg()[0]:.1f})",
+        flush=True,
+    )
+
+
+def main() -> None:
+    timed("sample", planparse.parse_files([planparse.sample_path()]))
+    if not SHARED.is_dir():
+        print(f"the real corpus is not at {SHARED}: skipped")
+        return
+    folders = [p for p in sorted(SHARED.iterdir()) if p.is_dir() and p.name != "web-plans"]
+    timed("real corpus (six folders)", planparse.parse_files(folders))
+    timed("web-plans", planparse.parse_files([SHARED / "web-plans"]))
+
+
+if __name__ == "__main__":
+    main()
