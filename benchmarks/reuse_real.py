@@ -22,8 +22,8 @@ import planparse
 import planparse.batch
 
 
-def timed(name: str, items) -> None:
-    texts = planparse.batch.read_texts(items)
+def timed(name: str, items, texts: dict | None = None) -> None:
+    texts = planparse.batch.read_texts(items) if texts is None else texts
     walls, cpus = [], []
     for _ in range(3):
         cpu, start = time.process_time(), time.perf_counter()
@@ -38,13 +38,30 @@ def timed(name: str, items) -> None:
     )
 
 
+def _prefixed(folders: list) -> tuple:
+    """The folders' items and texts in one table, each file named ``folder/file`` (file
+    names repeat across folders)."""
+    import pandas as pd
+
+    frames, texts = [], {}
+    for folder in folders:
+        items = planparse.parse_files([folder])
+        for doc, text in planparse.batch.read_texts(items).items():
+            texts[f"{folder.name}/{doc}"] = text
+        for column in ("doc_id", "item_id", "parent_id"):
+            named = items[column].astype(str)
+            items[column] = named.where(named == "", folder.name + "/" + named)
+        frames.append(items)
+    return pd.concat(frames, ignore_index=True), texts
+
+
 def main() -> None:
     timed("sample", planparse.parse_files([planparse.sample_path()]))
     if not SHARED.is_dir():
         print(f"the real corpus is not at {SHARED}: skipped")
         return
     folders = [p for p in sorted(SHARED.iterdir()) if p.is_dir() and p.name != "web-plans"]
-    timed("real corpus (six folders)", planparse.parse_files(folders))
+    timed("real corpus (six folders)", *_prefixed(folders))
     timed("web-plans", planparse.parse_files([SHARED / "web-plans"]))
 
 
