@@ -1,18 +1,23 @@
 """Copy-paste search end to end at archive scale, beside datasketch.
 
     python benchmarks/reuse_scale.py [--plans 2000 10000 50000] [--jobs 2] [--baseline-max 10000]
+                                     [--repeat 3]
 
 A synthetic archive is grown from the sample corpus's items: each plan holds 10 items, each
 a sample item with 30% of its characters swapped for others (so plans are distinct), and
 2% of the items are planted copies (5% edits) of an item of another plan.  The item table
 is built directly (no parsing), and ``find_duplicates`` is timed END TO END: storing the
 units, fingerprints, candidates, passages, rows and families.  Each size runs in a fresh
-process; peak memory is that process's peak resident set, less what it held before the call.
+(forked) process; peak memory is that process's peak resident set, less what it held before the call,
+and CPU time is that process's and its worker processes' (less sensitive to other jobs on a
+shared machine than wall time).
 
 The baseline is what a user would write with datasketch: a ``MinHash`` of 128 permutations
 per item over its character 5-grams (``update_batch``), ``MinHashLSH.insert`` and ``query``,
 then the candidate pairs of files verified by the same passage search as planparse's.
-The scaling exponent is fitted on log(time) against log(units).
+The scaling exponent is fitted on log(time) against log(units), on the medians of
+``--repeat`` runs per size (planparse and the baseline alternating, each line with the load
+average after it).
 """
 
 from __future__ import annotations
@@ -29,9 +34,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np
 import pandas as pd
 
-from planparse.reuse.units import COLUMNS_READ
-
 import planparse
+from planparse.reuse.units import COLUMNS_READ
 
 ITEMS_PER_PLAN, THRESHOLD, PERM, GRAM = 10, 0.4, 128, 5
 
@@ -120,15 +124,28 @@ def measure(name: str, plans: int, jobs: int, queue) -> None:
     items, texts, planted = synthetic(plans)
     run = planparse_run if name == "planparse" else datasketch_run
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    cpu = _cpu_seconds()
     start = time.perf_counter()
     pairs = run(items, texts, jobs)
     seconds = time.perf_counter() - start
+    cpu = _cpu_seconds() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
-    queue.put((len(items) + plans, seconds, peak / 1024, planted_found(pairs), planted))
+    queue.put((len(items) + plans, seconds, peak / 1024, planted_found(pairs), planted, cpu))
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its ended children (the worker processes): less
+    sensitive than wall time to other jobs on the machine."""
+    own, ended = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + ended.ru_utime + ended.ru_stime
 
 
 def in_process(name: str, plans: int, jobs: int) -> tuple:
-    context = multiprocessing.get_context("spawn")
+    # fork, as a script on Linux runs: a spawned parent makes its pool spawn too, and each
+    # worker then imports planparse again (about 1 s of CPU each, measured)
+    context = multiprocessing.get_context("fork")
     queue = context.Queue()
     process = context.Process(target=measure, args=(name, plans, jobs, queue))
     process.start()
@@ -142,6 +159,7 @@ def main() -> None:
     parser.add_argument("--plans", type=int, nargs="+", default=[2_000, 10_000, 50_000])
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--baseline-max", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=1, help="alternating runs per size")
     args = parser.parse_args()
     print(
         f"planparse {planparse.__version__}; {ITEMS_PER_PLAN} items a plan; -j {args.jobs}; "
@@ -149,22 +167,35 @@ def main() -> None:
     )
     fitted: dict[str, list] = {"planparse": [], "datasketch": []}
     for plans in args.plans:
-        for name in ("planparse", "datasketch"):
-            if name == "datasketch" and plans > args.baseline_max:
-                continue
-            units, seconds, peak, found, planted = in_process(name, plans, args.jobs)
-            fitted[name].append((units, seconds))
-            print(
-                f"{name:>10} {plans:>7,} plans {units:>9,} units: {seconds:7.1f} s, "
-                f"{units / seconds:9,.0f} units/s, peak +{peak:6.0f} MiB "
-                f"({peak / units * 1e6 / 1024:5.2f} GiB per 1M units), "
-                f"copies found {found} (planted {planted})",
-                flush=True,
-            )
+        names = [n for n in fitted if n == "planparse" or plans <= args.baseline_max]
+        runs: dict[str, list] = {name: [] for name in names}
+        for _ in range(args.repeat):  # alternating, so that the load weighs on both alike
+            for name in names:
+                runs[name].append(in_process(name, plans, args.jobs))
+                print(_line(name, plans, runs[name][-1], "run"), flush=True)
+        for name in names:
+            seconds = float(np.median([run[1] for run in runs[name]]))
+            median = (runs[name][0][0], seconds, max(run[2] for run in runs[name]))
+            median += runs[name][0][3:5] + (float(np.median([run[5] for run in runs[name]])),)
+            fitted[name].append(median[:2])
+            if args.repeat > 1:
+                print(_line(name, plans, median, f"median of {args.repeat}"), flush=True)
     for name, points in fitted.items():
         if len(points) >= 2:
             x, y = np.log([p[0] for p in points]), np.log([p[1] for p in points])
             print(f"{name}: time grows as units^{np.polyfit(x, y, 1)[0]:.2f}")
+
+
+def _line(name: str, plans: int, result: tuple, label: str) -> str:
+    units, seconds, peak, found, planted, cpu = result
+    return (
+        f"{name:>10} {plans:>7,} plans {units:>9,} units: {seconds:7.1f} s, "
+        f"{units / seconds:9,.0f} units/s, CPU {cpu:6.1f} s ({units / cpu:7,.0f} units "
+        f"per CPU second), peak +{peak:6.0f} MiB "
+        f"({peak / units * 1e6 / 1024:5.2f} GiB per 1M units), "
+        f"copies found {found} (planted {planted}); {label}, "
+        f"load {os.getloadavg()[0]:.1f}"
+    )
 
 
 if __name__ == "__main__":

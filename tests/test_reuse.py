@@ -7,14 +7,10 @@ from unittest.mock import patch
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import planparse
-from planparse.hashing import CHAR_SEED, ngram_hashes
-from planparse.reuse import PAIR_COLUMNS, find_duplicates, minhash
+from planparse.reuse import PAIR_COLUMNS, find_duplicates
 from planparse.reuse.evaluate import score
-from planparse.reuse.minhash import band_parameters, range_shingles, range_signatures, signatures
 
 BODY = (
     "一、加强组织建设\n（一）完善基层组织网络。在各村各社区设立妇女小组，由妇女小组长负责联系本组妇女，做到有事能找到人、妇女有事能找到组织。\n"
@@ -33,57 +29,6 @@ def run(texts: dict[str, str], **options) -> pd.DataFrame:
         [planparse.parse(t, doc_id=d).to_frame() for d, t in texts.items()], ignore_index=True
     )
     return find_duplicates(items, texts=texts, **options)
-
-
-def test_minhash_estimates_match_datasketch():
-    from datasketch import MinHash
-
-    rng = np.random.default_rng(0)
-    base = rng.integers(0, 2**63, 400, dtype=np.uint64)
-    other = np.concatenate([base[:300], rng.integers(0, 2**63, 100, dtype=np.uint64)])
-    ours = signatures(np.concatenate([base, other]), np.repeat([0, 1], 400), 2, num_perm=256)
-    ours_estimate = float((ours[0] == ours[1]).mean())
-    reference = [MinHash(num_perm=256, seed=1) for _ in range(2)]
-    for sketch, values in zip(reference, (base, other)):
-        sketch.update_batch([int(v).to_bytes(8, "little") for v in values])
-    true_jaccard = 300 / 500
-    assert abs(ours_estimate - true_jaccard) < 0.08
-    assert abs(reference[0].jaccard(reference[1]) - true_jaccard) < 0.08
-    assert band_parameters(0.4, 64)[0] * band_parameters(0.4, 64)[1] <= 64
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    texts=st.lists(st.lists(st.integers(1, 6), max_size=30), min_size=1, max_size=4),
-    spans=st.lists(
-        st.tuples(st.integers(0, 3), st.integers(0, 30), st.integers(0, 30)), max_size=8
-    ),
-    k=st.integers(1, 4),
-    excluded=st.integers(0, 3),
-)
-def test_span_signatures_equal_the_reference_over_each_units_own_shingles(
-    texts, spans, k, excluded
-):
-    """range_signatures and range_shingles hash each window once for nested spans; the
-    values must be those of the per-unit reference (``signatures`` over a unit's shingles)."""
-    starts = np.cumsum([0] + [len(t) + 1 for t in texts])
-    codes = np.concatenate([np.array(t + [0], np.uint64) for t in texts])
-    ranges = []
-    for text, a, b in spans:
-        text %= len(texts)
-        a, b = sorted((min(a, len(texts[text])), min(b, len(texts[text]))))
-        ranges.append((starts[text] + a, starts[text] + b))
-    ranges = np.array(ranges, np.int64).reshape(-1, 2)
-    own = [ngram_hashes(codes[a:b], k, CHAR_SEED)[0] for a, b in ranges.tolist()]
-    exclude = np.unique(np.concatenate(own + [np.empty(0, np.uint64)]))[:excluded]
-    kept = [h[~np.isin(h, exclude)] for h in own]
-    owner = np.repeat(np.arange(len(kept)), [len(h) for h in kept])
-    reference = signatures(np.concatenate(kept + [np.empty(0, np.uint64)]), owner, len(kept), 16)
-    assert (range_signatures(codes, ranges, k, 16, exclude) == reference).all()
-    with patch.object(minhash, "CACHE_CODES", 5):  # cut into pieces between texts
-        assert (range_signatures(codes, ranges, k, 16, exclude) == reference).all()
-    for found, hashes in zip(range_shingles(codes, ranges, k), own):
-        assert found.tolist() == np.unique(hashes).tolist()
 
 
 def test_whole_copied_plan_is_one_finding_with_exact_offsets():
@@ -257,38 +202,6 @@ def test_reused_paragraphs_between_years_of_one_office(shared_corpus):
     assert (exact.b_end - exact.b_start).max() >= 150  # the long shared paragraph, whole
 
 
-@settings(max_examples=40, deadline=None)
-@given(
-    seed=st.integers(0, 10_000),
-    short_len=st.integers(40, 400),
-    before=st.integers(0, 3000),
-    after=st.integers(0, 3000),
-)
-def test_copy_window_agrees_with_rapidfuzz(seed, short_len, before, after):
-    """``_window`` (k-gram density) replaced rapidfuzz's ``partial_ratio_alignment`` for
-    speed; both must find a lightly edited paste inside a long text."""
-    from rapidfuzz import fuzz
-
-    from planparse.reuse.align import _window
-
-    rng = np.random.default_rng(seed)
-    alphabet = np.array(list("妇女儿童家庭工作开展组织建设维权就业培训服务社区活动宣传"))
-    short = "".join(rng.choice(alphabet, short_len))
-    pasted = list(short)
-    for at in rng.choice(short_len, short_len // 20, replace=False):
-        pasted[at] = "某"  # light edits
-    long = (
-        "".join(rng.choice(alphabet, before))
-        + "".join(pasted)
-        + "".join(rng.choice(alphabet, after))
-    )
-    lo, hi = _window(short, long)
-    reference = fuzz.partial_ratio_alignment(short, long)
-    inside = min(hi, reference.dest_end) - max(lo, reference.dest_start)
-    assert inside >= 0.9 * (reference.dest_end - reference.dest_start)
-    assert lo <= before + short_len // 10 and hi >= before + short_len - short_len // 10
-
-
 def test_pairs_found_chunk_by_chunk_equal_the_pairs_of_the_whole_table(sample_pairs):
     """Chunks of whole files, in table order, give the whole table's pairs, ids and families."""
     from planparse.io.read import read_texts
@@ -304,32 +217,33 @@ def test_pairs_found_chunk_by_chunk_equal_the_pairs_of_the_whole_table(sample_pa
 
 
 def test_units_read_back_from_the_store_equal_the_units_built_in_memory(tmp_path):
-    """Every unit's file, plan, key, span and matching text survive the store: the search
-    works on exactly the units it would build from the whole table."""
+    """Every file's units (level, plan, key, span in its matching text), text and offsets
+    survive the store: the search works on exactly the units it would build from the whole
+    table."""
     from planparse.io.read import read_texts
     from planparse.reuse.detect import table_chunks
-    from planparse.reuse.store import UnitStore
+    from planparse.reuse.store import UnitStore, store_fingerprints
     from planparse.reuse.units import LEVELS, units_by_level
 
     items = planparse.parse_files([planparse.sample_path()])
     texts = read_texts(planparse.sample_path())
     built = units_by_level(items, texts, LEVELS, 30, simplified=True)
     store = UnitStore.build(table_chunks(items, texts, 9), tmp_path, 4, 30, True, LEVELS)
+    for chunk in store.chunks:
+        store_fingerprints(chunk.path, [], 39, 12)
+    names = list(dict.fromkeys(items.doc_id))
+    docs = {doc.name: doc for doc in store.index().docs(list(range(len(names))))}
+    assert list(docs) == names
     for level in LEVELS:
-        numbers = np.arange(store.count(level))
-        read, _ = store.read(level, numbers, 4, np.empty(0, np.uint64))
         assert store.count(level) == len(built[level]) > 0
-        for number, unit in enumerate(built[level]):
-            back = read[number]
-            assert (back.doc, back.plan, back.key, back.start, back.end) == (
-                unit.doc,
-                unit.plan,
-                unit.key,
-                unit.start,
-                unit.end,
-            )
-            assert back.text.codes.tolist() == unit.text.codes.tolist()
-            assert back.text.offsets.tolist() == unit.text.offsets.tolist()
+        for unit in built[level]:
+            doc = docs[unit.doc]
+            level_rows = doc.units[:, 0] == LEVELS.index(level)
+            (row,) = np.flatnonzero((doc.keys == unit.key) & level_rows)
+            _, plan, lo, hi = doc.units[row].tolist()
+            assert plan == unit.plan
+            assert doc.codes[lo:hi].tolist() == unit.text.codes.tolist()
+            assert doc.offsets[lo:hi].tolist() == unit.text.offsets.tolist()
 
 
 NESTED = (

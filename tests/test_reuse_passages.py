@@ -142,17 +142,6 @@ def test_stock_formulae_alone_are_not_copying():
     assert run(texts, threshold=0.25).empty
 
 
-def test_band_parameters_are_those_of_datasketch():
-    from datasketch import MinHashLSH
-
-    from planparse.reuse.minhash import band_parameters
-
-    for threshold in (0.2, 0.3, 0.4, 0.5, 0.7):
-        for num_perm in (32, 64, 128):
-            lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-            assert band_parameters(threshold, num_perm) == (lsh.b, lsh.r)
-
-
 def test_a_small_call_does_not_import_datasketch():
     import subprocess
     import sys
@@ -201,3 +190,95 @@ def test_web_plans_pairs_are_the_same_for_any_number_of_processes_and_chunks(
     chunked = find_duplicates_by_chunk(table_chunks(items, texts, 17), n_jobs=2)
     pd.testing.assert_frame_equal(chunked, pairs)
     assert parallel.attrs["boilerplate"] == pairs.attrs["boilerplate"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["温馨提示", "本站", "下载", "VIP", "第12页", "www", "会员", "收藏"]),
+            st.text("妇女工作计划开展0123456789", min_size=0, max_size=40),
+        ),
+        max_size=30,
+    )
+)
+def test_notice_spans_equal_the_pattern_over_the_whole_text(parts):
+    """The notice search runs the pattern only where two words stand near each other; its
+    spans must be those of the pattern run over the whole text."""
+    from planparse.reuse.fingerprint import notice_patterns, notice_spans
+
+    text = "".join(parts)
+    assert notice_spans(text) == [m.span() for m in notice_patterns().finditer(text)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    texts=st.lists(st.text("一、（１）Ａ妇女 ，。2024年\n", max_size=40), min_size=1, max_size=4),
+    spans=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 45), st.integers(0, 45))),
+    simplified=st.booleans(),
+)
+def test_matching_texts_made_together_equal_each_made_alone(texts, spans, simplified):
+    """DocText.many folds, masks and flags all texts in one pass; each must equal the plain
+    reference: width folding by str.translate, one text at a time."""
+    from planparse.normalize import fold_width
+    from planparse.reuse.matchtext import DocText, keep_table, simplified_table
+
+    masked = [
+        [(a, b) for t, a, b in spans if t % len(texts) == n and a < b] for n in range(len(texts))
+    ]
+    flagged = [[(b, a + b) for t, a, b in spans if t % len(texts) != n] for n in range(len(texts))]
+    made = DocText.many(texts, masked, simplified, flagged)
+    for text, mask, flags, doc in zip(texts, masked, flagged, made):
+        codes = np.frombuffer(fold_width(text).encode("utf-32-le"), np.uint32)
+        keep = keep_table()[codes]
+        inside = np.zeros(len(codes), bool)
+        for start, end in mask:
+            keep[start:end] = False
+        for start, end in flags:
+            inside[start:end] = True
+        codes = simplified_table()[codes] if simplified else codes
+        assert doc.offsets.tolist() == np.flatnonzero(keep).tolist()
+        assert doc.kept.tolist() == codes[keep].tolist()
+        assert doc.flagged.tolist() == inside[keep].tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    texts=st.lists(st.lists(st.integers(1, 3), max_size=40), min_size=1, max_size=4),
+    q=st.integers(2, 4),
+)
+def test_windows_made_together_equal_each_text_sorted_alone(texts, q):
+    """Windows.many sorts the windows of all texts at once; each text's must be its windows
+    inside one unit, repeated at most MAX_REPEAT times, sorted by hash."""
+    from planparse.hashing import CHAR_SEED, ngram_hashes
+    from planparse.reuse.passages import MAX_REPEAT, Windows
+
+    codes = [np.array(t, np.uint32) for t in texts]
+    ids = [np.where(np.arange(len(t)) % 7 == 6, -1, np.arange(len(t)) // 7) for t in codes]
+    for text, unit, made in zip(codes, ids, Windows.many(codes, q, ids)):
+        hashes, starts = ngram_hashes(text.astype(np.uint64), q, CHAR_SEED)
+        inside = [(unit[s] >= 0) and unit[s] == unit[s + q - 1] for s in starts.tolist()]
+        hashes, starts = hashes[inside], starts[inside]
+        rare = [int((hashes == h).sum()) <= MAX_REPEAT for h in hashes]
+        expected = sorted(zip(hashes[rare].tolist(), starts[rare].tolist()))
+        assert sorted(zip(made.hashes.tolist(), made.starts.tolist())) == expected
+        assert made.hashes.tolist() == sorted(made.hashes.tolist())
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    a=st.lists(st.integers(1, 3), max_size=60),
+    b=st.lists(st.integers(1, 3), max_size=60),
+    at_least=st.integers(0, 60),
+)
+def test_pieces_stop_early_only_when_they_could_not_cover_enough(a, b, at_least):
+    """A pair left before its pieces are cut is one whose pieces share fewer than
+    ``at_least`` characters together: no passage of that length is lost."""
+    from planparse.reuse.passages import pieces
+
+    a, b = np.array(a, np.uint32), np.array(b, np.uint32)
+    every = pieces(a, b, 3)
+    bounded = pieces(a, b, 3, at_least=at_least)
+    assert bounded.tolist() in (every.tolist(), [])
+    if not len(bounded):
+        assert every[:, 2].sum() < at_least or not len(every)

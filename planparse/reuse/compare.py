@@ -29,7 +29,7 @@ import numpy as np
 from planparse.hashing import CHAR_SEED, ngram_hashes
 from planparse.reuse.align import _edit, describe
 from planparse.reuse.fingerprint import FREQUENT, STOCK, cover
-from planparse.reuse.passages import Passage, passages, shared_mask
+from planparse.reuse.passages import Passage, Windows, _joined, passages, shared_mask
 from planparse.reuse.units import LEVELS
 
 if TYPE_CHECKING:
@@ -43,13 +43,18 @@ def shared_kind(own: int, outside_stock: int, same_plan: bool, min_copy: int) ->
     return "boilerplate" if outside_stock >= min_copy else None
 
 
-def mark_frequent(doc: StoredDoc, frequent: np.ndarray, k: int) -> np.ndarray:
-    """The file's marks with :data:`FREQUENT` added on every window of ``k`` characters
-    whose hash stands in too many files."""
-    marks = doc.marks.copy()
-    if len(frequent):
-        hashes, starts = ngram_hashes(doc.codes.astype(np.uint64), k, CHAR_SEED)
-        marks[cover(len(marks), starts[np.isin(hashes, frequent)], k)] |= FREQUENT
+def mark_frequent(docs: list[StoredDoc], frequent: np.ndarray, k: int) -> list[np.ndarray]:
+    """Each file's marks with :data:`FREQUENT` added on every window of ``k`` characters
+    whose hash stands in too many files (``frequent``, sorted), all files at once."""
+    marks = [doc.marks.copy() for doc in docs]
+    if not len(frequent) or not docs:
+        return marks
+    codes, bases = _joined([doc.codes for doc in docs])
+    hashes, starts = ngram_hashes(codes, k, CHAR_SEED)
+    hit = frequent[np.searchsorted(frequent, hashes).clip(max=len(frequent) - 1)] == hashes
+    covered = cover(len(codes), starts[hit], k)
+    for mark, base in zip(marks, bases.tolist()):
+        mark[covered[base : base + len(mark)]] |= FREQUENT
     return marks
 
 
@@ -78,11 +83,27 @@ def holder(doc: StoredDoc, lo: int, hi: int, level: str) -> int:
 
 
 class _Side:
-    """One file as a passage sees it: its marks and unit numbers for one level."""
+    """One file as a passage sees it: its unit numbers for one level, its windows, and
+    (once a passage needs them) its marks."""
 
-    def __init__(self, doc: StoredDoc, frequent: np.ndarray, k: int, level: str) -> None:
-        self.doc, self.marks = doc, mark_frequent(doc, frequent, k)
-        self.ids = unit_ids(doc, "plan" if level == "auto" else level)
+    def __init__(self, doc: StoredDoc, ids: np.ndarray, windows: Windows) -> None:
+        self.doc, self.ids, self.windows = doc, ids, windows
+        self.marks = doc.marks
+
+    @classmethod
+    def many(cls, docs: list[StoredDoc], level: str, q: int) -> list[_Side]:
+        """The sides of ``docs``, prepared together."""
+        ids = [unit_ids(doc, "plan" if level == "auto" else level) for doc in docs]
+        windows = Windows.many([doc.codes for doc in docs], q, ids)
+        return [cls(*made) for made in zip(docs, ids, windows)]
+
+    @staticmethod
+    def mark(sides: list[_Side], frequent: np.ndarray, k: int) -> None:
+        """Add the frequent windows to the marks of ``sides``, all at once (only the sides
+        of some passage need them: most candidate pairs share none)."""
+        marks = mark_frequent([side.doc for side in sides], frequent, k)
+        for side, marked in zip(sides, marks):
+            side.marks = marked
 
     def counts(self, lo: int, hi: int, found: list, side: int) -> tuple[int, int]:
         """Shared characters of the pieces ``found`` in ``[lo, hi)`` of this side: own, and
@@ -114,18 +135,13 @@ def compare_docs(
     (a file with itself: its repeats); ``level`` is ``"auto"`` or the unit level compared."""
     from planparse.reuse.fingerprint import K
 
-    sides: dict[int, _Side] = {}
-
-    def side(number: int) -> _Side:
-        if number not in sides:
-            sides[number] = _Side(index.doc(number), frequent, K, level)
-        return sides[number]
-
-    rows = []
+    numbers = np.unique(pairs).tolist()
+    sides = dict(zip(numbers, _Side.many(index.docs(numbers), level, settings.seed_chars)))
+    found = {}
     for i, j in pairs.tolist():
-        a, b = side(i), side(j)
+        a, b = sides[i], sides[j]
         codes_b = a.doc.codes if i == j else b.doc.codes
-        found = passages(
+        found[i, j] = passages(
             a.doc.codes,
             codes_b,
             settings.threshold,
@@ -134,8 +150,14 @@ def compare_docs(
             a.ids,
             b.ids,
             settings.min_copy,
+            (a.windows, b.windows),
         )
-        rows += [r for p in found if (r := _row(a, b, p, level, settings.min_copy))]
+    shared = sorted({n for (i, j), some in found.items() if some for n in (i, j)})
+    _Side.mark([sides[n] for n in shared], frequent, K)
+    rows = []
+    for (i, j), some in found.items():
+        a, b = sides[i], sides[j]
+        rows += [r for p in some if (r := _row(a, b, p, level, settings.min_copy))]
     return rows
 
 

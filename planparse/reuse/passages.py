@@ -22,6 +22,7 @@ Examples:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -61,17 +62,90 @@ class Passage:
         self.pieces.append((a, b, length))
 
 
+@dataclass(frozen=True)
+class Windows:
+    """The ``q``-character windows of one text that can pair (inside one unit, repeated at
+    most :data:`MAX_REPEAT` times), sorted by hash: made once for a file met in many pairs
+    (making them again for every pair, and sorting the other side's, was most of the
+    passage search)."""
+
+    hashes: np.ndarray
+    starts: np.ndarray
+
+    @classmethod
+    def of(cls, codes: np.ndarray, q: int = Q, ids: np.ndarray | None = None) -> Windows:
+        """The windows of ``codes`` (``ids``: a unit number per character, -1 outside).
+
+        Examples:
+            >>> text = np.frombuffer("一二三一二三".encode("utf-32-le"), np.uint32)
+            >>> sorted(Windows.of(text, 3).starts.tolist())
+            [0, 1, 2, 3]
+        """
+        return cls.many([codes], q, None if ids is None else [ids])[0]
+
+    @classmethod
+    def many(
+        cls, texts: list[np.ndarray], q: int = Q, ids: list[np.ndarray] | None = None
+    ) -> list[Windows]:
+        """:meth:`of` each text (none holding a NUL), all hashed and sorted at once (one
+        text at a time, the fixed cost of each step was most of it for short files)."""
+        codes, bases = _joined(texts)
+        hashes, starts = ngram_hashes(codes, q, CHAR_SEED)
+        if ids is not None and len(starts):
+            every = _joined(ids, -1, np.int64)[0]
+            inside = (every[starts] >= 0) & (every[starts] == every[starts + q - 1])
+            hashes, starts = hashes[inside], starts[inside]
+        text = np.searchsorted(bases, starts, "right") - 1
+        # by text, then hash: a sort by hash, then a stable one by text, which numpy does in
+        # linear time for 16-bit keys (lexsort was a sixth of the search); the order of one
+        # text's equal windows does not matter
+        order = np.argsort(hashes)
+        key = text[order].astype(np.uint16 if len(texts) <= 1 << 16 else np.int64)
+        order = order[np.argsort(key, kind="stable")]
+        hashes, starts, text = hashes[order], starts[order], text[order]
+        new = np.ones(len(hashes), bool)
+        new[1:] = (hashes[1:] != hashes[:-1]) | (text[1:] != text[:-1])
+        bounds = np.append(np.flatnonzero(new), len(hashes))
+        repeats = np.repeat(np.diff(bounds), np.diff(bounds))
+        rare = repeats <= MAX_REPEAT
+        hashes, starts, text = hashes[rare], starts[rare] - bases[text[rare]], text[rare]
+        cuts = np.searchsorted(text, np.arange(len(texts) + 1)).tolist()
+        return [cls(hashes[lo:hi], starts[lo:hi]) for lo, hi in pairwise(cuts)]
+
+
+def _joined(
+    arrays: list[np.ndarray], separator: int = 0, dtype: type = np.uint64
+) -> tuple[np.ndarray, np.ndarray]:
+    """The arrays joined with ``separator`` after each, and where each starts.
+
+    Examples:
+        >>> joined, bases = _joined([np.array([5, 6]), np.array([7])], -1, np.int64)
+        >>> joined.tolist(), bases.tolist()
+        ([5, 6, -1, 7, -1], [0, 3])
+    """
+    lengths = np.array([len(a) + 1 for a in arrays], np.int64)
+    bases = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    end = np.full(1, separator, dtype)
+    parts = [part for a in arrays for part in (np.asarray(a, dtype), end)]
+    return np.concatenate([np.empty(0, dtype)] + parts), bases
+
+
 def pieces(
     a: np.ndarray,
     b: np.ndarray,
     q: int = Q,
     a_ids: np.ndarray | None = None,
     b_ids: np.ndarray | None = None,
+    windows: tuple[Windows, Windows] | None = None,
+    at_least: int = 0,
 ) -> np.ndarray:
     """Maximal exact pieces ``(a, b, length)`` of at least ``q`` characters shared by the
     texts ``a`` and ``b`` (pass the same array twice for the repeats inside one text: then
     ``b > a``), sorted by ``a`` then ``b``.  With ``a_ids`` / ``b_ids`` (a unit number per
     character, -1 outside every unit) a piece stays inside one unit on each side.
+    ``windows``: the texts' :class:`Windows`, made with the same ``q`` and ids, when the
+    caller keeps them.  No piece when the equal windows could not cover ``at_least``
+    characters together (each adds at most ``q``): most candidate pairs stop there.
 
     Examples:
         >>> text = np.frombuffer("一二三四五六七八九十".encode("utf-32-le"), np.uint32)
@@ -79,12 +153,13 @@ def pieces(
         [[3, 0, 7]]
     """
     same = a is b
-    ha, pa = _windows(a, q, a_ids)
-    hb, pb = (ha, pa) if same else _windows(b, q, b_ids)
-    i, j = _window_pairs(ha, pa, hb, pb)
+    if windows is None:
+        own = Windows.of(a, q, a_ids)
+        windows = (own, own if same else Windows.of(b, q, b_ids))
+    i, j = _window_pairs(*windows)
     if same:
         i, j = i[j > i], j[j > i]
-    if not len(i):
+    if not len(i) or len(i) * q < at_least:
         return np.empty((0, 3), np.int64)
     order = np.lexsort((i, j - i))
     i, j = i[order], j[order]
@@ -100,30 +175,13 @@ def pieces(
     return found[np.lexsort((found[:, 1], found[:, 0]))]
 
 
-def _windows(codes: np.ndarray, q: int, ids: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """Hashes and starts of the ``q``-windows of ``codes``, inside one unit each."""
-    hashes, starts = ngram_hashes(np.asarray(codes, np.uint64), q, CHAR_SEED)
-    if ids is not None and len(starts):
-        inside = (ids[starts] >= 0) & (ids[starts] == ids[starts + q - 1])
-        hashes, starts = hashes[inside], starts[inside]
-    return hashes, starts
-
-
-def _window_pairs(
-    ha: np.ndarray, pa: np.ndarray, hb: np.ndarray, pb: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair of positions ``(i, j)`` of equal windows, leaving out windows repeated
-    more than :data:`MAX_REPEAT` times in either text."""
-    order = np.argsort(hb, kind="stable")
-    hb, pb = hb[order], pb[order]
-    lo, hi = np.searchsorted(hb, ha, "left"), np.searchsorted(hb, ha, "right")
-    values, counts = np.unique(ha, return_counts=True)
-    in_a = counts[np.searchsorted(values, ha)] if len(ha) else counts
-    keep = (hi > lo) & (hi - lo <= MAX_REPEAT) & (in_a <= MAX_REPEAT)
-    lo, count, i = lo[keep], (hi - lo)[keep], pa[keep]
+def _window_pairs(a: Windows, b: Windows) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of positions ``(i, j)`` of equal windows (in no particular order)."""
+    lo = np.searchsorted(b.hashes, a.hashes, "left")
+    count = np.searchsorted(b.hashes, a.hashes, "right") - lo
     first = np.repeat(lo - np.cumsum(count) + count, count)
-    j = pb[first + np.arange(int(count.sum()))]
-    return np.repeat(i, count), j
+    j = b.starts[first + np.arange(int(count.sum()))]
+    return np.repeat(a.starts, count), j
 
 
 def chain(
@@ -184,13 +242,17 @@ def passages(
     a_ids: np.ndarray | None = None,
     b_ids: np.ndarray | None = None,
     long_enough: int = 50,
+    windows: tuple[Windows, Windows] | None = None,
 ) -> list[Passage]:
     """The shared passages of ``a`` and ``b`` (the same array twice: the repeats inside one
     text, which then never overlap themselves), largest first, none lying over a larger one
     on both sides, each sharing at least ``long_enough`` characters.  A piece shorter than
     that with no other piece near it can make no such passage and is left out before
-    chaining (most pieces are common words: this is what keeps two long reports fast)."""
-    found = pieces(a, b, q, a_ids, b_ids)
+    chaining (most pieces are common words: this is what keeps two long reports fast).
+    ``windows`` as for :func:`pieces`."""
+    found = pieces(a, b, q, a_ids, b_ids, windows, long_enough)
+    if found[:, 2].sum() < long_enough:  # a passage shares at most every piece
+        return []
     found = found[(found[:, 2] >= long_enough) | has_neighbour(found, gap + q)]
     chained = chain(found, threshold, gap, q, a_ids, b_ids)
     chained = [p for p in chained if p.matched >= long_enough and (a is not b or p.a_hi <= p.b_lo)]

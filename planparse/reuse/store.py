@@ -1,16 +1,16 @@
 """The units of an archive kept on disk a chunk at a time, for the copy-paste search.
 
-A search compares every unit with every other, but it needs each unit's text only twice: to
-compute its MinHash signature, and again if it turns up in a candidate pair.  So each chunk
-of the item table (whole files, in table order) is turned into units once and written to a
-folder of ``.npy`` arrays: its files' matching text (kept code points joined by NUL, and the
-original offset of each), one row per unit (level, file, plan, key, original span, span in
-the code points), and its fingerprints (:func:`store_fingerprints`).  The search then holds
-one chunk's fingerprints at a time and reads a unit's text through a memory map
-(:func:`read_doc`, :func:`read_units`): never the archive's texts.
+A search compares files that share a fingerprint, and it needs a file's text only twice: to
+fingerprint it, and again if it turns up in a candidate pair.  So each chunk of the item
+table (whole files, in table order) is turned into units once and written to a folder of
+``.npy`` arrays: its files' matching text (kept code points joined by NUL, and the original
+offset of each), one row per unit (level, file, plan, key, original span, span in the code
+points), and the marks of its stock phrases and notices (:func:`store_fingerprints`).  The
+search holds the fingerprints, and each comparison batch reads its files back
+(:func:`read_docs`, through memory maps): never the archive's texts.
 
-Global unit numbers run over the chunks in order, per level, so they are the positions the
-units would have in one list built from the whole table.
+Global file numbers run over the chunks in order, so they are the positions the files would
+have in one table.
 
 Examples:
     >>> import planparse, tempfile
@@ -18,10 +18,10 @@ Examples:
     >>> items = planparse.parse(text, doc_id="a").to_frame()
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     store = UnitStore.build([(items, {"a": text})], folder, 4, 10, True, ("plan", "item"))
-    ...     units, _ = store.read("item", np.array([0]), 4, np.empty(0, np.uint64))
-    >>> unit = units[0]
-    >>> unit.key, unit.text.text
-    ('a#1/1', '开展法律援助活动为困难妇女提供免费法律咨询和代理服务')
+    ...     _ = store_fingerprints(store.chunks[0].path, [], 39, 12)
+    ...     (doc,) = store.index().docs([0])
+    >>> doc.name, doc.keys.tolist()
+    ('a', ['a#1', 'a#1/1'])
 """
 
 from __future__ import annotations
@@ -31,25 +31,19 @@ from dataclasses import dataclass
 from dataclasses import field as default
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from planparse.reuse.align import Shingles, split_stock
 from planparse.reuse.fingerprint import NOTICE, fingerprints, mark_text
-from planparse.reuse.matchtext import MatchText
-from planparse.reuse.minhash import (
-    joined,
-    range_shingles,
-)
-from planparse.reuse.units import LEVELS, Unit, units_by_level
+from planparse.reuse.units import LEVELS, Unit, table_rows, units_by_level
 
 if TYPE_CHECKING:
     import pandas as pd
 
 #: A chunk of the item table: ``(items, texts)`` with whole files, or a function without
 #: arguments that returns them (picklable, so a worker process can read the chunk itself).
-Chunk = Union[tuple["pd.DataFrame", Mapping[str, str]], Callable[[], tuple]]
+Chunk = tuple["pd.DataFrame", Mapping[str, str]] | Callable[[], tuple]
 
 
 @dataclass(frozen=True)
@@ -95,17 +89,33 @@ def store_chunk(
     """Build one chunk's units and write them to the folder ``path``; runs in a worker
     process."""
     items, texts = chunk() if callable(chunk) else chunk
-    made = units_by_level(items, texts, tuple(levels), min_chars, simplified)
+    rows = table_rows(items)
+    made = units_by_level(items, texts, tuple(levels), min_chars, simplified, rows=rows)
     arrays = _chunk_arrays([unit for level in levels for unit in made[level]])
     Path(path).mkdir(parents=True, exist_ok=True)
     for name, array in arrays.items():
         np.save(Path(path) / f"{name}.npy", array)
-    titled = items.loc[items.plan_no > 0, ["doc_id", "plan_no", "plan_title"]]
-    return StoredChunk(
-        path,
-        tuple(len(made.get(level, ())) for level in LEVELS),
-        titled.groupby(["doc_id", "plan_no"], sort=False, as_index=False).first(),
-    )
+    return StoredChunk(path, tuple(len(made.get(level, ())) for level in LEVELS), plan_titles(rows))
+
+
+def plan_titles(rows: list[tuple]) -> pd.DataFrame:
+    """``doc_id``, ``plan_no`` and the first title given, one row per plan in table order
+    (``groupby(...).first()`` on the table, whose fixed cost was a fifth of storing a
+    chunk), from the table's :func:`~planparse.reuse.units.table_rows`.
+
+    Examples:
+        >>> rows = [("a", 0, None), ("a", 1, None), ("a", 1, "计划"), ("b", 1, "总结")]
+        >>> plan_titles([r + (None,) * 6 for r in rows]).values.tolist()
+        [['a', 1, '计划'], ['b', 1, '总结']]
+    """
+    import pandas as pd
+
+    chosen: dict[tuple, object] = {}
+    for doc, plan, title, *_ in rows:
+        if plan > 0 and pd.isna(chosen.get((doc, plan))):
+            chosen[(doc, plan)] = title
+    found = [(doc, plan, title) for (doc, plan), title in chosen.items()]
+    return pd.DataFrame(found, columns=["doc_id", "plan_no", "plan_title"])
 
 
 def _chunk_arrays(units: list[Unit]) -> dict[str, np.ndarray]:
@@ -139,11 +149,6 @@ def _chunk_arrays(units: list[Unit]) -> dict[str, np.ndarray]:
     }
 
 
-def _split_plans(hashes: np.ndarray, sizes: np.ndarray) -> list[np.ndarray]:
-    """Each plan's distinct shingles, from their stored concatenation and sizes."""
-    return np.split(hashes, np.cumsum(sizes)[:-1]) if len(sizes) else []
-
-
 def _joined_sources(sources: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The sources' kept code points joined by NUL, their offsets (-1 at a NUL), and where
     each source starts."""
@@ -155,13 +160,6 @@ def _joined_sources(sources: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         [np.empty(0, np.int32)] + [x for s in sources for x in (s.offsets, none)]
     )
     return codes.astype(np.uint32), offsets.astype(np.int32), base
-
-
-def _level_units(path: str, level: str) -> tuple[np.ndarray, np.ndarray]:
-    """The chunk's units of ``level``: their positions among its units, and their rows."""
-    table = _array(path, "units")
-    at = np.flatnonzero(np.asarray(table["level"]) == LEVELS.index(level))
-    return at, table[at]
 
 
 def store_fingerprints(
@@ -190,36 +188,58 @@ class StoredDoc:
     keys: np.ndarray
 
 
-def read_doc(path: str, local: int) -> StoredDoc:
-    """File number ``local`` of the stored chunk ``path`` (its own copies of the arrays)."""
+def read_docs(path: str, numbers: list[int]) -> list[StoredDoc]:
+    """Files of the stored chunk ``path`` by number (each with its own copies of the
+    arrays): the chunk's arrays are looked up once for them all."""
     arrays = _opened(path, (Path(path) / "marks.npy").stat().st_mtime_ns)
     bases, table = arrays["bases"], arrays["units"]
-    lo = int(bases[local])
-    hi = int(bases[local + 1]) - 1 if local + 1 < len(bases) else len(arrays["codes"])
-    first, last = np.searchsorted(table["doc"], (local, local + 1))
-    mine = table[first:last]
-    units = np.stack(
-        [mine["level"], mine["plan"], mine["lo"] - lo, mine["hi"] - lo], axis=1
-    ).astype(np.int64)
-    return StoredDoc(
-        str(arrays["docs"][local]),
-        np.array(arrays["codes"][lo:hi]),
-        np.array(arrays["offsets"][lo:hi]),
-        np.array(arrays["marks"][lo:hi]),
-        units.reshape(-1, 4),
-        np.array(arrays["keys"][first:last]),
-    )
+    ends = np.append(np.asarray(bases[1:]) - 1, len(arrays["codes"]))
+    unit_bounds = np.searchsorted(table["doc"], np.arange(len(bases) + 1)).tolist()
+    found = []
+    for local in numbers:
+        lo, hi = int(bases[local]), int(ends[local])
+        first, last = unit_bounds[local], unit_bounds[local + 1]
+        mine = table[first:last]
+        units = np.stack(
+            [mine["level"], mine["plan"], mine["lo"] - lo, mine["hi"] - lo], axis=1
+        ).astype(np.int64)
+        found.append(
+            StoredDoc(
+                str(arrays["docs"][local]),
+                np.array(arrays["codes"][lo:hi]),
+                np.array(arrays["offsets"][lo:hi]),
+                np.array(arrays["marks"][lo:hi]),
+                units.reshape(-1, 4),
+                np.array(arrays["keys"][first:last]),
+            )
+        )
+    return found
 
 
-@lru_cache(maxsize=256)
+def _open_chunks() -> int:
+    """How many stored chunks a process keeps open: each holds three memory maps (three
+    file descriptors), so a quarter of the descriptor limit at most."""
+    try:
+        import resource
+
+        limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, ValueError):
+        limit = 1024
+    return max(16, min(4096, (limit if limit > 0 else 1024) // 12))
+
+
+@lru_cache(maxsize=_open_chunks())
 def _opened(path: str, version: int) -> dict[str, np.ndarray]:
-    """The arrays of a stored chunk, opened once per process (memory maps: opening them
-    for every file was most of the passage search); ``version`` (when the marks were
-    written) keeps a folder used again from serving the last search's arrays."""
-    names = ("bases", "units", "codes", "offsets", "marks", "docs", "keys")
-    arrays = {name: _array(path, name) for name in names}
-    order = np.argsort(np.asarray(arrays["units"]["doc"]), kind="stable")  # by file
-    arrays["units"], arrays["keys"] = arrays["units"][order], np.asarray(arrays["keys"])[order]
+    """The arrays of a stored chunk, opened once per process: the text arrays as memory
+    maps, the small per-file and per-unit ones read whole (opening them for every file was
+    most of the passage search, and a comparison batch meets files of every chunk, so the
+    cache holds many chunks); ``version`` (when the marks were written) keeps a folder used
+    again from serving the last search's arrays."""
+    arrays = {name: _array(path, name) for name in ("codes", "offsets", "marks")}
+    for name in ("bases", "units", "docs", "keys"):
+        arrays[name] = np.load(Path(path) / f"{name}.npy")
+    order = np.argsort(arrays["units"]["doc"], kind="stable")  # by file
+    arrays["units"], arrays["keys"] = arrays["units"][order], arrays["keys"][order]
     return arrays
 
 
@@ -241,53 +261,14 @@ class UnitIndex:
             parts.append(np.diff(np.append(bases, len(_array(path, "codes")))))
         return np.concatenate(parts)
 
-    def doc(self, number: int) -> StoredDoc:
-        """File ``number`` (global, in table order)."""
-        chunk = int(np.searchsorted(self.doc_firsts, number, "right")) - 1
-        return read_doc(self.paths[chunk], number - int(self.doc_firsts[chunk]))
-
-
-def read_units(
-    index: UnitIndex, level: str, numbers: np.ndarray, k: int, stock: np.ndarray
-) -> tuple[dict[int, Unit], dict[int, Shingles]]:
-    """Units of ``level`` by global number (``numbers``, sorted and distinct), each with its
-    own copy of its text, and their shingles with the ``stock`` (boilerplate) ones set
-    apart.  Chunk by chunk: each chunk that holds some is opened once, as memory maps, and
-    let go before the next, so only the units asked for are held (and no file stays open).
-    """
-    units: dict[int, Unit] = {}
-    shingles: dict[int, Shingles] = {}
-    firsts = index.firsts[level]
-    owner = np.searchsorted(firsts, numbers, side="right") - 1
-    for chunk in np.unique(owner).tolist():
-        mine = numbers[owner == chunk]
-        made = _chunk_units(index.paths[chunk], level, mine - firsts[chunk])
-        hashes = range_shingles(*joined(made), k)
-        units.update(zip(mine.tolist(), made))
-        shingles.update(zip(mine.tolist(), split_stock(hashes, stock)))
-    return units, shingles
-
-
-def _chunk_units(path: str, level: str, ranks: np.ndarray) -> list[Unit]:
-    """The chunk's units of ``level`` with these ranks among them."""
-    at, rows = (found[ranks] for found in _level_units(path, level))
-    keys = _array(path, "keys")[at]
-    docs, codes, offsets = _array(path, "docs"), _array(path, "codes"), _array(path, "offsets")
-    return [
-        Unit(
-            str(docs[row["doc"]]),
-            int(row["plan"]),
-            str(key),
-            level,
-            MatchText(
-                np.array(codes[row["lo"] : row["hi"]]), np.array(offsets[row["lo"] : row["hi"]])
-            ),
-            int(row["start"]),
-            int(row["end"]),
-            (0, int(row["hi"] - row["lo"])),
-        )
-        for row, key in zip(rows, keys)
-    ]
+    def docs(self, numbers: list[int]) -> list[StoredDoc]:
+        """Files by global number (sorted), each chunk that holds some looked up once."""
+        chunk = np.searchsorted(self.doc_firsts, numbers, "right") - 1
+        found: list[StoredDoc] = []
+        for n in np.unique(chunk).tolist():
+            local = np.asarray(numbers)[chunk == n] - int(self.doc_firsts[n])
+            found += read_docs(self.paths[n], local.tolist())
+        return found
 
 
 class UnitStore:
@@ -339,13 +320,7 @@ class UnitStore:
         return pd.concat(frames or [pd.DataFrame(columns=["doc_id", "plan_no", "plan_title"])])
 
     def index(self) -> UnitIndex:
-        """Where the units are (for :func:`read_units`, in any process)."""
+        """Where the files and units are (for :meth:`UnitIndex.docs`, in any process)."""
         docs = [len(_array(c.path, "bases")) for c in self.chunks]
         firsts = np.concatenate(([0], np.cumsum(docs))).astype(np.int64)
         return UnitIndex(tuple(c.path for c in self.chunks), self.firsts, firsts)
-
-    def read(
-        self, level: str, numbers: np.ndarray, k: int, stock: np.ndarray
-    ) -> tuple[dict[int, Unit], dict[int, Shingles]]:
-        """:func:`read_units` of this store."""
-        return read_units(self.index(), level, numbers, k, stock)

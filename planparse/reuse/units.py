@@ -95,10 +95,14 @@ def doc_texts(
             debris.setdefault(doc, []).append((start, end))
         elif marker:
             spans.append((start, start + len(marker)))
-    return {
-        name: DocText(texts[name], spans, simplified, debris.get(name, ()))
-        for name, spans in masked.items()
-    }
+    names = list(masked)
+    made = DocText.many(
+        [texts[name] for name in names],
+        [masked[name] for name in names],
+        simplified,
+        [debris.get(name, []) for name in names],
+    )
+    return dict(zip(names, made))
 
 
 def _title_start(text: str, title: str, first: int) -> int:
