@@ -22,7 +22,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from planparse.classify.features import ContextVectorizer, layout_features, word_columns
+from planparse.classify.features import NgramVectorizer, layout_features, word_columns
 from planparse.classify.taxonomy import Taxonomy
 
 Labels = Sequence[str] | str
@@ -45,7 +45,10 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
     calibrated probability of each label, in ``classes_`` order.
 
     Parameters are stored unchanged, so the estimator works with ``clone`` and
-    ``GridSearchCV``.  ``taxonomy`` is a :class:`Taxonomy`, a path to a TOML file, or
+    ``GridSearchCV``: ``score`` is the macro-F1 of :meth:`predict`, for ``y`` in any form
+    ``fit`` takes.  When some items carry two labels, give ``GridSearchCV`` a splitter
+    (``cv=KFold(5)``, or ``GroupKFold`` with ``groups``): with an integer ``cv``,
+    scikit-learn checks the target's type first and refuses ragged label lists.  ``taxonomy`` is a :class:`Taxonomy`, a path to a TOML file, or
     ``None`` for the shipped one.
     """
 
@@ -62,8 +65,6 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
         threshold: float = 0.5,
         random_state: int = 0,
         content_gate: bool = True,
-        heading_weight: float = 0.0,
-        gate_reads: str = "context",
     ) -> None:
         self.taxonomy = taxonomy
         self.ngram_range = ngram_range
@@ -76,8 +77,6 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
         self.threshold = threshold
         self.random_state = random_state
         self.content_gate = content_gate
-        self.heading_weight = heading_weight
-        self.gate_reads = gate_reads
 
     def _taxonomy(self) -> Taxonomy:
         if isinstance(self.taxonomy, Taxonomy):
@@ -124,8 +123,8 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
             )
         content = np.array([self.not_content_ not in labels for labels in lists])
         _require_two_labels([labels for labels, keep in zip(lists, content) if keep])
-        self.vectorizer_ = ContextVectorizer(
-            self.ngram_range, self.words, self.min_df, taxonomy.seed_terms, self.heading_weight
+        self.vectorizer_ = NgramVectorizer(
+            self.ngram_range, self.words, self.min_df, extra_words=taxonomy.seed_terms
         ).fit(X)
         features = self.vectorizer_.transform(X)
         target = MultiLabelBinarizer(classes=list(self.classes_)).fit_transform(
@@ -152,9 +151,8 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
         svm = LinearSVC(C=self.C, class_weight=class_weight, random_state=self.random_state)
         return CalibratedClassifierCV(svm, method=self.calibration, cv=self.cv, ensemble=False)
 
-    def _gate_features(self, texts: Sequence[str], features: sp.csr_matrix) -> sp.csr_matrix:
-        if getattr(self, "gate_reads", "context") == "line":
-            features = self.vectorizer_.transform_line(texts)
+    @staticmethod
+    def _gate_features(texts: Sequence[str], features: sp.csr_matrix) -> sp.csr_matrix:
         return sp.hstack([features, layout_features(texts)], format="csr")
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:

@@ -319,97 +319,9 @@ class NgramVectorizer(TransformerMixin, BaseEstimator):
         return np.array(self.feature_names_, dtype=object)
 
 
-
-def split_context(texts: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Each classifier text cut at its first "｜": the item's own reading, and the headings
-    above it (see :func:`planparse.classify.tagging.context_texts`).
-
-    Examples:
-        >>> split_context(["开展普法宣传｜维护妇女权益", "召开会议"])
-        (['开展普法宣传', '召开会议'], ['维护妇女权益', ''])
-    """
-    own, headings = [], []
-    for text in texts:
-        first, _, rest = text.partition("｜")
-        own.append(first)
-        headings.append(rest)
-    return own, headings
-
-
-class ContextVectorizer(TransformerMixin, BaseEstimator):
-    """The item's own text and its headings as two blocks of TF-IDF features.
-
-    With ``heading_weight`` 0 the whole text (item, "｜", headings) is one bag, as before.
-    Otherwise the headings get a vocabulary and columns of their own, scaled by
-    ``heading_weight``: a word in the section heading ("维护妇女儿童合法权益") says something
-    different from the same word in the item.  Heading columns are named ``c:^…``/``w:^…``.
-
-    Examples:
-        >>> vec = ContextVectorizer((1, 2), False, 1, heading_weight=0.5)
-        >>> vec.fit(["普法｜维权", "培训｜就业"]).transform(["普法｜就业"]).shape
-        (1, 10)
-    """
-
-    def __init__(
-        self,
-        ngram_range: tuple[int, int] = (1, 3),
-        words: bool = True,
-        min_df: int = 2,
-        extra_words: Sequence[str] = (),
-        heading_weight: float = 0.0,
-    ) -> None:
-        self.ngram_range = ngram_range
-        self.words = words
-        self.min_df = min_df
-        self.extra_words = extra_words
-        self.heading_weight = heading_weight
-
-    def _vectorizer(self) -> NgramVectorizer:
-        return NgramVectorizer(self.ngram_range, self.words, self.min_df, extra_words=self.extra_words)
-
-    def fit(self, texts: Sequence[str], y: object = None) -> "ContextVectorizer":
-        texts = list(texts)
-        if not self.heading_weight:
-            self.own_, self.headings_ = self._vectorizer().fit(texts), None
-            return self
-        own, headings = split_context(texts)
-        self.own_ = self._vectorizer().fit(own)
-        self.headings_ = self._vectorizer().fit(headings)
-        return self
-
-    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        texts = list(texts)
-        if self.headings_ is None:
-            return self.own_.transform(texts)
-        own, headings = split_context(texts)
-        return sp.hstack(
-            [self.own_.transform(own), self.heading_weight * self.headings_.transform(headings)],
-            format="csr",
-        )
-
-    def transform_line(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """The columns of each item's own text only, its headings left out (zeros in the
-        heading block)."""
-        own, _ = split_context(list(texts))
-        features = self.own_.transform(own)
-        if self.headings_ is None:
-            return features
-        empty = sp.csr_matrix((len(own), len(self.headings_.keys_)))
-        return sp.hstack([features, empty], format="csr")
-
-    @property
-    def feature_names_(self) -> list[str]:
-        """The own text's column names, then the headings' (``c:^…``, ``w:^…``)."""
-        names = list(self.own_.feature_names_)
-        if self.headings_ is not None:
-            names += [name[:2] + "^" + name[2:] for name in self.headings_.feature_names_]
-        return names
-
 #: Ends of a line that closes a sentence, and of one that introduces what follows.
 _SENTENCE_END = tuple("。；！？!?;")
 _INTRO_END = tuple("：:")
-#: How many layout columns :func:`layout_features` gives.
-LAYOUT_COLUMNS = 11
 _DIGIT = re.compile(r"[0-9０-９]")
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 
@@ -450,7 +362,7 @@ def layout_features(texts: Sequence[str]) -> sp.csr_matrix:
                 bool(bar),
             )
         )
-    return sp.csr_matrix(np.array(rows, dtype=float).reshape(len(rows), LAYOUT_COLUMNS))
+    return sp.csr_matrix(np.array(rows, dtype=float).reshape(len(rows), 11))
 
 
 def word_columns(names: Sequence[str], extra_words: Sequence[str] = ()) -> np.ndarray:
