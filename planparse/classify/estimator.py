@@ -83,7 +83,7 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
             return self.taxonomy
         return Taxonomy.load(self.taxonomy) if self.taxonomy else Taxonomy.default()
 
-    def __sklearn_tags__(self):  # noqa: ANN204 - sklearn.utils.Tags, imported lazily there
+    def __sklearn_tags__(self):  # sklearn.utils.Tags
         """Texts in, a multi-label indicator matrix out: scikit-learn's checks and
         meta-estimators read this instead of guessing from a numeric array."""
         tags = super().__sklearn_tags__()
