@@ -75,6 +75,64 @@ def test_grid_search_with_an_indicator_matrix():
     assert search.best_params_["C"] in (0.5, 2.0)
 
 
+def test_sklearn_tags_say_texts_in_and_labels_out():
+    from sklearn.utils import get_tags
+
+    tags = get_tags(DomainClassifier())
+    assert tags.input_tags.string and not tags.input_tags.two_d_array
+    assert tags.classifier_tags.multi_label and tags.target_tags.multi_output
+    assert tags.estimator_type == "classifier"
+
+
+@pytest.mark.parametrize("method", ["predict", "predict_proba", "predict_labels", "content_proba"])
+def test_an_unfitted_model_raises_not_fitted_error(method):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        getattr(DomainClassifier(), method)(["开展法律援助"])
+
+
+def test_a_single_label_is_a_clear_error():
+    with pytest.raises(ValueError, match="at least two labels"):
+        DomainClassifier(min_df=1, cv=2).fit(TRAIN["维权"] * 3, [["维权"]] * 12)
+
+
+def test_score_is_macro_f1_for_label_lists_strings_and_matrices(small):
+    from sklearn.metrics import f1_score
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    indicator = MultiLabelBinarizer(classes=list(small.classes_)).fit_transform(Y)
+    expected = f1_score(indicator, small.predict(X), average="macro", zero_division=0)
+    joined = ["|".join(labels) for labels in Y]
+    assert small.score(X, Y) == small.score(X, joined) == small.score(X, indicator) == expected
+    wrong = [["其他"] if labels != ["其他"] else ["维权"] for labels in Y]
+    assert small.score(X, wrong) < 0.2
+    assert small.score(X, Y) > 0.9
+
+
+def test_grid_search_with_label_lists_records_scores_and_picks_by_them():
+    from sklearn.model_selection import KFold
+
+    # Some items carry two labels: scikit-learn's int ``cv`` refuses ragged label lists when
+    # it checks the target type, so the folds come from a splitter, as in grouped CV.
+    two = [
+        labels + ["维权"] if labels == ["家庭建设"] and i % 2 else labels
+        for i, labels in enumerate(Y)
+    ]
+    search = GridSearchCV(
+        DomainClassifier(min_df=1, cv=2, words=False),
+        {"threshold": [0.5, 0.0]},  # 0.0 gives every item every domain
+        cv=KFold(2, shuffle=True, random_state=0),
+        error_score="raise",
+    )
+    search.fit(X, two)
+    means = search.cv_results_["mean_test_score"]
+    assert np.isfinite(means).all() and means[0] > means[1] + 0.3
+    assert search.best_params_ == {"threshold": 0.5}
+    assert search.best_index_ == int(np.argmax(means))
+    assert clone(search.best_estimator_).get_params() == search.best_estimator_.get_params()
+
+
 def test_other_never_stands_beside_a_domain(small):
     chosen = small.decide(np.array([[0.9, 0.1, 0.1, 0.1, 0.8], [0.1, 0.1, 0.2, 0.1, 0.3]]))
     assert chosen.tolist() == [[1, 0, 0, 0, 0], [0, 0, 0, 0, 1]]

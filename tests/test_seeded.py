@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 
 import planparse
-from planparse.classify.seeded import informativeness, propose, seed_guesses, train_from_seeds
+from planparse.classify.seeded import (
+    SEED_C,
+    informativeness,
+    propose,
+    seed_guesses,
+    train_from_seeds,
+)
 from planparse.classify.taxonomy import Taxonomy
 
 TAXONOMY = """
@@ -79,6 +85,13 @@ def test_seed_training_is_deterministic(taxonomy):
     a = train_from_seeds(ARCHIVE * 3, taxonomy, min_df=1, cv=2)
     b = train_from_seeds(ARCHIVE * 3, taxonomy, min_df=1, cv=2)
     assert np.array_equal(a.predict_proba(ARCHIVE), b.predict_proba(ARCHIVE))
+
+
+def test_models_from_guesses_are_regularised_harder_unless_told(model, taxonomy):
+    # Guesses are noisy labels: a seed model's SVMs use SEED_C, below the supervised default.
+    assert model.C == SEED_C < 1.0
+    looser = train_from_seeds(ARCHIVE * 3, taxonomy, rounds=0, min_df=1, cv=2, C=1.0)
+    assert looser.C == 1.0
 
 
 def test_informativeness_ranks_ties_first():

@@ -16,9 +16,11 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.metrics import f1_score
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
+from sklearn.utils.validation import check_is_fitted
 
 from planparse.classify.features import NgramVectorizer, layout_features, word_columns
 from planparse.classify.taxonomy import Taxonomy
@@ -43,7 +45,10 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
     calibrated probability of each label, in ``classes_`` order.
 
     Parameters are stored unchanged, so the estimator works with ``clone`` and
-    ``GridSearchCV``.  ``taxonomy`` is a :class:`Taxonomy`, a path to a TOML file, or
+    ``GridSearchCV``: ``score`` is the macro-F1 of :meth:`predict`, for ``y`` in any form
+    ``fit`` takes.  When some items carry two labels, give ``GridSearchCV`` a splitter
+    (``cv=KFold(5)``, or ``GroupKFold`` with ``groups``): with an integer ``cv``,
+    scikit-learn checks the target's type first and refuses ragged label lists.  ``taxonomy`` is a :class:`Taxonomy`, a path to a TOML file, or
     ``None`` for the shipped one.
     """
 
@@ -78,6 +83,24 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
             return self.taxonomy
         return Taxonomy.load(self.taxonomy) if self.taxonomy else Taxonomy.default()
 
+    def __sklearn_tags__(self):  # sklearn.utils.Tags
+        """Texts in, a multi-label indicator matrix out: scikit-learn's checks and
+        meta-estimators read this instead of guessing from a numeric array."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.input_tags.one_d_array = True
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = False
+        tags.classifier_tags.multi_label = True
+        return tags
+
+    def _featurized(self, X: Sequence[str]) -> tuple[list[str], sp.csr_matrix]:
+        """The texts as a list and their features; ``NotFittedError`` before ``fit``."""
+        check_is_fitted(self, ("vectorizer_", "model_"))
+        X = list(X)
+        return X, self.vectorizer_.transform(X)
+
     def fit(self, X: Sequence[str], y: Sequence[Labels] | np.ndarray) -> "DomainClassifier":
         """Learn from item texts ``X`` and their label lists ``y`` (primary first).
 
@@ -99,6 +122,7 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
                 f"{taxonomy.name!r} ({', '.join(self.classes_)})"
             )
         content = np.array([self.not_content_ not in labels for labels in lists])
+        _require_two_labels([labels for labels, keep in zip(lists, content) if keep])
         self.vectorizer_ = NgramVectorizer(
             self.ngram_range, self.words, self.min_df, extra_words=taxonomy.seed_terms
         ).fit(X)
@@ -135,14 +159,12 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
         """Calibrated probability of every label, shape ``(n_items, n_labels)``: the
         probability that the item is content *and* carries the label, so a line the gate
         reads as no content never gets a label above 0.5."""
-        X = list(X)
-        features = self.vectorizer_.transform(X)
+        X, features = self._featurized(X)
         return self._proba(features) * self._content(X, features)[:, None]
 
     def content_proba(self, X: Sequence[str]) -> np.ndarray:
         """Probability that each item is content (an item of some label), shape ``(n_items,)``."""
-        X = list(X)
-        return self._content(X, self.vectorizer_.transform(X))
+        return self._content(*self._featurized(X))
 
     def _content(self, texts: Sequence[str], features: sp.csr_matrix) -> np.ndarray:
         if getattr(self, "gate_", None) is None:
@@ -177,10 +199,39 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba_and_content(self, X: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`predict_proba` and :meth:`content_proba` from one featurization; give both
         to :meth:`decide`."""
-        X = list(X)
-        features = self.vectorizer_.transform(X)
+        X, features = self._featurized(X)
         content = self._content(X, features)
         return self._proba(features) * content[:, None], content
+
+    def score(
+        self, X: Sequence[str], y: Sequence[Labels] | np.ndarray, sample_weight: object = None
+    ) -> float:
+        """Macro-F1 over the taxonomy's labels of :meth:`predict` against ``y``, in any form
+        :meth:`fit` takes (label lists, "|"-joined strings, an indicator matrix): the figure
+        ``planparse evaluate`` reports, and what ``GridSearchCV`` maximises by default.
+        Items labeled not-content count as items with no label.
+
+        Examples:
+            >>> texts = ["开展法律援助，维护妇女权益", "举办最美家庭评选", "组织技能培训，促进就业"] * 4
+            >>> labels = [["维权"], ["家庭建设"], ["就业"]] * 4
+            >>> clf = DomainClassifier(min_df=1, cv=2, words=False).fit(texts, labels)
+            >>> clf.score(texts, labels) > 0.5
+            True
+        """
+        check_is_fitted(self, "model_")
+        lists = as_label_lists(y, self.classes_)
+        truth = MultiLabelBinarizer(classes=list(self.classes_)).fit_transform(
+            [[label for label in labels if label != self.not_content_] for labels in lists]
+        )
+        return float(
+            f1_score(
+                truth,
+                self.predict(X),
+                average="macro",
+                sample_weight=sample_weight,
+                zero_division=0,
+            )
+        )
 
     def explain(self, features: sp.csr_matrix, label_index: np.ndarray, top: int = 3) -> list[str]:
         """For each row, the ``top`` features that pushed it most towards ``label_index``.
@@ -191,6 +242,16 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
         """
         coef = self.coef_ * getattr(self, "reason_columns_", 1)
         return explain_rows(features, coef, label_index, self.vectorizer_.feature_names_, top)
+
+
+def _require_two_labels(lists: Sequence[Sequence[str]]) -> None:
+    """A classifier needs content items of at least two labels to tell anything apart."""
+    seen = {label for labels in lists for label in labels}
+    if len(seen) < 2:
+        raise ValueError(
+            f"DomainClassifier needs content items of at least two labels; got "
+            f"{len(lists)} content items with {sorted(seen) or 'no label'}"
+        )
 
 
 def choose(proba: np.ndarray, threshold: float, other: int) -> np.ndarray:
