@@ -105,3 +105,18 @@ def test_stages_never_import_the_pipeline():
 def test_the_pipeline_is_the_only_caller_of_its_modules():
     callers = {n for n, t in GRAPH.items() if any(x.startswith("planparse.pipeline") for x in t)}
     assert callers <= {n for n in GRAPH if n.startswith(("planparse.pipeline", "planparse.cli"))}
+
+
+def test_every_package_ships_in_the_wheel():
+    """A package missing from pyproject's list installs without it (``pip install .`` then
+    fails on import), while an editable install hides the loss."""
+    import tomllib
+
+    from conftest import ROOT
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    packages = {
+        ".".join(path.parent.relative_to(PACKAGE.parent).parts)
+        for path in PACKAGE.rglob("__init__.py")
+    }
+    assert packages <= listed, sorted(packages - listed)
