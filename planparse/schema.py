@@ -46,6 +46,9 @@ COLUMNS: dict[str, str] = {
     "warnings": "string",
 }
 
+# Where a row tuple holds these, for sorting rows without building a frame.
+_START, _PLAN_NO = list(COLUMNS).index("start"), list(COLUMNS).index("plan_no")
+
 #: Columns that :func:`planparse.tag` adds to the right of :data:`COLUMNS`, with one
 #: ``p_<label>`` column per label of the model's taxonomy between ``domains`` and ``reason``.
 #: ``is_content`` is False for debris and for rows the content gate reads as no item
@@ -303,8 +306,7 @@ def document_rows(doc: "Document") -> list[tuple[Any, ...]]:
     for plan in doc.plans:
         rows.extend(_debris_rows(doc, plan.number, plan.title, plan.debris))
         rows.extend(_plan_rows(doc, plan))
-    start, plan = list(COLUMNS).index("start"), list(COLUMNS).index("plan_no")
-    rows.sort(key=lambda row: (row[start], row[plan]))
+    rows.sort(key=lambda row: (row[_START], row[_PLAN_NO]))
     return rows
 
 

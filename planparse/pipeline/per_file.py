@@ -122,7 +122,8 @@ def store_chunk(
 @dataclass
 class PerFileResult:
     """What the per-file stage leaves: the item table's :data:`~planparse.pipeline.chunks.Parts`,
-    the failed files, each file's SHA-256, the chunks reused and made, and the files' warnings."""
+    the failed files, each file's SHA-256, the chunks reused and made, the files' warnings and
+    the model's settings (:func:`model_settings`, part of every chunk's key)."""
 
     parts: Parts
     failures: list[dict]
@@ -130,6 +131,7 @@ class PerFileResult:
     reused: list[int]
     made: list[int]
     warnings: list[dict]
+    settings: dict
 
 
 def per_file_stage(
@@ -177,6 +179,7 @@ def per_file_stage(
         reused=reused,
         made=todo,
         warnings=[note for record in records for note in record.get("warnings", [])],
+        settings=settings,
     )
 
 

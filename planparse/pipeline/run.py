@@ -33,7 +33,7 @@ import planparse
 from planparse.io.write import write_csv, write_frame, write_text
 from planparse.pipeline.chunks import CHUNK_FILES, Parts
 from planparse.pipeline.folder import listed_files, output_folder
-from planparse.pipeline.per_file import PerFileResult, model_settings, per_file_stage
+from planparse.pipeline.per_file import PerFileResult, per_file_stage
 from planparse.pipeline.usage import check_usage
 from planparse.schema import ERRORS, WARNINGS
 from planparse.workers import Workers
@@ -197,7 +197,7 @@ def _write_manifest(
     manifest = {
         "inputs": [{"doc_id": d, "path": p, "sha256": done.hashes[d]} for d, p in located.items()],
         "parameters": {**parameters, "model": model or "shipped"},
-        "model": model_settings(model),
+        "model": done.settings,
         "chunks": {"reused": done.reused, "made": done.made},
         "versions": {"planparse": planparse.__version__, "python": platform.python_version()},
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
