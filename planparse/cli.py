@@ -115,6 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="plan metadata with doc_id (or file), "
         "plan_no and year, to date plans (default for the sample: plans.tsv)",
     )
+    dupes.add_argument(
+        "--min-run",
+        type=_min_run,
+        metavar="N",
+        help="every run of N shared letters and digits is checked (default 50; 25 also finds "
+        "copies with one change in every 50 characters, at more time)",
+    )
     dupes.add_argument("--stock", metavar="FILE", help="more stock phrases, one per line")
     dupes.add_argument("--html", metavar="REPORT", help="also write the side-by-side HTML report")
 
@@ -348,12 +355,28 @@ def run_dupes(args: argparse.Namespace) -> int:
     items = _parsed(args.paths)
     texts = read_texts(_inputs(args.paths))
     pairs = find_duplicates(
-        items, unit=args.unit, threshold=args.threshold, texts=texts, meta=meta, stock=stock
+        items,
+        unit=args.unit,
+        threshold=args.threshold,
+        texts=texts,
+        meta=meta,
+        stock=stock,
+        min_run=args.min_run,
     )
     _write(pairs, args)
     if args.html:
         write_text(Path(args.html), render_report(pairs, texts, stock))
     return _report_failures(items.attrs.get("failures", []), notes=items.attrs.get("warnings"))
+
+
+def _min_run(value: str) -> int:
+    """``--min-run``, checked by the search's own settings."""
+    from planparse.reuse.detect import Settings
+
+    try:
+        return Settings(min_run=int(value)).min_run
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _stock(path: str | None) -> list[str]:

@@ -56,6 +56,23 @@ class Settings:
     #: (the ritual "现在，我代表…向大会报告工作，请予审议" of every report is 30–45).  Every
     #: shared run of this length outside boilerplate is found (winnowing's guarantee).
     min_copy: int = 50
+    #: Every run of this many letters and digits shared character for character makes its
+    #: two files a candidate pair (winnowing's guarantee; ``None``: ``min_copy``).  25 also
+    #: finds every copy of ``min_copy`` characters with one changed character in each 50,
+    #: at 15-50% more time (docs/reuse.md).
+    min_run: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.min_run is not None and not K < self.min_run <= self.min_copy:
+            raise ValueError(
+                f"min_run must be above {K} (the fingerprint window) and at most min_copy "
+                f"({self.min_copy}), not {self.min_run}"
+            )
+
+    @property
+    def guaranteed_run(self) -> int:
+        """The shared run that always makes a candidate pair."""
+        return self.min_run or self.min_copy
     #: Exact pieces of a passage are at least this long ...
     seed_chars: int = Q
     #: ... with at most this many characters between two of them on each side.
@@ -148,7 +165,7 @@ class _Search:
         self.store, self.settings, self.client = store, settings, client
         self.jobs, self.pool = jobs, pool
         self.index = store.index()
-        w = settings.min_copy - K + 1
+        w = settings.guaranteed_run - K + 1
         paths = [c.path for c in store.chunks]
         coded = phrase_codes(phrases)
         found = self.map(
@@ -256,7 +273,8 @@ def find_duplicates(
 
     Every passage of at least ``min_copy`` (50) letters and digits that two files share
     character for character, outside stock phrases and boilerplate, is found (winnowed
-    fingerprints: no random seed, whatever its share of either unit).  Pieces of a copy
+    fingerprints: no random seed, whatever its share of either unit); ``min_run=25`` also
+    finds every copy with one changed character in each 50.  Pieces of a copy
     with small edits between them are chained into one passage across paragraph and item
     boundaries; a passage is reported when its similarity (the identical share) or its
     containment (its share of the smaller unit) reaches ``threshold`` and it has at least
