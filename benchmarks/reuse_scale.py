@@ -47,8 +47,9 @@ ITEMS_PER_PLAN, THRESHOLD, PERM, GRAM = 10, 0.4, 128, 5
 
 
 def synthetic(plans: int, seed: int = 0) -> tuple[pd.DataFrame, dict[str, str], list[tuple]]:
-    """The item table, the texts, and the planted copies between plans: (source file, file,
-    longest run of characters they share character for character)."""
+    """The item table, the texts, and the planted copies between plans that keep enough of
+    their source to be reported (50 letters and digits, ``min_copy``): (source file, file,
+    longest run they share character for character)."""
     sample = planparse.parse_files([planparse.sample_path()])
     base = [t for t in sample[sample.kind.isin(["item", "para"])].text if len(t) >= 40]
     rng = np.random.default_rng(seed)
@@ -67,7 +68,9 @@ def synthetic(plans: int, seed: int = 0) -> tuple[pd.DataFrame, dict[str, str], 
             chars[swap] = rng.choice(alphabet, int(swap.sum()))
             made.append("".join(chars))
             if source is not None and source // ITEMS_PER_PLAN != p:
-                planted.append((f"p{source // ITEMS_PER_PLAN:06d}.txt", doc, _run(made, source)))
+                shared, run = _shared(made[source], made[-1])
+                if shared >= 50:
+                    planted.append((f"p{source // ITEMS_PER_PLAN:06d}.txt", doc, run))
             lines.append(f"{n + 1}、" + made[-1])
         text = "\n".join(lines) + "\n"
         texts[doc] = text
@@ -80,11 +83,12 @@ def synthetic(plans: int, seed: int = 0) -> tuple[pd.DataFrame, dict[str, str], 
     return pd.DataFrame(rows, columns=list(COLUMNS_READ)), texts, planted
 
 
-def _run(made: list[str], source: int) -> int:
-    """The longest run of letters and digits (what the search compares) that the newest item
-    shares with item ``source``, character for character."""
-    a, b = (re.sub(r"\W", "", text) for text in (made[source], made[-1]))
-    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
+def _shared(source: str, copy: str) -> tuple[int, int]:
+    """How many letters and digits (what the search compares) the copy keeps from its
+    source, and the longest run of them it keeps character for character."""
+    a, b = (re.sub(r"\W", "", text) for text in (source, copy))
+    blocks = SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+    return sum(block.size for block in blocks), max(block.size for block in blocks)
 
 
 def planparse_run(items: pd.DataFrame, texts: dict, jobs: int, min_run: int | None) -> pd.DataFrame:
