@@ -10,6 +10,7 @@ import pytest
 import planparse
 from planparse.diff import CHANGE_KINDS, compare
 from planparse.diff import evaluate as ev
+from planparse.io.extract import chinese_numeral
 
 MATCHED = {"kept", "rewritten", "moved", "merged", "split"}
 
@@ -128,7 +129,7 @@ def test_score_drops_for_a_perturbed_prediction():
 def _plans(lines_a: list[str], lines_b: list[str]):
     def plan(lines, doc):
         text = "".join(
-            f"{planparse.io.extract.chinese_numeral(k + 1)}、{t}\n" for k, t in enumerate(lines)
+            f"{chinese_numeral(k + 1)}、{t}\n" for k, t in enumerate(lines)
         )
         return planparse.parse(text, doc_id=doc).to_frame()
 
