@@ -44,8 +44,8 @@ CONFIDENT = 0.6
 OTHER_LENGTH = 15
 #: How much a human label weighs against a guess: its item is given this many times.  With
 #: 200 proposed labels against 2,522 guessed items of the web plans (benchmarks/seed_taxonomy.py)
-#: macro-F1 was 0.652, 0.655, 0.669 at weights 3, 10, 30: a few hundred labels must
-#: outweigh thousands of noisy guesses.
+#: macro-F1 was 0.652, 0.655, 0.669, 0.650 at weights 3, 10, 30, 100: a few hundred labels
+#: must outweigh thousands of noisy guesses, but not drown them.
 HUMAN_WEIGHT = 30
 #: The SVMs' C when learning from guesses: they are noisy, so the models are kept simpler
 #: than on human labels (C 1.0).  Measured on the web plans (benchmarks/seed_taxonomy.py,
@@ -184,8 +184,8 @@ def worth_labeling(model: DomainClassifier, texts: Sequence[str]) -> np.ndarray:
     """How much a label for each text would teach ``model``: the :func:`informativeness` of
     its label probabilities *given that it is content*, times the probability that it is
     content.  Ranking by ``predict_proba`` alone put the lines the content gate rejects first
-    (every ``p_`` near 0 is a tie): on the web plans, 72% of 200 proposed items were no
-    content; with this score 35% (``benchmarks/seed_taxonomy.py``).
+    (every ``p_`` near 0 is a tie): on the web plans, 720 of the 1,000 items proposed over
+    five folds were no content; with this score 317 (``benchmarks/seed_taxonomy.py``).
 
     Examples:
         >>> model = DomainClassifier(min_df=1, cv=2, words=False).fit(
