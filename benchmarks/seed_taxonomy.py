@@ -7,7 +7,7 @@ archive, scored on the real labels of web-plans.
 2. seeds: ``train_from_seeds`` on every parsed item of the 285 pages, no label at all;
 3. seeds + N proposed labels: in grouped 5-fold CV (websites and near-duplicates kept
    together), ``--rounds`` times the ``--batch`` items of the training folds that
-   ``informativeness`` ranks first are labeled from the gold labels (a simulated researcher)
+   ``worth_labeling`` ranks first are labeled from the gold labels (a simulated researcher)
    and the model is trained again; scored on the held-out fold;
 4. supervised: a DomainClassifier trained on all labels of the training folds, same folds.
 
@@ -59,10 +59,10 @@ def archive_texts() -> list[str]:
 
 def active_round(model, pool: dict[str, list[str]], labeled: dict, batch: int) -> dict:
     """The ``batch`` most informative pool items, labeled from the pool's gold labels."""
-    from planparse.classify.seeded import informativeness
+    from planparse.classify.seeded import worth_labeling
 
     open_texts = sorted(t for t in pool if t not in labeled)
-    scores = informativeness(model.predict_proba(open_texts))
+    scores = worth_labeling(model, open_texts)
     order = np.argsort(-scores, kind="stable")[:batch]
     return {**labeled, **{open_texts[i]: pool[open_texts[i]] for i in order}}
 
@@ -98,6 +98,7 @@ def main() -> None:
         active_name: [None] * len(labels),
         "supervised": [None] * len(labels),
     }
+    proposed_not_content = 0
     for train, test in GroupKFold(5).split(labels, groups=labels["group"]):
         pool = dict(zip(labels["text"].iloc[train], labels["labels"].iloc[train]))
         labeled: dict = {}
@@ -105,12 +106,14 @@ def main() -> None:
         for _ in range(args.rounds):
             labeled = active_round(model, pool, labeled, args.batch)
             model = train_from_seeds(texts, taxonomy, labeled=labeled, rounds=1)
+        proposed_not_content += sum(row[0] == taxonomy.not_content for row in labeled.values())
         supervised = DomainClassifier().fit(
             labels["text"].iloc[train].tolist(), labels["labels"].iloc[train].tolist()
         )
         for name, fitted in ((active_name, model), ("supervised", supervised)):
             for i, row in zip(test, fitted.predict_labels(labels["text"].iloc[test])):
                 predicted[name][i] = row
+    figures["proposed labels that are no content (all folds)"] = proposed_not_content
     for name, rows in predicted.items():
         kept = [rows[i] for i in content.index]
         figures[name + " (grouped 5-fold CV)"] = macro_f1(truth, kept, classes)

@@ -13,6 +13,7 @@ from planparse.classify.seeded import (
     propose,
     seed_guesses,
     train_from_seeds,
+    worth_labeling,
 )
 from planparse.classify.taxonomy import Taxonomy
 
@@ -97,6 +98,29 @@ def test_models_from_guesses_are_regularised_harder_unless_told(model, taxonomy)
 def test_informativeness_ranks_ties_first():
     scores = informativeness(np.array([[0.9, 0.05, 0.05], [0.4, 0.38, 0.22], [0.6, 0.3, 0.1]]))
     assert np.argsort(-scores).tolist() == [1, 2, 0]
+
+
+class _FixedModel:
+    """A fitted model's two outputs, fixed: label probabilities given content, content."""
+
+    def __init__(self, given_content: np.ndarray, content: np.ndarray) -> None:
+        self.given_content, self.content = given_content, content
+
+    def predict_proba_and_content(self, texts):
+        return self.given_content * self.content[:, None], self.content
+
+
+def test_worth_labeling_puts_lines_the_gate_rejects_last():
+    # Row 0 is a tie but almost surely no content: every p_ is near 0, which the plain
+    # informativeness of predict_proba would rank first.
+    given = np.array([[0.5, 0.5], [0.5, 0.5], [0.9, 0.1]])
+    model = _FixedModel(given, np.array([0.05, 0.9, 0.9]))
+    assert informativeness(given * model.content[:, None])[0] == pytest.approx(1.0)
+    scores = worth_labeling(model, ["a", "b", "c"])
+    assert np.argsort(-scores).tolist() == [1, 2, 0]
+    # Without a gate (content 1 everywhere) it is the informativeness itself.
+    plain = _FixedModel(given, np.ones(3))
+    assert worth_labeling(plain, ["a", "b", "c"]) == pytest.approx(informativeness(given))
 
 
 def test_propose_writes_the_least_certain_items_to_label(model):

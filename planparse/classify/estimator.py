@@ -123,9 +123,7 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
             )
         content = np.array([self.not_content_ not in labels for labels in lists])
         _require_two_labels([labels for labels, keep in zip(lists, content) if keep])
-        self.vectorizer_ = NgramVectorizer(
-            self.ngram_range, self.words, self.min_df, extra_words=taxonomy.seed_terms
-        ).fit(X)
+        self.vectorizer_ = self._vectorizer(taxonomy).fit(X)
         features = self.vectorizer_.transform(X)
         target = MultiLabelBinarizer(classes=list(self.classes_)).fit_transform(
             [labels for labels, keep in zip(lists, content) if keep]
@@ -146,6 +144,13 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
             gate = self._calibrated_svm("balanced")
             self.gate_ = gate.fit(self._gate_features(X, features), content)
         return self
+
+    def _vectorizer(self, taxonomy: Taxonomy) -> NgramVectorizer:
+        """The unfitted featurizer; a subclass may add feature blocks
+        (``benchmarks/classify_variants.py`` adds an LSA block this way)."""
+        return NgramVectorizer(
+            self.ngram_range, self.words, self.min_df, extra_words=taxonomy.seed_terms
+        )
 
     def _calibrated_svm(self, class_weight: str | None = None) -> CalibratedClassifierCV:
         svm = LinearSVC(C=self.C, class_weight=class_weight, random_state=self.random_state)
