@@ -91,7 +91,9 @@ def _shared(source: str, copy: str) -> tuple[int, int]:
     return sum(block.size for block in blocks), max(block.size for block in blocks)
 
 
-def planparse_run(items: pd.DataFrame, texts: dict, jobs: int, min_run: int | None) -> pd.DataFrame:
+def planparse_run(
+    items: pd.DataFrame, texts: dict, jobs: int, min_run: int | None
+) -> pd.DataFrame:
     return planparse.find_duplicates(items, texts=texts, n_jobs=jobs, min_run=min_run)
 
 
@@ -146,11 +148,10 @@ def planted_found(pairs: pd.DataFrame, planted: list[tuple]) -> str:
     found = {tuple(sorted(pair)) for pair in zip(pairs.a_doc, pairs.b_doc)}
     hits = [(run, tuple(sorted((a, b))) in found) for a, b, run in planted]
     counts = [
-        (sum(hit for run, hit in hits if low <= run < high), sum(low <= run < high for run, _ in hits))
-        for low, high in RUN_BUCKETS
+        [hit for run, hit in hits if low <= run < high] for low, high in RUN_BUCKETS
     ]
     names = ("run <30", "30-49", ">=50")
-    return ", ".join(f"{name} {got}/{of}" for name, (got, of) in zip(names, counts))
+    return ", ".join(f"{name} {sum(hit)}/{len(hit)}" for name, hit in zip(names, counts))
 
 
 def measure(name: str, plans: int, jobs: int, min_run: int | None, queue) -> None:

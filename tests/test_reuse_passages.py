@@ -102,7 +102,8 @@ def lightly_edited_copies() -> tuple[dict[str, str], set]:
     for n in range(10):
         passage = "".join(rng.choice(letters, 60))
         texts[f"a{n}.txt"] = "甲社区工作计划\n一、" + FILLER_A + "\n二、" + passage + "\n"
-        texts[f"b{n}.txt"] = "乙社区工作计划\n一、" + FILLER_B + "\n二、" + edited_every(passage, 30) + "\n"
+        copy = edited_every(passage, 30)
+        texts[f"b{n}.txt"] = "乙社区工作计划\n一、" + FILLER_B + "\n二、" + copy + "\n"
     return texts, {(f"a{n}.txt", f"b{n}.txt") for n in range(10)}
 
 
