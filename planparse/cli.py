@@ -115,13 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="plan metadata with doc_id (or file), "
         "plan_no and year, to date plans (default for the sample: plans.tsv)",
     )
-    dupes.add_argument(
-        "--min-run",
-        type=_min_run,
-        metavar="N",
-        help="every run of N shared letters and digits is checked (default 50; 25 also finds "
-        "copies with one change in every 50 characters, at more time)",
-    )
+    _add_min_run(dupes)
     dupes.add_argument("--stock", metavar="FILE", help="more stock phrases, one per line")
     dupes.add_argument("--html", metavar="REPORT", help="also write the side-by-side HTML report")
 
@@ -194,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="run on a Dask cluster "
         "(tcp://HOST:PORT): per-file work and the copy-paste candidate search",
     )
+    _add_min_run(analyze)
     analyze.add_argument("-q", "--quiet", action="store_true", help="no progress bars, no summary")
     analyze.add_argument(
         "--count-copies",
@@ -369,13 +364,23 @@ def run_dupes(args: argparse.Namespace) -> int:
     return _report_failures(items.attrs.get("failures", []), notes=items.attrs.get("warnings"))
 
 
+def _add_min_run(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--min-run",
+        type=_min_run,
+        metavar="N",
+        help="copy-paste: every run of N shared letters and digits is checked (default 50; "
+        "25 also finds copies with one change in every 50 characters, at more time)",
+    )
+
+
 def _min_run(value: str) -> int:
     """``--min-run``, checked by the search's own settings."""
-    from planparse.reuse.detect import Settings
+    from planparse.pipeline.usage import check_min_run
 
     try:
-        return Settings(min_run=int(value)).min_run
-    except ValueError as exc:
+        return check_min_run(int(value))
+    except (UsageError, ValueError) as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
@@ -451,6 +456,7 @@ def run_analyze(args: argparse.Namespace) -> int:
             scheduler=args.dask,
             copies_once=not args.count_copies,
             keep_work=args.keep_work,
+            min_run=args.min_run,
         )
     failures = _rows(Path(args.output) / "errors.csv")
     notes = _rows(Path(args.output) / "warnings.csv")

@@ -335,3 +335,28 @@ def test_pieces_stop_early_only_when_they_could_not_cover_enough(a, b, at_least)
     assert bounded.tolist() in (every.tolist(), [])
     if not len(bounded):
         assert every[:, 2].sum() < at_least or not len(every)
+
+
+def test_analyze_takes_min_run_and_checks_it_before_any_work(tmp_path):
+    """The whole job finds the lightly edited copies with ``min_run=25`` and records the
+    setting in its manifest; a value the search refuses stops the run before anything is
+    written."""
+    import json
+
+    from planparse.io.errors import UsageError
+    from planparse.pipeline import analyze
+
+    texts, planted = lightly_edited_copies()
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for name, text in texts.items():
+        (archive / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    analyze([archive], out, quiet=True, min_run=25)
+    pairs = pd.read_parquet(out / "pairs.parquet")
+    assert set(zip(pairs.a_doc, pairs.b_doc)) >= planted
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert manifest["parameters"]["min_run"] == 25
+    with pytest.raises(UsageError, match="min_run"):
+        analyze([archive], tmp_path / "refused", quiet=True, min_run=51)
+    assert not (tmp_path / "refused").exists()

@@ -55,6 +55,7 @@ def analyze(
     scheduler: Any = None,
     copies_once: bool = True,
     keep_work: bool = False,
+    min_run: int | None = None,
 ) -> dict:
     """Run the whole analysis; writes OUT and returns the summary (also in manifest.json).
 
@@ -70,10 +71,11 @@ def analyze(
     The per-file chunks (``OUT/chunks``, what ``resume`` reuses) are removed at the end
     unless ``keep_work``.  ``copies_once`` counts text copied between plans once in the
     themes (the copy side of each copy-paste pair is left out; see
-    :func:`planparse.themes.without_copies`).
+    :func:`planparse.themes.without_copies`).  ``min_run`` is the copy-paste search's
+    guaranteed shared run (see :func:`planparse.reuse.find_duplicates`).
     """
     out = Path(out)
-    table = check_usage(paths, out, jobs, chunk_files, engine, model, meta)
+    table = check_usage(paths, out, jobs, chunk_files, engine, model, meta, min_run)
     files = listed_files(paths, out)
     client = None
     if engine == "dask":
@@ -89,6 +91,7 @@ def analyze(
         "chunk_files": chunk_files,
         "copies_once": copies_once,
         "keep_work": keep_work,
+        "min_run": min_run,
     }
     size = sum(_size(path) for _, path in files)
     with output_folder(out, resume), Workers(jobs, size) as workers:
@@ -164,7 +167,9 @@ def archive_stages(
 
     clock = time.perf_counter()
     with stage("copy-paste", quiet):
-        reuse = stages.copy_paste_stage(out, parts, paths, meta, workers, client)
+        reuse = stages.copy_paste_stage(
+            out, parts, paths, meta, workers, client, parameters["min_run"]
+        )
     with stage("themes", quiet):
         summary = stages.themes_stage(out, parts, meta, workers, parameters["copies_once"])
         join_parquet([part for part, _ in parts], out / "items.parquet")

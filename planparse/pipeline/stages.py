@@ -67,6 +67,7 @@ def copy_paste_stage(
     meta: "pd.DataFrame | None",
     workers: "Workers",
     client: object = None,
+    min_run: int | None = None,
 ) -> dict:
     """pairs.parquet and clusters.parquet; returns the summary's copy-paste part.  The
     search keeps its units on disk, in a temporary folder of ``out``, and each worker reads
@@ -88,6 +89,7 @@ def copy_paste_stage(
             client=client,
             workdir=folder,
             pool=workers,
+            min_run=min_run,
         )
     write_frame(out / "pairs.parquet", pairs)
     clusters = clusters_table(pairs)

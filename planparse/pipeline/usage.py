@@ -27,6 +27,7 @@ def check_usage(
     engine: str,
     model: str | None,
     meta: str | Path | None,
+    min_run: int | None = None,
 ) -> "pd.DataFrame | None":
     """Raise :class:`UsageError` (or ``ModelFileError``) for anything wrong with the
     arguments; returns the metadata table.  Runs before any file is read or written.
@@ -43,6 +44,7 @@ def check_usage(
         raise UsageError(f"-j/--jobs must be at least 1, not {jobs}")
     if chunk_files < 1:
         raise UsageError(f"chunk_files must be at least 1, not {chunk_files}")
+    check_min_run(min_run)
     for path in map(Path, paths):
         if path.is_dir() and inside(path, out):
             raise UsageError(
@@ -95,3 +97,22 @@ def _read_metadata(path: Path) -> "pd.DataFrame":
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         raise UsageError(f"{path}: cannot read the metadata table ({detail})") from None
+
+
+def check_min_run(min_run: int | None) -> int | None:
+    """``min_run`` checked by the copy-paste search's own settings, before any work.
+
+    Examples:
+        >>> check_min_run(25)
+        25
+        >>> check_min_run(5)
+        Traceback (most recent call last):
+        ...
+        planparse.io.errors.UsageError: min_run must be above 12 (the fingerprint window) and at most min_copy (50), not 5
+    """
+    from planparse.reuse.detect import Settings
+
+    try:
+        return Settings(min_run=min_run).min_run
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
