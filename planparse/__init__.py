@@ -24,7 +24,7 @@ __version__ = "0.1.0"
 # The parser needs only the standard library, so it is imported now.  It must be: the
 # subpackage planparse.parse shares its name with the function, and importing the
 # subpackage would otherwise leave the module where users expect the function.
-from planparse.parse import parse  # noqa: E402, F401 (re-exported)
+from planparse.parse import parse  # noqa: F401 (re-exported)
 
 # name -> module; resolved on first use (PEP 562) to keep import time small.
 _EXPORTS = {

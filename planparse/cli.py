@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from planparse.io.errors import UsageError
 from planparse.schema import FORMATS
@@ -30,11 +30,11 @@ def _add_output(parser: argparse.ArgumentParser) -> None:
 
 
 def _command(
-    commands: "argparse._SubParsersAction",
+    commands: argparse._SubParsersAction,
     name: str,
     summary: str,
     description: str,
-    run: "object",
+    run: object,
     archive: bool = False,
 ) -> argparse.ArgumentParser:
     """A subcommand; ``archive`` ones take PATHs (the sample by default) and write a table."""
@@ -262,7 +262,7 @@ def _inputs(paths: list[str]) -> list[str]:
     return [str(sample_path())]
 
 
-def _write(frame: "object", args: argparse.Namespace) -> None:
+def _write(frame: object, args: argparse.Namespace) -> None:
     from planparse.io.write import atomic_write
     from planparse.schema import format_for, write_table
 
@@ -288,7 +288,7 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _parsed(paths: list[str], **options: int) -> "object":
+def _parsed(paths: list[str], **options: int) -> object:
     """The item table of PATHs (the sample by default); failures are reported by the caller,
     one line each, so the batch warning is silenced here."""
     import warnings
@@ -325,7 +325,7 @@ def run_tag(args: argparse.Namespace) -> int:
     return _report_failures(failures, notes=notes)
 
 
-def _meta(path: str | None, default: Path | None) -> "object":
+def _meta(path: str | None, default: Path | None) -> object:
     source = Path(path) if path else default
     if path and not source.is_file():
         raise UsageError(f"{source}: no such metadata file")
@@ -393,7 +393,7 @@ def _stock(path: str | None) -> list[str]:
         raise UsageError(f"{path}: cannot read the stock phrases ({exc})") from None
 
 
-def _one_plan(spec: str) -> "object":
+def _one_plan(spec: str) -> object:
     """The item rows of ``FILE`` or ``FILE#N`` (the N-th plan of the file)."""
     from planparse.io.errors import ReadError
     from planparse.parse.files import parse_file

@@ -20,9 +20,10 @@ Examples:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from planparse.schema import METADATA, METADATA_FIELDS
 
@@ -114,7 +115,7 @@ _NAME_START = re.compile(
 
 
 @lru_cache(maxsize=1)
-def _simplified():  # noqa: ANN202 - opencc has no types
+def _simplified():
     from opencc import OpenCC
 
     return OpenCC("t2s")
@@ -237,7 +238,7 @@ def _named(field: str, sources: list[tuple[str, str]]) -> tuple[str, str]:
     return "", "placeholder" if seen_placeholder else ""
 
 
-def infer_metadata(items: "pd.DataFrame") -> "pd.DataFrame":
+def infer_metadata(items: pd.DataFrame) -> pd.DataFrame:
     """One row per plan of an item table (``doc_id``, ``plan_no``, ``plan_title``, ``kind``,
     ``text``): the inferred fields and their sources (:data:`COLUMNS`), all strings.
 
@@ -263,7 +264,7 @@ def infer_metadata(items: "pd.DataFrame") -> "pd.DataFrame":
     return table.astype({c: "string" for c in COLUMNS if c != "plan_no"})
 
 
-def merged_metadata(inferred: "pd.DataFrame", given: "pd.DataFrame | None") -> "pd.DataFrame":
+def merged_metadata(inferred: pd.DataFrame, given: pd.DataFrame | None) -> pd.DataFrame:
     """``inferred`` with every non-empty value of ``given`` (a plans.tsv, columns ``doc_id``
     or ``file``, ``plan_no`` …) in its place, source ``plans.tsv``; columns only ``given``
     has are added.
@@ -290,7 +291,7 @@ def merged_metadata(inferred: "pd.DataFrame", given: "pd.DataFrame | None") -> "
     return out.astype({c: "string" for c in out.columns if c != "plan_no"})
 
 
-def archive_metadata(parts: Iterable[str], given: "pd.DataFrame | None") -> "pd.DataFrame":
+def archive_metadata(parts: Iterable[str], given: pd.DataFrame | None) -> pd.DataFrame:
     """:func:`merged_metadata` of every plan of an item table written in parquet parts
     (read a part at a time, only the opening rows of each plan are kept)."""
     import pandas as pd

@@ -23,9 +23,10 @@ import re
 import shutil
 import subprocess
 import warnings
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -67,7 +68,7 @@ FONT_FOLDERS = (
 CJK_FILE_NAME = re.compile(
     r"(cjk|wqy|wenquanyi|sourcehan|source-han|simhei|simsun|msyh|yahei|pingfang|stheiti|"
     r"hiragino.*gb|droidsansfallback|uming|ukai|notosanssc|notoserifsc|han_sans|zenhei)",
-    re.I,
+    re.IGNORECASE,
 )
 #: The one line that says how to get Chinese labels.
 FONT_FIX = (
@@ -206,7 +207,7 @@ def has_cjk_font() -> bool:
     return bool(set(CJK_FAMILIES) & {f.name for f in font_manager.fontManager.ttflist})
 
 
-def _axes(ax: "Axes | None", size: tuple[float, float] = (8, 4.5)) -> "Axes":
+def _axes(ax: Axes | None, size: tuple[float, float] = (8, 4.5)) -> Axes:
     import matplotlib.pyplot as plt
 
     _font()
@@ -263,8 +264,8 @@ def _label_size(count: int) -> float:
 
 
 def domain_shares_bar(
-    shares: "pd.DataFrame", by: str, ax: "Axes | None" = None, top: int | None = None
-) -> "Axes":
+    shares: pd.DataFrame, by: str, ax: Axes | None = None, top: int | None = None
+) -> Axes:
     """Stacked bars of domain shares per group (the output of
     :func:`planparse.themes.domain_shares`); with more than 12 groups the bars lie down, one
     readable label per row (``top`` keeps the largest groups)."""
@@ -299,7 +300,7 @@ def domain_shares_bar(
     return ax
 
 
-def domain_trend(shares: "pd.DataFrame", year: str = "year", ax: "Axes | None" = None) -> "Axes":
+def domain_trend(shares: pd.DataFrame, year: str = "year", ax: Axes | None = None) -> Axes:
     """Each domain's share over the years with its confidence band, one small panel per
     domain, each on its own scale from 0 so that shares of 87% and of 3% both show
     (``domain_shares`` by year); years that are not numbers (``unknown``) are left out.  Returns the first panel (``ax.figure.axes`` holds all); with
@@ -349,7 +350,7 @@ def domain_trend(shares: "pd.DataFrame", year: str = "year", ax: "Axes | None" =
     return first
 
 
-def _trend_line(panel: "Axes", rows: "pd.DataFrame", domain: str, colour: str) -> None:
+def _trend_line(panel: Axes, rows: pd.DataFrame, domain: str, colour: str) -> None:
     from matplotlib.ticker import MaxNLocator
 
     panel.plot(rows["_year"], rows["share"], marker="o", markersize=3, label=domain, color=colour)
@@ -361,8 +362,8 @@ def _trend_line(panel: "Axes", rows: "pd.DataFrame", domain: str, colour: str) -
 
 
 def distinctive_terms_chart(
-    terms: "pd.DataFrame", group: str, top: int = 15, ax: "Axes | None" = None
-) -> "Axes":
+    terms: pd.DataFrame, group: str, top: int = 15, ax: Axes | None = None
+) -> Axes:
     """Horizontal bars of one group's most distinctive words, ranked by the z-score of
     :func:`planparse.themes.distinctive_terms`.  The title states how many words were
     compared; the dotted line is z = 1.96, the dashed one Bonferroni's threshold for that
@@ -389,7 +390,7 @@ def distinctive_terms_chart(
     return ax
 
 
-def clustered_order(matrix: "pd.DataFrame") -> list:
+def clustered_order(matrix: pd.DataFrame) -> list:
     """Rows of a similarity matrix in the leaf order of average-linkage clustering."""
     from scipy.cluster.hierarchy import leaves_list, linkage
     from scipy.spatial.distance import squareform
@@ -402,7 +403,7 @@ def clustered_order(matrix: "pd.DataFrame") -> list:
     return [matrix.index[i] for i in order]
 
 
-def with_other(matrix: "pd.DataFrame", keep: Sequence, how: str = "mean") -> "pd.DataFrame":
+def with_other(matrix: pd.DataFrame, keep: Sequence, how: str = "mean") -> pd.DataFrame:
     """``matrix`` (plan × plan) on the plans ``keep``, the rest joined into one last row and
     column ``other (n plans)``: their mean (``how="mean"``, diagonal left out) or sum.
 
@@ -430,11 +431,11 @@ def with_other(matrix: "pd.DataFrame", keep: Sequence, how: str = "mean") -> "pd
 
 
 def similarity_heatmap(
-    similarity: "pd.DataFrame",
-    ax: "Axes | None" = None,
+    similarity: pd.DataFrame,
+    ax: Axes | None = None,
     labels: bool | None = None,
     top: int = 50,
-) -> "Axes":
+) -> Axes:
     """A plan × plan similarity heatmap, rows and columns in clustered order and labeled with
     :func:`short_name`.  With more than ``top`` plans, the ``top`` plans most similar to
     another are shown and the rest form one ``other`` row (their mean similarity)."""
@@ -455,7 +456,7 @@ def similarity_heatmap(
     return ax
 
 
-def _tick_labels(ax: "Axes", keys: list, shown: bool) -> None:
+def _tick_labels(ax: Axes, keys: list, shown: bool) -> None:
     names = [k if str(k).startswith("other (") else n for k, n in zip(keys, short_names(keys))]
     if not shown:
         ax.set_xticks([])
@@ -467,11 +468,11 @@ def _tick_labels(ax: "Axes", keys: list, shown: bool) -> None:
 
 
 def reuse_matrix(
-    pairs: "pd.DataFrame",
+    pairs: pd.DataFrame,
     plans: Sequence[str] | None = None,
-    ax: "Axes | None" = None,
+    ax: Axes | None = None,
     top: int = 50,
-) -> "Axes":
+) -> Axes:
     """Which plans share copied text: a plan × plan matrix of copied characters, plans in
     reuse-family order (the output of :func:`planparse.find_duplicates`), labeled with
     :func:`short_name`.  Beyond ``top`` plans (those that copy the most are kept), the rest
@@ -502,7 +503,7 @@ def reuse_matrix(
     return ax
 
 
-def _family_order(pairs: "pd.DataFrame", a: "pd.Series", b: "pd.Series") -> list[str]:
+def _family_order(pairs: pd.DataFrame, a: pd.Series, b: pd.Series) -> list[str]:
     import pandas as pd
 
     clusters = np.concatenate([pairs["cluster"], pairs["cluster"]])

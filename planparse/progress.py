@@ -13,8 +13,9 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, Any, Iterator
+from typing import IO, Any
 
 #: Seconds between two status lines when stderr is not a terminal.
 EVERY = 5.0
@@ -67,7 +68,7 @@ class Progress:
             flush=True,
         )
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, *exc: object) -> None:

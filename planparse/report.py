@@ -71,7 +71,7 @@ def render_page(out: Path, summary: dict, groupings: list[str], parts: list) -> 
     )
 
 
-def _items(parts: list) -> "pd.DataFrame":
+def _items(parts: list) -> pd.DataFrame:
     """The first MAX_ITEMS content items, read a chunk at a time."""
     import pandas as pd
 
@@ -87,7 +87,7 @@ def _items(parts: list) -> "pd.DataFrame":
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ITEM_COLUMNS)
 
 
-def _item_records(items: "pd.DataFrame") -> list[dict]:
+def _item_records(items: pd.DataFrame) -> list[dict]:
     return [
         {"plan": f"{d}#{p}", "id": i, "domain": str(m), "kind": str(k), "text": str(t)[:400]}
         for d, p, i, m, k, t in zip(
@@ -134,7 +134,7 @@ def _summary(summary: dict) -> str:
     )
 
 
-def _item_filters(items: "pd.DataFrame") -> str:
+def _item_filters(items: pd.DataFrame) -> str:
     domains = "".join(
         f"<option>{html.escape(str(d))}</option>" for d in dict.fromkeys(items.domain.astype(str))
     )
@@ -160,7 +160,7 @@ def _item_table() -> str:
     )
 
 
-def _outlines(items: "pd.DataFrame") -> str:
+def _outlines(items: pd.DataFrame) -> str:
     blocks = []
     plans = items.groupby(["doc_id", "plan_no"], sort=False)
     for n, ((doc, plan), rows) in enumerate(plans):

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import json
 from collections import namedtuple
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -249,10 +250,10 @@ LIST_SEPARATOR = "|"
 
 
 def _row(
-    doc: "Document",
+    doc: Document,
     plan_no: int,
     title: str,
-    node: "Node",
+    node: Node,
     item_id: str,
     parent_id: str,
     depth: int,
@@ -277,13 +278,13 @@ def _row(
 
 
 def _debris_rows(
-    doc: "Document", plan_no: int, title: str, nodes: list["Node"]
+    doc: Document, plan_no: int, title: str, nodes: list[Node]
 ) -> Iterator[tuple[Any, ...]]:
     for k, node in enumerate(nodes, 1):
         yield _row(doc, plan_no, title, node, f"{doc.doc_id}#{plan_no}/d{k}", "", 1)
 
 
-def _plan_rows(doc: "Document", plan: "Plan") -> Iterator[tuple[Any, ...]]:
+def _plan_rows(doc: Document, plan: Plan) -> Iterator[tuple[Any, ...]]:
     prefix = f"{doc.doc_id}#{plan.number}/"
     stack = [(child, 1, "", str(i)) for i, child in reversed(list(enumerate(plan.nodes, 1)))]
     while stack:
@@ -296,7 +297,7 @@ def _plan_rows(doc: "Document", plan: "Plan") -> Iterator[tuple[Any, ...]]:
         )
 
 
-def document_rows(doc: "Document") -> list[tuple[Any, ...]]:
+def document_rows(doc: Document) -> list[tuple[Any, ...]]:
     """The rows of one document, sorted by their start offset.
 
     Item ids are ``doc#plan/path``, where ``path`` is the 1-based position of the node among
@@ -310,14 +311,14 @@ def document_rows(doc: "Document") -> list[tuple[Any, ...]]:
     return rows
 
 
-def empty_frame() -> "pd.DataFrame":
+def empty_frame() -> pd.DataFrame:
     """An empty item table with the right columns and dtypes."""
     import pandas as pd
 
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in COLUMNS.items()})
 
 
-def frame_from_rows(rows: Iterable[tuple[Any, ...]]) -> "pd.DataFrame":
+def frame_from_rows(rows: Iterable[tuple[Any, ...]]) -> pd.DataFrame:
     """Build the item table from row tuples in :data:`COLUMNS` order."""
     import pandas as pd
 
@@ -327,7 +328,7 @@ def frame_from_rows(rows: Iterable[tuple[Any, ...]]) -> "pd.DataFrame":
     return frame.astype(COLUMNS)
 
 
-def frame_from_documents(docs: Iterable["Document"]) -> "pd.DataFrame":
+def frame_from_documents(docs: Iterable[Document]) -> pd.DataFrame:
     """Concatenate the rows of several documents into one item table."""
     rows: list[tuple[Any, ...]] = []
     for doc in docs:
@@ -335,7 +336,7 @@ def frame_from_documents(docs: Iterable["Document"]) -> "pd.DataFrame":
     return frame_from_rows(rows)
 
 
-def _flat(frame: "pd.DataFrame") -> "pd.DataFrame":
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     """List-valued columns as "|"-joined strings, for CSV."""
     out = frame.copy()
     for column in out.columns:
@@ -346,7 +347,7 @@ def _flat(frame: "pd.DataFrame") -> "pd.DataFrame":
     return out
 
 
-def write_jsonl(frame: "pd.DataFrame", stream: TextIO) -> None:
+def write_jsonl(frame: pd.DataFrame, stream: TextIO) -> None:
     """Write one JSON object per row, keeping Chinese readable (no ``\\u`` escapes)."""
     import pandas as pd
 
@@ -364,7 +365,7 @@ def write_jsonl(frame: "pd.DataFrame", stream: TextIO) -> None:
         stream.write("\n")
 
 
-def write_table(frame: "pd.DataFrame", out: str | Path | TextIO, fmt: str) -> None:
+def write_table(frame: pd.DataFrame, out: str | Path | TextIO, fmt: str) -> None:
     """Write the table as ``csv``, ``jsonl`` or ``parquet`` to a path or a text stream.
 
     Examples:

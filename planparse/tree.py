@@ -8,8 +8,9 @@ into the table described in :mod:`planparse.schema`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pandas is imported lazily so that `import planparse` stays fast
     import pandas as pd
@@ -44,8 +45,8 @@ class Node:
     number: int | None = None
     heading: str = ""
     warnings: list[str] = field(default_factory=list)
-    children: list["Node"] = field(default_factory=list)
-    parent: "Node | None" = field(default=None, repr=False)
+    children: list[Node] = field(default_factory=list)
+    parent: Node | None = field(default=None, repr=False)
 
     @property
     def start(self) -> int:
@@ -59,13 +60,13 @@ class Node:
             return self.pieces[-1][1]
         return self.marker_span[1] if self.marker_span is not None else 0
 
-    def add(self, child: "Node") -> "Node":
+    def add(self, child: Node) -> Node:
         """Append ``child`` and return it."""
         child.parent = self
         self.children.append(child)
         return child
 
-    def walk(self) -> Iterator["Node"]:
+    def walk(self) -> Iterator[Node]:
         """This node and its descendants in document order (iterative: deep trees are fine)."""
         stack = [self]
         while stack:
@@ -119,7 +120,7 @@ class Document:
     plans: list[Plan] = field(default_factory=list)
     front: list[Node] = field(default_factory=list)
 
-    def to_frame(self) -> "pd.DataFrame":
+    def to_frame(self) -> pd.DataFrame:
         """The document as one table in the :mod:`planparse.schema` layout."""
         from planparse.schema import frame_from_documents
 

@@ -24,8 +24,9 @@ Examples:
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -59,7 +60,7 @@ class Workers:
             return max(1, self.jobs)
         return max(1, min(self.jobs, self.size // BYTES_PER_WORKER))
 
-    def __enter__(self) -> "Workers":
+    def __enter__(self) -> Workers:
         return self
 
     def __exit__(self, kind: type | None, *rest: object) -> None:
@@ -71,7 +72,7 @@ class Workers:
             self._pool.shutdown(wait=True, cancel_futures=cancel)
             self._pool = None
 
-    def _executor(self) -> "ProcessPoolExecutor":
+    def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = process_pool(self.processes)
         return self._pool
@@ -117,7 +118,7 @@ def map_in_processes(
         return workers.map(function, *arguments)
 
 
-def process_pool(workers: int) -> "ProcessPoolExecutor":
+def process_pool(workers: int) -> ProcessPoolExecutor:
     """A ``ProcessPoolExecutor`` whose workers end when the process that made it ends, even
     by SIGKILL (which runs no clean-up): every process of planparse is started here.
 

@@ -13,12 +13,12 @@ from planparse.classify.tagging import tag
 from planparse.classify.taxonomy import Domain, Taxonomy
 
 __all__ = [
+    "Domain",
     "DomainClassifier",
     "LexiconTagger",
     "Taxonomy",
-    "Domain",
-    "tag",
+    "UntrustedModelError",
     "load_model",
     "save_model",
-    "UntrustedModelError",
+    "tag",
 ]

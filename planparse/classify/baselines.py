@@ -12,7 +12,7 @@ Examples:
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -37,7 +37,7 @@ class CharTfidfLogistic(ClassifierMixin, BaseEstimator):
         self.taxonomy = taxonomy
         self.C = C
 
-    def fit(self, X: Sequence[str], y: Sequence) -> "CharTfidfLogistic":
+    def fit(self, X: Sequence[str], y: Sequence) -> CharTfidfLogistic:
         taxonomy = self.taxonomy or Taxonomy.default()
         self.classes_ = np.array(taxonomy.labels, dtype=object)
         self.other_ = taxonomy.other

@@ -10,7 +10,7 @@ Examples:
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -101,7 +101,7 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
         X = list(X)
         return X, self.vectorizer_.transform(X)
 
-    def fit(self, X: Sequence[str], y: Sequence[Labels] | np.ndarray) -> "DomainClassifier":
+    def fit(self, X: Sequence[str], y: Sequence[Labels] | np.ndarray) -> DomainClassifier:
         """Learn from item texts ``X`` and their label lists ``y`` (primary first).
 
         An item labeled with the taxonomy's not-content label (``非内容``: a greeting, a date,
@@ -273,7 +273,7 @@ def choose(proba: np.ndarray, threshold: float, other: int) -> np.ndarray:
     return chosen
 
 
-def with_threshold(model: "DomainClassifier", threshold: float) -> "DomainClassifier":
+def with_threshold(model: DomainClassifier, threshold: float) -> DomainClassifier:
     """A shallow copy of a fitted model that decides at another ``threshold``.
 
     Examples:

@@ -14,8 +14,9 @@ Examples:
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
@@ -84,7 +85,7 @@ def confusion(true_primary: np.ndarray, predicted_primary: np.ndarray, k: int) -
     return matrix.tolist()
 
 
-def _fold(model: Any, train: "pd.DataFrame", test: "pd.DataFrame", classes: list[str]) -> dict:
+def _fold(model: Any, train: pd.DataFrame, test: pd.DataFrame, classes: list[str]) -> dict:
     """Fit on ``train``; the test items' truth, choices and probabilities.  Domain scores are
     taken on the content items; a model with a content gate is also scored on every item."""
     model.fit(train["text"].tolist(), train["labels"].tolist())
@@ -150,7 +151,7 @@ def gate_scores(content: np.ndarray, proba: np.ndarray) -> dict:
         "not_content_recall": round(float(recall), 4),
         "not_content_f1": round(float(f1), 4),
         "accuracy": round(float((said_not != content).mean()), 4),
-        "items": int(len(content)),
+        "items": len(content),
         "not_content_items": int((~content).sum()),
     }
 
@@ -178,7 +179,7 @@ def reliability(truth: np.ndarray, proba: np.ndarray, bins: int = 10) -> list[di
 
 
 def _evaluate(
-    splits: list[tuple["pd.DataFrame", "pd.DataFrame"]],
+    splits: list[tuple[pd.DataFrame, pd.DataFrame]],
     factory: Factory,
     classes: list[str],
     baselines: dict[str, Factory] | None = None,
@@ -192,7 +193,7 @@ def _evaluate(
     return out
 
 
-def grouped_cv(frame: "pd.DataFrame", factory: Factory = DomainClassifier, folds: int = 5) -> dict:
+def grouped_cv(frame: pd.DataFrame, factory: Factory = DomainClassifier, folds: int = 5) -> dict:
     """Grouped k-fold cross-validation of ``factory()`` and the lexicon baseline."""
     classes = _classes(factory)
     splitter = GroupKFold(n_splits=folds)
@@ -203,7 +204,7 @@ def grouped_cv(frame: "pd.DataFrame", factory: Factory = DomainClassifier, folds
 
 
 def held_out_cv(
-    frame: "pd.DataFrame",
+    frame: pd.DataFrame,
     source: str,
     factory: Factory = DomainClassifier,
     folds: int = 5,
@@ -224,14 +225,14 @@ def held_out_cv(
     return _evaluate(splits, factory, classes, baselines)
 
 
-def pd_concat(*frames: "pd.DataFrame") -> "pd.DataFrame":
+def pd_concat(*frames: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
     return pd.concat(frames, ignore_index=True)
 
 
 def cross_source(
-    frame: "pd.DataFrame", train: str, test: str, factory: Factory = DomainClassifier
+    frame: pd.DataFrame, train: str, test: str, factory: Factory = DomainClassifier
 ) -> dict:
     """Train on one source (``"sample"``), test on another (``"real"``)."""
     split = [(frame[frame["source"] == train], frame[frame["source"] == test])]

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from importlib.resources import files
-from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -128,7 +128,7 @@ class JiebaWords:
         return out
 
     @property
-    def tokenizer(self):  # noqa: ANN201 - jieba has no types
+    def tokenizer(self):
         if self._tokenizer is None:
             self._tokenizer = _tokenizer(self.extra_words)
         return self._tokenizer
@@ -144,7 +144,7 @@ class JiebaWords:
 
 
 @lru_cache(maxsize=4)
-def _tokenizer(extra_words: tuple[str, ...]):  # noqa: ANN202 - jieba has no types
+def _tokenizer(extra_words: tuple[str, ...]):
     """One jieba tokenizer per word list per process: loading jieba's dictionary takes
     seconds, and cross-validation builds a model per fold."""
     import jieba
@@ -195,7 +195,7 @@ class NgramVectorizer(TransformerMixin, BaseEstimator):
         low, high = self.ngram_range
         return range(low, high + 1)
 
-    def fit(self, texts: Sequence[str], y: object = None) -> "NgramVectorizer":
+    def fit(self, texts: Sequence[str], y: object = None) -> NgramVectorizer:
         texts = list(texts)
         codes, docs, joined = _codes(texts)
         keys, names = [], []

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 COLUMNS = ["text", "labels", "group", "source", "confidence"]
 
 
-def _read_table(path: Path) -> "pd.DataFrame":
+def _read_table(path: Path) -> pd.DataFrame:
     import pandas as pd
 
     sep = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
@@ -65,7 +65,7 @@ def locate_by_digest(root: Path, names: set[str]) -> dict[str, Path]:
 
 
 def _span_texts(
-    root: Path, table: "pd.DataFrame", path_column: str, by_hash: bool = False
+    root: Path, table: pd.DataFrame, path_column: str, by_hash: bool = False
 ) -> list[str]:
     """The classifier's reading of each referenced span."""
     import planparse
@@ -93,7 +93,7 @@ def _span_texts(
     return out
 
 
-def load_labels(folder: str | Path, sources: list[str] | None = None) -> "pd.DataFrame":
+def load_labels(folder: str | Path, sources: list[str] | None = None) -> pd.DataFrame:
     """All labeled items of a folder: ``text``, ``labels`` (list), ``group``, ``source``,
     ``confidence``.  A span that is no item of any domain carries the taxonomy's
     not-content label (``["非内容"]``).
@@ -129,7 +129,7 @@ def described_sources(folder: str | Path) -> dict[str, dict]:
         return {entry["file"]: entry for entry in tomllib.load(stream).get("source", [])}
 
 
-def _plain(path: Path) -> "pd.DataFrame | None":
+def _plain(path: Path) -> pd.DataFrame | None:
     table = _read_table(path)
     if not {"text", "labels"} <= set(table.columns):
         return None  # not a label file (for example agreement.tsv)
@@ -138,7 +138,7 @@ def _plain(path: Path) -> "pd.DataFrame | None":
     return _with_confidence(table).assign(group=path.stem + ":" + group, source=path.stem)[COLUMNS]
 
 
-def _by_reference(folder: Path, path: Path, spec: dict) -> "pd.DataFrame | None":
+def _by_reference(folder: Path, path: Path, spec: dict) -> pd.DataFrame | None:
     root = (folder / spec["root"]).resolve()
     if not root.is_dir():
         if spec.get("optional"):
@@ -156,7 +156,7 @@ def _by_reference(folder: Path, path: Path, spec: dict) -> "pd.DataFrame | None"
     )[COLUMNS]
 
 
-def _with_confidence(table: "pd.DataFrame") -> "pd.DataFrame":
+def _with_confidence(table: pd.DataFrame) -> pd.DataFrame:
     """The annotator's confidence of each label (``clear`` or ``unsure``; ``clear`` when the
     file does not say)."""
     if "confidence" not in table.columns:
@@ -164,7 +164,7 @@ def _with_confidence(table: "pd.DataFrame") -> "pd.DataFrame":
     return table.assign(confidence=table["confidence"].replace("", "clear"))
 
 
-def data_hash(frame: "pd.DataFrame") -> str:
+def data_hash(frame: pd.DataFrame) -> str:
     """SHA-256 of the texts and labels, in order: the identity of a training set."""
     digest = hashlib.sha256()
     for text, labels in zip(frame["text"], frame["labels"]):

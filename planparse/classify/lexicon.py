@@ -8,7 +8,7 @@ Examples:
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -33,7 +33,7 @@ class LexiconTagger(ClassifierMixin, BaseEstimator):
         self.min_hits = min_hits
         self.other_weight = other_weight
 
-    def fit(self, X: object = None, y: object = None) -> "LexiconTagger":
+    def fit(self, X: object = None, y: object = None) -> LexiconTagger:
         """Nothing to learn: reads the taxonomy's labels and seed terms."""
         taxonomy = (
             self.taxonomy

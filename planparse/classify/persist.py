@@ -19,10 +19,11 @@ import json
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 #: Every type a planparse model file may hold, by exact qualified name: one place to extend
 #: when a retrained model holds a new class (``tests/test_classify.py`` checks that the shipped

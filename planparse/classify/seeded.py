@@ -26,7 +26,8 @@ Examples:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -201,8 +202,8 @@ def worth_labeling(model: DomainClassifier, texts: Sequence[str]) -> np.ndarray:
 
 
 def propose(
-    model: DomainClassifier, items: "pd.DataFrame", n: int = 50, exclude: Sequence[str] = ()
-) -> "pd.DataFrame":
+    model: DomainClassifier, items: pd.DataFrame, n: int = 50, exclude: Sequence[str] = ()
+) -> pd.DataFrame:
     """The ``n`` items most worth labeling (:func:`worth_labeling`: content whose label the
     model is least sure about), as a table to label: the item's
     ``doc_id``, ``start``, ``end`` and ``text``, the model's ``guess``, and an empty

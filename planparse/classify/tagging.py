@@ -27,7 +27,7 @@ HEADING_CHARS = 30
 BLOCK = 8192
 
 
-def context_texts(items: "pd.DataFrame") -> list[str]:
+def context_texts(items: pd.DataFrame) -> list[str]:
     """The text the classifier reads for each row: its own text, and for a short heading or
     a line that introduces what follows ("…总体思路是："), the start of its children's text;
     then, after "｜", the start of its parent's heading.
@@ -63,12 +63,12 @@ def context_texts(items: "pd.DataFrame") -> list[str]:
 
 
 def tag(
-    items: "pd.DataFrame",
-    model: "DomainClassifier | str | None" = None,
+    items: pd.DataFrame,
+    model: DomainClassifier | str | None = None,
     threshold: float | None = None,
     reasons: bool = True,
     n_jobs: int = 1,
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """The item table with ``is_content``, ``content_score``, ``domain``, ``domains``,
     ``p_<label>`` … and ``reason`` added.
 
@@ -111,7 +111,7 @@ def tag(
 Predicted = tuple[list[list[str]], np.ndarray, np.ndarray, list[str]]
 
 
-def predict_block(clf: "DomainClassifier", texts: list[str], reasons: bool = True) -> Predicted:
+def predict_block(clf: DomainClassifier, texts: list[str], reasons: bool = True) -> Predicted:
     """Labels, label probabilities, content probabilities and reasons for a list of texts
     (one process), computed ``BLOCK`` texts at a time so that memory does not grow with the
     archive."""
@@ -130,7 +130,7 @@ def _joined(parts: list[Predicted]) -> Predicted:
     )
 
 
-def _predict_texts(clf: "DomainClassifier", texts: list[str], reasons: bool) -> Predicted:
+def _predict_texts(clf: DomainClassifier, texts: list[str], reasons: bool) -> Predicted:
     from planparse.classify.estimator import labels_from
 
     if not texts:
@@ -147,7 +147,7 @@ def _predict_texts(clf: "DomainClassifier", texts: list[str], reasons: bool) -> 
     return labels, proba, content, [r if row else "" for r, row in zip(explained, labels)]
 
 
-def _predict(clf: "DomainClassifier", texts: list[str], reasons: bool, n_jobs: int) -> Predicted:
+def _predict(clf: DomainClassifier, texts: list[str], reasons: bool, n_jobs: int) -> Predicted:
     if n_jobs <= 1 or len(texts) < 2000:
         return predict_block(clf, texts, reasons)
     from planparse.workers import map_in_processes
@@ -160,7 +160,7 @@ def _predict(clf: "DomainClassifier", texts: list[str], reasons: bool, n_jobs: i
     return _joined(list(parts))
 
 
-def _put(frame: "pd.DataFrame", mask: np.ndarray, column: str, values: Any, empty: Any) -> None:
+def _put(frame: pd.DataFrame, mask: np.ndarray, column: str, values: Any, empty: Any) -> None:
     """Set a new column: ``values`` on the rows of ``mask``, ``empty`` on the others."""
     if isinstance(values, np.ndarray):
         full = np.full(len(frame), empty, dtype=float)

@@ -50,7 +50,7 @@ class Taxonomy:
         return tuple(sorted({s for d in self.domains for s in d.seeds}))
 
     @classmethod
-    def load(cls, path: str | Path) -> "Taxonomy":
+    def load(cls, path: str | Path) -> Taxonomy:
         """Read a taxonomy TOML file.
 
         Examples:
@@ -67,7 +67,7 @@ class Taxonomy:
         return cls.from_dict(data, source=str(path))
 
     @classmethod
-    def from_dict(cls, data: dict, source: str = "") -> "Taxonomy":
+    def from_dict(cls, data: dict, source: str = "") -> Taxonomy:
         """Build a taxonomy from parsed TOML; raises ``ValueError`` on a malformed one."""
         raw = data.get("domain")
         if not raw:
@@ -102,7 +102,7 @@ class Taxonomy:
         )
 
     @classmethod
-    def default(cls) -> "Taxonomy":
+    def default(cls) -> Taxonomy:
         """The shipped 妇联 taxonomy: 维权, 家庭建设, 就业, 组织建设 and 其他."""
         text = files("planparse.data").joinpath("taxonomy.toml").read_text(encoding="utf-8")
         return cls.from_dict(tomllib.loads(text), source="planparse/data/taxonomy.toml")

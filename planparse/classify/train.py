@@ -9,8 +9,9 @@ Examples:
 from __future__ import annotations
 
 import platform
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from planparse.classify.baselines import CharTfidfLogistic
 from planparse.classify.estimator import DomainClassifier
@@ -95,7 +96,7 @@ def train_model(
     card = {
         "labels": list(model.classes_),
         "taxonomy": (tax or Taxonomy.default()).name,
-        "training_items": int(len(frame)),
+        "training_items": len(frame),
         "training_sources": {
             s: int(n) for s, n in frame["source"].value_counts().sort_index().items()
         },

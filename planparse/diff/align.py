@@ -33,9 +33,10 @@ Examples:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -57,7 +58,7 @@ _SPACE_AND_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
 @lru_cache(maxsize=1)
-def _stock_pattern() -> "re.Pattern[str]":
+def _stock_pattern() -> re.Pattern[str]:
     from planparse.reuse.detect import stock_phrases
 
     phrases = sorted({_fold(p) for p in stock_phrases()}, key=len, reverse=True)
@@ -96,7 +97,7 @@ class Settings:
     min_join_chars: int = 10
 
 
-def _items(plan: "pd.DataFrame") -> "pd.DataFrame":
+def _items(plan: pd.DataFrame) -> pd.DataFrame:
     """The plan's content rows in outline order (debris and front matter left out)."""
     rows = plan[plan["kind"].isin(_CONTENT_KINDS)]
     if "is_content" in rows.columns:  # a tagged table: non-content lines are not tasks
@@ -125,7 +126,7 @@ def similarity_matrix(keys_a: Sequence[str], keys_b: Sequence[str]) -> np.ndarra
     return (rows[: len(keys_a)] @ rows[len(keys_a) :].T).toarray().clip(0, 1)
 
 
-def _hashed_grams(keys: Sequence[str], sizes: tuple[int, int], binary: bool):  # noqa: ANN202
+def _hashed_grams(keys: Sequence[str], sizes: tuple[int, int], binary: bool):
     """Character n-gram counts of each key, hashed (no vocabulary to build and sort: the
     two plans of a comparison share few n-grams, and 2^20 buckets keep collisions rare)."""
     from sklearn.feature_extraction.text import HashingVectorizer
@@ -336,7 +337,7 @@ def _parent_index(items: list[dict]) -> list[int]:
 _SIDE_COLUMNS = ("item_id", "parent_id", "domain", "text")
 
 
-def _records(items: "pd.DataFrame") -> list[dict]:
+def _records(items: pd.DataFrame) -> list[dict]:
     """Each item's id, parent, domain and text, missing values as None."""
     columns = [c for c in _SIDE_COLUMNS if c in items.columns]
     frame = items[columns].astype(object)
@@ -368,8 +369,8 @@ def _kind(found: _Alignment, i: int, key_a: str, key_b: str) -> str:
 
 
 def compare(
-    plan_a: "pd.DataFrame", plan_b: "pd.DataFrame", settings: Settings = Settings()
-) -> "pd.DataFrame":
+    plan_a: pd.DataFrame, plan_b: pd.DataFrame, settings: Settings = Settings()
+) -> pd.DataFrame:
     """One row per item of either plan: how the item changed from plan A to plan B.
 
     ``plan_a`` and ``plan_b`` are the item-table rows of one plan each (parsed or tagged;

@@ -11,7 +11,8 @@ Examples:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,7 +25,7 @@ _MATCHED = ("kept", "rewritten", "moved", "merged", "split")
 PLAN_KEYS = ["doc_id", "plan_no"]
 
 
-def summarize(rows: "pd.DataFrame") -> dict:
+def summarize(rows: pd.DataFrame) -> dict:
     """Counts per change kind, and ``carried_over``: the share of plan B's characters that
     came from plan A (each matched B item counted by its length times its similarity).
 
@@ -48,7 +49,7 @@ def summarize(rows: "pd.DataFrame") -> dict:
     return summary
 
 
-def domain_shift(rows: "pd.DataFrame", level: float = 0.95) -> "pd.DataFrame":
+def domain_shift(rows: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """Each domain's share of plan A's and plan B's items, and the change in share with a
     Newcombe hybrid-score interval (the difference of two Wilson intervals).
 
@@ -88,7 +89,7 @@ def domain_shift(rows: "pd.DataFrame", level: float = 0.95) -> "pd.DataFrame":
     )
 
 
-def _side_domains(rows: "pd.DataFrame", side: str) -> "pd.Series":
+def _side_domains(rows: pd.DataFrame, side: str) -> pd.Series:
     column = f"{side}_domain"
     if column not in rows.columns:
         return rows.iloc[:0][f"{side}_item_id"]
@@ -96,7 +97,7 @@ def _side_domains(rows: "pd.DataFrame", side: str) -> "pd.Series":
     return items[column].dropna()
 
 
-def _group_key(table: "pd.DataFrame", by: str | Sequence[str]) -> "pd.Series":
+def _group_key(table: pd.DataFrame, by: str | Sequence[str]) -> pd.Series:
     """One key per row: the ``by`` column, or the columns joined.  ``by="issuer"`` without an
     ``issuer`` column means the place and the issuer type together."""
     columns = [by] if isinstance(by, str) else list(by)
@@ -116,7 +117,7 @@ def _group_key(table: "pd.DataFrame", by: str | Sequence[str]) -> "pd.Series":
 
 
 def plan_pairs(
-    tagged: "pd.DataFrame", by: str | Sequence[str] = "issuer", order: str = "year"
+    tagged: pd.DataFrame, by: str | Sequence[str] = "issuer", order: str = "year"
 ) -> list[tuple[str, tuple, tuple]]:
     """(group, plan A, plan B) for each plan and the same group's previous plan by ``order``.
 
@@ -138,11 +139,11 @@ def plan_pairs(
 
 
 def changes(
-    tagged: "pd.DataFrame",
+    tagged: pd.DataFrame,
     by: str | Sequence[str] = "issuer",
     order: str = "year",
     settings: Settings = Settings(),
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """:func:`~planparse.diff.compare` for every plan and its group's previous plan.
 
     ``tagged`` is an item table with plan metadata (``by`` and ``order`` columns, as

@@ -76,7 +76,7 @@ def _row_html(row: dict) -> str:
     )
 
 
-def render_changes(rows: "pd.DataFrame", title_a: str = "A", title_b: str = "B") -> str:
+def render_changes(rows: pd.DataFrame, title_a: str = "A", title_b: str = "B") -> str:
     """The comparison table of :func:`~planparse.diff.compare` as one HTML page."""
     counts = rows["change"].value_counts()
     summary = ", ".join(f"{kind} {int(counts.get(kind, 0))}" for kind in CHANGE_KINDS)

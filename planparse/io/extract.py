@@ -16,8 +16,9 @@ import io
 import logging
 import os
 import warnings
+from collections.abc import Iterator
 from html.parser import HTMLParser
-from typing import Any, Iterator
+from typing import Any
 
 from planparse.io.errors import CorruptFileError, ReadError
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import codecs
 import os
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
 
 from planparse.io.errors import (
     BinaryFileError,

@@ -11,8 +11,9 @@ Examples:
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,7 +45,7 @@ def write_text(path: Path, text: str) -> Path:
     return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
-def write_frame(path: Path, frame: "pd.DataFrame") -> Path:
+def write_frame(path: Path, frame: pd.DataFrame) -> Path:
     """:func:`atomic_write` of a table, as parquet or CSV by the file's suffix (no index)."""
     if Path(path).suffix == ".parquet":
         return atomic_write(path, lambda p: frame.to_parquet(p, index=False))

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from planparse.io.errors import failure_of
 from planparse.io.read import MAX_BYTES, iter_files, read_source
@@ -85,7 +86,7 @@ def parse_file(
 
 def parse_files(
     paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], max_bytes: int = MAX_BYTES
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """Parse files and folders into one item table (see :mod:`planparse.schema`).
 
     Files that cannot be read are skipped with one warning; they are listed in
@@ -116,5 +117,5 @@ class _Shared(list):
     operation that derives a frame, and that cost grew with the archive on every slice.
     The contents are never mutated."""
 
-    def __deepcopy__(self, memo: dict) -> "_Shared":
+    def __deepcopy__(self, memo: dict) -> _Shared:
         return self

@@ -62,7 +62,7 @@ class ChunkStore:
             return False
 
     def write(
-        self, k: int, items: "pd.DataFrame", failures: list[dict], notes: list[dict], key: dict
+        self, k: int, items: pd.DataFrame, failures: list[dict], notes: list[dict], key: dict
     ) -> None:
         """Chunk ``k``: its rows, then its record (failures, warnings, key)."""
         data, record = self.paths(k)
@@ -92,7 +92,7 @@ class ChunkStore:
         ]
 
 
-def read_parts(parts: Parts, columns: list[str], docs: set[str] | None = None) -> "pd.DataFrame":
+def read_parts(parts: Parts, columns: list[str], docs: set[str] | None = None) -> pd.DataFrame:
     """The given columns of the item table; with ``docs``, only their rows (and only the
     chunks that hold them are read)."""
     import pyarrow as pa
@@ -109,7 +109,7 @@ def read_parts(parts: Parts, columns: list[str], docs: set[str] | None = None) -
     return pa.concat_tables([read(p) for p in chosen or [parts[0][0]]]).to_pandas()
 
 
-def by_part(table: "pd.DataFrame | None", parts: Parts) -> list:
+def by_part(table: pd.DataFrame | None, parts: Parts) -> list:
     """The rows of ``table`` (keyed by ``doc_id``) that belong to each chunk's files, so a
     worker gets its own rows, not the archive's; ``None`` for every chunk without a table."""
     if table is None:

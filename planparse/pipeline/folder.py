@@ -9,8 +9,8 @@ Examples:
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from planparse.io.errors import UsageError
 from planparse.io.read import iter_files

@@ -70,7 +70,7 @@ def model_settings(model: str | None) -> dict:
 
 def process_chunk(
     files: list[tuple[str, str]], model: str | None = None, max_bytes: int = MAX_BYTES
-) -> tuple["pd.DataFrame", list[dict], list[dict]]:
+) -> tuple[pd.DataFrame, list[dict], list[dict]]:
     """Read, parse and tag one chunk of ``(doc_id, path)``; returns its rows, its failures
     and its files' warnings.  Whatever goes wrong with one file is that file's failure,
     never the chunk's."""
@@ -82,7 +82,7 @@ def process_chunk(
 
 def _tag_each(
     rows: dict[str, list], paths: dict[str, str], model: str | None, failures: list[dict]
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """The chunk's rows tagged together; if that fails, file by file, so only the file
     whose rows cannot be tagged fails."""
     import pandas as pd
@@ -137,7 +137,7 @@ class PerFileResult:
 def per_file_stage(
     files: list[tuple[str, Path]],
     out: Path,
-    workers: "Workers",
+    workers: Workers,
     resume: bool = False,
     model: str | None = None,
     quiet: bool = False,

@@ -102,7 +102,7 @@ def _run(
     files: list[tuple[str, Path]],
     out: Path,
     parameters: dict,
-    table: "pd.DataFrame | None",
+    table: pd.DataFrame | None,
     quiet: bool,
     client: Any,
     workers: Workers,
@@ -147,7 +147,7 @@ def archive_stages(
     out: Path,
     parts: Parts,
     paths: dict[str, str],
-    meta: "pd.DataFrame | None",
+    meta: pd.DataFrame | None,
     timings: dict[str, float],
     workers: Workers,
     client: Any,
@@ -211,7 +211,7 @@ def _write_manifest(
     write_text(out / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
 
 
-def _named_counts(plan_meta: "pd.DataFrame") -> dict[str, int]:
+def _named_counts(plan_meta: pd.DataFrame) -> dict[str, int]:
     """How many plans have each metadata field named (inferred or from plans.tsv)."""
     plans = plan_meta[plan_meta["plan_no"].astype(int) > 0]
     fields = [f for f in ("year", "level", "issuer_type", "region") if f in plans]

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from planparse.io.write import atomic_write, write_frame, write_text
 from planparse.pipeline.chunks import Parts, by_part, read_parts
@@ -51,7 +52,7 @@ def _timed(stage: Callable[..., dict]) -> Callable[..., dict]:
     return timed
 
 
-def _save(ax, path: Path) -> None:  # noqa: ANN001 - a matplotlib Axes or None
+def _save(ax, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     if ax is not None:
@@ -64,8 +65,8 @@ def copy_paste_stage(
     out: Path,
     parts: Parts,
     paths: dict[str, str],
-    meta: "pd.DataFrame | None",
-    workers: "Workers",
+    meta: pd.DataFrame | None,
+    workers: Workers,
     client: object = None,
     min_run: int | None = None,
 ) -> dict:
@@ -97,14 +98,14 @@ def copy_paste_stage(
     largest = clusters.sort_values(["copied_chars", "cluster"], ascending=[False, True]).head(5)
     return {
         "reuse_pairs": int(clusters.pairs.sum()) if len(clusters) else 0,
-        "reuse_families": int(len(clusters)),
+        "reuse_families": len(clusters),
         "largest_families": largest[["cluster", "plans", "copied_chars", "source"]].to_dict(
             "records"
         ),
     }
 
 
-def chunk_for_reuse(path: str, paths: dict[str, str]) -> tuple["pd.DataFrame", dict]:
+def chunk_for_reuse(path: str, paths: dict[str, str]) -> tuple[pd.DataFrame, dict]:
     """One chunk's rows (the columns copy-paste reads) and its files' texts."""
     import pandas as pd
 
@@ -119,8 +120,8 @@ def chunk_for_reuse(path: str, paths: dict[str, str]) -> tuple["pd.DataFrame", d
 def themes_stage(
     out: Path,
     parts: Parts,
-    meta: "pd.DataFrame | None",
-    workers: "Workers",
+    meta: pd.DataFrame | None,
+    workers: Workers,
     copies_once: bool = False,
 ) -> dict:
     """themes/*.csv, plots/domain_shares.png and plots/domain_trend.png, from sums taken a
@@ -209,7 +210,7 @@ def reuse_views_stage(out: Path, paths: dict[str, str]) -> dict:
 
 
 @_timed
-def changes_stage(out: Path, parts: Parts, meta: "pd.DataFrame | None") -> dict:
+def changes_stage(out: Path, parts: Parts, meta: pd.DataFrame | None) -> dict:
     """changes.parquet: each plan compared with the same issuer's plan of the previous year,
     when the metadata names issuers and years and some issuer has plans in several years."""
     import pandas as pd
@@ -277,12 +278,12 @@ def _first_plans(parts: Parts, count: int) -> list[str]:
     return list(found)[:count]
 
 
-def _plan_key(rows: "pd.DataFrame") -> "pd.Series":
+def _plan_key(rows: pd.DataFrame) -> pd.Series:
     """``doc#plan`` of each row of the item table (as :func:`plan_keys` names pairs' plans)."""
     return rows.doc_id.astype(str) + "#" + rows.plan_no.astype(str)
 
 
-def _largest_families(pairs: "pd.DataFrame") -> list[str]:
+def _largest_families(pairs: pd.DataFrame) -> list[str]:
     """Plans of the largest reuse families, family by family, at most HEATMAP_PLANS (a
     10,000-plan archive had 4,000 plans in families: an unreadable image, 7 s to draw)."""
     copied = (pairs.a_end - pairs.a_start).groupby(pairs.cluster).sum()

@@ -28,7 +28,7 @@ def check_usage(
     model: str | None,
     meta: str | Path | None,
     min_run: int | None = None,
-) -> "pd.DataFrame | None":
+) -> pd.DataFrame | None:
     """Raise :class:`UsageError` (or ``ModelFileError``) for anything wrong with the
     arguments; returns the metadata table.  Runs before any file is read or written.
 
@@ -56,7 +56,7 @@ def check_usage(
     return metadata_table(meta, paths)
 
 
-def metadata_table(meta: str | Path | None, paths: list[str | Path]) -> "pd.DataFrame | None":
+def metadata_table(meta: str | Path | None, paths: list[str | Path]) -> pd.DataFrame | None:
     """The plan metadata table (``--meta``, else PATH/plans.tsv of a single folder), checked:
     a ``doc_id`` or ``file`` column (named ``doc_id`` in the result) and whole-number
     ``plan_no``, each plan once; else :class:`UsageError`.
@@ -87,7 +87,7 @@ def metadata_table(meta: str | Path | None, paths: list[str | Path]) -> "pd.Data
     return table
 
 
-def _read_metadata(path: Path) -> "pd.DataFrame":
+def _read_metadata(path: Path) -> pd.DataFrame:
     import pandas as pd
 
     try:

@@ -96,7 +96,7 @@ def add_clusters(
     return out
 
 
-def clusters_table(pairs: "pd.DataFrame") -> "pd.DataFrame":
+def clusters_table(pairs: pd.DataFrame) -> pd.DataFrame:
     """One row per reuse family (``clusters.parquet``, columns :data:`planparse.schema.CLUSTERS`):
     its plans, pairs, copied characters and likely source."""
     import pandas as pd

@@ -18,8 +18,9 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from os import PathLike
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -41,11 +42,10 @@ __all__ = [
     "content_rows",
     "copied_units",
     "copy_similarity",
-    "group_values",
-    "without_copies",
     "distinctive_terms",
     "domain_cells",
     "domain_shares",
+    "group_values",
     "plan_similarity",
     "shares_from_cells",
     "stopwords",
@@ -53,12 +53,13 @@ __all__ = [
     "tokens",
     "topics",
     "wilson",
+    "without_copies",
 ]
 
 PLAN_KEYS = ["doc_id", "plan_no"]
 
 
-def attach_metadata(tagged: "pd.DataFrame", meta: "pd.DataFrame | str | PathLike") -> "pd.DataFrame":
+def attach_metadata(tagged: pd.DataFrame, meta: pd.DataFrame | str | PathLike) -> pd.DataFrame:
     """``tagged`` with the columns of a plan metadata table joined on ``doc_id`` and
     ``plan_no`` (a ``file`` column is taken as ``doc_id``); columns already present are kept.
 
@@ -110,12 +111,12 @@ def wilson(
 
 
 def domain_shares(
-    tagged: "pd.DataFrame",
+    tagged: pd.DataFrame,
     by: str | Sequence[str] = "doc_id",
     weight: str = "count",
     level: float = 0.95,
     interval: str = "plan",
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """Count and share of each primary domain per group, with a confidence interval.
 
     Items of one plan are not independent (a plan copies, repeats, keeps to its own themes),
@@ -138,8 +139,8 @@ CELL_SUMS = ["n", "sq", "yy", "yt", "plans"]
 
 
 def domain_cells(
-    tagged: "pd.DataFrame", by: str | Sequence[str] = "doc_id", weight: str = "count"
-) -> "pd.DataFrame":
+    tagged: pd.DataFrame, by: str | Sequence[str] = "doc_id", weight: str = "count"
+) -> pd.DataFrame:
     """The sums :func:`domain_shares` works from, per group and domain: ``n`` (Σw), ``sq``
     (Σw²), and over plans ``yy`` (Σ y²) and ``yt`` (Σ y·t), where ``y`` is a plan's weight in
     the domain and ``t`` its total; one row per group with domain ``""`` holds the group's
@@ -180,7 +181,7 @@ def domain_cells(
     return pd.concat([domains, _summed(plans, keys + ["domain"], CELL_SUMS)], ignore_index=True)
 
 
-def _plan_ids(rows: "pd.DataFrame") -> "pd.Series":
+def _plan_ids(rows: pd.DataFrame) -> pd.Series:
     """Each row's plan: ``doc#plan`` where the table has both, else the document, else the
     row itself (each item its own cluster)."""
     import pandas as pd
@@ -193,18 +194,18 @@ def _plan_ids(rows: "pd.DataFrame") -> "pd.Series":
 
 
 def _summed(
-    cells: "pd.DataFrame", keys: list[str], columns: Sequence[str] = ("n", "sq")
-) -> "pd.DataFrame":
+    cells: pd.DataFrame, keys: list[str], columns: Sequence[str] = ("n", "sq")
+) -> pd.DataFrame:
     """``columns`` summed per key, keys in order of first appearance."""
     return cells.groupby(keys, sort=False, observed=True)[list(columns)].sum().reset_index()
 
 
 def shares_from_cells(
-    cells: "pd.DataFrame",
+    cells: pd.DataFrame,
     by: str | Sequence[str] = "doc_id",
     level: float = 0.95,
     interval: str = "plan",
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """:func:`domain_shares` from :func:`domain_cells` (of a table, or of its parts)."""
     import pandas as pd
 
@@ -236,7 +237,7 @@ def shares_from_cells(
     return pd.DataFrame(out[columns]).astype({"plans": "int64", "domain": "string"})
 
 
-def _design_effects(out: "pd.DataFrame", kish: "pd.Series", keys: list[str]) -> "pd.Series":
+def _design_effects(out: pd.DataFrame, kish: pd.Series, keys: list[str]) -> pd.Series:
     """Design effect of clustering by plan for each share: the linearised variance of the
     ratio Σy/Σt over ``plans`` clusters, m/(m−1)·Σ(y − p·t)²/T², over p(1−p)/n.  Where it
     cannot be estimated (a share of 0 or 1, one plan) the group's median is used, else 1;
@@ -251,13 +252,13 @@ def _design_effects(out: "pd.DataFrame", kish: "pd.Series", keys: list[str]) -> 
     return deff.fillna(median).fillna(1.0).clip(lower=1.0)
 
 
-def _plan_texts(tagged: "pd.DataFrame") -> "pd.Series":
+def _plan_texts(tagged: pd.DataFrame) -> pd.Series:
     rows = content_rows(tagged)
     keys = rows["doc_id"].astype(str) + "#" + rows["plan_no"].astype(str)
     return rows["text"].astype(str).groupby(keys, sort=False).agg("".join)
 
 
-def plan_similarity(tagged: "pd.DataFrame", pairs: "pd.DataFrame | None" = None) -> "pd.DataFrame":
+def plan_similarity(tagged: pd.DataFrame, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
     """Plan × plan cosine similarity of TF-IDF over character bigrams (index and columns
     ``doc#plan``).  The two measures are kept apart: with ``pairs`` from
     :func:`planparse.find_duplicates`, the matrix is unchanged and
@@ -276,7 +277,7 @@ def plan_similarity(tagged: "pd.DataFrame", pairs: "pd.DataFrame | None" = None)
     return sim
 
 
-def copy_similarity(pairs: "pd.DataFrame", plans: Sequence[str]) -> "pd.DataFrame":
+def copy_similarity(pairs: pd.DataFrame, plans: Sequence[str]) -> pd.DataFrame:
     """Plan × plan: the largest similarity of the copy-paste ``pairs`` between two plans
     (0 where they share no copied text, 1 on the diagonal).
 
@@ -300,7 +301,7 @@ def copy_similarity(pairs: "pd.DataFrame", plans: Sequence[str]) -> "pd.DataFram
     return pd.DataFrame(grid, index=list(plans), columns=list(plans))
 
 
-def copied_units(pairs: "pd.DataFrame") -> "pd.DataFrame":
+def copied_units(pairs: pd.DataFrame) -> pd.DataFrame:
     """The copies among copy-paste ``pairs``: for each pair, the unit (``doc_id`` and the
     ``unit``'s item id) on the side that is not its family's likely ``source`` (side b when
     the source is unknown), so that text copied between plans can be counted once.
@@ -329,7 +330,7 @@ def copied_units(pairs: "pd.DataFrame") -> "pd.DataFrame":
     ).drop_duplicates(ignore_index=True)
 
 
-def without_copies(tagged: "pd.DataFrame", units: "pd.DataFrame") -> "pd.DataFrame":
+def without_copies(tagged: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     """``tagged`` without the rows inside the copied ``units`` (:func:`copied_units`): an
     item is inside a unit when the unit is the item or one of its ancestors (item ids
     ``doc#plan/1.2.3``).
@@ -362,8 +363,8 @@ def _ancestors(item_id: str) -> list[str]:
 
 
 def topics(
-    tagged: "pd.DataFrame", n: int = 8, top: int = 10, seed: int = 0
-) -> tuple["pd.DataFrame", "pd.DataFrame"]:
+    tagged: pd.DataFrame, n: int = 8, top: int = 10, seed: int = 0
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """NMF topics over the plans' jieba words: ``(terms, weights)``.
 
     ``terms`` has ``topic``, ``rank``, ``term``, ``weight``; ``weights`` is plan × topic.

@@ -44,10 +44,10 @@ def partition_count(chunks: int, jobs: int) -> int:
 
 def chunk_sums(
     path: str,
-    meta: "pd.DataFrame | None",
+    meta: pd.DataFrame | None,
     groupings: list[str],
     store: tuple[str, int, int],
-    copies: "pd.DataFrame | None" = None,
+    copies: pd.DataFrame | None = None,
 ) -> dict:
     """One chunk's share cells for each grouping and its number of plans, from its parquet
     file; its word counts are written to ``store`` (folder, chunk number, partitions), one
@@ -100,7 +100,7 @@ def count_chunks(
     copies: list,
     groupings: list[str],
     folder: str,
-    workers: "Workers",
+    workers: Workers,
 ) -> tuple[ArchiveSums, list[dict]]:
     """:func:`chunk_sums` of every chunk in ``workers``, folded in as they come, then the
     best words of each partition (:func:`partition_terms`); ``metas`` and ``copies`` hold
@@ -145,4 +145,4 @@ def read_pickle(span: Span) -> Any:
     path, offset, length = span
     with open(path, "rb") as handle:
         handle.seek(offset)
-        return pickle.loads(handle.read(length))  # noqa: S301 - written by this run
+        return pickle.loads(handle.read(length))

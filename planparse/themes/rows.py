@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 UNKNOWN = "unknown"
 
 
-def content_rows(tagged: "pd.DataFrame") -> "pd.DataFrame":
+def content_rows(tagged: pd.DataFrame) -> pd.DataFrame:
     """The rows themes count: no debris, not marked ``is_content`` False, a domain given (when
     the table has those columns; a missing domain, NA, is not counted)."""
     rows = tagged[tagged["kind"].astype(str) != "debris"] if "kind" in tagged else tagged
@@ -30,7 +30,7 @@ def content_rows(tagged: "pd.DataFrame") -> "pd.DataFrame":
     return rows[rows["domain"].notna() & (rows["domain"].astype(str) != "")]
 
 
-def group_values(values: "pd.Series") -> "pd.Series":
+def group_values(values: pd.Series) -> pd.Series:
     """A grouping column as strings, a missing or empty value as :data:`UNKNOWN` (a plan
     without metadata is counted in its own group, never dropped).
 

@@ -25,9 +25,10 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib.resources import files
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -45,7 +46,7 @@ def stopwords() -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def _tokenizer():  # noqa: ANN202 - jieba has no types
+def _tokenizer():
     """One tokenizer per process: building jieba's dictionary takes a second or two, which
     was paid again for every chunk of an archive."""
     from planparse.classify.features import JiebaWords
@@ -74,8 +75,8 @@ def tokens(texts: Sequence[str], stop: set[str] | None = None) -> list[list[str]
 
 
 def distinctive_terms(
-    tagged: "pd.DataFrame", by: str, top: int = 20, prior_weight: float = 500.0, min_count: int = 3
-) -> "pd.DataFrame":
+    tagged: pd.DataFrame, by: str, top: int = 20, prior_weight: float = 500.0, min_count: int = 3
+) -> pd.DataFrame:
     """Each group's most distinctive words against the rest of the archive.
 
     Weighted log-odds ratio with an informative Dirichlet prior from the whole archive
@@ -92,12 +93,12 @@ def distinctive_terms(
 
 
 def terms_from_counts(
-    counts: "TermCounts",
+    counts: TermCounts,
     by: str,
     top: int = 20,
     prior_weight: float = 500.0,
     min_count: int = 3,
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """:func:`distinctive_terms` of one grouping from its :class:`TermCounts` (of a table,
     or of its parts added).
 
@@ -113,12 +114,12 @@ def terms_from_counts(
 
 
 def scored_terms(
-    counts: "TermCounts",
+    counts: TermCounts,
     by: str,
     top: int = 20,
     prior_weight: float = 500.0,
     min_count: int = 3,
-) -> "pd.DataFrame":
+) -> pd.DataFrame:
     """The ``top`` words of each group among the words of ``counts``, with ``first`` (where
     each word first appears), for :func:`best_terms`.  ``counts`` may hold only some of the
     archive's words (a partition): a word's score needs only its own counts and the number
@@ -156,7 +157,7 @@ def scored_terms(
     return pd.concat(results, ignore_index=True) if results else _no_terms(("first",))
 
 
-def _compared(frames: list["pd.DataFrame"]) -> dict:
+def _compared(frames: list[pd.DataFrame]) -> dict:
     """Words tested per group: each partition's count, added over the partitions."""
     total: dict = {}
     for frame in frames:
@@ -165,7 +166,7 @@ def _compared(frames: list["pd.DataFrame"]) -> dict:
     return total
 
 
-def best_terms(scored: Sequence["pd.DataFrame"], top: int = 20) -> "pd.DataFrame":
+def best_terms(scored: Sequence[pd.DataFrame], top: int = 20) -> pd.DataFrame:
     """The ``top`` words of each group from :func:`scored_terms` of the partitions of one
     archive's counts: by ``z``, ties by first appearance (as one table's stable sort).
     Groups keep the order of the first frame that names them (every partition holds every
@@ -199,7 +200,7 @@ def _check_top(top: int) -> None:
         raise ValueError(f"top must be 0 or more, not {top}")
 
 
-def _no_terms(extra: tuple[str, ...] = ()) -> "pd.DataFrame":
+def _no_terms(extra: tuple[str, ...] = ()) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(columns=TERM_COLUMNS + list(extra))
@@ -238,8 +239,8 @@ class TermCounts:
 
     @classmethod
     def of(
-        cls, tagged: "pd.DataFrame", groupings: Sequence[str], position: int = 0
-    ) -> "TermCounts":
+        cls, tagged: pd.DataFrame, groupings: Sequence[str], position: int = 0
+    ) -> TermCounts:
         """The counts of a table's content rows; ``position`` places its words in a larger
         archive (a chunk's number times 2³², say), for ties between words."""
         import pandas as pd
@@ -261,7 +262,7 @@ class TermCounts:
         counts._cells = [_sum_cells(profile, word_ids, np.ones(len(item), np.int64))]
         return counts
 
-    def add(self, other: "TermCounts") -> "TermCounts":
+    def add(self, other: TermCounts) -> TermCounts:
         """Add ``other``'s counts to these (in place, and returned)."""
         if other is self:
             raise ValueError("counts cannot be added to themselves")
@@ -286,7 +287,7 @@ class TermCounts:
             self._summed_cells()
         return self
 
-    def split(self, parts: int) -> list["TermCounts"]:
+    def split(self, parts: int) -> list[TermCounts]:
         """These counts split into ``parts`` by a hash of the word (the same word always in
         the same part, in any process); each part keeps every profile and its size."""
         import pandas as pd
@@ -375,7 +376,7 @@ class TermCounts:
         return self._cells[0]
 
 
-def _groups(rows: "pd.DataFrame", by: str, group_values) -> list[str]:  # noqa: ANN001
+def _groups(rows: pd.DataFrame, by: str, group_values) -> list[str]:
     """A grouping's values, ``unknown`` where missing (a column absent: every row)."""
     if by not in rows:
         return ["unknown"] * len(rows)
