@@ -27,9 +27,8 @@ import warnings
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from _common import ROOT, SHARED  # noqa: E402
-
-import numpy as np  # noqa: E402
+import numpy as np
+from _common import ROOT, SHARED
 
 
 def stacked_classifier(balanced: bool) -> type:

@@ -27,7 +27,7 @@ from functools import partial
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from _common import ROOT, SHARED  # noqa: E402
+from _common import ROOT, SHARED
 
 #: Each variant changes one parameter of the shipped model's.
 VARIANTS = [

@@ -21,7 +21,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from _common import SHARED  # noqa: E402
+from _common import SHARED
 
 #: Shorter than this, without a full stop and without children: looks like no content.
 SHORT = 20

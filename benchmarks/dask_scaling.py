@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from archive_speed import build  # noqa: E402
+from archive_speed import build
 
-from planparse.pipeline import analyze  # noqa: E402
+from planparse.pipeline import analyze
 
 
 def main() -> None:

@@ -22,13 +22,13 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from _common import measure, real_texts, row  # noqa: E402
+from _common import measure, real_texts, row
 
-import planparse  # noqa: E402
-from planparse.schema import document_rows  # noqa: E402
+import planparse
+from planparse.schema import document_rows
 
 NAIVE = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[、.．]|（\d+）|[①-⑳])", re.M
+    r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[、.．]|（\d+）|[①-⑳])", re.MULTILINE
 )
 
 

@@ -24,9 +24,8 @@ import warnings
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from _common import ROOT  # noqa: E402
-
-import numpy as np  # noqa: E402
+import numpy as np
+from _common import ROOT
 
 SHARED = ROOT.parent / "shared" / "corpus" / "web-plans"
 

@@ -23,10 +23,9 @@ import warnings
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from _common import ROOT, measure  # noqa: E402
+from _common import ROOT, measure
 
-
-import planparse  # noqa: E402
+import planparse
 
 
 def naive_pipeline():

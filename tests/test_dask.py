@@ -10,8 +10,8 @@ import pytest
 pytest.importorskip("distributed")
 pytest.importorskip("dask.dataframe")
 
-import planparse  # noqa: E402
-from planparse.pipeline import analyze  # noqa: E402
+import planparse
+from planparse.pipeline import analyze
 
 pytestmark = pytest.mark.slow
 
@@ -22,9 +22,8 @@ def client():
 
     with LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster:
-        with Client(cluster) as client:
-            yield client
+    ) as cluster, Client(cluster) as client:
+        yield client
 
 
 def test_dask_run_equals_local_run(client, tmp_path):

@@ -30,7 +30,7 @@ def test_quickstart_python_runs_as_written(tmp_path, monkeypatch):
 
     matplotlib.use("Agg")
     text = (ROOT / "docs" / "quickstart.md").read_text(encoding="utf-8")
-    code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    code = re.search(r"```python\n(.*?)```", text, re.DOTALL).group(1)
     monkeypatch.chdir(tmp_path)
     namespace: dict = {}
     exec(compile(code, "quickstart.md", "exec"), namespace)  # noqa: S102 - our own docs
@@ -39,7 +39,7 @@ def test_quickstart_python_runs_as_written(tmp_path, monkeypatch):
 
 def test_changes_guide_runs_as_written(tmp_path, monkeypatch):
     text = (ROOT / "docs" / "changes.md").read_text(encoding="utf-8")
-    code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    code = re.search(r"```python\n(.*?)```", text, re.DOTALL).group(1)
     monkeypatch.chdir(tmp_path)
     namespace: dict = {}
     exec(compile(code, "changes.md", "exec"), namespace)  # noqa: S102 - our own docs
@@ -53,7 +53,7 @@ def test_readme_quickstart_runs_outside_the_repository(tmp_path, monkeypatch):
 
     matplotlib.use("Agg")
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    code = re.search(r"## Quickstart \(Python\)\n\n```python\n(.*?)```", text, re.S).group(1)
+    code = re.search(r"## Quickstart \(Python\)\n\n```python\n(.*?)```", text, re.DOTALL).group(1)
     monkeypatch.chdir(tmp_path)  # not the repository: the sample is found by sample_path()
     namespace: dict = {}
     exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own docs
@@ -83,5 +83,5 @@ def test_the_list_of_tables_in_the_schema_page_is_generated_from_the_schema():
     from planparse.schema import tables_markdown
 
     page = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- tables: [^>]*-->\n(.*?)\n<!-- end of tables -->", page, re.S)
+    block = re.search(r"<!-- tables: [^>]*-->\n(.*?)\n<!-- end of tables -->", page, re.DOTALL)
     assert block is not None and block.group(1) == tables_markdown()

@@ -174,7 +174,7 @@ def test_an_os_error_of_any_kind_is_a_row_and_the_batch_goes_on(good, tmp_path, 
 
 
 def test_a_file_whose_rows_cannot_be_tagged_fails_alone(good, tmp_path, monkeypatch):
-    import planparse.classify.tagging as tagging
+    from planparse.classify import tagging
 
     folder = tmp_path / "in"
     shutil.copytree(good, folder)
@@ -217,7 +217,7 @@ def test_analyze_on_the_hostile_archive_exits_1_reports_each_and_completes_the_r
         ["loop", "dangling", "empty", "binary", "bad encoding", "corrupt docx", "corrupt pdf"],
     )
     (folder / "utf16.txt").write_bytes("一、组织妇女学习\n二、开展活动\n".encode("utf-16-le"))
-    (folder / "cut.txt").write_bytes("一、组织妇女学习\n二、开展活动".encode("utf-8")[:-1])
+    (folder / "cut.txt").write_bytes("一、组织妇女学习\n二、开展活动".encode()[:-1])
     out = folder / "out"  # its own output folder inside, run twice
     assert main(["analyze", str(folder), "-o", str(out), "-q"]) == 1
     assert main(["analyze", str(folder), "-o", str(out)]) == 1

@@ -13,7 +13,7 @@ import planparse
 from planparse.parse.markers import cn_to_int
 
 pytestmark = pytest.mark.shared
-LINE_MARKER = re.compile(r"^[ \t\u3000]*([一二三四五六七八九十]{1,3})、", re.M)
+LINE_MARKER = re.compile(r"^[ \t\u3000]*([一二三四五六七八九十]{1,3})、", re.MULTILINE)
 
 
 @pytest.mark.slow

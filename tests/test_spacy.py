@@ -6,9 +6,9 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
-from spacy.tokens import DocBin  # noqa: E402
+from spacy.tokens import DocBin
 
-from planparse.integrations.spacy_components import CONFIG, SPANS_KEY  # noqa: E402
+from planparse.integrations.spacy_components import CONFIG, SPANS_KEY
 
 PLANS = [
     "社区妇联工作计划\n一、开展法律援助，维护妇女合法权益\n（一）深化普法宣传。一是发放资料；二是接受咨询。\n二、开展最美家庭评选，弘扬好家风好家训。\n",

@@ -11,8 +11,8 @@ import pytest
 
 matplotlib.use("Agg")
 
-import planparse  # noqa: E402
-from planparse import plot, themes  # noqa: E402
+import planparse
+from planparse import plot, themes
 
 
 @pytest.fixture(scope="module")

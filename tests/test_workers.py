@@ -44,7 +44,6 @@ def test_one_pool_serves_every_map_of_a_run_and_keeps_order():
 
 def test_an_error_in_a_task_reaches_the_caller_and_stops_the_workers():
     workers = Workers(jobs=2)
-    with pytest.raises(ValueError, match="task 3 failed"):
-        with workers:
-            workers.map(_fail, range(8))
+    with pytest.raises(ValueError, match="task 3 failed"), workers:
+        workers.map(_fail, range(8))
     assert workers._pool is None  # shut down, the tasks not started cancelled

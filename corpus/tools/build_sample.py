@@ -233,7 +233,7 @@ class Block:
     kind: str  # para | item | sub | inline | heading-only
     text: str
     row: Row | None = None
-    children: list["Block"] = field(default_factory=list)
+    children: list[Block] = field(default_factory=list)
     uid: str = ""
     origin: str = ""
     role: str = ""  # opening, guide, closing, transition, taohua, signature, section, ...
@@ -770,7 +770,7 @@ class Archive:
     def year_copy(self, source: Plan) -> Plan:
         """Last year's plan, copied: new year in title and dates, one section replaced."""
         plan = self.copy_plan(source, "year-copy", year=source.year + 1)
-        swap = lambda t: t.replace(f"{source.year}年", f"{source.year + 1}年")  # noqa: E731
+        swap = lambda t: t.replace(f"{source.year}年", f"{source.year + 1}年")
         rewrite(plan.blocks, swap)
         plan.title = self.title(plan)
         plan.style["signature"] = signature(plan, self.rng)

@@ -15,7 +15,6 @@ import re
 import sys
 from collections.abc import Sequence
 
-
 WINDOW = 20
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SPACE = re.compile(r"\s+")

@@ -17,7 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from planparse.classify.train import reliability_plot, train_model  # noqa: E402
+from planparse.classify.train import reliability_plot, train_model
 
 
 def main() -> None:

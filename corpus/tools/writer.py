@@ -153,7 +153,7 @@ class _Fixed:
         return a
 
     @staticmethod
-    def choice(seq):  # noqa: ANN001
+    def choice(seq):
         return seq[0]
 
 
