@@ -147,11 +147,9 @@ def planted_found(pairs: pd.DataFrame, planted: list[tuple]) -> str:
     """Planted copies found (their two files in one reported row), by shared-run bucket."""
     found = {tuple(sorted(pair)) for pair in zip(pairs.a_doc, pairs.b_doc)}
     hits = [(run, tuple(sorted((a, b))) in found) for a, b, run in planted]
-    counts = [
-        [hit for run, hit in hits if low <= run < high] for low, high in RUN_BUCKETS
-    ]
+    buckets = [[hit for run, hit in hits if low <= run < high] for low, high in RUN_BUCKETS]
     names = ("run <30", "30-49", ">=50")
-    return ", ".join(f"{name} {sum(hit)}/{len(hit)}" for name, hit in zip(names, counts))
+    return ", ".join(f"{name} {sum(found)}/{len(found)}" for name, found in zip(names, buckets))
 
 
 def measure(name: str, plans: int, jobs: int, min_run: int | None, queue) -> None:
