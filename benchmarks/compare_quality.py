@@ -12,6 +12,10 @@ best match by TF-IDF cosine of character 1–2-grams (planparse.diff.evaluate).
 --errors also prints, per set, the gold kind -> predicted kind counts of planparse.diff's
 wrong rows ("none": no predicted row with that (A, B) pair), and the matching-key similarity
 of the gold matches it missed.
+
+--agreement scores the second, blind annotation of some real pairs
+(corpus/gold/changes/second/) against the gold: how well two annotators agree, the ceiling
+of the figures above, beside planparse.compare scored against each annotator.
 """
 
 from __future__ import annotations
@@ -63,10 +67,26 @@ def _print_errors(name: str, pairs: list, confusion: Counter) -> None:
     )
 
 
+def _print_agreement() -> None:
+    print(f"{'pair':<20} {'comparison':<28} {'P':>6}  {'R':>6}  {'F1':>6}  {'kind':>6}")
+    for name in evaluate.GOLD_SETS:
+        table = evaluate.agreement(name)
+        for row in table.itertuples():
+            values = "  ".join(f"{getattr(row, f):6.3f}" for f in FIGURES)
+            print(
+                f"{row.pair:<20} {row.comparison:<28} {values}   "
+                f"{row.true_pairs}/{row.predicted_pairs} of {row.gold_pairs}"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--errors", action="store_true", help="print the error breakdown")
+    parser.add_argument("--agreement", action="store_true", help="two annotators' agreement")
     args = parser.parse_args()
+    if args.agreement:
+        _print_agreement()
+        return
     print(
         f"{'set':<22} {'method':<18} {'P':>6}  {'R':>6}  {'F1':>6}  {'kind':>6}   "
         "true/pred of gold pairs"

@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 GOLD_DIR = Path(__file__).resolve().parents[2] / "corpus" / "gold" / "changes"
 GOLD_SETS = ("sample", "national", "hailar")
 EVALUATION_ONLY = frozenset({"hailar"})
+#: A second annotator's blind annotation of some pairs of a set, in ``GOLD_DIR / SECOND``.
+SECOND = "second"
 #: Where documents are looked up: the repository's own corpus, then the shared real corpus.
 DEFAULT_ROOTS = (GOLD_DIR.parents[1], GOLD_DIR.parents[3] / "shared" / "corpus")
 
@@ -396,4 +398,34 @@ def evaluate_set(name: str | Path, roots: Sequence[Path] = DEFAULT_ROOTS) -> pd.
     for pair in load_gold(name, roots):
         for method, figures in evaluate_pair(pair).items():
             rows.append({"pair": pair.pair, "method": method, **figures})
+    return pd.DataFrame(rows)
+
+
+def agreement(name: str, roots: Sequence[Path] = DEFAULT_ROOTS) -> pd.DataFrame:
+    """How well two annotators agree on a gold set: for each pair that the second, blind
+    annotation (``corpus/gold/changes/second/<name>.tsv``) covers, the :func:`score` of the
+    second annotation against the first, and of ``planparse.compare`` against each.
+
+    Examples:
+        >>> agreement("sample").empty          # the sample has no second annotation
+        True
+    """
+    import pandas as pd
+
+    path = GOLD_DIR / SECOND / f"{name}.tsv"
+    if not path.is_file():
+        return pd.DataFrame()
+    first = {pair.pair: pair for pair in load_gold(name, roots)}
+    rows = []
+    for second in load_gold(path, roots):
+        plan_a, plan_b = plan_rows(second.a_path), plan_rows(second.b_path)
+        one = gold_items(first[second.pair], plan_a, plan_b)
+        two = gold_items(second, plan_a, plan_b)
+        method = methods()["planparse.compare"](plan_a, plan_b)
+        for judged, truth, guess in (
+            ("second annotator vs first", one, two),
+            ("planparse.compare vs first", one, method),
+            ("planparse.compare vs second", two, method),
+        ):
+            rows.append({"pair": second.pair, "comparison": judged, **score(truth, guess)})
     return pd.DataFrame(rows)
