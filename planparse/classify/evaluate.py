@@ -214,15 +214,30 @@ def held_out_cv(
     pages that copy each other), each fold trained on the other folds *and* on every item of
     the other sources: how well the shipped model, trained on everything, does on a site it
     has never seen.  ``baselines`` are trained and scored on the same folds."""
-    classes = _classes(factory)
+    splits = held_out_splits(frame, source, folds)
+    return _evaluate(splits, factory, _classes(factory), baselines)
+
+
+def held_out_splits(
+    frame: pd.DataFrame, source: str, folds: int = 5
+) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """The (train, test) folds of :func:`held_out_cv`: grouped k-fold over the items of
+    ``source``, each training set holding the other folds and every item of the other
+    sources.
+
+    Examples:
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"source": ["a"] * 4 + ["b"], "group": [1, 1, 2, 2, 3]})
+        >>> [(len(train), len(test)) for train, test in held_out_splits(frame, "a", folds=2)]
+        [(3, 2), (3, 2)]
+    """
     tested = frame[frame["source"] == source]
     rest = frame[frame["source"] != source]
     splitter = GroupKFold(n_splits=folds)
-    splits = [
+    return [
         (pd_concat(rest, tested.iloc[a]), tested.iloc[b])
         for a, b in splitter.split(tested, groups=tested["group"])
     ]
-    return _evaluate(splits, factory, classes, baselines)
 
 
 def pd_concat(*frames: pd.DataFrame) -> pd.DataFrame:
