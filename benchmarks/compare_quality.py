@@ -30,6 +30,13 @@ sys.path.insert(0, os.path.dirname(__file__))
 from planparse.diff import evaluate
 
 FIGURES = ("precision", "recall", "f1", "kind_accuracy")
+READINGS = {
+    "first": "-- against the gold (the first annotator) --",
+    "two": (
+        "-- against two annotators, on the pairs the second covered: recall over the matches "
+        "both made (sure), precision over those either made (possible), kinds where both agree --"
+    ),
+}
 
 
 def _line(label: str, method: str, figures: dict) -> str:
@@ -91,19 +98,29 @@ def main() -> None:
         f"{'set':<22} {'method':<18} {'P':>6}  {'R':>6}  {'F1':>6}  {'kind':>6}   "
         "true/pred of gold pairs"
     )
+    for reading in ("first", "two"):
+        _print_reading(reading, args.errors and reading == "first")
+
+
+def _print_reading(reading: str, errors: bool) -> None:
+    """One block of figures: against the first annotator's gold, or (``two``) against both
+    annotators, sure and possible matches, on the pairs a second annotator covered."""
+    print(READINGS[reading])
     pooled: dict[str, list[dict]] = {}
     for name in evaluate.GOLD_SETS:
-        pairs = evaluate.load_gold(name)
+        second = evaluate.second_annotation(name) if reading == "two" else {}
+        pairs = [p for p in evaluate.load_gold(name) if reading == "first" or p.pair in second]
         label = name + (" (eval only)" if name in evaluate.EVALUATION_ONLY else "")
         if not pairs:
-            print(f"{label:<22} skipped: its documents are absent (../shared/corpus)")
+            if reading == "first":
+                print(f"{label:<22} skipped: its documents are absent (../shared/corpus)")
             continue
-        results = [evaluate.evaluate_pair(pair) for pair in pairs]
+        results = [evaluate.evaluate_pair(pair, second.get(pair.pair)) for pair in pairs]
         for method in results[0]:
             figures = evaluate.pool(r[method] for r in results)
             pooled.setdefault(method, []).extend(r[method] for r in results)
             print(_line(f"{label} ({len(pairs)})", method, figures))
-        if args.errors:
+        if errors:
             confusion = Counter()
             for r in results:
                 confusion.update(r["planparse.compare"]["confusion"].to_dict())

@@ -267,7 +267,7 @@ def test_short_heading_reads_its_children(small):
     items = planparse.parse(
         "一、深化活动\n（一）开展法律援助。\n（二）调解家庭纠纷。\n", doc_id="t"
     ).to_frame()
-    assert context_texts(items)[0] == "深化活动：开展法律援助。调解家庭纠纷。"
+    assert context_texts(items)[0] == "深化活动⟫开展法律援助。调解家庭纠纷。"
 
 
 def test_same_predictions_with_one_or_two_processes(small):
@@ -386,7 +386,7 @@ def test_shipped_model_was_trained_on_the_labels_in_the_repository(shared_corpus
     card = model_card()
     assert card["training_items"] == len(frame)
     assert card["training_data_sha256"] == data_hash(frame)
-    assert set(card["training_sources"]) == {"sample", "real", "webplans"}
+    assert set(card["training_sources"]) == {"sample", "real", "webplans", "reports-lines"}
 
 
 def test_the_shipped_model_keeps_domains_off_greetings_and_dates():

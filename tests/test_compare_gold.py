@@ -192,3 +192,56 @@ def test_compare_rows_key_the_same_items_as_the_gold():
     predicted = compare(plan_a, plan_b)
     gold = ev.gold_items(pair, plan_a, plan_b)
     assert set(predicted["a_item_id"].dropna()) == set(gold["a_item_id"].dropna())
+
+
+@pytest.mark.parametrize("name", ["national", "hailar"])
+def test_second_annotation_covers_every_real_pair_and_every_item(shared_corpus, name):
+    roots = (ev.DEFAULT_ROOTS[0], shared_corpus)
+    second = ev.second_annotation(name, roots)
+    assert sorted(second) == sorted(pair.pair for pair in ev.load_gold(name, roots))
+    for pair in second.values():
+        _check_pair(pair)
+
+
+def test_sure_and_possible_matches_are_scored_apart():
+    gold = _sample_gold()
+    kept = gold[gold["change"] == "kept"]
+    a_only, b_only = gold[gold["b_item_id"].isna()], gold[gold["a_item_id"].isna()]
+    # The second annotator also matched one item the first left dropped with one left added.
+    extra = pd.DataFrame(
+        {"a_item_id": [a_only["a_item_id"].iat[0]], "b_item_id": [b_only["b_item_id"].iat[0]],
+         "change": ["rewritten"]}
+    )
+    second = pd.concat([kept, extra], ignore_index=True)
+    with_extra = pd.concat([kept, extra], ignore_index=True)
+    # A possible match costs no precision, and is not needed for recall.
+    assert ev.score(gold, with_extra, second)["precision"] == 1.0
+    assert ev.score(gold, kept, second)["recall"] == 1.0
+    # Against the first annotator alone the same match is a false one.
+    assert ev.score(gold, with_extra)["precision"] < 1.0
+    # A match neither annotator made still costs precision.
+    wrong = extra.assign(b_item_id=[kept["b_item_id"].iat[0]])
+    assert ev.score(gold, pd.concat([kept, wrong]), second)["precision"] < 1.0
+    # Kinds are scored on the rows both annotators gave the same kind: the kept rows.
+    assert ev.score(gold, kept, second)["gold_rows"] == len(kept)
+
+
+@pytest.mark.slow
+def test_on_two_annotators_compare_meets_the_targets_on_national_pairs(shared_corpus):
+    roots = (ev.DEFAULT_ROOTS[0], shared_corpus)
+    second = ev.second_annotation("national", roots)
+    results = [ev.evaluate_pair(p, second[p.pair]) for p in ev.load_gold("national", roots)]
+    scores = {method: ev.pool(r[method] for r in results) for method in results[0]}
+    ours = scores.pop("planparse.compare")
+    assert ours["f1"] >= 0.90 and ours["kind_accuracy"] >= 0.85
+    assert all(ours["f1"] > other["f1"] for other in scores.values())
+
+
+def test_agreement_scores_each_second_pair_three_ways(shared_corpus):
+    table = ev.agreement("hailar", (ev.DEFAULT_ROOTS[0], shared_corpus))
+    assert table.groupby("pair").size().tolist() == [3, 3]
+    assert set(table["comparison"]) == {
+        "second annotator vs first",
+        "planparse.compare vs first",
+        "planparse.compare vs second",
+    }

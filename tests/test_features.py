@@ -6,6 +6,8 @@ import pickle
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.feature_extraction.text import CountVectorizer
 
 from planparse.classify import features
@@ -83,3 +85,33 @@ def test_tfidf_rows_are_unit_length():
     )
     assert norms == pytest.approx(1.0)
     assert vec.transform([""]).nnz == 0
+
+
+# The layout columns count characters over all texts at once; a regex per text is the reference.
+_REFERENCE_CLASSES = ("[\u4e00-\u9fff]", "[0-9０-９]", "[A-Za-zＡ-Ｚａ-ｚ]")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="维权家庭0９aＺz｜⟫。： 𝗔\n", max_size=12), max_size=8))
+def test_character_counts_equal_a_regex_per_text(texts):
+    import re
+
+    counted = features._character_counts(texts)
+    for pattern, counts in zip(_REFERENCE_CLASSES, counted):
+        assert counts.tolist() == [float(len(re.findall(pattern, t))) for t in texts]
+
+
+def test_layout_reads_the_line_before_the_parent_and_flags_borrowed_text():
+    layout = features.layout_features(["关于外交工作⟫我们坚持｜一", "各位代表！"]).toarray()
+    assert layout.shape == (2, 11)
+    assert layout[:, 9].tolist() == [1.0, 0.0]  # borrows its children's text
+    assert layout[:, 10].tolist() == [1.0, 0.0]  # has a parent heading
+    assert layout[1, 4] == 1.0  # ends with a full stop
+
+
+def test_own_lines_keep_short_lines_alone():
+    assert features.own_lines(["关于外交工作⟫我们坚持独立自主｜二", "开展活动" * 10, "各位代表！"]) == [
+        "关于外交工作",
+        "",
+        "各位代表！",
+    ]

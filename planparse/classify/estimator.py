@@ -22,7 +22,12 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from planparse.classify.features import NgramVectorizer, layout_features, word_columns
+from planparse.classify.features import (
+    NgramVectorizer,
+    layout_features,
+    own_lines,
+    word_columns,
+)
 from planparse.classify.taxonomy import Taxonomy
 
 Labels = Sequence[str] | str
@@ -156,9 +161,11 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
         svm = LinearSVC(C=self.C, class_weight=class_weight, random_state=self.random_state)
         return CalibratedClassifierCV(svm, method=self.calibration, cv=self.cv, ensemble=False)
 
-    @staticmethod
-    def _gate_features(texts: Sequence[str], features: sp.csr_matrix) -> sp.csr_matrix:
-        return sp.hstack([features, layout_features(texts)], format="csr")
+    def _gate_features(self, texts: Sequence[str], features: sp.csr_matrix) -> sp.csr_matrix:
+        # The line alone, for short lines: a heading that borrows its children's text or
+        # carries its parent's reads like the content around it.
+        alone = self.vectorizer_.transform(own_lines(texts))
+        return sp.hstack([features, alone, layout_features(texts)], format="csr")
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         """Calibrated probability of every label, shape ``(n_items, n_labels)``: the

@@ -322,8 +322,26 @@ class NgramVectorizer(TransformerMixin, BaseEstimator):
 #: Ends of a line that closes a sentence, and of one that introduces what follows.
 _SENTENCE_END = tuple("。；！？!?;")
 _INTRO_END = tuple("：:")
-_DIGIT = re.compile(r"[0-9０-９]")
-_LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+
+
+#: Joins a heading to its children's text in what the classifier reads (``context_texts``).
+BORROWED = "⟫"
+#: A line shorter than this is also read alone by the content gate (:func:`own_lines`).
+LINE_ALONE = 30
+
+
+def own_lines(texts: Sequence[str]) -> list[str]:
+    """The line itself of each text the classifier reads, without its parent heading (after
+    "｜") and without the children's text a short heading borrows (after "⟫"), for the
+    lines shorter than ``LINE_ALONE``; "" for longer ones.  The content gate reads these
+    alone: "关于外交工作" is a bare heading whatever its children say.
+
+    Examples:
+        >>> own_lines(["关于外交工作⟫我们坚持独立自主｜二", "开展普法宣传，维护妇女权益" * 3])
+        ['关于外交工作', '']
+    """
+    lines = (text.partition("｜")[0].partition(BORROWED)[0] for text in texts)
+    return [line if len(line) < LINE_ALONE else "" for line in lines]
 
 
 def layout_features(texts: Sequence[str]) -> sp.csr_matrix:
@@ -341,28 +359,50 @@ def layout_features(texts: Sequence[str]) -> sp.csr_matrix:
         >>> layout_features(["2023年1月5日", "开展法律援助，维护妇女权益。｜维权"]).shape
         (2, 11)
     """
-    rows = []
-    for text in texts:
-        own, bar, _ = text.partition("｜")
-        head, colon, _ = own.partition("：")
-        size = max(len(own), 1)
-        last = own.rstrip()[-1:] or " "
-        rows.append(
-            (
-                np.log1p(len(own)) / 6,
-                len(_CJK.findall(own)) / size,
-                len(_DIGIT.findall(own)) / size,
-                len(_LATIN.findall(own)) / size,
-                last in _SENTENCE_END,
-                last in _INTRO_END,
-                last not in _SENTENCE_END + _INTRO_END,
-                len(own) < 10,
-                len(own) < 20,
-                bool(colon) and len(head) < 16,
-                bool(bar),
-            )
-        )
-    return sp.csr_matrix(np.array(rows, dtype=float).reshape(len(rows), 11))
+    if not texts:
+        return sp.csr_matrix((0, 11))
+    owns, bars = zip(*((own, bool(bar)) for own, bar, _ in map(_split_parent, texts)))
+    lengths = np.array([len(own) for own in owns], dtype=float)
+    shares = [counts / np.maximum(lengths, 1) for counts in _character_counts(owns)]
+    lasts = [own.rstrip()[-1:] or " " for own in owns]
+    full_stop = np.array([last in _SENTENCE_END for last in lasts], dtype=float)
+    colon = np.array([last in _INTRO_END for last in lasts], dtype=float)
+    columns = [
+        np.log1p(lengths) / 6,
+        *shares,
+        full_stop,
+        colon,
+        1 - full_stop - colon,
+        lengths < 10,
+        lengths < 20,
+        [BORROWED in own for own in owns],
+        bars,
+    ]
+    return sp.csr_matrix(np.column_stack([np.asarray(c, dtype=float) for c in columns]))
+
+
+def _split_parent(text: str) -> tuple[str, str, str]:
+    return text.partition("｜")
+
+
+def _character_counts(texts: Sequence[str]) -> list[np.ndarray]:
+    """How many Chinese characters, digits and Latin letters each text holds, counted over
+    the code points of all texts at once (a regex per text was a third of the gate's time)."""
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    bounds = np.cumsum([0, *map(len, texts)])
+
+    def per_text(mask: np.ndarray) -> np.ndarray:
+        running = np.concatenate([[0], np.cumsum(mask)])
+        return (running[bounds[1:]] - running[bounds[:-1]]).astype(float)
+
+    def between(low: str, high: str) -> np.ndarray:
+        return (codes >= ord(low)) & (codes <= ord(high))
+
+    return [
+        per_text(between("\u4e00", "\u9fff")),
+        per_text(between("0", "9") | between("０", "９")),
+        per_text(between("A", "Z") | between("a", "z") | between("Ａ", "Ｚ") | between("ａ", "ｚ")),
+    ]
 
 
 def word_columns(names: Sequence[str], extra_words: Sequence[str] = ()) -> np.ndarray:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from planparse.classify.features import BORROWED
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -40,7 +42,7 @@ def context_texts(items: pd.DataFrame) -> list[str]:
         >>> import planparse
         >>> items = planparse.parse("一、维护妇女权益\\n1、开展普法宣传\\n", doc_id="a").to_frame()
         >>> context_texts(items)
-        ['维护妇女权益：开展普法宣传', '开展普法宣传｜维护妇女权益']
+        ['维护妇女权益⟫开展普法宣传', '开展普法宣传｜维护妇女权益']
     """
     texts = items["text"].fillna("").astype(str).tolist()
     kinds = items["kind"].tolist()
@@ -55,7 +57,7 @@ def context_texts(items: pd.DataFrame) -> list[str]:
     ):
         below = children.get(item_id)
         if below and kind != "inline" and (len(text) < SHORT_HEADING or text.endswith(("：", ":"))):
-            text = (text.rstrip("：:") + "：" + "".join(below))[:CONTEXT_CHARS]
+            text = (text.rstrip("：:") + BORROWED + "".join(below))[:CONTEXT_CHARS]
         if parent and parent in own:
             text = text + "｜" + own[parent][:HEADING_CHARS]
         out.append(text)

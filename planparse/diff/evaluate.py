@@ -198,11 +198,18 @@ def _clean(value: object) -> str | None:
     return None if _missing(value) else str(value)
 
 
-def score(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
+def score(
+    gold: pd.DataFrame, predicted: pd.DataFrame, second: pd.DataFrame | None = None
+) -> dict:
     """Match precision, recall and F1 over the (A item, B item) pairs that both sides of a row
     name, and change-kind accuracy: the share of gold rows whose exact (A, B) key the
     prediction gives the same kind.  Counts are returned too, so sets can be pooled
     (:func:`pool`).
+
+    With ``second``, a second annotation of the same pair, the two are read as *sure* and
+    *possible* links (Och and Ney's scoring of word alignments, for a task whose annotators
+    disagree): recall is over the matches both annotators made, precision over the matches
+    either made, and the change kind is scored on the rows both gave the same kind.
 
     Examples:
         >>> import pandas as pd
@@ -213,25 +220,38 @@ def score(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
         >>> s = score(gold, guess)
         >>> s["precision"], s["recall"], round(s["kind_accuracy"], 2)
         (0.5, 1.0, 0.33)
+        >>> s = score(gold, guess, second=guess)     # the second annotator matched a2 to b2
+        >>> s["precision"], s["recall"], s["gold_rows"]
+        (1.0, 1.0, 1)
     """
-    gold_keys, guess_keys = _keys(gold), _keys(predicted)
-    guess_kind = dict(zip(guess_keys, predicted["change"]))
-    gold_pairs = {k for k in gold_keys if None not in k}
-    guess_pairs = {k for k in guess_keys if None not in k}
-    correct = sum(guess_kind.get(k) == kind for k, kind in zip(gold_keys, gold["change"]))
+    gold_pairs, possible, rows = _matches(gold), _matches(gold), _rows(gold)
+    if second is not None:
+        gold_pairs, possible = gold_pairs & _matches(second), possible | _matches(second)
+        rows = rows & _rows(second)
+    guess_pairs = _matches(predicted)
+    guess_kind = dict(zip(_keys(predicted), predicted["change"]))
     counts = {
         "true_pairs": len(gold_pairs & guess_pairs),
+        "possible_pairs": len(possible & guess_pairs),
         "predicted_pairs": len(guess_pairs),
         "gold_pairs": len(gold_pairs),
-        "kinds_right": int(correct),
-        "gold_rows": len(gold),
+        "kinds_right": sum(guess_kind.get(key) == kind for key, kind in rows),
+        "gold_rows": len(rows),
     }
     return _rates(counts)
 
 
+def _matches(rows: pd.DataFrame) -> set[tuple]:
+    return {key for key in _keys(rows) if None not in key}
+
+
+def _rows(rows: pd.DataFrame) -> set[tuple]:
+    return set(zip(_keys(rows), rows["change"]))
+
+
 def _rates(counts: dict) -> dict:
     tp, pred, gold = counts["true_pairs"], counts["predicted_pairs"], counts["gold_pairs"]
-    precision = tp / pred if pred else 1.0
+    precision = counts["possible_pairs"] / pred if pred else 1.0
     recall = tp / gold if gold else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     accuracy = counts["kinds_right"] / counts["gold_rows"] if counts["gold_rows"] else 1.0
@@ -242,12 +262,19 @@ def pool(scores: Iterable[dict]) -> dict:
     """Micro-averaged figures over several :func:`score` results (their counts summed).
 
     Examples:
-        >>> one = {"true_pairs": 1, "predicted_pairs": 1, "gold_pairs": 2, "kinds_right": 2,
-        ...        "gold_rows": 2}
+        >>> one = {"true_pairs": 1, "possible_pairs": 1, "predicted_pairs": 1, "gold_pairs": 2,
+        ...        "kinds_right": 2, "gold_rows": 2}
         >>> pool([one, one])["recall"]
         0.5
     """
-    names = ("true_pairs", "predicted_pairs", "gold_pairs", "kinds_right", "gold_rows")
+    names = (
+        "true_pairs",
+        "possible_pairs",
+        "predicted_pairs",
+        "gold_pairs",
+        "kinds_right",
+        "gold_rows",
+    )
     scores = list(scores)
     return _rates({name: sum(s[name] for s in scores) for name in names})
 
@@ -367,8 +394,9 @@ def methods() -> dict[str, Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]]
     }
 
 
-def evaluate_pair(pair: GoldPair) -> dict[str, dict]:
-    """Each method's :func:`score` on one gold pair (with its ``confusion`` added).
+def evaluate_pair(pair: GoldPair, second: GoldPair | None = None) -> dict[str, dict]:
+    """Each method's :func:`score` on one gold pair (with its ``confusion`` added); with
+    ``second``, the pair's second annotation, scored on sure and possible matches.
 
     Examples:
         >>> pair = load_gold("sample")[2]
@@ -377,11 +405,25 @@ def evaluate_pair(pair: GoldPair) -> dict[str, dict]:
     """
     plan_a, plan_b = plan_rows(pair.a_path), plan_rows(pair.b_path)
     gold = gold_items(pair, plan_a, plan_b)
+    other = None if second is None else gold_items(second, plan_a, plan_b)
     results = {}
     for name, method in methods().items():
         predicted = method(plan_a, plan_b)
-        results[name] = score(gold, predicted) | {"confusion": kind_confusion(gold, predicted)}
+        figures = score(gold, predicted, other)
+        results[name] = figures | {"confusion": kind_confusion(gold, predicted)}
     return results
+
+
+def second_annotation(name: str, roots: Sequence[Path] = DEFAULT_ROOTS) -> dict[str, GoldPair]:
+    """The pairs of a gold set that a second annotator annotated blind
+    (``corpus/gold/changes/second/<name>.tsv``), by pair id; ``{}`` when there is none.
+
+    Examples:
+        >>> second_annotation("sample")
+        {}
+    """
+    path = GOLD_DIR / SECOND / f"{name}.tsv"
+    return {pair.pair: pair for pair in load_gold(path, roots)} if path.is_file() else {}
 
 
 def evaluate_set(name: str | Path, roots: Sequence[Path] = DEFAULT_ROOTS) -> pd.DataFrame:
@@ -403,8 +445,8 @@ def evaluate_set(name: str | Path, roots: Sequence[Path] = DEFAULT_ROOTS) -> pd.
 
 def agreement(name: str, roots: Sequence[Path] = DEFAULT_ROOTS) -> pd.DataFrame:
     """How well two annotators agree on a gold set: for each pair that the second, blind
-    annotation (``corpus/gold/changes/second/<name>.tsv``) covers, the :func:`score` of the
-    second annotation against the first, and of ``planparse.compare`` against each.
+    annotation (:func:`second_annotation`) covers, the :func:`score` of the second annotation
+    against the first, and of ``planparse.compare`` against each.
 
     Examples:
         >>> agreement("sample").empty          # the sample has no second annotation
@@ -412,14 +454,11 @@ def agreement(name: str, roots: Sequence[Path] = DEFAULT_ROOTS) -> pd.DataFrame:
     """
     import pandas as pd
 
-    path = GOLD_DIR / SECOND / f"{name}.tsv"
-    if not path.is_file():
-        return pd.DataFrame()
     first = {pair.pair: pair for pair in load_gold(name, roots)}
     rows = []
-    for second in load_gold(path, roots):
+    for pair_id, second in second_annotation(name, roots).items():
         plan_a, plan_b = plan_rows(second.a_path), plan_rows(second.b_path)
-        one = gold_items(first[second.pair], plan_a, plan_b)
+        one = gold_items(first[pair_id], plan_a, plan_b)
         two = gold_items(second, plan_a, plan_b)
         method = methods()["planparse.compare"](plan_a, plan_b)
         for judged, truth, guess in (
@@ -427,5 +466,5 @@ def agreement(name: str, roots: Sequence[Path] = DEFAULT_ROOTS) -> pd.DataFrame:
             ("planparse.compare vs first", one, method),
             ("planparse.compare vs second", two, method),
         ):
-            rows.append({"pair": second.pair, "comparison": judged, **score(truth, guess)})
+            rows.append({"pair": pair_id, "comparison": judged, **score(truth, guess)})
     return pd.DataFrame(rows)
