@@ -171,7 +171,7 @@ def reliability_plot(card: dict, path: str | Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(5, 5))
+    fig, ax = plt.subplots(figsize=(5, 6))
     ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
     for title, result in card.get("evaluation", {}).items():
         bins = result.get("model", {}).get("reliability") if isinstance(result, dict) else None
@@ -185,7 +185,8 @@ def reliability_plot(card: dict, path: str | Path) -> Path:
             )
     ax.set(xlabel="predicted probability", ylabel="observed frequency", xlim=(0, 1), ylim=(0, 1))
     ax.set_title("Reliability of p_<label>, held-out folds")
-    ax.legend(loc="upper left", fontsize=7, frameon=False)
+    # Below the axes: with four sources the curves fill every corner of the square.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=7, frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
