@@ -19,15 +19,22 @@ import json
 import os
 import sys
 import warnings
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, os.path.dirname(__file__))
 
 from _common import ROOT
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 SOURCE = "webplans"
 
 
-def thinned(splits: list, share: float, seed: int = 0) -> list:
+Folds = list[tuple["pd.DataFrame", "pd.DataFrame"]]
+
+
+def thinned(splits: Folds, share: float, seed: int = 0) -> Folds:
     """The folds with ``share`` of each training set's web-plan groups, drawn at random."""
     import numpy as np
     import pandas as pd

@@ -40,11 +40,15 @@ READINGS = {
 
 
 def _line(label: str, method: str, figures: dict) -> str:
+    """One row: the figures, then the counts behind them (matches right of those predicted,
+    gold matches found, change kinds right of the gold rows scored)."""
     values = "  ".join(f"{figures[name]:6.3f}" for name in FIGURES)
     counts = (
-        f"{figures['true_pairs']:4d}/{figures['predicted_pairs']:<4d} of {figures['gold_pairs']:4d}"
+        f"right {figures['possible_pairs']:3d}/{figures['predicted_pairs']:<3d} "
+        f"found {figures['true_pairs']:3d}/{figures['gold_pairs']:<3d} "
+        f"kinds {figures['kinds_right']:3d}/{figures['gold_rows']}"
     )
-    return f"{label:<22} {method:<18} {values}   {counts}  {figures['gold_rows']:5d} rows"
+    return f"{label:<22} {method:<18} {values}   {counts}"
 
 
 def _missed_similarities(pair: evaluate.GoldPair) -> list[float]:
@@ -95,8 +99,7 @@ def main() -> None:
         _print_agreement()
         return
     print(
-        f"{'set':<22} {'method':<18} {'P':>6}  {'R':>6}  {'F1':>6}  {'kind':>6}   "
-        "true/pred of gold pairs"
+        f"{'set':<22} {'method':<18} {'P':>6}  {'R':>6}  {'F1':>6}  {'kind':>6}   counts"
     )
     for reading in ("first", "two"):
         _print_reading(reading, args.errors and reading == "first")

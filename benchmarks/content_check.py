@@ -25,10 +25,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, os.path.dirname(__file__))
 
 from _common import ROOT, SHARED
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from planparse.classify import DomainClassifier
 
 #: Shorter than this, without a full stop and without children: looks like no content.
 SHORT = 20
@@ -74,7 +80,7 @@ def main() -> None:
     labelled_check(held_out=not args.no_held_out)
 
 
-def errors_against_labels(model: object, test: object) -> tuple[int, int, int, int]:
+def errors_against_labels(model: DomainClassifier, test: pd.DataFrame) -> tuple[int, int, int, int]:
     """(rows labelled no content, of them with a ``p_`` above 0.5, content rows, of them
     rejected by the gate) for the labelled rows ``test``."""
     proba, content = model.predict_proba_and_content(test["text"].tolist())
@@ -89,7 +95,7 @@ def errors_against_labels(model: object, test: object) -> tuple[int, int, int, i
     )
 
 
-def _fitted(model: object, train: object) -> object:
+def _fitted(model: DomainClassifier, train: pd.DataFrame) -> DomainClassifier:
     return model.fit(train["text"].tolist(), train["labels"].tolist())
 
 

@@ -209,16 +209,20 @@ def test_sure_and_possible_matches_are_scored_apart():
     a_only, b_only = gold[gold["b_item_id"].isna()], gold[gold["a_item_id"].isna()]
     # The second annotator also matched one item the first left dropped with one left added.
     extra = pd.DataFrame(
-        {"a_item_id": [a_only["a_item_id"].iat[0]], "b_item_id": [b_only["b_item_id"].iat[0]],
-         "change": ["rewritten"]}
+        {
+            "a_item_id": [a_only["a_item_id"].iat[0]],
+            "b_item_id": [b_only["b_item_id"].iat[0]],
+            "change": ["rewritten"],
+        }
     )
     second = pd.concat([kept, extra], ignore_index=True)
-    with_extra = pd.concat([kept, extra], ignore_index=True)
-    # A possible match costs no precision, and is not needed for recall.
-    assert ev.score(gold, with_extra, second)["precision"] == 1.0
-    assert ev.score(gold, kept, second)["recall"] == 1.0
+    # A prediction with that match and all but one sure match:
+    guess = pd.concat([kept.iloc[1:], extra], ignore_index=True)
+    both = ev.score(gold, guess, second)
+    assert both["precision"] == 1.0  # a possible match is no false match
+    assert both["true_pairs"] == len(kept) - 1 and both["recall"] < 1.0  # a sure one missed
     # Against the first annotator alone the same match is a false one.
-    assert ev.score(gold, with_extra)["precision"] < 1.0
+    assert ev.score(gold, guess)["precision"] < 1.0
     # A match neither annotator made still costs precision.
     wrong = extra.assign(b_item_id=[kept["b_item_id"].iat[0]])
     assert ev.score(gold, pd.concat([kept, wrong]), second)["precision"] < 1.0
@@ -227,21 +231,39 @@ def test_sure_and_possible_matches_are_scored_apart():
 
 
 @pytest.mark.slow
-def test_on_two_annotators_compare_meets_the_targets_on_national_pairs(shared_corpus):
+def test_on_two_annotators_compare_beats_both_baselines_on_national_pairs(shared_corpus):
     roots = (ev.DEFAULT_ROOTS[0], shared_corpus)
     second = ev.second_annotation("national", roots)
     results = [ev.evaluate_pair(p, second[p.pair]) for p in ev.load_gold("national", roots)]
     scores = {method: ev.pool(r[method] for r in results) for method in results[0]}
     ours = scores.pop("planparse.compare")
-    assert ours["f1"] >= 0.90 and ours["kind_accuracy"] >= 0.85
     assert all(ours["f1"] > other["f1"] for other in scores.values())
+    assert all(ours["kind_accuracy"] > other["kind_accuracy"] for other in scores.values())
 
 
 def test_agreement_scores_each_second_pair_three_ways(shared_corpus):
     table = ev.agreement("hailar", (ev.DEFAULT_ROOTS[0], shared_corpus))
     assert table.groupby("pair").size().tolist() == [3, 3]
-    assert set(table["comparison"]) == {
-        "second annotator vs first",
-        "planparse.compare vs first",
-        "planparse.compare vs second",
-    }
+    rows = table.set_index(["pair", "comparison"])
+    for pair in table["pair"].unique():
+        second = rows.loc[(pair, "second annotator vs first")]
+        # What docs/changes.md rests on: the second annotation holds nearly every match of
+        # the first (the disagreement is how far a match reaches), and the method's matches
+        # are nearly all ones the second annotator made.
+        assert second["recall"] >= 0.95 and second["precision"] < 0.9
+        assert rows.loc[(pair, "planparse.compare vs second"), "precision"] >= 0.9
+
+
+@pytest.mark.parametrize("name", ["national", "hailar"])
+def test_second_annotation_kinds_follow_the_methods_fold(shared_corpus, name):
+    from planparse.diff.align import folded_text
+
+    for pair in ev.second_annotation(name, (ev.DEFAULT_ROOTS[0], shared_corpus)).values():
+        a, b = ev.plan_rows(pair.a_path), ev.plan_rows(pair.b_path)
+        text_a, text_b = dict(zip(a["start"], a["text"])), dict(zip(b["start"], b["text"]))
+        one_to_one = pair.rows[pair.rows["change"].isin({"kept", "rewritten"})]
+        for start_a, start_b, change in one_to_one[["a_start", "b_start", "change"]].itertuples(
+            index=False
+        ):
+            same = folded_text(text_a[int(start_a)]) == folded_text(text_b[int(start_b)])
+            assert change == ("kept" if same else "rewritten")

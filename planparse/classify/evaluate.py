@@ -222,22 +222,33 @@ def held_out_splits(
     frame: pd.DataFrame, source: str, folds: int = 5
 ) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
     """The (train, test) folds of :func:`held_out_cv`: grouped k-fold over the items of
-    ``source``, each training set holding the other folds and every item of the other
-    sources.
+    ``source``, each training set holding the other folds and the items of the other
+    sources, except those of a document in the test fold.  Groups are ``source:document…``,
+    so the reports' long items (source ``real``) never train the fold that tests the same
+    reports' short lines (source ``reports-lines``).
 
     Examples:
         >>> import pandas as pd
-        >>> frame = pd.DataFrame({"source": ["a"] * 4 + ["b"], "group": [1, 1, 2, 2, 3]})
+        >>> frame = pd.DataFrame({"source": ["a"] * 4 + ["b", "b"],
+        ...                       "group": ["a:x", "a:x", "a:y", "a:y", "b:x", "b:z"]})
         >>> [(len(train), len(test)) for train, test in held_out_splits(frame, "a", folds=2)]
-        [(3, 2), (3, 2)]
+        [(4, 2), (3, 2)]
     """
     tested = frame[frame["source"] == source]
     rest = frame[frame["source"] != source]
+    documents = rest["group"].map(_document)
     splitter = GroupKFold(n_splits=folds)
-    return [
-        (pd_concat(rest, tested.iloc[a]), tested.iloc[b])
-        for a, b in splitter.split(tested, groups=tested["group"])
-    ]
+    splits = []
+    for a, b in splitter.split(tested, groups=tested["group"]):
+        test = tested.iloc[b]
+        unseen = ~documents.isin(set(test["group"].map(_document)))
+        splits.append((pd_concat(rest[unseen], tested.iloc[a]), test))
+    return splits
+
+
+def _document(group: str) -> str:
+    """The document part of a group key (``real:national-reports/ab12`` → ``national-reports/ab12``)."""
+    return str(group).partition(":")[2]
 
 
 def pd_concat(*frames: pd.DataFrame) -> pd.DataFrame:

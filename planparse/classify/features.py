@@ -324,7 +324,9 @@ _SENTENCE_END = tuple("。；！？!?;")
 _INTRO_END = tuple("：:")
 
 
-#: Joins a heading to its children's text in what the classifier reads (``context_texts``).
+#: In what the classifier reads (``context_texts``): before the parent heading, and before
+#: the children's text a short heading borrows.  Item texts never hold them (``plain``).
+PARENT = "｜"
 BORROWED = "⟫"
 #: A line shorter than this is also read alone by the content gate (:func:`own_lines`).
 LINE_ALONE = 30
@@ -334,13 +336,13 @@ def own_lines(texts: Sequence[str]) -> list[str]:
     """The line itself of each text the classifier reads, without its parent heading (after
     "｜") and without the children's text a short heading borrows (after "⟫"), for the
     lines shorter than ``LINE_ALONE``; "" for longer ones.  The content gate reads these
-    alone: "关于外交工作" is a bare heading whatever its children say.
+    alone: "关于群团工作" is a bare heading whatever its children say.
 
     Examples:
-        >>> own_lines(["关于外交工作⟫我们坚持独立自主｜二", "开展普法宣传，维护妇女权益" * 3])
-        ['关于外交工作', '']
+        >>> own_lines(["关于群团工作⟫今年要建好妇女之家｜二", "开展普法宣传，维护妇女权益" * 3])
+        ['关于群团工作', '']
     """
-    lines = (text.partition("｜")[0].partition(BORROWED)[0] for text in texts)
+    lines = (text.partition(PARENT)[0].partition(BORROWED)[0] for text in texts)
     return [line if len(line) < LINE_ALONE else "" for line in lines]
 
 
@@ -382,7 +384,18 @@ def layout_features(texts: Sequence[str]) -> sp.csr_matrix:
 
 
 def _split_parent(text: str) -> tuple[str, str, str]:
-    return text.partition("｜")
+    return text.partition(PARENT)
+
+
+def plain(text: str) -> str:
+    """An item's text with the two joining marks of ``context_texts`` made ordinary
+    characters, so that a "｜" typed in a plan does not start a parent heading.
+
+    Examples:
+        >>> plain("妇女｜儿童⟫工作")
+        '妇女|儿童>工作'
+    """
+    return text.replace(PARENT, "|").replace(BORROWED, ">")
 
 
 def _character_counts(texts: Sequence[str]) -> list[np.ndarray]:

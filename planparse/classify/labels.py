@@ -69,6 +69,7 @@ def _span_texts(
 ) -> list[str]:
     """The classifier's reading of each referenced span."""
     import planparse
+    from planparse.classify.features import plain
     from planparse.classify.tagging import context_texts
     from planparse.parse.markers import match_marker
 
@@ -89,7 +90,7 @@ def _span_texts(
             continue
         span = "".join(line.strip(SPACES) for line in text[start:end].splitlines())
         marker = match_marker(span)
-        out.append(span[marker.skip :] if marker else span)
+        out.append(plain(span[marker.skip :] if marker else span))
     return out
 
 

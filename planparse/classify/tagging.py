@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from planparse.classify.features import BORROWED
+from planparse.classify.features import BORROWED, PARENT, plain
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,7 +44,7 @@ def context_texts(items: pd.DataFrame) -> list[str]:
         >>> context_texts(items)
         ['维护妇女权益⟫开展普法宣传', '开展普法宣传｜维护妇女权益']
     """
-    texts = items["text"].fillna("").astype(str).tolist()
+    texts = [plain(text) for text in items["text"].fillna("").astype(str).tolist()]
     kinds = items["kind"].tolist()
     children: dict[str, list[str]] = {}
     for parent, text in zip(items["parent_id"].tolist(), texts):
@@ -59,7 +59,7 @@ def context_texts(items: pd.DataFrame) -> list[str]:
         if below and kind != "inline" and (len(text) < SHORT_HEADING or text.endswith(("：", ":"))):
             text = (text.rstrip("：:") + BORROWED + "".join(below))[:CONTEXT_CHARS]
         if parent and parent in own:
-            text = text + "｜" + own[parent][:HEADING_CHARS]
+            text = text + PARENT + own[parent][:HEADING_CHARS]
         out.append(text)
     return out
 

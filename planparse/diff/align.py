@@ -61,23 +61,23 @@ _SPACE_AND_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 def _stock_pattern() -> re.Pattern[str]:
     from planparse.reuse.detect import stock_phrases
 
-    phrases = sorted({_fold(p) for p in stock_phrases()}, key=len, reverse=True)
+    phrases = sorted({folded_text(p) for p in stock_phrases()}, key=len, reverse=True)
     return re.compile("|".join(re.escape(p) for p in phrases if p))
 
 
-def _fold(text: str) -> str:
+def folded_text(text: str) -> str:
     """Width folded, years and placeholders masked, white space and punctuation removed."""
     return _SPACE_AND_PUNCT.sub("", _YEAR.sub("", fold_width(text)))
 
 
 def matching_key(text: str) -> str:
-    """The text two items are compared by: :func:`_fold` without the stock phrases.
+    """The text two items are compared by: :func:`folded_text` without the stock phrases.
 
     Examples:
         >>> matching_key("2023年，坚持党建带妇建，开展 最美家庭评选")
         '开展最美家庭评选'
     """
-    folded = _fold(text)
+    folded = folded_text(text)
     return _stock_pattern().sub("", folded) or folded
 
 
@@ -403,7 +403,7 @@ def _matched_rows(found: _Alignment, a: list[dict], b: list[dict]) -> list[tuple
     rows = []
     for i, j in found.pairs.items():
         text_a, text_b = a[i]["text"], b[j]["text"]
-        change = _kind(found, i, _fold(text_a), _fold(text_b))
+        change = _kind(found, i, folded_text(text_a), folded_text(text_b))
         change = "merged" if j in merged_into else "split" if i in split_from else change
         rows.append((j, _row(change, a, b, i, j, found.scores[i], edit_list(text_a, text_b))))
     return rows

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from planparse.diff.align import _fold, _items
+from planparse.diff.align import _items, folded_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -227,7 +227,8 @@ def score(
     gold_pairs, possible, rows = _matches(gold), _matches(gold), _rows(gold)
     if second is not None:
         gold_pairs, possible = gold_pairs & _matches(second), possible | _matches(second)
-        rows = rows & _rows(second)
+        agreed = set(_rows(second))
+        rows = [row for row in rows if row in agreed]
     guess_pairs = _matches(predicted)
     guess_kind = dict(zip(_keys(predicted), predicted["change"]))
     counts = {
@@ -245,8 +246,8 @@ def _matches(rows: pd.DataFrame) -> set[tuple]:
     return {key for key in _keys(rows) if None not in key}
 
 
-def _rows(rows: pd.DataFrame) -> set[tuple]:
-    return set(zip(_keys(rows), rows["change"]))
+def _rows(rows: pd.DataFrame) -> list[tuple]:
+    return list(zip(_keys(rows), rows["change"]))
 
 
 def _rates(counts: dict) -> dict:
@@ -297,7 +298,7 @@ def kind_confusion(gold: pd.DataFrame, predicted: pd.DataFrame) -> pd.Series:
 
 
 def _same_task_kind(text_a: str, text_b: str) -> str:
-    return "kept" if _fold(text_a) == _fold(text_b) else "rewritten"
+    return "kept" if folded_text(text_a) == folded_text(text_b) else "rewritten"
 
 
 def _table(items_a: pd.DataFrame, items_b: pd.DataFrame, pairs: dict[int, int]) -> pd.DataFrame:
