@@ -247,8 +247,10 @@ def held_out_splits(
 
 
 def _document(group: str) -> str:
-    """The document part of a group key (``real:national-reports/ab12`` → ``national-reports/ab12``)."""
-    return str(group).partition(":")[2]
+    """The document part of a group key (``real:national-reports/ab12`` →
+    ``national-reports/ab12``); a key without a source prefix is its own document."""
+    _, colon, document = str(group).partition(":")
+    return document if colon else str(group)
 
 
 def pd_concat(*frames: pd.DataFrame) -> pd.DataFrame:
