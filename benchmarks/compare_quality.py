@@ -24,10 +24,15 @@ import argparse
 import os
 import sys
 from collections import Counter
+from itertools import pairwise
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, os.path.dirname(__file__))
 
 from planparse.diff import evaluate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FIGURES = ("precision", "recall", "f1", "kind_accuracy")
 READINGS = {
@@ -81,13 +86,21 @@ def _print_errors(name: str, pairs: list, confusion: Counter) -> None:
 def _print_agreement() -> None:
     print(f"{'pair':<20} {'comparison':<28} {'P':>6}  {'R':>6}  {'F1':>6}  {'kind':>6}")
     for name in evaluate.GOLD_SETS:
-        table = evaluate.agreement(name)
-        for row in table.itertuples():
-            values = "  ".join(f"{getattr(row, f):6.3f}" for f in FIGURES)
-            print(
-                f"{row.pair:<20} {row.comparison:<28} {values}   "
-                f"{row.true_pairs}/{row.predicted_pairs} of {row.gold_pairs}"
-            )
+        _print_table(evaluate.agreement(name))
+    ruled = sorted(p for p in (evaluate.GOLD_DIR / "ruled").glob("*") if p.is_dir())
+    for one, two in pairwise(ruled):
+        print(f"-- under the sharpened rule: {two.name} (second) against {one.name} (first) --")
+        for name in evaluate.GOLD_SETS:
+            _print_table(evaluate.compare_annotations(one / f"{name}.tsv", two / f"{name}.tsv"))
+
+
+def _print_table(table: pd.DataFrame) -> None:
+    for row in table.itertuples():
+        values = "  ".join(f"{getattr(row, f):6.3f}" for f in FIGURES)
+        print(
+            f"{row.pair:<20} {row.comparison:<28} {values}   "
+            f"{row.true_pairs}/{row.predicted_pairs} of {row.gold_pairs}"
+        )
 
 
 def main() -> None:

@@ -453,19 +453,38 @@ def agreement(name: str, roots: Sequence[Path] = DEFAULT_ROOTS) -> pd.DataFrame:
         >>> agreement("sample").empty          # the sample has no second annotation
         True
     """
+    second = GOLD_DIR / SECOND / f"{name}.tsv"
+    return compare_annotations(GOLD_DIR / f"{name}.tsv", second, roots)
+
+
+def compare_annotations(
+    first: Path, second: Path, roots: Sequence[Path] = DEFAULT_ROOTS
+) -> pd.DataFrame:
+    """For each pair of the annotation file ``second`` that ``first`` also annotates: the
+    :func:`score` of ``second`` against ``first``, and of ``planparse.compare`` against
+    each (columns ``pair``, ``comparison`` and the figures of :func:`score`).
+
+    Examples:
+        >>> compare_annotations(GOLD_DIR / "sample.tsv", GOLD_DIR / "none.tsv").empty
+        True
+    """
     import pandas as pd
 
-    first = {pair.pair: pair for pair in load_gold(name, roots)}
+    if not (Path(first).is_file() and Path(second).is_file()):
+        return pd.DataFrame()
+    ones = {pair.pair: pair for pair in load_gold(first, roots)}
     rows = []
-    for pair_id, second in second_annotation(name, roots).items():
-        plan_a, plan_b = plan_rows(second.a_path), plan_rows(second.b_path)
-        one = gold_items(first[pair_id], plan_a, plan_b)
-        two = gold_items(second, plan_a, plan_b)
+    for pair in load_gold(second, roots):
+        if pair.pair not in ones:
+            continue
+        plan_a, plan_b = plan_rows(pair.a_path), plan_rows(pair.b_path)
+        one = gold_items(ones[pair.pair], plan_a, plan_b)
+        two = gold_items(pair, plan_a, plan_b)
         method = methods()["planparse.compare"](plan_a, plan_b)
         for judged, truth, guess in (
             ("second annotator vs first", one, two),
             ("planparse.compare vs first", one, method),
             ("planparse.compare vs second", two, method),
         ):
-            rows.append({"pair": pair_id, "comparison": judged, **score(truth, guess)})
+            rows.append({"pair": pair.pair, "comparison": judged, **score(truth, guess)})
     return pd.DataFrame(rows)
