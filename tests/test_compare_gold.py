@@ -267,3 +267,11 @@ def test_second_annotation_kinds_follow_the_methods_fold(shared_corpus, name):
         ):
             same = folded_text(text_a[int(start_a)]) == folded_text(text_b[int(start_b)])
             assert change == ("kept" if same else "rewritten")
+
+
+@pytest.mark.parametrize("annotator", ["annotator_a", "annotator_b"])
+def test_annotations_under_the_sharpened_rule_cover_every_item(shared_corpus, annotator):
+    path = ev.GOLD_DIR / "ruled" / annotator / "national.tsv"
+    pairs = ev.load_gold(path, (ev.DEFAULT_ROOTS[0], shared_corpus))
+    assert [pair.pair for pair in pairs] == ["national-2014-2015"]
+    _check_pair(pairs[0])
