@@ -284,13 +284,19 @@ def finish(
     node.text = text
     last: dict[str, int] = {}
     if node.kind in ("item", "para"):
-        markers = find_inline(text, after, alone, lone_order)
+        markers = _contiguous(find_inline(text, after, alone, lone_order), node.pieces, starts)
         if markers:
             _split_inline(node, original, text, starts, markers)
             last = {m.style: m.number for m in markers}
     if node.kind == "item":
         node.heading = heading_of(node.text)
     return last
+
+
+def _contiguous(markers: list[InlineMarker], pieces: list[Span], starts: list[int]) -> list:
+    """The markers that stand in one piece of the original: "一" at the end of one line and
+    "是" after a page break are joined in ``text`` but are no marker of the original."""
+    return [m for m in markers if len(slice_pieces(pieces, starts, m.start, m.end)) == 1]
 
 
 _ORDER_WORD = re.compile(
