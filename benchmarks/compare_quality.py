@@ -114,24 +114,37 @@ def main() -> None:
     print(
         f"{'set':<22} {'method':<18} {'P':>6}  {'R':>6}  {'F1':>6}  {'kind':>6}   counts"
     )
+    scored = _scored_sets()
     for reading in ("first", "two"):
-        _print_reading(reading, args.errors and reading == "first")
+        _print_reading(scored, reading, args.errors and reading == "first")
 
 
-def _print_reading(reading: str, errors: bool) -> None:
+def _scored_sets() -> dict[str, tuple[list, list[dict]]]:
+    """Each gold set's pairs and their :func:`evaluate.evaluate_pair` results, every method
+    run once per pair (the second annotation's reading is scored from the same run)."""
+    scored = {}
+    for name in evaluate.GOLD_SETS:
+        second = evaluate.second_annotation(name)
+        pairs = evaluate.load_gold(name)
+        scored[name] = (pairs, [evaluate.evaluate_pair(p, second.get(p.pair)) for p in pairs])
+    return scored
+
+
+def _print_reading(scored: dict, reading: str, errors: bool) -> None:
     """One block of figures: against the first annotator's gold, or (``two``) against both
     annotators, sure and possible matches, on the pairs a second annotator covered."""
     print(READINGS[reading])
     pooled: dict[str, list[dict]] = {}
-    for name in evaluate.GOLD_SETS:
-        second = evaluate.second_annotation(name) if reading == "two" else {}
-        pairs = [p for p in evaluate.load_gold(name) if reading == "first" or p.pair in second]
+    for name, (pairs, results) in scored.items():
+        if reading == "two":
+            kept = [(p, r) for p, r in zip(pairs, results) if "two" in r["planparse.compare"]]
+            pairs = [p for p, _ in kept]
+            results = [{m: f["two"] for m, f in r.items()} for _, r in kept]
         label = name + (" (eval only)" if name in evaluate.EVALUATION_ONLY else "")
         if not pairs:
             if reading == "first":
                 print(f"{label:<22} skipped: its documents are absent (../shared/corpus)")
             continue
-        results = [evaluate.evaluate_pair(pair, second.get(pair.pair)) for pair in pairs]
         for method in results[0]:
             figures = evaluate.pool(r[method] for r in results)
             pooled.setdefault(method, []).extend(r[method] for r in results)

@@ -16,35 +16,31 @@ starting with ``#`` are comments). Every other item becomes ``dropped`` / ``adde
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 
-import planparse
-from planparse.diff.align import folded_text
+from planparse.diff.align import _items, folded_text
+from planparse.diff.evaluate import plan_rows
+from planparse.reuse.evaluate import sha16
 
-COMPARED_KINDS = ("item", "inline", "para")
 HEADER = ("pair", "a_doc", "b_doc", "a_start", "b_start", "change")
 
 
 def compared_items(path: str | Path) -> pd.DataFrame:
-    """The items of a file that a change gold covers (kinds item, inline, para; plan 1+).
+    """The items of a file that a change gold covers: the ones ``planparse.diff`` compares
+    (kinds item, inline, para of plan 1 and later, in outline order).
 
     >>> compared_items("no/such/file")  # doctest: +SKIP
     """
-    frame = planparse.parse(planparse.read_text(path)).to_frame()
-    keep = frame["kind"].isin(COMPARED_KINDS) & (frame["plan_no"] >= 1)
-    return frame[keep].reset_index(drop=True)
+    return _items(plan_rows(Path(path)))
 
 
 def doc_name(path: str | Path) -> str:
     """``folder/<first 16 hex of SHA-256>``, the gold's name for a real document."""
-    path = Path(path)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    return f"{path.parent.name}/{digest}"
+    return f"{Path(path).parent.name}/{sha16(path)}"
 
 
 def folded(text: str) -> str:

@@ -15,7 +15,6 @@ only; it never writes real text into a file.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 import planparse
+from planparse.reuse.evaluate import sha16
 
 REPO = Path(__file__).resolve().parents[2]
 REPORTS = REPO.parent / "shared" / "corpus" / "national-reports"
@@ -32,7 +32,7 @@ MAX_CHARS = 30
 
 def document_name(path: Path) -> str:
     """The reference of a report as ``real.tsv`` spells it: folder and 16 hex of its SHA-256."""
-    return "national-reports/" + hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return "national-reports/" + sha16(path)
 
 
 def report_files() -> list[Path]:

@@ -363,7 +363,7 @@ def layout_features(texts: Sequence[str]) -> sp.csr_matrix:
     """
     if not texts:
         return sp.csr_matrix((0, 11))
-    owns, bars = zip(*((own, bool(bar)) for own, bar, _ in map(_split_parent, texts)))
+    owns, bars = zip(*((own, bool(bar)) for own, bar, _ in (t.partition(PARENT) for t in texts)))
     lengths = np.array([len(own) for own in owns], dtype=float)
     shares = [counts / np.maximum(lengths, 1) for counts in _character_counts(owns)]
     lasts = [own.rstrip()[-1:] or " " for own in owns]
@@ -381,10 +381,6 @@ def layout_features(texts: Sequence[str]) -> sp.csr_matrix:
         bars,
     ]
     return sp.csr_matrix(np.column_stack([np.asarray(c, dtype=float) for c in columns]))
-
-
-def _split_parent(text: str) -> tuple[str, str, str]:
-    return text.partition(PARENT)
 
 
 def plain(text: str) -> str:

@@ -397,7 +397,8 @@ def methods() -> dict[str, Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]]
 
 def evaluate_pair(pair: GoldPair, second: GoldPair | None = None) -> dict[str, dict]:
     """Each method's :func:`score` on one gold pair (with its ``confusion`` added); with
-    ``second``, the pair's second annotation, scored on sure and possible matches.
+    ``second``, the pair's second annotation, also its score on sure and possible matches
+    under ``"two"``.  Each method runs once for both.
 
     Examples:
         >>> pair = load_gold("sample")[2]
@@ -410,8 +411,9 @@ def evaluate_pair(pair: GoldPair, second: GoldPair | None = None) -> dict[str, d
     results = {}
     for name, method in methods().items():
         predicted = method(plan_a, plan_b)
-        figures = score(gold, predicted, other)
-        results[name] = figures | {"confusion": kind_confusion(gold, predicted)}
+        results[name] = score(gold, predicted) | {"confusion": kind_confusion(gold, predicted)}
+        if other is not None:
+            results[name]["two"] = score(gold, predicted, other)
     return results
 
 
@@ -423,8 +425,12 @@ def second_annotation(name: str, roots: Sequence[Path] = DEFAULT_ROOTS) -> dict[
         >>> second_annotation("sample")
         {}
     """
-    path = GOLD_DIR / SECOND / f"{name}.tsv"
+    path = _second_file(name)
     return {pair.pair: pair for pair in load_gold(path, roots)} if path.is_file() else {}
+
+
+def _second_file(name: str) -> Path:
+    return GOLD_DIR / SECOND / f"{name}.tsv"
 
 
 def evaluate_set(name: str | Path, roots: Sequence[Path] = DEFAULT_ROOTS) -> pd.DataFrame:
@@ -453,8 +459,7 @@ def agreement(name: str, roots: Sequence[Path] = DEFAULT_ROOTS) -> pd.DataFrame:
         >>> agreement("sample").empty          # the sample has no second annotation
         True
     """
-    second = GOLD_DIR / SECOND / f"{name}.tsv"
-    return compare_annotations(GOLD_DIR / f"{name}.tsv", second, roots)
+    return compare_annotations(GOLD_DIR / f"{name}.tsv", _second_file(name), roots)
 
 
 def compare_annotations(
