@@ -183,8 +183,32 @@ def print_rows(matches: str, pair: str, path_a: str, path_b: str, header: bool) 
     print(f"{pair}: {len(rows)} rows {dict(sorted(counts.items()))}", file=sys.stderr)
 
 
+def annotated_matches(path: str, pair: str) -> set[tuple[int, int]]:
+    """The ``(a_start, b_start)`` matches of one pair in an annotation TSV."""
+    table = pd.read_csv(path, sep="\t", dtype={"a_start": "Int64", "b_start": "Int64"})
+    rows = table[(table["pair"] == pair) & table["a_start"].notna() & table["b_start"].notna()]
+    return {(int(a), int(b)) for a, b in zip(rows["a_start"], rows["b_start"])}
+
+
+def print_disagreements(
+    first: str, second: str, pair: str, path_a: str, path_b: str, agreed: str | None
+) -> None:
+    """Each match that only one of two annotations makes, with both items' texts; the
+    matches both make go to ``agreed`` (a matches file), the start of an adjudication."""
+    one, two = annotated_matches(first, pair), annotated_matches(second, pair)
+    texts_a = compared_items(path_a).set_index("start")["text"]
+    texts_b = compared_items(path_b).set_index("start")["text"]
+    if agreed:
+        Path(agreed).write_text("".join(f"{a} {b}\n" for a, b in sorted(one & two)), "utf-8")
+    print(f"{pair}: both {len(one & two)}, only first {len(one - two)}, only second {len(two - one)}")
+    for match in sorted(one ^ two):
+        who = "first" if match in one else "second"
+        print(f"\n== {match[0]} {match[1]}  only {who}")
+        print(f"A: {texts_a[match[0]]}\nB: {texts_b[match[1]]}")
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Command line: items, candidates, rows."""
+    """Command line: items, candidates, rows, disagreements."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     items = commands.add_parser("items")
@@ -198,11 +222,19 @@ def main(argv: list[str] | None = None) -> None:
     for name in ("matches", "pair", "file_a", "file_b"):
         rows.add_argument(name)
     rows.add_argument("--header", action="store_true")
+    disagreements = commands.add_parser("disagreements")
+    for name in ("first", "second", "pair", "file_a", "file_b"):
+        disagreements.add_argument(name)
+    disagreements.add_argument("--agreed", metavar="MATCHES", help="write the shared matches")
     args = parser.parse_args(argv)
     if args.command == "items":
         print_items(args.file, args.width)
     elif args.command == "candidates":
         print_candidates(args.file_a, args.file_b, args.top)
+    elif args.command == "disagreements":
+        print_disagreements(
+            args.first, args.second, args.pair, args.file_a, args.file_b, args.agreed
+        )
     else:
         print_rows(args.matches, args.pair, args.file_a, args.file_b, args.header)
 

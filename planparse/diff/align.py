@@ -33,6 +33,7 @@ Examples:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -45,6 +46,8 @@ from planparse.schema import COMPARE_COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from planparse.diff.carryover import CarryOverScorer
 
 #: The change kinds, in the order a summary lists them.
 CHANGE_KINDS = ("kept", "rewritten", "moved", "merged", "split", "dropped", "added")
@@ -95,6 +98,9 @@ class Settings:
     min_containment: float = 0.7
     #: ... when it has at least this many characters: a salutation is not a task.
     min_join_chars: int = 10
+    #: Also match items one of whose clauses comes back in the other
+    #: (:mod:`planparse.diff.carryover`): the many-to-many matches of condensed paragraphs.
+    carry_over: bool = True
 
 
 def _items(plan: pd.DataFrame) -> pd.DataFrame:
@@ -211,10 +217,11 @@ def _assign_leftovers(sim: np.ndarray, free_a: list[int], free_b: list[int], flo
 
 @dataclass
 class _Alignment:
-    """Matched index pairs and their kinds, built up pass by pass."""
+    """Matched index pairs, built up pass by pass."""
 
-    pairs: dict[int, int]
-    kinds: dict[int, str]
+    sim: np.ndarray  # TF-IDF cosine of every A key to every B key
+    pairs: dict[int, int]  # the one-to-one matches: A item -> B item
+    in_order: set[int]  # the A items of the outline's heaviest common subsequence
     scores: dict[int, float]  # A item -> similarity to its match
     joined_a: dict[int, int] = field(default_factory=dict)  # A item -> B item it merged into
     joined_b: dict[int, int] = field(default_factory=dict)  # B item -> A item it split from
@@ -222,14 +229,8 @@ class _Alignment:
     scores_joined_b: dict[int, float] = field(default_factory=dict)
 
 
-def align(
-    keys_a: list[str],
-    keys_b: list[str],
-    parents_a: list[int],
-    parents_b: list[int],
-    settings: Settings = Settings(),
-) -> _Alignment:
-    """Match the items of two outlines; ``parents_*`` give each item's parent index or -1."""
+def align(keys_a: list[str], keys_b: list[str], settings: Settings = Settings()) -> _Alignment:
+    """Match the items of two outlines one to one, then join left-overs by containment."""
     sim = similarity_matrix(keys_a, keys_b)
     candidates = np.argwhere(sim >= settings.min_similarity_in_order)
     chain = heaviest_common_subsequence(candidates, sim[candidates[:, 0], candidates[:, 1]])
@@ -239,10 +240,8 @@ def align(
     taken = set(pairs.values())
     free_b = [j for j in range(len(keys_b)) if j not in taken]
     pairs.update(_assign_leftovers(sim, free_a, free_b, settings.min_similarity))
-    moved = _moved(pairs, in_order, parents_a, parents_b)
-    kinds = {i: "moved" if i in moved else "inorder" for i in pairs}
     scores = {i: float(sim[i, j]) for i, j in pairs.items()}
-    alignment = _Alignment(dict(sorted(pairs.items())), kinds, scores)
+    alignment = _Alignment(sim, dict(sorted(pairs.items())), in_order, scores)
     _join_leftovers(alignment, keys_a, keys_b, settings)
     return alignment
 
@@ -362,22 +361,23 @@ def _row(
     return row
 
 
-def _kind(found: _Alignment, i: int, key_a: str, key_b: str) -> str:
-    if found.kinds[i] == "moved":
-        return "moved"
-    return "kept" if key_a == key_b else "rewritten"
-
-
 def compare(
-    plan_a: pd.DataFrame, plan_b: pd.DataFrame, settings: Settings = Settings()
+    plan_a: pd.DataFrame,
+    plan_b: pd.DataFrame,
+    settings: Settings = Settings(),
+    scorer: CarryOverScorer | None = None,
 ) -> pd.DataFrame:
-    """One row per item of either plan: how the item changed from plan A to plan B.
+    """One row per matched pair of items, and per item matched to nothing: how plan A's
+    items became plan B's.
 
     ``plan_a`` and ``plan_b`` are the item-table rows of one plan each (parsed or tagged;
     with a ``domain`` column the domains of both sides are given).  Columns are
-    :data:`CHANGE_COLUMNS`; ``similarity`` is the TF-IDF cosine of the matching keys,
-    ``edits`` the character edits from A's text to B's (:func:`edit_list`).  Rows follow B's
+    :data:`CHANGE_COLUMNS`; ``similarity`` is the TF-IDF cosine of the matching keys (for a
+    merge or split found by containment, the share of the smaller item contained), ``edits``
+    the character edits from A's text to B's (:func:`edit_list`) of a one-to-one match.  An
+    item matched to several items of the other plan has one row per match.  Rows follow B's
     outline; a dropped item stands after the B item that A's preceding item went to.
+    ``scorer`` weighs the clause carry-overs (default: the shipped weights).
 
     Examples:
         >>> import planparse
@@ -390,48 +390,92 @@ def compare(
 
     a, b = _records(_items(plan_a)), _records(_items(plan_b))
     keys_a, keys_b = [matching_key(r["text"]) for r in a], [matching_key(r["text"]) for r in b]
-    found = align(keys_a, keys_b, _parent_index(a), _parent_index(b), settings)
-    rows = _matched_rows(found, a, b) + _joined_rows(found, a, b) + _unmatched_rows(found, a, b)
+    found = align(keys_a, keys_b, settings)
+    links = _links(found, a, b, settings, scorer)
+    rows = _link_rows(links, a, b) + _unmatched_rows(links, a, b)
     rows.sort(key=lambda r: r[0])
     table = pd.DataFrame([r for _, r in rows], columns=list(CHANGE_COLUMNS))
     return table.astype(_DTYPES)
 
 
-def _matched_rows(found: _Alignment, a: list[dict], b: list[dict]) -> list[tuple[float, dict]]:
-    """Kept, rewritten and moved items, and the partners of merges and splits."""
-    merged_into, split_from = set(found.joined_a.values()), set(found.joined_b.values())
+def _links(
+    found: _Alignment,
+    a: list[dict],
+    b: list[dict],
+    settings: Settings,
+    scorer: CarryOverScorer | None,
+) -> dict[tuple[int, int], float]:
+    """Every match, (A item, B item) -> similarity: the outline's one-to-one matches, the
+    merges and splits by containment, and the clause carry-overs."""
+    links = {(i, j): found.scores[i] for i, j in found.pairs.items()}
+    links.update({(i, j): found.scores_joined_a[i] for i, j in found.joined_a.items()})
+    links.update({(i, j): found.scores_joined_b[j] for j, i in found.joined_b.items()})
+    if settings.carry_over:
+        from planparse.diff.carryover import carried_pairs
+
+        texts_a, texts_b = [r["text"] for r in a], [r["text"] for r in b]
+        carried = carried_pairs(texts_a, texts_b, found.pairs, scorer)
+        for i, j in carried:
+            links.setdefault((i, j), float(found.sim[i, j]))
+    return links
+
+
+def _link_rows(
+    links: dict[tuple[int, int], float], a: list[dict], b: list[dict]
+) -> list[tuple[tuple, dict]]:
+    """One row per match, its kind decided from all matches as FORMAT.md decides the gold's:
+    ``merged`` into a B item with several matches, ``split`` from an A item with several,
+    otherwise moved, kept or rewritten."""
+    per_a = Counter(i for i, _ in links)
+    per_b = Counter(j for _, j in links)
+    single = {i: j for i, j in links if per_a[i] == 1 and per_b[j] == 1}
+    moved = _single_moves(single, links, _parent_index(a), _parent_index(b))
     rows = []
-    for i, j in found.pairs.items():
-        text_a, text_b = a[i]["text"], b[j]["text"]
-        change = _kind(found, i, folded_text(text_a), folded_text(text_b))
-        change = "merged" if j in merged_into else "split" if i in split_from else change
-        rows.append((j, _row(change, a, b, i, j, found.scores[i], edit_list(text_a, text_b))))
+    for (i, j), similarity in sorted(links.items()):
+        if per_b[j] > 1 or per_a[i] > 1:
+            change, edits = ("merged" if per_b[j] > 1 else "split"), None
+        else:
+            text_a, text_b = a[i]["text"], b[j]["text"]
+            same = folded_text(text_a) == folded_text(text_b)
+            change = "moved" if i in moved else "kept" if same else "rewritten"
+            edits = edit_list(text_a, text_b)
+        rows.append(((j, 0, i), _row(change, a, b, i, j, similarity, edits)))
     return rows
 
 
-def _joined_rows(found: _Alignment, a: list[dict], b: list[dict]) -> list[tuple[float, dict]]:
-    """The items merged into, or split out of, a matched item of the other plan."""
-    rows = [
-        (j + 0.5, _row("merged", a, b, i, j, found.scores_joined_a[i], None))
-        for i, j in found.joined_a.items()
-    ]
-    rows += [
-        (j, _row("split", a, b, i, j, found.scores_joined_b[j], None))
-        for j, i in found.joined_b.items()
-    ]
-    return rows
+def _single_moves(
+    single: dict[int, int],
+    links: dict[tuple[int, int], float],
+    parents_a: list[int],
+    parents_b: list[int],
+) -> set[int]:
+    """The one-to-one matches that moved: out of the heaviest order-keeping chain of the
+    one-to-one matches, or to another parent (:func:`_moved`)."""
+    pairs = np.array(sorted(single.items()), dtype=np.int64).reshape(-1, 2)
+    weights = np.array([links[(int(i), int(j))] for i, j in pairs])
+    chain = heaviest_common_subsequence(pairs, weights)
+    in_order = {int(pairs[k, 0]) for k in chain}
+    return _moved(single, in_order, parents_a, parents_b)
 
 
-def _unmatched_rows(found: _Alignment, a: list[dict], b: list[dict]) -> list[tuple[float, dict]]:
+def _unmatched_rows(
+    links: dict[tuple[int, int], float], a: list[dict], b: list[dict]
+) -> list[tuple[tuple, dict]]:
     """Added items in B's order; each dropped item after where A's preceding item went."""
-    matched_b = set(found.pairs.values()) | set(found.joined_b)
+    matched_a = {i for i, _ in links}
+    matched_b = {j for _, j in links}
+    last_b: dict[int, int] = {}
+    for i, j in links:
+        last_b[i] = max(last_b.get(i, j), j)
     rows = [
-        (j, _row("added", a, b, None, j, None, None)) for j in range(len(b)) if j not in matched_b
+        ((j, 0, -1), _row("added", a, b, None, j, None, None))
+        for j in range(len(b))
+        if j not in matched_b
     ]
-    anchor = -0.5
+    anchor = -1
     for i in range(len(a)):
-        if i in found.pairs:
-            anchor = found.pairs[i] + 0.25
-        elif i not in found.joined_a:
-            rows.append((anchor, _row("dropped", a, b, i, None, None, None)))
+        if i in matched_a:
+            anchor = last_b[i]
+        else:
+            rows.append(((anchor, 1, i), _row("dropped", a, b, i, None, None, None)))
     return rows

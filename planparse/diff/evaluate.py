@@ -493,3 +493,27 @@ def compare_annotations(
         ):
             rows.append({"pair": pair.pair, "comparison": judged, **score(truth, guess)})
     return pd.DataFrame(rows)
+
+
+def carryover_examples(pair: GoldPair) -> tuple[np.ndarray, np.ndarray]:
+    """The carry-over features of a gold pair's candidate item pairs
+    (:func:`planparse.diff.carryover.pair_features`, with the outline aligner's one-to-one
+    matches) and whether the gold matches each: the training rows of
+    :class:`~planparse.diff.carryover.CarryOverScorer`.
+
+    Examples:
+        >>> values, labels = carryover_examples(load_gold("sample")[2])
+        >>> values.shape[0] == labels.shape[0] > 0, bool(labels.any())
+        (True, True)
+    """
+    from planparse.diff.align import _records, align, matching_key
+    from planparse.diff.carryover import pair_features
+
+    plan_a, plan_b = plan_rows(pair.a_path), plan_rows(pair.b_path)
+    gold = _matches(gold_items(pair, plan_a, plan_b))
+    a, b = _records(_items(plan_a)), _records(_items(plan_b))
+    keys_a, keys_b = [matching_key(r["text"]) for r in a], [matching_key(r["text"]) for r in b]
+    outline = align(keys_a, keys_b).pairs
+    found = pair_features([r["text"] for r in a], [r["text"] for r in b], outline)
+    labels = [(a[i]["item_id"], b[j]["item_id"]) in gold for i, j in found.pairs]
+    return found.values, np.asarray(labels, dtype=bool)

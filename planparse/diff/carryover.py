@@ -1,0 +1,318 @@
+"""Which clauses of one plan come back in the other: the evidence for many-to-many matches.
+
+A year's plan rarely keeps a paragraph whole.  It keeps a clause here, a target there, and
+condenses three old paragraphs into one new one.  The outline aligner
+(:mod:`planparse.diff.align`) finds the one-to-one matches; this module finds the rest, by the
+rule the gold annotators follow (``corpus/gold/changes/FORMAT.md``): two items match when a
+clause of one comes back in the other, keeping most of its content.
+
+For every pair of items that share any content, :func:`pair_features` measures how far the
+clauses of each come back in the other (character bigrams weighted by their inverse frequency
+among the two plans' items, stock phrases removed), and :class:`CarryOverScorer` turns those
+measures into the probability that an annotator would call the pair a match.  Its weights
+are fitted on the development gold (``corpus/tools/fit_carryover.py``) and ship with the
+package as plain numbers (``planparse/data/carryover.json``).
+
+Examples:
+    >>> f = pair_features(["开展家风建设活动。举办创业培训班"], ["举办创业培训班两期"])
+    >>> f.pairs.tolist(), round(float(f.values[0, FEATURES.index("a_share")]), 2)
+    ([[0, 0]], 1.0)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+#: Where a clause ends: the sentence and clause marks of Chinese and Western punctuation.
+CLAUSE_END = re.compile(r"[^。；！？，,;!?：:\n]+")
+#: A clause carries over when this share of its weighted bigrams stands in the other item ...
+CARRIED_SHARE = 0.6
+#: ... and they weigh at least this much (about four distinctive characters).
+CARRIED_MASS = 8.0
+#: Pairs sharing less weighted content than this are never candidates.
+MIN_SHARED_MASS = 4.0
+#: The measures of a pair, in the order of :attr:`PairFeatures.values`' columns.  The last
+#: ones combine the first (a logistic model adds its evidence; a clause that comes back whole
+#: *and* is long is what an annotator reads as carried over).
+FEATURES = (
+    "a_share",  # the largest share of one A clause's content found in the B item
+    "a_mass",  # log of the content found for that clause
+    "a_carried",  # how many A clauses carry over
+    "b_share",  # the same, from B's clauses into the A item
+    "b_mass",
+    "b_carried",
+    "clause_dice",  # the best weighted Dice coefficient of an A clause and a B clause
+    "cosine",  # TF-IDF cosine of the whole items
+    "a_length",  # log of the A item's key length
+    "b_length",
+    "position_gap",  # |relative position in A - relative position in B|
+    "in_outline",  # the outline aligner matched the two one to one
+    "a_evidence",  # a_share x a_mass
+    "b_evidence",
+    "best_evidence",
+    "dice_evidence",  # clause_dice x the smaller mass
+    "carried",  # log(1 + clauses carried either way)
+    "cosine_squared",
+    "a_whole",  # an A clause of some length came back nearly whole
+    "b_whole",
+)
+#: The shipped weights of :class:`CarryOverScorer` (``corpus/tools/fit_carryover.py``).
+WEIGHTS_FILE = Path(__file__).resolve().parents[1] / "data" / "carryover.json"
+#: A clause "came back nearly whole": this share of it, with this log mass (about 11 units).
+_WHOLE_SHARE, _WHOLE_MASS = 0.8, 2.5
+
+
+@dataclass(frozen=True)
+class PairFeatures:
+    """The candidate item pairs ``(i, j)`` and one row of :data:`FEATURES` for each."""
+
+    pairs: np.ndarray
+    values: np.ndarray
+
+
+def clause_keys(text: str) -> list[str]:
+    """The matching keys of a text's clauses (stock phrases, years, white space and
+    punctuation removed); clauses left with fewer than two characters are dropped.
+
+    Examples:
+        >>> clause_keys("2023年，开展家风建设，举办 培训班。好")
+        ['开展家风建设', '举办培训班']
+    """
+    from planparse.diff.align import _stock_pattern, folded_text
+
+    keys = (_stock_pattern().sub("", folded_text(m.group())) for m in CLAUSE_END.finditer(text))
+    return [key for key in keys if len(key) >= 2]
+
+
+def pair_features(
+    texts_a: Sequence[str], texts_b: Sequence[str], outline: Mapping[int, int] | None = None
+) -> PairFeatures:
+    """The :data:`FEATURES` of every pair of items (one text each) sharing some content;
+    ``outline`` holds the one-to-one matches of the outline aligner (A index -> B index).
+
+    Examples:
+        >>> pair_features(["开展家风建设活动"], ["成立维权站"]).pairs.shape
+        (0, 2)
+    """
+    from planparse.diff.align import matching_key, similarity_matrix
+
+    keys_a, keys_b = [matching_key(t) for t in texts_a], [matching_key(t) for t in texts_b]
+    clauses_a, owners_a = _clause_table([clause_keys(t) for t in texts_a], keys_a)
+    clauses_b, owners_b = _clause_table([clause_keys(t) for t in texts_b], keys_b)
+    items = _bigrams([*keys_a, *keys_b])
+    idf = _inverse_frequency(items)
+    items_a, items_b = items[: len(keys_a)], items[len(keys_a) :]
+    grams_a, grams_b = _bigrams(clauses_a), _bigrams(clauses_b)
+    shape = (len(keys_a), len(keys_b))
+    pairs = np.argwhere((items_a.multiply(idf) @ items_b.T).toarray() >= MIN_SHARED_MASS)
+    if not len(pairs):
+        return PairFeatures(np.zeros((0, 2), dtype=np.int64), np.zeros((0, len(FEATURES))))
+    i, j = pairs[:, 0], pairs[:, 1]
+    a_side = _carried(grams_a.multiply(idf).tocsr(), owners_a, items_b, shape)
+    b_side = _carried(grams_b.multiply(idf).tocsr(), owners_b, items_a, shape[::-1])
+    measured = [a[i, j] for a in a_side] + [b.T[i, j] for b in b_side]
+    measured.append(_clause_dice(grams_a, grams_b, idf, owners_a, owners_b, shape)[i, j])
+    measured.append(similarity_matrix(keys_a, keys_b)[i, j])
+    measured.append(np.log1p([len(k) for k in keys_a])[i])
+    measured.append(np.log1p([len(k) for k in keys_b])[j])
+    measured.append(np.abs(i / len(keys_a) - j / len(keys_b)))
+    outline = outline or {}
+    measured.append(np.array([outline.get(x) == y for x, y in zip(i, j)], dtype=float))
+    return PairFeatures(pairs.astype(np.int64), _with_combinations(np.column_stack(measured)))
+
+
+def _with_combinations(measured: np.ndarray) -> np.ndarray:
+    """Append the combined features (the end of :data:`FEATURES`) to the measured ones."""
+    a_share, a_mass, a_carried, b_share, b_mass, b_carried, dice, cosine = measured[:, :8].T
+    a_evidence, b_evidence = a_share * a_mass, b_share * b_mass
+    combined = [
+        a_evidence,
+        b_evidence,
+        np.maximum(a_evidence, b_evidence),
+        dice * np.minimum(a_mass, b_mass),
+        np.log1p(a_carried + b_carried),
+        cosine**2,
+        (a_share >= _WHOLE_SHARE) & (a_mass >= _WHOLE_MASS),
+        (b_share >= _WHOLE_SHARE) & (b_mass >= _WHOLE_MASS),
+    ]
+    return np.column_stack([measured, *combined]).astype(float)
+
+
+@dataclass(frozen=True)
+class CarryOverScorer:
+    """A logistic model over standardized :data:`FEATURES`: the probability that an
+    annotator following ``corpus/gold/changes/FORMAT.md`` calls a pair of items a match.
+
+    The weights are plain numbers (a JSON file), so a reader can see what drives a match and
+    a model file cannot run code.
+
+    Examples:
+        >>> scorer = CarryOverScorer.load()
+        >>> f = pair_features(["举办妇女创业技能培训班三期"], ["今年举办妇女创业技能培训班五期"])
+        >>> bool(scorer.predict_proba(f.values)[0] > scorer.threshold)
+        True
+    """
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float = 0.5
+    about: Mapping[str, object] = field(default_factory=dict)
+
+    def predict_proba(self, values: np.ndarray) -> np.ndarray:
+        """The match probability of each row of :data:`FEATURES` values."""
+        z = (values - np.asarray(self.mean)) / np.asarray(self.scale)
+        return 1.0 / (1.0 + np.exp(-(z @ np.asarray(self.coef) + self.intercept)))
+
+    @classmethod
+    def fit(cls, values: np.ndarray, labels: np.ndarray, c: float = 1.0, **about) -> CarryOverScorer:
+        """Fit the weights by L2-regularized logistic regression (scikit-learn)."""
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.preprocessing import StandardScaler
+
+        scaler = StandardScaler().fit(values)
+        model = LogisticRegression(C=c, max_iter=5000).fit(scaler.transform(values), labels)
+        return cls(
+            mean=tuple(map(float, scaler.mean_)),
+            scale=tuple(map(float, scaler.scale_)),
+            coef=tuple(map(float, model.coef_[0])),
+            intercept=float(model.intercept_[0]),
+            about=about,
+        )
+
+    def save(self, path: str | Path = WEIGHTS_FILE) -> Path:
+        """Write the weights as JSON, one named weight per feature."""
+        weights = {
+            name: {"weight": w, "mean": m, "scale": sd}
+            for name, w, m, sd in zip(FEATURES, self.coef, self.mean, self.scale)
+        }
+        data = {
+            "features": weights,
+            "intercept": self.intercept,
+            "threshold": self.threshold,
+            "about": dict(self.about),
+        }
+        Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        return Path(path)
+
+    @classmethod
+    def load(cls, path: str | Path = WEIGHTS_FILE) -> CarryOverScorer:
+        """Read weights written by :meth:`save` (the shipped ones by default)."""
+        return _load_scorer(str(path))
+
+
+@lru_cache(maxsize=4)
+def _load_scorer(path: str) -> CarryOverScorer:
+    data = json.loads(Path(path).read_text("utf-8"))
+    weights = data["features"]
+    if tuple(weights) != FEATURES:
+        raise ValueError(f"{path}: weights for other features; refit with fit_carryover.py")
+    return CarryOverScorer(
+        tuple(float(w["mean"]) for w in weights.values()),
+        tuple(float(w["scale"]) for w in weights.values()),
+        tuple(float(w["weight"]) for w in weights.values()),
+        float(data["intercept"]),
+        float(data["threshold"]),
+        data.get("about", {}),
+    )
+
+
+def carried_pairs(
+    texts_a: Sequence[str],
+    texts_b: Sequence[str],
+    outline: Mapping[int, int],
+    scorer: CarryOverScorer | None = None,
+) -> dict[tuple[int, int], float]:
+    """The item pairs whose carry-over probability passes the scorer's threshold, with it.
+
+    Examples:
+        >>> carried_pairs(["举办妇女创业技能培训班三期。开展家风建设"],
+        ...               ["举办妇女创业技能培训班五期", "成立维权站"], {})
+        {(0, 0): ...}
+    """
+    scorer = scorer or CarryOverScorer.load()
+    found = pair_features(texts_a, texts_b, outline)
+    chance = scorer.predict_proba(found.values)
+    keep = chance >= scorer.threshold
+    return {(int(i), int(j)): float(p) for (i, j), p in zip(found.pairs[keep], chance[keep])}
+
+
+def _clause_table(clauses: list[list[str]], keys: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Every clause of every item, and the index of its item (an item without a clause of
+    two characters stands for itself)."""
+    texts, owners = [], []
+    for k, (found, key) in enumerate(zip(clauses, keys)):
+        for clause in found or [key]:
+            texts.append(clause)
+            owners.append(k)
+    return texts, np.asarray(owners, dtype=np.int64)
+
+
+def _bigrams(texts: Sequence[str]):
+    """Binary character-bigram rows, hashed (2^20 buckets keep collisions rare)."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    hashing = HashingVectorizer(
+        analyzer="char",
+        ngram_range=(2, 2),
+        alternate_sign=False,
+        norm=None,
+        binary=True,
+        n_features=2**20,
+    )
+    return hashing.transform(list(texts)).tocsr()
+
+
+def _inverse_frequency(items) -> np.ndarray:
+    """Smoothed IDF of each bigram among the two plans' items: a bigram every item has
+    (本年, 工作) says little about which item a clause came from."""
+    frequency = np.asarray(items.sum(axis=0)).ravel()
+    return np.log((items.shape[0] + 1) / (frequency + 1)) + 1
+
+
+def _carried(weighted, owners: np.ndarray, other_items, shape: tuple[int, int]):
+    """For each (own item, other item): the largest share of one own clause's weight found
+    in the other item, the log weight found for that clause, and the number of own clauses
+    that carry over (:data:`CARRIED_SHARE`, :data:`CARRIED_MASS`)."""
+    found = (weighted @ other_items.T).tocoo()
+    totals = np.asarray(weighted.sum(axis=1)).ravel()
+    rows, cols, mass = found.row, found.col, found.data
+    share = mass / np.maximum(totals[rows], 1e-9)
+    owner = owners[rows]
+    best_share = _group_max(owner, cols, share, shape)
+    best_mass = _group_max(owner, cols, np.log1p(mass), shape)
+    carried = (share >= CARRIED_SHARE) & (mass >= CARRIED_MASS)
+    count = _group_sum(owner, cols, carried.astype(float), shape)
+    return best_share, best_mass, count
+
+
+def _clause_dice(grams_a, grams_b, idf, owners_a, owners_b, shape) -> np.ndarray:
+    """The best weighted Dice coefficient of a clause of A's item and a clause of B's."""
+    shared = (grams_a.multiply(idf) @ grams_b.T).tocoo()
+    weight_a = np.asarray(grams_a.multiply(idf).sum(axis=1)).ravel()
+    weight_b = np.asarray(grams_b.multiply(idf).sum(axis=1)).ravel()
+    rows, cols = shared.row, shared.col
+    dice = 2 * shared.data / np.maximum(weight_a[rows] + weight_b[cols], 1e-9)
+    return _group_max(owners_a[rows], owners_b[cols], dice, shape)
+
+
+def _group_max(rows, cols, values, shape) -> np.ndarray:
+    """Dense ``shape`` array of the largest value per (row, col); 0 where there is none."""
+    out = np.zeros(shape)
+    np.maximum.at(out, (rows, cols), values)
+    return out
+
+
+def _group_sum(rows, cols, values, shape) -> np.ndarray:
+    """Dense ``shape`` array of the sum of values per (row, col)."""
+    out = np.zeros(shape)
+    np.add.at(out, (rows, cols), values)
+    return out
