@@ -414,7 +414,7 @@ def _links(
         from planparse.diff.carryover import carried_pairs
 
         texts_a, texts_b = [r["text"] for r in a], [r["text"] for r in b]
-        carried = carried_pairs(texts_a, texts_b, found.pairs, scorer)
+        carried = carried_pairs(texts_a, texts_b, found.pairs, scorer, found.sim)
         for i, j in carried:
             links.setdefault((i, j), float(found.sim[i, j]))
     return links

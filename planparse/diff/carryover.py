@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from scipy.sparse import vstack as sparse_vstack
 
 #: Where a clause ends: the sentence and clause marks of Chinese and Western punctuation.
 CLAUSE_END = re.compile(r"[^。；！？，,;!?：:\n]+")
@@ -92,40 +93,70 @@ def clause_keys(text: str) -> list[str]:
 
 
 def pair_features(
-    texts_a: Sequence[str], texts_b: Sequence[str], outline: Mapping[int, int] | None = None
+    texts_a: Sequence[str],
+    texts_b: Sequence[str],
+    outline: Mapping[int, int] | None = None,
+    cosine: np.ndarray | None = None,
 ) -> PairFeatures:
     """The :data:`FEATURES` of every pair of items (one text each) sharing some content;
-    ``outline`` holds the one-to-one matches of the outline aligner (A index -> B index).
+    ``outline`` holds the one-to-one matches of the outline aligner (A index -> B index),
+    ``cosine`` the items' :func:`~planparse.diff.align.similarity_matrix` if already known.
 
     Examples:
         >>> pair_features(["开展家风建设活动"], ["成立维权站"]).pairs.shape
         (0, 2)
     """
-    from planparse.diff.align import matching_key, similarity_matrix
+    from planparse.diff.align import similarity_matrix
 
-    keys_a, keys_b = [matching_key(t) for t in texts_a], [matching_key(t) for t in texts_b]
-    clauses_a, owners_a = _clause_table([clause_keys(t) for t in texts_a], keys_a)
-    clauses_b, owners_b = _clause_table([clause_keys(t) for t in texts_b], keys_b)
-    items = _bigrams([*keys_a, *keys_b])
-    idf = _inverse_frequency(items)
-    items_a, items_b = items[: len(keys_a)], items[len(keys_a) :]
-    grams_a, grams_b = _bigrams(clauses_a), _bigrams(clauses_b)
-    shape = (len(keys_a), len(keys_b))
-    pairs = np.argwhere((items_a.multiply(idf) @ items_b.T).toarray() >= MIN_SHARED_MASS)
+    side_a, side_b = _Side.of(texts_a), _Side.of(texts_b)
+    idf = _inverse_frequency(sparse_vstack([side_a.items, side_b.items]))
+    pairs = np.argwhere((side_a.items.multiply(idf) @ side_b.items.T).toarray() >= MIN_SHARED_MASS)
     if not len(pairs):
         return PairFeatures(np.zeros((0, 2), dtype=np.int64), np.zeros((0, len(FEATURES))))
+    if cosine is None:
+        cosine = similarity_matrix(side_a.keys, side_b.keys)
     i, j = pairs[:, 0], pairs[:, 1]
-    a_side = _carried(grams_a.multiply(idf).tocsr(), owners_a, items_b, shape)
-    b_side = _carried(grams_b.multiply(idf).tocsr(), owners_b, items_a, shape[::-1])
-    measured = [a[i, j] for a in a_side] + [b.T[i, j] for b in b_side]
-    measured.append(_clause_dice(grams_a, grams_b, idf, owners_a, owners_b, shape)[i, j])
-    measured.append(similarity_matrix(keys_a, keys_b)[i, j])
-    measured.append(np.log1p([len(k) for k in keys_a])[i])
-    measured.append(np.log1p([len(k) for k in keys_b])[j])
-    measured.append(np.abs(i / len(keys_a) - j / len(keys_b)))
+    measured = [m[i, j] for m in _carried(side_a, side_b, idf)]
+    measured += [m.T[i, j] for m in _carried(side_b, side_a, idf)]
+    measured += [_clause_dice(side_a, side_b, idf)[i, j], cosine[i, j]]
+    measured += [side_a.lengths[i], side_b.lengths[j], np.abs(i / len(side_a) - j / len(side_b))]
     outline = outline or {}
     measured.append(np.array([outline.get(x) == y for x, y in zip(i, j)], dtype=float))
     return PairFeatures(pairs.astype(np.int64), _with_combinations(np.column_stack(measured)))
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One plan's items as the features see them: matching keys, the bigram rows of their
+    clauses with each clause's item, and each item's bigrams (those of its clauses)."""
+
+    keys: list[str]
+    clauses: object  # sparse binary clause x bigram
+    owners: np.ndarray
+    items: object  # sparse binary item x bigram
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> _Side:
+        from scipy.sparse import csr_matrix
+
+        from planparse.diff.align import matching_key
+
+        keys = [matching_key(t) for t in texts]
+        clause_texts, owners = _clause_table([clause_keys(t) for t in texts], keys)
+        clauses = _bigrams(clause_texts)
+        membership = csr_matrix(
+            (np.ones(len(owners)), (owners, np.arange(len(owners)))),
+            shape=(len(keys), len(owners)),
+        )
+        items = (membership @ clauses).sign().tocsr()
+        return cls(keys, clauses, owners, items)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.log1p([len(k) for k in self.keys])
 
 
 def _with_combinations(measured: np.ndarray) -> np.ndarray:
@@ -230,8 +261,10 @@ def carried_pairs(
     texts_b: Sequence[str],
     outline: Mapping[int, int],
     scorer: CarryOverScorer | None = None,
+    cosine: np.ndarray | None = None,
 ) -> dict[tuple[int, int], float]:
-    """The item pairs whose carry-over probability passes the scorer's threshold, with it.
+    """The item pairs whose carry-over probability passes the scorer's threshold, with it
+    (``outline`` and ``cosine`` as :func:`pair_features` takes them).
 
     Examples:
         >>> carried_pairs(["举办妇女创业技能培训班三期。开展家风建设"],
@@ -239,7 +272,7 @@ def carried_pairs(
         {(0, 0): ...}
     """
     scorer = scorer or CarryOverScorer.load()
-    found = pair_features(texts_a, texts_b, outline)
+    found = pair_features(texts_a, texts_b, outline, cosine)
     chance = scorer.predict_proba(found.values)
     keep = chance >= scorer.threshold
     return {(int(i), int(j)): float(p) for (i, j), p in zip(found.pairs[keep], chance[keep])}
@@ -278,30 +311,34 @@ def _inverse_frequency(items) -> np.ndarray:
     return np.log((items.shape[0] + 1) / (frequency + 1)) + 1
 
 
-def _carried(weighted, owners: np.ndarray, other_items, shape: tuple[int, int]):
+def _carried(own: _Side, other: _Side, idf: np.ndarray) -> list[np.ndarray]:
     """For each (own item, other item): the largest share of one own clause's weight found
     in the other item, the log weight found for that clause, and the number of own clauses
     that carry over (:data:`CARRIED_SHARE`, :data:`CARRIED_MASS`)."""
-    found = (weighted @ other_items.T).tocoo()
+    weighted = own.clauses.multiply(idf).tocsr()
+    found = (weighted @ other.items.T).tocoo()
     totals = np.asarray(weighted.sum(axis=1)).ravel()
     rows, cols, mass = found.row, found.col, found.data
     share = mass / np.maximum(totals[rows], 1e-9)
-    owner = owners[rows]
-    best_share = _group_max(owner, cols, share, shape)
-    best_mass = _group_max(owner, cols, np.log1p(mass), shape)
+    owner, shape = own.owners[rows], (len(own), len(other))
     carried = (share >= CARRIED_SHARE) & (mass >= CARRIED_MASS)
-    count = _group_sum(owner, cols, carried.astype(float), shape)
-    return best_share, best_mass, count
+    return [
+        _group_max(owner, cols, share, shape),
+        _group_max(owner, cols, np.log1p(mass), shape),
+        _group_sum(owner, cols, carried.astype(float), shape),
+    ]
 
 
-def _clause_dice(grams_a, grams_b, idf, owners_a, owners_b, shape) -> np.ndarray:
+def _clause_dice(side_a: _Side, side_b: _Side, idf: np.ndarray) -> np.ndarray:
     """The best weighted Dice coefficient of a clause of A's item and a clause of B's."""
-    shared = (grams_a.multiply(idf) @ grams_b.T).tocoo()
-    weight_a = np.asarray(grams_a.multiply(idf).sum(axis=1)).ravel()
-    weight_b = np.asarray(grams_b.multiply(idf).sum(axis=1)).ravel()
+    weighted_a = side_a.clauses.multiply(idf).tocsr()
+    shared = (weighted_a @ side_b.clauses.T).tocoo()
+    weight_a = np.asarray(weighted_a.sum(axis=1)).ravel()
+    weight_b = np.asarray(side_b.clauses.multiply(idf).sum(axis=1)).ravel()
     rows, cols = shared.row, shared.col
     dice = 2 * shared.data / np.maximum(weight_a[rows] + weight_b[cols], 1e-9)
-    return _group_max(owners_a[rows], owners_b[cols], dice, shape)
+    shape = (len(side_a), len(side_b))
+    return _group_max(side_a.owners[rows], side_b.owners[cols], dice, shape)
 
 
 def _group_max(rows, cols, values, shape) -> np.ndarray:

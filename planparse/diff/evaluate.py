@@ -513,7 +513,8 @@ def carryover_examples(pair: GoldPair) -> tuple[np.ndarray, np.ndarray]:
     gold = _matches(gold_items(pair, plan_a, plan_b))
     a, b = _records(_items(plan_a)), _records(_items(plan_b))
     keys_a, keys_b = [matching_key(r["text"]) for r in a], [matching_key(r["text"]) for r in b]
-    outline = align(keys_a, keys_b).pairs
-    found = pair_features([r["text"] for r in a], [r["text"] for r in b], outline)
+    found_outline = align(keys_a, keys_b)
+    texts_a, texts_b = [r["text"] for r in a], [r["text"] for r in b]
+    found = pair_features(texts_a, texts_b, found_outline.pairs, found_outline.sim)
     labels = [(a[i]["item_id"], b[j]["item_id"]) in gold for i, j in found.pairs]
     return found.values, np.asarray(labels, dtype=bool)
