@@ -13,9 +13,10 @@ best match by TF-IDF cosine of character 1–2-grams (planparse.diff.evaluate).
 wrong rows ("none": no predicted row with that (A, B) pair), and the matching-key similarity
 of the gold matches it missed.
 
---agreement scores the second, blind annotation of some real pairs
-(corpus/gold/changes/second/) against the gold: how well two annotators agree, the ceiling
-of the figures above, beside planparse.compare scored against each annotator.
+--agreement scores the two blind annotations that each real gold pair was adjudicated from
+(corpus/gold/changes/double/a and b) against each other: how well two annotators agree, the
+ceiling of the figures above, beside planparse.compare scored against each annotator; then
+the same for the annotations under the earlier rules (corpus/gold/changes/earlier/).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import argparse
 import os
 import sys
 from collections import Counter
-from itertools import pairwise
 from typing import TYPE_CHECKING
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -35,13 +35,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
 FIGURES = ("precision", "recall", "f1", "kind_accuracy")
-READINGS = {
-    "first": "-- against the gold (the first annotator) --",
-    "two": (
-        "-- against two annotators, on the pairs the second covered: recall over the matches "
-        "both made (sure), precision over those either made (possible), kinds where both agree --"
-    ),
-}
+#: Annotations under the earlier match rules, (first, second) folder, for --agreement.
+EARLIER = (
+    ("earlier/first", "earlier/second", "FORMAT.md's first rule: gold v1 and its second reading"),
+    ("earlier/ruled/annotator_a", "earlier/ruled/annotator_b", "the sharpened rule of stop 26"),
+)
 
 
 def _line(label: str, method: str, figures: dict) -> str:
@@ -85,13 +83,14 @@ def _print_errors(name: str, pairs: list, confusion: Counter) -> None:
 
 def _print_agreement() -> None:
     print(f"{'pair':<20} {'comparison':<28} {'P':>6}  {'R':>6}  {'F1':>6}  {'kind':>6}")
+    print("-- the settled rule: annotator b against annotator a (blind, before adjudication) --")
     for name in evaluate.GOLD_SETS:
         _print_table(evaluate.agreement(name))
-    ruled = sorted(p for p in (evaluate.GOLD_DIR / "ruled").glob("*") if p.is_dir())
-    for one, two in pairwise(ruled):
-        print(f"-- under the sharpened rule: {two.name} (second) against {one.name} (first) --")
+    for first, second, title in EARLIER:
+        print(f"-- {title} --")
         for name in evaluate.GOLD_SETS:
-            _print_table(evaluate.compare_annotations(one / f"{name}.tsv", two / f"{name}.tsv"))
+            one, two = (evaluate.GOLD_DIR / d / f"{name}.tsv" for d in (first, second))
+            _print_table(evaluate.compare_annotations(one, two))
 
 
 def _print_table(table: pd.DataFrame) -> None:
@@ -114,48 +113,29 @@ def main() -> None:
     print(
         f"{'set':<22} {'method':<18} {'P':>6}  {'R':>6}  {'F1':>6}  {'kind':>6}   counts"
     )
-    scored = _scored_sets()
-    for reading in ("first", "two"):
-        _print_reading(scored, reading, args.errors and reading == "first")
-
-
-def _scored_sets() -> dict[str, tuple[list, list[dict]]]:
-    """Each gold set's pairs and their :func:`evaluate.evaluate_pair` results, every method
-    run once per pair (the second annotation's reading is scored from the same run)."""
-    scored = {}
-    for name in evaluate.GOLD_SETS:
-        second = evaluate.second_annotation(name)
-        pairs = evaluate.load_gold(name)
-        scored[name] = (pairs, [evaluate.evaluate_pair(p, second.get(p.pair)) for p in pairs])
-    return scored
-
-
-def _print_reading(scored: dict, reading: str, errors: bool) -> None:
-    """One block of figures: against the first annotator's gold, or (``two``) against both
-    annotators, sure and possible matches, on the pairs a second annotator covered."""
-    print(READINGS[reading])
     pooled: dict[str, list[dict]] = {}
-    for name, (pairs, results) in scored.items():
-        if reading == "two":
-            kept = [(p, r) for p, r in zip(pairs, results) if "two" in r["planparse.compare"]]
-            pairs = [p for p, _ in kept]
-            results = [{m: f["two"] for m, f in r.items()} for _, r in kept]
-        label = name + (" (eval only)" if name in evaluate.EVALUATION_ONLY else "")
-        if not pairs:
-            if reading == "first":
-                print(f"{label:<22} skipped: its documents are absent (../shared/corpus)")
-            continue
-        for method in results[0]:
-            figures = evaluate.pool(r[method] for r in results)
-            pooled.setdefault(method, []).extend(r[method] for r in results)
-            print(_line(f"{label} ({len(pairs)})", method, figures))
-        if errors:
-            confusion = Counter()
-            for r in results:
-                confusion.update(r["planparse.compare"]["confusion"].to_dict())
-            _print_errors(name, pairs, confusion)
+    for name in evaluate.GOLD_SETS:
+        _print_set(name, pooled, args.errors)
     for method, scores in pooled.items():
         print(_line("overall", method, evaluate.pool(scores)))
+
+
+def _print_set(name: str, pooled: dict[str, list[dict]], errors: bool) -> None:
+    """The figures of each method on one gold set, pooled over its pairs."""
+    pairs = evaluate.load_gold(name)
+    label = name + (" (eval only)" if name in evaluate.EVALUATION_ONLY else "")
+    if not pairs:
+        print(f"{label:<22} skipped: its documents are absent (../shared/corpus)")
+        return
+    results = [evaluate.evaluate_pair(pair) for pair in pairs]
+    for method in results[0]:
+        pooled.setdefault(method, []).extend(r[method] for r in results)
+        print(_line(f"{label} ({len(pairs)})", method, evaluate.pool(r[method] for r in results)))
+    if errors:
+        confusion: Counter = Counter()
+        for r in results:
+            confusion.update(r["planparse.compare"]["confusion"].to_dict())
+        _print_errors(name, pairs, confusion)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ paragraphs).  ``--cross-validate`` first prints, for each national pair, the fig
 from __future__ import annotations
 
 import argparse
+import dataclasses
 
 import numpy as np
 
@@ -21,6 +22,8 @@ from planparse.diff.align import compare
 from planparse.diff.carryover import WEIGHTS_FILE, CarryOverScorer
 
 TRAINING_SET = "national"
+#: The match thresholds tried; the best by leave-one-pair-out F1 is shipped.
+THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 
 def fit(pairs: list, c: float) -> CarryOverScorer:
@@ -39,23 +42,25 @@ def fit(pairs: list, c: float) -> CarryOverScorer:
     )
 
 
-def cross_validate(pairs: list, c: float) -> dict:
-    """Pooled figures of compare() on each pair with weights fitted on the others."""
-    scores = []
+def cross_validate(pairs: list, c: float) -> dict[float, dict]:
+    """For each threshold of :data:`THRESHOLDS`: the pooled figures of compare() on each
+    pair with weights fitted on the other pairs (leave one pair out)."""
+    scores: dict[float, list] = {t: [] for t in THRESHOLDS}
     for held_out in pairs:
         scorer = fit([p for p in pairs if p is not held_out], c)
         plan_a, plan_b = evaluate.plan_rows(held_out.a_path), evaluate.plan_rows(held_out.b_path)
         gold = evaluate.gold_items(held_out, plan_a, plan_b)
-        figures = evaluate.score(gold, compare(plan_a, plan_b, scorer=scorer))
-        print(f"  {held_out.pair:<22} " + _figures(figures))
-        scores.append(figures)
-    return evaluate.pool(scores)
+        for threshold in THRESHOLDS:
+            at = dataclasses.replace(scorer, threshold=threshold)
+            scores[threshold].append(evaluate.score(gold, compare(plan_a, plan_b, scorer=at)))
+    return {t: evaluate.pool(found) for t, found in scores.items()}
+
+
+FIGURES = ("precision", "recall", "f1", "kind_accuracy")
 
 
 def _figures(figures: dict) -> str:
-    return "  ".join(f"{k[:4]} {figures[k]:.3f}" for k in ("precision", "recall", "f1"))+ (
-        f"  kind {figures['kind_accuracy']:.3f}"
-    )
+    return "  ".join(f"{name} {figures[name]:.3f}" for name in FIGURES)
 
 
 def main() -> None:
@@ -63,16 +68,25 @@ def main() -> None:
     parser.add_argument("--c", type=float, default=1.0, help="inverse L2 strength")
     parser.add_argument("--cross-validate", action="store_true")
     parser.add_argument("--write", action="store_true", help=f"write {WEIGHTS_FILE.name}")
+    parser.add_argument("--gold", default=TRAINING_SET, help="a gold set name or TSV path")
     args = parser.parse_args()
-    pairs = evaluate.load_gold(TRAINING_SET)
+    pairs = [p for p in evaluate.load_gold(args.gold) if p.pair.startswith("national")]
     if not pairs:
         raise SystemExit("the national reports are not under ../shared/corpus; nothing to fit")
+    threshold, checked = 0.5, {}
     if args.cross_validate:
-        print(f"leave one pair out, C={args.c}:")
-        print("  pooled                 " + _figures(cross_validate(pairs, args.c)))
+        print(f"leave one pair out, C={args.c}, pooled over {len(pairs)} pairs:")
+        pooled = cross_validate(pairs, args.c)
+        for at, figures in pooled.items():
+            print(f"  threshold {at:.2f}  " + _figures(figures))
+        threshold = max(pooled, key=lambda t: (round(pooled[t]["f1"], 3), -t))
+        print(f"best threshold: {threshold}")
+        checked = {k: round(pooled[threshold][k], 3) for k in FIGURES}
     if args.write:
-        path = fit(pairs, args.c).save()
-        print(f"wrote {path}")
+        scorer = fit(pairs, args.c)
+        about = {**scorer.about, "leave_one_pair_out": checked, "gold": str(args.gold)}
+        scorer = dataclasses.replace(scorer, threshold=threshold, about=about)
+        print(f"wrote {scorer.save()}")
 
 
 if __name__ == "__main__":

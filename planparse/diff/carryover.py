@@ -33,6 +33,8 @@ from scipy.sparse import vstack as sparse_vstack
 
 #: Where a clause ends: the sentence and clause marks of Chinese and Western punctuation.
 CLAUSE_END = re.compile(r"[^。；！？，,;!?：:\n]+")
+#: A figure: this year's target or result differs from last year's, its measure does not.
+FIGURE = re.compile(r"[0-9０-９][0-9０-９.．,，%％]*[万亿千百]*")
 #: A clause carries over when this share of its weighted bigrams stands in the other item ...
 CARRIED_SHARE = 0.6
 #: ... and they weigh at least this much (about four distinctive characters).
@@ -63,7 +65,17 @@ FEATURES = (
     "cosine_squared",
     "a_whole",  # an A clause of some length came back nearly whole
     "b_whole",
+    # Each measure below as a share of the largest the same A item (or B item) reaches with
+    # any partner: a paragraph's best counterpart stands out from its merely similar ones.
+    "evidence_of_a_best",
+    "evidence_of_b_best",
+    "dice_of_a_best",
+    "dice_of_b_best",
+    "cosine_of_a_best",
+    "cosine_of_b_best",
 )
+#: The measures whose share of each item's best is a feature, by column.
+_RELATIVE = ("best_evidence", "dice_evidence", "cosine")
 #: The shipped weights of :class:`CarryOverScorer` (``corpus/tools/fit_carryover.py``).
 WEIGHTS_FILE = Path(__file__).resolve().parents[1] / "data" / "carryover.json"
 #: A clause "came back nearly whole": this share of it, with this log mass (about 11 units).
@@ -88,7 +100,8 @@ def clause_keys(text: str) -> list[str]:
     """
     from planparse.diff.align import _stock_pattern, folded_text
 
-    keys = (_stock_pattern().sub("", folded_text(m.group())) for m in CLAUSE_END.finditer(text))
+    clauses = (FIGURE.sub("", m.group()) for m in CLAUSE_END.finditer(text))
+    keys = (_stock_pattern().sub("", folded_text(clause)) for clause in clauses)
     return [key for key in keys if len(key) >= 2]
 
 
@@ -122,7 +135,21 @@ def pair_features(
     measured += [side_a.lengths[i], side_b.lengths[j], np.abs(i / len(side_a) - j / len(side_b))]
     outline = outline or {}
     measured.append(np.array([outline.get(x) == y for x, y in zip(i, j)], dtype=float))
-    return PairFeatures(pairs.astype(np.int64), _with_combinations(np.column_stack(measured)))
+    values = _with_combinations(np.column_stack(measured))
+    return PairFeatures(pairs.astype(np.int64), _with_relatives(values, i, j, (len(side_a), len(side_b))))
+
+
+def _with_relatives(values: np.ndarray, i: np.ndarray, j: np.ndarray, shape) -> np.ndarray:
+    """Append each :data:`_RELATIVE` measure divided by its maximum over the A item's
+    candidate pairs, then over the B item's."""
+    relatives = []
+    for name in _RELATIVE:
+        column = values[:, FEATURES.index(name)]
+        for owners, size in ((i, shape[0]), (j, shape[1])):
+            best = np.zeros(size)
+            np.maximum.at(best, owners, column)
+            relatives.append(column / np.where(best[owners] > 0, best[owners], 1.0))
+    return np.column_stack([values, *relatives])
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,8 @@ if TYPE_CHECKING:
 GOLD_DIR = Path(__file__).resolve().parents[2] / "corpus" / "gold" / "changes"
 GOLD_SETS = ("sample", "national", "hailar")
 EVALUATION_ONLY = frozenset({"hailar"})
-#: A second annotator's blind annotation of some pairs of a set, in ``GOLD_DIR / SECOND``.
-SECOND = "second"
+#: The two blind annotations each real gold pair was adjudicated from (``GOLD_DIR / "double"``).
+ANNOTATORS = ("a", "b")
 #: Where documents are looked up: the repository's own corpus, then the shared real corpus.
 DEFAULT_ROOTS = (GOLD_DIR.parents[1], GOLD_DIR.parents[3] / "shared" / "corpus")
 
@@ -395,10 +395,8 @@ def methods() -> dict[str, Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]]
     }
 
 
-def evaluate_pair(pair: GoldPair, second: GoldPair | None = None) -> dict[str, dict]:
-    """Each method's :func:`score` on one gold pair (with its ``confusion`` added); with
-    ``second``, the pair's second annotation, also its score on sure and possible matches
-    under ``"two"``.  Each method runs once for both.
+def evaluate_pair(pair: GoldPair) -> dict[str, dict]:
+    """Each method's :func:`score` on one gold pair, with its ``confusion`` added.
 
     Examples:
         >>> pair = load_gold("sample")[2]
@@ -407,30 +405,21 @@ def evaluate_pair(pair: GoldPair, second: GoldPair | None = None) -> dict[str, d
     """
     plan_a, plan_b = plan_rows(pair.a_path), plan_rows(pair.b_path)
     gold = gold_items(pair, plan_a, plan_b)
-    other = None if second is None else gold_items(second, plan_a, plan_b)
     results = {}
     for name, method in methods().items():
         predicted = method(plan_a, plan_b)
         results[name] = score(gold, predicted) | {"confusion": kind_confusion(gold, predicted)}
-        if other is not None:
-            results[name]["two"] = score(gold, predicted, other)
     return results
 
 
-def second_annotation(name: str, roots: Sequence[Path] = DEFAULT_ROOTS) -> dict[str, GoldPair]:
-    """The pairs of a gold set that a second annotator annotated blind
-    (``corpus/gold/changes/second/<name>.tsv``), by pair id; ``{}`` when there is none.
+def annotation_file(name: str, annotator: str) -> Path:
+    """The blind annotation of a gold set by one annotator (``a`` or ``b``).
 
     Examples:
-        >>> second_annotation("sample")
-        {}
+        >>> annotation_file("national", "b").relative_to(GOLD_DIR).as_posix()
+        'double/b/national.tsv'
     """
-    path = _second_file(name)
-    return {pair.pair: pair for pair in load_gold(path, roots)} if path.is_file() else {}
-
-
-def _second_file(name: str) -> Path:
-    return GOLD_DIR / SECOND / f"{name}.tsv"
+    return GOLD_DIR / "double" / annotator / f"{name}.tsv"
 
 
 def evaluate_set(name: str | Path, roots: Sequence[Path] = DEFAULT_ROOTS) -> pd.DataFrame:
@@ -451,15 +440,16 @@ def evaluate_set(name: str | Path, roots: Sequence[Path] = DEFAULT_ROOTS) -> pd.
 
 
 def agreement(name: str, roots: Sequence[Path] = DEFAULT_ROOTS) -> pd.DataFrame:
-    """How well two annotators agree on a gold set: for each pair that the second, blind
-    annotation (:func:`second_annotation`) covers, the :func:`score` of the second annotation
-    against the first, and of ``planparse.compare`` against each.
+    """How well the two blind annotators of a gold set agree (annotator b scored against
+    annotator a: the ceiling of any method's figures), beside ``planparse.compare`` scored
+    against each (:func:`compare_annotations`).
 
     Examples:
-        >>> agreement("sample").empty          # the sample has no second annotation
+        >>> agreement("sample").empty          # the sample's gold is planted, not annotated
         True
     """
-    return compare_annotations(GOLD_DIR / f"{name}.tsv", _second_file(name), roots)
+    first, second = (annotation_file(name, who) for who in ANNOTATORS)
+    return compare_annotations(first, second, roots)
 
 
 def compare_annotations(
