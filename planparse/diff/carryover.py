@@ -34,7 +34,7 @@ from scipy.sparse import vstack as sparse_vstack
 #: Where a clause ends: the sentence and clause marks of Chinese and Western punctuation.
 CLAUSE_END = re.compile(r"[^。；！？，,;!?：:\n]+")
 #: A figure: this year's target or result differs from last year's, its measure does not.
-FIGURE = re.compile(r"[0-9０-９][0-9０-９.．,，%％]*[万亿千百]*")
+FIGURE = re.compile(r"[0-9０-９](?:[0-9０-９.．%％]|[,，](?=[0-9０-９]))*[万亿千百]*")
 #: A clause carries over when this share of its weighted bigrams stands in the other item ...
 CARRIED_SHARE = 0.6
 #: ... and they weigh at least this much (about four distinctive characters).
@@ -100,8 +100,8 @@ def clause_keys(text: str) -> list[str]:
     """
     from planparse.diff.align import _stock_pattern, folded_text
 
-    clauses = (FIGURE.sub("", m.group()) for m in CLAUSE_END.finditer(text))
-    keys = (_stock_pattern().sub("", folded_text(clause)) for clause in clauses)
+    clauses = CLAUSE_END.finditer(FIGURE.sub("", text))
+    keys = (_stock_pattern().sub("", folded_text(m.group())) for m in clauses)
     return [key for key in keys if len(key) >= 2]
 
 
@@ -121,6 +121,8 @@ def pair_features(
     """
     from planparse.diff.align import similarity_matrix
 
+    if not len(texts_a) or not len(texts_b):
+        return PairFeatures(np.zeros((0, 2), dtype=np.int64), np.zeros((0, len(FEATURES))))
     side_a, side_b = _Side.of(texts_a), _Side.of(texts_b)
     idf = _inverse_frequency(sparse_vstack([side_a.items, side_b.items]))
     pairs = np.argwhere((side_a.items.multiply(idf) @ side_b.items.T).toarray() >= MIN_SHARED_MASS)
@@ -264,11 +266,11 @@ class CarryOverScorer:
     @classmethod
     def load(cls, path: str | Path = WEIGHTS_FILE) -> CarryOverScorer:
         """Read weights written by :meth:`save` (the shipped ones by default)."""
-        return _load_scorer(str(path))
+        return _load_scorer(str(path), Path(path).stat().st_mtime_ns)
 
 
 @lru_cache(maxsize=4)
-def _load_scorer(path: str) -> CarryOverScorer:
+def _load_scorer(path: str, modified: int) -> CarryOverScorer:  # modified: a cache key
     data = json.loads(Path(path).read_text("utf-8"))
     weights = data["features"]
     if tuple(weights) != FEATURES:
