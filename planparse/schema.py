@@ -337,14 +337,21 @@ def frame_from_documents(docs: Iterable[Document]) -> pd.DataFrame:
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
-    """List-valued columns as "|"-joined strings, for CSV."""
+    """List-valued columns as "|"-joined strings for CSV; a list of records (a comparison's
+    ``edits``) as JSON."""
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object and out[column].map(lambda v: isinstance(v, list)).any():
-            out[column] = out[column].map(
-                lambda v: LIST_SEPARATOR.join(v) if isinstance(v, list) else v
-            )
+            out[column] = out[column].map(_flat_value)
     return out
+
+
+def _flat_value(value: Any) -> Any:
+    if not isinstance(value, list):
+        return value
+    if all(isinstance(v, str) for v in value):
+        return LIST_SEPARATOR.join(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def write_jsonl(frame: pd.DataFrame, stream: TextIO) -> None:

@@ -112,3 +112,16 @@ def test_the_threshold_decides_which_pairs_are_carried():
 def test_shipped_weights_were_fitted_on_development_pairs_only():
     about = json.loads(WEIGHTS_FILE.read_text("utf-8"))["about"]
     assert about["fitted_on"] and all(p.startswith("national-") for p in about["fitted_on"])
+
+
+def test_the_view_shows_a_merged_item_once_and_links_back_to_it():
+    import re
+
+    from planparse.diff import render_changes
+
+    a, b = _frames()
+    page = render_changes(compare(a, b))
+    assert page.count("继续举办农村妇女电商创业培训班") == 1
+    assert "↑ the same item, above" in page
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))

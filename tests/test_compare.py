@@ -3,6 +3,8 @@ kinds, every item of either plan is accounted for once, and the CLI and analyze 
 
 from __future__ import annotations
 
+import json
+
 import subprocess
 import sys
 
@@ -175,7 +177,7 @@ def test_the_html_view_marks_edits_and_links_moves():
 def test_cli_diff_writes_the_table_and_the_view(tmp_path):
     a, b = tmp_path / "2023.txt", tmp_path / "2024.txt"
     a.write_text("\n".join(numbered(BASE)), encoding="utf-8")
-    b.write_text("\n".join(numbered(BASE[:8])), encoding="utf-8")
+    b.write_text("\n".join(numbered([*BASE[:7], BASE[7] + "两期"])), encoding="utf-8")
     out, page = tmp_path / "d.csv", tmp_path / "d.html"
     done = subprocess.run(
         [
@@ -196,7 +198,9 @@ def test_cli_diff_writes_the_table_and_the_view(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     table = pd.read_csv(out)
-    assert table.change.value_counts().to_dict() == {"kept": 8, "dropped": 1}
+    assert table.change.value_counts().to_dict() == {"kept": 7, "rewritten": 1, "dropped": 1}
+    edits = json.loads(table.loc[table.change == "rewritten", "edits"].iat[0])  # CSV: as JSON
+    assert edits[0]["op"] == "insert" and edits[0]["b"] == "两期"
     assert "dropped 1" in done.stderr and page.read_text("utf-8").startswith("<!DOCTYPE html>")
     bad = subprocess.run(
         [sys.executable, "-m", "planparse", "diff", f"{a}#7", str(b)],
@@ -227,3 +231,22 @@ def test_analyze_writes_the_changes_of_each_issuers_consecutive_plans(tmp_path):
     # The planted year copies: one section replaced, the rest carried over.
     counts = rows.groupby("b_doc_id").change.value_counts().unstack(fill_value=0)
     assert (counts["kept"] > 2 * counts["added"]).all() and (counts["dropped"] > 0).all()
+
+
+def test_a_b_item_merged_from_several_items_counts_once_by_its_best_source():
+    import pandas as pd
+
+    from planparse.diff import summarize
+
+    rows = pd.DataFrame(
+        {
+            "change": ["merged", "merged", "added"],
+            "a_text": ["甲", "乙", None],
+            "b_item_id": ["b1", "b1", "b2"],
+            "b_text": ["开展活动举办培训", "开展活动举办培训", "成立组织"],
+            "similarity": [0.25, 0.75, None],
+        }
+    )
+    summary = summarize(rows)
+    assert summary["merged"] == 2
+    assert summary["carried_over"] == pytest.approx(8 * 0.75 / 12)

@@ -26,8 +26,9 @@ PLAN_KEYS = ["doc_id", "plan_no"]
 
 
 def summarize(rows: pd.DataFrame) -> dict:
-    """Counts per change kind, and ``carried_over``: the share of plan B's characters that
-    came from plan A (each matched B item counted by its length times its similarity).
+    """Counts per change kind (rows: an item matched several times counts each time), and
+    ``carried_over``: the share of plan B's characters that came from plan A (each matched B
+    item counted once, by its length times its largest similarity).
 
     Examples:
         >>> import pandas as pd
@@ -36,15 +37,19 @@ def summarize(rows: pd.DataFrame) -> dict:
     """
     counts = rows["change"].value_counts()
     summary: dict = {kind: int(counts.get(kind, 0)) for kind in CHANGE_KINDS}
-    b_rows = rows.dropna(subset=["b_text"]).drop_duplicates(
-        "b_text" if "b_item_id" not in rows else "b_item_id"
+    b_rows = rows.dropna(subset=["b_text"])
+    matched = b_rows["change"].isin(_MATCHED)
+    weights = b_rows["similarity"].astype(float).fillna(0.0).clip(0, 1).where(matched, 0.0)
+    # A B item merged from several A items has one row each: it counts once, by its best.
+    best = (
+        b_rows.assign(weight=weights)
+        .sort_values("weight", ascending=False, kind="stable")
+        .drop_duplicates("b_text" if "b_item_id" not in rows else "b_item_id")
     )
-    lengths = b_rows["b_text"].str.len().astype(float)
-    matched = b_rows["change"].isin(_MATCHED).to_numpy()
-    weights = b_rows["similarity"].astype(float).fillna(0.0).clip(0, 1).to_numpy()
+    lengths = best["b_text"].str.len().astype(float).to_numpy()
     total = float(lengths.sum())
     summary["carried_over"] = (
-        float((lengths.to_numpy() * weights * matched).sum() / total) if total else 0.0
+        float((lengths * best["weight"].to_numpy()).sum() / total) if total else 0.0
     )
     return summary
 

@@ -1,8 +1,9 @@
 """A static, self-contained HTML page of a plan comparison, side by side.
 
 Kept items are dimmed, rewritten items show their edits (deleted text struck through on the
-left, inserted text marked on the right), added and dropped items are highlighted, and a
-moved item links to where it stood in plan A.  The page needs no network.
+left, inserted text marked on the right), added and dropped items are highlighted, a moved
+item links to where it stood in plan A, and an item matched several times (merged, split)
+shows its text once and links back to it.  The page needs no network.
 
 Examples:
     >>> import planparse
@@ -32,7 +33,7 @@ tr.kept td.side{color:#999} tr.added td.b{background:#e3f6e3} tr.dropped td.a{ba
 tr.moved td{background:#eef3ff} tr.merged td,tr.split td{background:#fff6dd}
 del{background:#ffc9c9;text-decoration:line-through} ins{background:#c9f2c9;text-decoration:none}
 .legend span{padding:0 .5em;margin-right:1em} .summary{margin:1em 0;color:#444}
-a{color:#1558b0}
+a{color:#1558b0} td.again{font-size:.85em;color:#777}
 """
 
 
@@ -59,28 +60,37 @@ def _marked(text: str | None, edits: list, side: str) -> str:
     return "".join(out)
 
 
-def _row_html(row: dict) -> str:
+def _row_html(row: dict, shown: set[str]) -> str:
+    """One table row; an item already shown (a merge's B item, a split's A item) is a link
+    back to its first row, not its text again."""
     edits = row["edits"] if isinstance(row["edits"], list) else list(row["edits"] or [])
     kind = row["change"]
-    a_id, b_id = _text(row["a_item_id"]), _text(row["b_item_id"])
     label = html.escape(kind)
     if _text(row["similarity"]):
         label += f"<br>{float(row['similarity']):.2f}"
-    if kind == "moved" and a_id:
-        label += f'<br><a href="#a-{html.escape(a_id)}">from A</a>'
+    if kind == "moved" and _text(row["a_item_id"]):
+        label += f'<br><a href="#a-{html.escape(_text(row["a_item_id"]))}">from A</a>'
+    cells = [_side_cell(row, side, edits, shown) for side in ("a", "b")]
     return (
-        f'<tr class="{html.escape(kind)}">'
-        f'<td class="side a" id="a-{html.escape(a_id)}">{_marked(_text(row["a_text"]), edits, "a")}</td>'
-        f'<td class="kind">{label}</td>'
-        f'<td class="side b" id="b-{html.escape(b_id)}">{_marked(_text(row["b_text"]), edits, "b")}</td></tr>'
+        f'<tr class="{html.escape(kind)}">{cells[0]}'
+        f'<td class="kind">{label}</td>{cells[1]}</tr>'
     )
+
+
+def _side_cell(row: dict, side: str, edits: list, shown: set[str]) -> str:
+    anchor = html.escape(f"{side}-{_text(row[f'{side}_item_id'])}")
+    if _text(row[f"{side}_item_id"]) and anchor in shown:
+        return f'<td class="side {side} again"><a href="#{anchor}">↑ the same item, above</a></td>'
+    shown.add(anchor)
+    return f'<td class="side {side}" id="{anchor}">{_marked(_text(row[f"{side}_text"]), edits, side)}</td>'
 
 
 def render_changes(rows: pd.DataFrame, title_a: str = "A", title_b: str = "B") -> str:
     """The comparison table of :func:`~planparse.diff.compare` as one HTML page."""
     counts = rows["change"].value_counts()
     summary = ", ".join(f"{kind} {int(counts.get(kind, 0))}" for kind in CHANGE_KINDS)
-    body = "\n".join(_row_html(row) for row in rows.to_dict("records"))
+    shown: set[str] = set()
+    body = "\n".join(_row_html(row, shown) for row in rows.to_dict("records"))
     legend = (
         '<span class="legend"><del>deleted</del> <ins>inserted</ins> '
         '<span style="background:#e3f6e3">added</span>'
