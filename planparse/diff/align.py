@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from planparse.diff.ngrams import char_ngrams
 from planparse.normalize import fold_width
 from planparse.schema import COMPARE_COLUMNS
 
@@ -127,25 +128,10 @@ def similarity_matrix(keys_a: Sequence[str], keys_b: Sequence[str]) -> np.ndarra
 
     if not any(keys_a) or not any(keys_b):
         return np.zeros((len(keys_a), len(keys_b)))
-    counts = _hashed_grams([*keys_a, *keys_b], (1, 2), binary=False)
+    counts = char_ngrams([*keys_a, *keys_b], (1, 2), binary=False)
     rows = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
-    return (rows[: len(keys_a)] @ rows[len(keys_a) :].T).toarray().clip(0, 1)
-
-
-def _hashed_grams(keys: Sequence[str], sizes: tuple[int, int], binary: bool):
-    """Character n-gram counts of each key, hashed (no vocabulary to build and sort: the
-    two plans of a comparison share few n-grams, and 2^20 buckets keep collisions rare)."""
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    hashing = HashingVectorizer(
-        analyzer="char",
-        ngram_range=sizes,
-        alternate_sign=False,
-        norm=None,
-        binary=binary,
-        n_features=2**20,
-    )
-    return hashing.transform(keys)
+    cosine = (rows[: len(keys_a)] @ rows[len(keys_a) :].T).toarray()
+    return cosine.round(12).clip(0, 1)  # identical keys: exactly 1, whatever the rounding
 
 
 def heaviest_common_subsequence(pairs: np.ndarray, weights: np.ndarray) -> list[int]:
@@ -277,7 +263,7 @@ def _join_leftovers(
     Containment is the share of an item's character 3-grams that stand in the other item:
     one sparse product gives it for every pair.
     """
-    grams = _hashed_grams([*keys_a, *keys_b], (3, 3), binary=True)
+    grams = char_ngrams([*keys_a, *keys_b], (3, 3), binary=True)
     shared = (grams[: len(keys_a)] @ grams[len(keys_a) :].T).toarray()
     sizes = np.maximum(np.asarray(grams.sum(axis=1)).ravel(), 1)
     contained_a = shared / sizes[: len(keys_a), None]  # share of A item i inside B item j

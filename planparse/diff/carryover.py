@@ -123,7 +123,7 @@ def pair_features(
 
     if not len(texts_a) or not len(texts_b):
         return PairFeatures(np.zeros((0, 2), dtype=np.int64), np.zeros((0, len(FEATURES))))
-    side_a, side_b = _Side.of(texts_a), _Side.of(texts_b)
+    side_a, side_b = _Side.pair(texts_a, texts_b)
     idf = _inverse_frequency(sparse_vstack([side_a.items, side_b.items]))
     pairs = np.argwhere((side_a.items.multiply(idf) @ side_b.items.T).toarray() >= MIN_SHARED_MASS)
     if not len(pairs):
@@ -165,20 +165,31 @@ class _Side:
     items: object  # sparse binary item x bigram
 
     @classmethod
-    def of(cls, texts: Sequence[str]) -> _Side:
-        from scipy.sparse import csr_matrix
-
+    def pair(cls, texts_a: Sequence[str], texts_b: Sequence[str]) -> tuple[_Side, _Side]:
+        """Both plans' sides, their bigrams in one column space."""
         from planparse.diff.align import matching_key
 
-        keys = [matching_key(t) for t in texts]
-        clause_texts, owners = _clause_table([clause_keys(t) for t in texts], keys)
-        clauses = _bigrams(clause_texts)
+        keys = [[matching_key(t) for t in texts] for texts in (texts_a, texts_b)]
+        tables = [
+            _clause_table([clause_keys(t) for t in texts], side_keys)
+            for texts, side_keys in zip((texts_a, texts_b), keys)
+        ]
+        bigrams = _clause_bigrams([*tables[0][0], *tables[1][0]])
+        cut = len(tables[0][0])
+        return (
+            cls.of(keys[0], bigrams[:cut], tables[0][1]),
+            cls.of(keys[1], bigrams[cut:], tables[1][1]),
+        )
+
+    @classmethod
+    def of(cls, keys: list[str], clauses, owners: np.ndarray) -> _Side:
+        from scipy.sparse import csr_matrix
+
         membership = csr_matrix(
             (np.ones(len(owners)), (owners, np.arange(len(owners)))),
             shape=(len(keys), len(owners)),
         )
-        items = (membership @ clauses).sign().tocsr()
-        return cls(keys, clauses, owners, items)
+        return cls(keys, clauses, owners, (membership @ clauses).sign().tocsr())
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -307,6 +318,13 @@ def carried_pairs(
     return {(int(i), int(j)): float(p) for (i, j), p in zip(found.pairs[keep], chance[keep])}
 
 
+def _clause_bigrams(texts: Sequence[str]):
+    """Binary character-bigram rows of the clauses."""
+    from planparse.diff.ngrams import char_ngrams
+
+    return char_ngrams(texts, (2, 2), binary=True)
+
+
 def _clause_table(clauses: list[list[str]], keys: Sequence[str]) -> tuple[list[str], np.ndarray]:
     """Every clause of every item, and the index of its item (an item without a clause of
     two characters stands for itself)."""
@@ -316,21 +334,6 @@ def _clause_table(clauses: list[list[str]], keys: Sequence[str]) -> tuple[list[s
             texts.append(clause)
             owners.append(k)
     return texts, np.asarray(owners, dtype=np.int64)
-
-
-def _bigrams(texts: Sequence[str]):
-    """Binary character-bigram rows, hashed (2^20 buckets keep collisions rare)."""
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    hashing = HashingVectorizer(
-        analyzer="char",
-        ngram_range=(2, 2),
-        alternate_sign=False,
-        norm=None,
-        binary=True,
-        n_features=2**20,
-    )
-    return hashing.transform(list(texts)).tocsr()
 
 
 def _inverse_frequency(items) -> np.ndarray:
