@@ -36,7 +36,7 @@ def fit(pairs: list, c: float) -> CarryOverScorer:
         labels,
         c=c,
         fitted_on=sorted(pair.pair for pair in pairs),
-        candidate_pairs=int(len(labels)),
+        candidate_pairs=len(labels),
         matches=int(labels.sum()),
         c_parameter=c,
     )

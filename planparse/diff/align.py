@@ -37,6 +37,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -187,7 +188,7 @@ def _runs(values: np.ndarray) -> list[tuple[int, slice]]:
     """(value, slice) of each run of equal values in a sorted array."""
     cuts = np.flatnonzero(np.diff(values)) + 1
     bounds = np.concatenate(([0], cuts, [len(values)]))
-    return [(int(values[s]), slice(s, e)) for s, e in zip(bounds[:-1], bounds[1:])]
+    return [(int(values[s]), slice(s, e)) for s, e in pairwise(bounds)]
 
 
 def _assign_leftovers(sim: np.ndarray, free_a: list[int], free_b: list[int], floor: float) -> list:

@@ -89,6 +89,10 @@ class PairFeatures:
     pairs: np.ndarray
     values: np.ndarray
 
+    @classmethod
+    def empty(cls) -> PairFeatures:
+        return cls(np.zeros((0, 2), dtype=np.int64), np.zeros((0, len(FEATURES))))
+
 
 def clause_keys(text: str) -> list[str]:
     """The matching keys of a text's clauses (stock phrases, years, white space and
@@ -119,15 +123,23 @@ def pair_features(
         >>> pair_features(["开展家风建设活动"], ["成立维权站"]).pairs.shape
         (0, 2)
     """
-    from planparse.diff.align import similarity_matrix
-
     if not len(texts_a) or not len(texts_b):
-        return PairFeatures(np.zeros((0, 2), dtype=np.int64), np.zeros((0, len(FEATURES))))
+        return PairFeatures.empty()
     side_a, side_b = _Side.pair(texts_a, texts_b)
     idf = _inverse_frequency(sparse_vstack([side_a.items, side_b.items]))
-    pairs = np.argwhere((side_a.items.multiply(idf) @ side_b.items.T).toarray() >= MIN_SHARED_MASS)
+    shared = (side_a.items.multiply(idf) @ side_b.items.T).toarray()
+    pairs = np.argwhere(shared >= MIN_SHARED_MASS)
     if not len(pairs):
-        return PairFeatures(np.zeros((0, 2), dtype=np.int64), np.zeros((0, len(FEATURES))))
+        return PairFeatures.empty()
+    measured = _measured(side_a, side_b, idf, pairs, outline or {}, cosine)
+    values = _with_relatives(_with_combinations(measured), pairs, (len(side_a), len(side_b)))
+    return PairFeatures(pairs.astype(np.int64), values)
+
+
+def _measured(side_a, side_b, idf, pairs, outline, cosine) -> np.ndarray:
+    """The measured features (the first twelve of :data:`FEATURES`) of the candidate pairs."""
+    from planparse.diff.align import similarity_matrix
+
     if cosine is None:
         cosine = similarity_matrix(side_a.keys, side_b.keys)
     i, j = pairs[:, 0], pairs[:, 1]
@@ -135,19 +147,17 @@ def pair_features(
     measured += [m.T[i, j] for m in _carried(side_b, side_a, idf)]
     measured += [_clause_dice(side_a, side_b, idf)[i, j], cosine[i, j]]
     measured += [side_a.lengths[i], side_b.lengths[j], np.abs(i / len(side_a) - j / len(side_b))]
-    outline = outline or {}
     measured.append(np.array([outline.get(x) == y for x, y in zip(i, j)], dtype=float))
-    values = _with_combinations(np.column_stack(measured))
-    return PairFeatures(pairs.astype(np.int64), _with_relatives(values, i, j, (len(side_a), len(side_b))))
+    return np.column_stack(measured)
 
 
-def _with_relatives(values: np.ndarray, i: np.ndarray, j: np.ndarray, shape) -> np.ndarray:
+def _with_relatives(values: np.ndarray, pairs: np.ndarray, shape) -> np.ndarray:
     """Append each :data:`_RELATIVE` measure divided by its maximum over the A item's
     candidate pairs, then over the B item's."""
     relatives = []
     for name in _RELATIVE:
         column = values[:, FEATURES.index(name)]
-        for owners, size in ((i, shape[0]), (j, shape[1])):
+        for owners, size in ((pairs[:, 0], shape[0]), (pairs[:, 1], shape[1])):
             best = np.zeros(size)
             np.maximum.at(best, owners, column)
             relatives.append(column / np.where(best[owners] > 0, best[owners], 1.0))
@@ -244,7 +254,9 @@ class CarryOverScorer:
         return 1.0 / (1.0 + np.exp(-(z @ np.asarray(self.coef) + self.intercept)))
 
     @classmethod
-    def fit(cls, values: np.ndarray, labels: np.ndarray, c: float = 1.0, **about) -> CarryOverScorer:
+    def fit(
+        cls, values: np.ndarray, labels: np.ndarray, c: float = 1.0, **about
+    ) -> CarryOverScorer:
         """Fit the weights by L2-regularized logistic regression (scikit-learn)."""
         from sklearn.linear_model import LogisticRegression
         from sklearn.preprocessing import StandardScaler

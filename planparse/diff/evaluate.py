@@ -198,9 +198,7 @@ def _clean(value: object) -> str | None:
     return None if _missing(value) else str(value)
 
 
-def score(
-    gold: pd.DataFrame, predicted: pd.DataFrame, second: pd.DataFrame | None = None
-) -> dict:
+def score(gold: pd.DataFrame, predicted: pd.DataFrame, second: pd.DataFrame | None = None) -> dict:
     """Match precision, recall and F1 over the (A item, B item) pairs that both sides of a row
     name, and change-kind accuracy: the share of gold rows whose exact (A, B) key the
     prediction gives the same kind.  Counts are returned too, so sets can be pooled

@@ -71,10 +71,7 @@ def _row_html(row: dict, shown: set[str]) -> str:
     if kind == "moved" and _text(row["a_item_id"]):
         label += f'<br><a href="#a-{html.escape(_text(row["a_item_id"]))}">from A</a>'
     cells = [_side_cell(row, side, edits, shown) for side in ("a", "b")]
-    return (
-        f'<tr class="{html.escape(kind)}">{cells[0]}'
-        f'<td class="kind">{label}</td>{cells[1]}</tr>'
-    )
+    return f'<tr class="{html.escape(kind)}">{cells[0]}<td class="kind">{label}</td>{cells[1]}</tr>'
 
 
 def _side_cell(row: dict, side: str, edits: list, shown: set[str]) -> str:
