@@ -56,7 +56,8 @@ def _line(label: str, method: str, figures: dict) -> str:
 
 def _missed_similarities(pair: evaluate.GoldPair) -> list[float]:
     """Matching-key similarity of each gold one-to-one match the comparison did not give."""
-    from planparse.diff.align import _items, compare, matching_key, similarity_matrix
+    from planparse.diff.align import _items, compare
+    from planparse.diff.keys import matching_key, similarity_matrix
 
     plan_a, plan_b = evaluate.plan_rows(pair.a_path), evaluate.plan_rows(pair.b_path)
     gold = evaluate.gold_items(pair, plan_a, plan_b)

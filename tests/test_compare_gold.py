@@ -271,7 +271,7 @@ def test_annotators_agree_better_than_the_method_matches_either(shared_corpus):
 @pytest.mark.parametrize("who", [None, *ev.ANNOTATORS])
 @pytest.mark.parametrize("name", ["national", "hailar"])
 def test_annotated_kinds_follow_the_methods_fold(shared_corpus, name, who):
-    from planparse.diff.align import folded_text
+    from planparse.diff.keys import folded_text
 
     source = name if who is None else ev.annotation_file(name, who)
     for pair in ev.load_gold(source, (ev.DEFAULT_ROOTS[0], shared_corpus)):

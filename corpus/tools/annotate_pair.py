@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from planparse.diff.align import _items, folded_text
+from planparse.diff.align import _items
 from planparse.diff.evaluate import plan_rows
+from planparse.diff.keys import folded_text
 from planparse.reuse.evaluate import sha16
 
 HEADER = ("pair", "a_doc", "b_doc", "a_start", "b_start", "change")

@@ -11,7 +11,8 @@ Examples:
     1
 """
 
-from planparse.diff.align import CHANGE_COLUMNS, CHANGE_KINDS, Settings, compare, matching_key
+from planparse.diff.align import CHANGE_COLUMNS, CHANGE_KINDS, Settings, compare
+from planparse.diff.keys import matching_key
 from planparse.diff.summary import changes, domain_shift, summarize
 from planparse.diff.view import render_changes
 

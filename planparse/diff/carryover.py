@@ -31,6 +31,8 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse import vstack as sparse_vstack
 
+from planparse.diff.keys import folded_text, matching_key, similarity_matrix, stock_pattern
+
 #: Where a clause ends: the sentence and clause marks of Chinese and Western punctuation.
 CLAUSE_END = re.compile(r"[^。；！？，,;!?：:\n]+")
 #: A figure: this year's target or result differs from last year's, its measure does not.
@@ -102,10 +104,8 @@ def clause_keys(text: str) -> list[str]:
         >>> clause_keys("2023年，开展家风建设，举办 培训班。好")
         ['开展家风建设', '举办培训班']
     """
-    from planparse.diff.align import _stock_pattern, folded_text
-
     clauses = CLAUSE_END.finditer(FIGURE.sub("", text))
-    keys = (_stock_pattern().sub("", folded_text(m.group())) for m in clauses)
+    keys = (stock_pattern().sub("", folded_text(m.group())) for m in clauses)
     return [key for key in keys if len(key) >= 2]
 
 
@@ -117,7 +117,7 @@ def pair_features(
 ) -> PairFeatures:
     """The :data:`FEATURES` of every pair of items (one text each) sharing some content;
     ``outline`` holds the one-to-one matches of the outline aligner (A index -> B index),
-    ``cosine`` the items' :func:`~planparse.diff.align.similarity_matrix` if already known.
+    ``cosine`` the items' :func:`~planparse.diff.keys.similarity_matrix` if already known.
 
     Examples:
         >>> pair_features(["开展家风建设活动"], ["成立维权站"]).pairs.shape
@@ -138,8 +138,6 @@ def pair_features(
 
 def _measured(side_a, side_b, idf, pairs, outline, cosine) -> np.ndarray:
     """The measured features (the first twelve of :data:`FEATURES`) of the candidate pairs."""
-    from planparse.diff.align import similarity_matrix
-
     if cosine is None:
         cosine = similarity_matrix(side_a.keys, side_b.keys)
     i, j = pairs[:, 0], pairs[:, 1]
@@ -177,8 +175,6 @@ class _Side:
     @classmethod
     def pair(cls, texts_a: Sequence[str], texts_b: Sequence[str]) -> tuple[_Side, _Side]:
         """Both plans' sides, their bigrams in one column space."""
-        from planparse.diff.align import matching_key
-
         keys = [[matching_key(t) for t in texts] for texts in (texts_a, texts_b)]
         tables = [
             _clause_table([clause_keys(t) for t in texts], side_keys)

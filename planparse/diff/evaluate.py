@@ -34,7 +34,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from planparse.diff.align import _items, folded_text
+from planparse.diff.align import _items
+from planparse.diff.keys import folded_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -494,8 +495,9 @@ def carryover_examples(pair: GoldPair) -> tuple[np.ndarray, np.ndarray]:
         >>> values.shape[0] == labels.shape[0] > 0, bool(labels.any())
         (True, True)
     """
-    from planparse.diff.align import _records, align, matching_key
+    from planparse.diff.align import _records, align
     from planparse.diff.carryover import pair_features
+    from planparse.diff.keys import matching_key
 
     plan_a, plan_b = plan_rows(pair.a_path), plan_rows(pair.b_path)
     gold = _matches(gold_items(pair, plan_a, plan_b))
