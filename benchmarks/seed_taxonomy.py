@@ -9,7 +9,10 @@ archive, scored on the real labels of web-plans.
    together), ``--rounds`` times the ``--batch`` items of the training folds that
    ``worth_labeling`` ranks first are labeled from the gold labels (a simulated researcher)
    and the model is trained again; scored on the held-out fold;
-4. supervised: a DomainClassifier trained on all labels of the training folds, same folds.
+4. supervised: a DomainClassifier trained on all labels of the training folds, same folds;
+5. the same labels without the seeds, to tell what the seed words add: a DomainClassifier on
+   the proposed labels alone, and on as many labels drawn at random from the training folds
+   (seeded by the fold number).
 
 Needs ../shared/corpus.  Macro-F1 over the five labels, on the content items.
 """
@@ -66,6 +69,22 @@ def active_round(model, pool: dict[str, list[str]], labeled: dict, batch: int) -
     return {**labeled, **{open_texts[i]: pool[open_texts[i]] for i in order}}
 
 
+def random_labels(pool: dict[str, list[str]], size: int, seed: int) -> dict[str, list[str]]:
+    """``size`` items of the pool drawn at random (reproducibly), with their gold labels."""
+    texts = sorted(pool)
+    drawn = np.random.default_rng(seed).choice(
+        len(texts), size=min(size, len(texts)), replace=False
+    )
+    return {texts[i]: pool[texts[i]] for i in sorted(drawn)}
+
+
+def labels_alone(labeled: dict[str, list[str]]):
+    """A supervised DomainClassifier on ``labeled`` only (min_df 1: a few hundred items)."""
+    from planparse.classify import DomainClassifier
+
+    return DomainClassifier(min_df=1).fit(list(labeled), list(labeled.values()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=2)
@@ -93,23 +112,29 @@ def main() -> None:
         "seeds, no labels": macro_f1(truth, seeds.predict_labels(content["text"]), classes),
     }
     active_name = f"seeds + {args.rounds * args.batch} proposed labels"
-    predicted: dict[str, list] = {
-        active_name: [None] * len(labels),
-        "supervised": [None] * len(labels),
-    }
+    alone_name = f"the {args.rounds * args.batch} proposed labels alone, no seeds"
+    random_name = f"{args.rounds * args.batch} random labels alone, no seeds"
+    names = (active_name, "supervised", alone_name, random_name)
+    predicted: dict[str, list] = {name: [None] * len(labels) for name in names}
     proposed_not_content = 0
-    for train, test in GroupKFold(5).split(labels, groups=labels["group"]):
+    for fold, (train, test) in enumerate(GroupKFold(5).split(labels, groups=labels["group"])):
         pool = dict(zip(labels["text"].iloc[train], labels["labels"].iloc[train]))
         labeled: dict = {}
         model = seeds
         for _ in range(args.rounds):
             labeled = active_round(model, pool, labeled, args.batch)
-            model = train_from_seeds(texts, taxonomy, labeled=labeled, rounds=1)
+            model = train_from_seeds(texts, taxonomy, labeled=labeled)
         proposed_not_content += sum(row[0] == taxonomy.not_content for row in labeled.values())
         supervised = DomainClassifier().fit(
             labels["text"].iloc[train].tolist(), labels["labels"].iloc[train].tolist()
         )
-        for name, fitted in ((active_name, model), ("supervised", supervised)):
+        fits = (
+            model,
+            supervised,
+            labels_alone(labeled),
+            labels_alone(random_labels(pool, args.rounds * args.batch, fold)),
+        )
+        for name, fitted in zip(names, fits):
             for i, row in zip(test, fitted.predict_labels(labels["text"].iloc[test])):
                 predicted[name][i] = row
     figures["proposed labels that are no content (all folds)"] = proposed_not_content

@@ -9,6 +9,7 @@ import pytest
 import planparse
 from planparse.classify.seeded import (
     SEED_C,
+    agreeing,
     informativeness,
     propose,
     seed_guesses,
@@ -58,7 +59,12 @@ def model(taxonomy):
 
 
 def test_seed_guesses_follow_the_seed_terms(taxonomy):
-    texts = ["举办运动会和读书会，运动会设拔河", "建图书角", "修缮小区路灯，清理下水道和楼道", "修路灯"]
+    texts = [
+        "举办运动会和读书会，运动会设拔河",
+        "建图书角",
+        "修缮小区路灯，清理下水道和楼道",
+        "修路灯",
+    ]
     assert seed_guesses(texts, taxonomy) == [["体育"], ["读书"], ["其他"], None]
 
 
@@ -108,6 +114,14 @@ def test_models_from_guesses_are_regularised_harder_unless_told(model, taxonomy)
     assert model.C == SEED_C < 1.0
     looser = train_from_seeds(ARCHIVE * 3, taxonomy, rounds=0, min_df=1, cv=2, C=1.0)
     assert looser.C == 1.0
+
+
+def test_self_training_leaves_out_the_items_the_seed_terms_contradict():
+    confident = [["体育"], ["读书", "体育"], ["体育"], None, ["读书"]]
+    seeded = [["体育"], ["体育"], None, ["读书"], ["其他"]]
+    # Agreeing primary label: kept (with its second label); no seed guess: the model's label;
+    # no confident label: nothing; the model against the seed terms' guess: left out.
+    assert agreeing(confident, seeded) == [["体育"], None, ["体育"], None, None]
 
 
 def test_informativeness_ranks_ties_first():
