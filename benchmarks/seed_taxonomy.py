@@ -8,7 +8,8 @@ archive, scored on the real labels of web-plans.
 3. seeds + N proposed labels: in grouped 5-fold CV (websites and near-duplicates kept
    together), ``--rounds`` times the ``--batch`` items of the training folds that
    ``worth_labeling`` ranks first are labeled from the gold labels (a simulated researcher)
-   and the model is trained again; scored on the held-out fold;
+   and the model is trained again the way ``planparse train --labels`` trains it (two
+   self-training rounds; until session 27 this loop used one); scored on the held-out fold;
 4. supervised: a DomainClassifier trained on all labels of the training folds, same folds;
 5. the same labels without the seeds, to tell what the seed words add: a DomainClassifier on
    the proposed labels alone, and on as many labels drawn at random from the training folds

@@ -9,7 +9,6 @@ import pytest
 import planparse
 from planparse.classify.seeded import (
     SEED_C,
-    agreeing,
     informativeness,
     propose,
     seed_guesses,
@@ -114,14 +113,6 @@ def test_models_from_guesses_are_regularised_harder_unless_told(model, taxonomy)
     assert model.C == SEED_C < 1.0
     looser = train_from_seeds(ARCHIVE * 3, taxonomy, rounds=0, min_df=1, cv=2, C=1.0)
     assert looser.C == 1.0
-
-
-def test_self_training_leaves_out_the_items_the_seed_terms_contradict():
-    confident = [["体育"], ["读书", "体育"], ["体育"], None, ["读书"]]
-    seeded = [["体育"], ["体育"], None, ["读书"], ["其他"]]
-    # Agreeing primary label: kept (with its second label); no seed guess: the model's label;
-    # no confident label: nothing; the model against the seed terms' guess: left out.
-    assert agreeing(confident, seeded) == [["体育"], None, ["体育"], None, None]
 
 
 def test_informativeness_ranks_ties_first():

@@ -8,8 +8,8 @@ reads their own unlabeled archive and
    "other" label;
 2. trains a :class:`DomainClassifier` on those guesses, which learns the words that go with
    the seed terms (一对一帮扶 beside 就业, 调解员 beside 纠纷);
-3. relabels the archive with that model where it is confident and its label agrees with the
-   seed terms' guess (or they make none), and trains again (self-training), ``rounds`` times.
+3. relabels the archive with that model where it is confident and trains again
+   (self-training), ``rounds`` times.
 
 Human labels, when there are any, replace the guesses for their items.
 :func:`propose` then picks the items the model is least sure about, to be labeled next
@@ -93,37 +93,20 @@ def train_from_seeds(
     tax = taxonomy if isinstance(taxonomy, Taxonomy) else _loaded(taxonomy)
     texts = list(texts)
     labeled = labeled or {}
-    seeded = seed_guesses(texts, tax)
+    guesses: list[list[str] | None] = list(seed_guesses(texts, tax))
     # Trained on the guesses with the seed terms blanked out, a model can only learn the
     # words around them; where it is sure, its labels replace the guesses (items without a
     # seed term, and seed terms used in another sense).
     masked = mask_seeds(texts, tax)
-    masked_labeled = {mask_seeds([t], tax)[0]: v for t, v in labeled.items()}
-    context = _fit(masked, seeded, masked_labeled, tax, params)
-    guesses = [sure or guess for sure, guess in zip(_confident(context, masked), seeded)]
+    context = _fit(masked, guesses, {mask_seeds([t], tax)[0]: v for t, v in labeled.items()}, tax, params)
+    guesses = [
+        sure or guess for sure, guess in zip(_confident(context, masked), guesses)
+    ]
     model = _fit(texts, guesses, labeled, tax, params)
     for _ in range(rounds):
-        guesses = agreeing(_confident(model, texts), seeded)
-        model = _fit(texts, guesses, labeled, tax, params)
+        guesses = _confident(model, texts)
+        model = _fit(texts, guesses, labeled or {}, tax, params)
     return model
-
-
-def agreeing(
-    confident: Sequence[list[str] | None], seeded: Sequence[list[str] | None]
-) -> list[list[str] | None]:
-    """The model's confident labels where the seed terms do not contradict them: where the
-    primary labels agree, or the seed terms make no guess.  A contested item is left out of
-    the next round rather than given either label, so a model's mistake is not fed back to
-    it as a label against the seed terms (co-training's agreement rule).
-
-    Examples:
-        >>> agreeing([["维权"], ["就业"], ["其他"], None], [["维权"], ["维权"], None, ["就业"]])
-        [['维权'], None, ['其他'], None]
-    """
-    return [
-        sure if sure and (guess is None or sure[0] == guess[0]) else None
-        for sure, guess in zip(confident, seeded)
-    ]
 
 
 def mask_seeds(texts: Sequence[str], taxonomy: Taxonomy) -> list[str]:
