@@ -2,6 +2,7 @@
 archive, scored on the real labels of web-plans.
 
     python benchmarks/seed_taxonomy.py [--rounds 2] [--batch 100] [--json OUT]
+        [--self-training 2] [--weight 30] [--random-proposals]
 
 1. lexicon: the seed terms alone (LexiconTagger);
 2. seeds: ``train_from_seeds`` on every parsed item of the 285 pages, no label at all;
@@ -14,6 +15,10 @@ archive, scored on the real labels of web-plans.
 5. the same labels without the seeds, to tell what the seed words add: a DomainClassifier on
    the proposed labels alone, and on as many labels drawn at random from the training folds
    (seeded by the fold number).
+
+``--self-training`` sets the self-training rounds of step 3, ``--weight`` how many times a
+human label counts (``seeded.HUMAN_WEIGHT``), and ``--random-proposals`` labels random items of
+the training folds instead of the proposed ones (the same draw as step 5's).
 
 Needs ../shared/corpus.  Macro-F1 over the five labels, on the content items.
 """
@@ -60,10 +65,15 @@ def archive_texts() -> list[str]:
     return context_texts(items[items.kind != "debris"])
 
 
-def active_round(model, pool: dict[str, list[str]], labeled: dict, batch: int) -> dict:
-    """The ``batch`` most informative pool items, labeled from the pool's gold labels."""
+def active_round(
+    model, pool: dict[str, list[str]], labeled: dict, batch: int, seed: int | None = None
+) -> dict:
+    """The ``batch`` most informative pool items, labeled from the pool's gold labels; with a
+    ``seed``, :func:`random_labels` of the size the labeled set grows to instead."""
     from planparse.classify.seeded import worth_labeling
 
+    if seed is not None:
+        return random_labels(pool, len(labeled) + batch, seed)
     open_texts = sorted(t for t in pool if t not in labeled)
     scores = worth_labeling(model, open_texts)
     order = np.argsort(-scores, kind="stable")[:batch]
@@ -91,8 +101,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--json", metavar="OUT")
+    parser.add_argument("--self-training", type=int, default=2)
+    parser.add_argument("--weight", type=int, default=None)
+    parser.add_argument("--random-proposals", action="store_true")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
+    if args.weight is not None:
+        import planparse.classify.seeded
+
+        planparse.classify.seeded.HUMAN_WEIGHT = args.weight
     from sklearn.model_selection import GroupKFold
 
     from planparse.classify import DomainClassifier, LexiconTagger, Taxonomy
@@ -123,8 +140,9 @@ def main() -> None:
         labeled: dict = {}
         model = seeds
         for _ in range(args.rounds):
-            labeled = active_round(model, pool, labeled, args.batch)
-            model = train_from_seeds(texts, taxonomy, labeled=labeled)
+            draw = fold if args.random_proposals else None
+            labeled = active_round(model, pool, labeled, args.batch, draw)
+            model = train_from_seeds(texts, taxonomy, labeled=labeled, rounds=args.self_training)
         proposed_not_content += sum(row[0] == taxonomy.not_content for row in labeled.values())
         supervised = DomainClassifier().fit(
             labels["text"].iloc[train].tolist(), labels["labels"].iloc[train].tolist()
