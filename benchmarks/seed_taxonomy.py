@@ -129,8 +129,9 @@ def main() -> None:
         "lexicon": macro_f1(truth, LexiconTagger().fit().predict_labels(content["text"]), classes),
         "seeds, no labels": macro_f1(truth, seeds.predict_labels(content["text"]), classes),
     }
-    active_name = f"seeds + {args.rounds * args.batch} proposed labels"
-    alone_name = f"the {args.rounds * args.batch} proposed labels alone, no seeds"
+    picked = "random" if args.random_proposals else "proposed"
+    active_name = f"seeds + {args.rounds * args.batch} {picked} labels"
+    alone_name = f"the {args.rounds * args.batch} {picked} labels alone, no seeds"
     random_name = f"{args.rounds * args.batch} random labels alone, no seeds"
     names = (active_name, "supervised", alone_name, random_name)
     predicted: dict[str, list] = {name: [None] * len(labels) for name in names}
