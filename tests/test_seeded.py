@@ -58,7 +58,12 @@ def model(taxonomy):
 
 
 def test_seed_guesses_follow_the_seed_terms(taxonomy):
-    texts = ["举办运动会和读书会，运动会设拔河", "建图书角", "修缮小区路灯，清理下水道和楼道", "修路灯"]
+    texts = [
+        "举办运动会和读书会，运动会设拔河",
+        "建图书角",
+        "修缮小区路灯，清理下水道和楼道",
+        "修路灯",
+    ]
     assert seed_guesses(texts, taxonomy) == [["体育"], ["读书"], ["其他"], None]
 
 
@@ -79,6 +84,21 @@ def test_human_labels_override_the_guesses(taxonomy):
     plain = train_from_seeds(ARCHIVE * 3, taxonomy, rounds=0, min_df=1, cv=2)
     j = 0  # 体育
     assert model.predict_proba(["更换小区路灯"])[0, j] > plain.predict_proba(["更换小区路灯"])[0, j]
+
+
+def test_a_human_label_wins_over_the_seed_guess_of_its_item(taxonomy):
+    # The seed terms call this item 体育 (运动会); the researcher says 读书, and the model
+    # trained with that label must say 读书 for it, in every self-training round.
+    text = "运动会期间开放借阅角"
+    assert seed_guesses([text], taxonomy) == [["体育"]]
+    plain = train_from_seeds(ARCHIVE * 3 + [text], taxonomy, rounds=0, min_df=1, cv=2)
+    assert plain.predict_labels([text])[0][0] == "体育"
+    labeled = {text: ["读书"]}
+    for rounds in (0, 2):
+        model = train_from_seeds(
+            ARCHIVE * 3 + [text], taxonomy, labeled=labeled, rounds=rounds, min_df=1, cv=2
+        )
+        assert model.predict_labels([text])[0][0] == "读书"
 
 
 @pytest.mark.slow
