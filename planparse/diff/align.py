@@ -324,14 +324,22 @@ def compare(
     """
     import pandas as pd
 
-    a, b = _records(_items(plan_a)), _records(_items(plan_b))
-    keys_a, keys_b = [matching_key(r["text"]) for r in a], [matching_key(r["text"]) for r in b]
-    found = align(keys_a, keys_b, settings)
+    a, b, found = outline_alignment(plan_a, plan_b, settings)
     links = _links(found, a, b, settings, scorer)
     rows = _link_rows(links, a, b) + _unmatched_rows(links, a, b)
     rows.sort(key=lambda r: r[0])
     table = pd.DataFrame([r for _, r in rows], columns=list(CHANGE_COLUMNS))
     return table.astype(_DTYPES)
+
+
+def outline_alignment(
+    plan_a: pd.DataFrame, plan_b: pd.DataFrame, settings: Settings = Settings()
+) -> tuple[list[dict], list[dict], _Alignment]:
+    """Both plans' compared items (as records) and their outline alignment: what
+    :func:`compare` starts from, and what the carry-over weights are fitted on."""
+    a, b = _records(_items(plan_a)), _records(_items(plan_b))
+    keys_a, keys_b = [matching_key(r["text"]) for r in a], [matching_key(r["text"]) for r in b]
+    return a, b, align(keys_a, keys_b, settings)
 
 
 def _links(

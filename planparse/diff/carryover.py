@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from scipy.sparse import csr_matrix
 from scipy.sparse import vstack as sparse_vstack
 
 from planparse.diff.keys import folded_text, matching_key, similarity_matrix, stock_pattern
@@ -189,8 +190,6 @@ class _Side:
 
     @classmethod
     def of(cls, keys: list[str], clauses, owners: np.ndarray) -> _Side:
-        from scipy.sparse import csr_matrix
-
         membership = csr_matrix(
             (np.ones(len(owners)), (owners, np.arange(len(owners)))),
             shape=(len(keys), len(owners)),

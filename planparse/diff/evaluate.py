@@ -495,16 +495,13 @@ def carryover_examples(pair: GoldPair) -> tuple[np.ndarray, np.ndarray]:
         >>> values.shape[0] == labels.shape[0] > 0, bool(labels.any())
         (True, True)
     """
-    from planparse.diff.align import _records, align
+    from planparse.diff.align import outline_alignment
     from planparse.diff.carryover import pair_features
-    from planparse.diff.keys import matching_key
 
     plan_a, plan_b = plan_rows(pair.a_path), plan_rows(pair.b_path)
     gold = _matches(gold_items(pair, plan_a, plan_b))
-    a, b = _records(_items(plan_a)), _records(_items(plan_b))
-    keys_a, keys_b = [matching_key(r["text"]) for r in a], [matching_key(r["text"]) for r in b]
-    found_outline = align(keys_a, keys_b)
+    a, b, outline = outline_alignment(plan_a, plan_b)
     texts_a, texts_b = [r["text"] for r in a], [r["text"] for r in b]
-    found = pair_features(texts_a, texts_b, found_outline.pairs, found_outline.sim)
+    found = pair_features(texts_a, texts_b, outline.pairs, outline.sim)
     labels = [(a[i]["item_id"], b[j]["item_id"]) in gold for i, j in found.pairs]
     return found.values, np.asarray(labels, dtype=bool)
