@@ -168,6 +168,7 @@ class _Alignment:
 def align(keys_a: list[str], keys_b: list[str], settings: Settings = Settings()) -> _Alignment:
     """Match the items of two outlines one to one, then join left-overs by containment."""
     sim = similarity_matrix(keys_a, keys_b)
+    _empty_keys_alike(sim, keys_a, keys_b)
     candidates = np.argwhere(sim >= settings.min_similarity_in_order)
     chain = heaviest_common_subsequence(candidates, sim[candidates[:, 0], candidates[:, 1]])
     pairs = {int(candidates[k, 0]): int(candidates[k, 1]) for k in chain}
@@ -180,6 +181,14 @@ def align(keys_a: list[str], keys_b: list[str], settings: Settings = Settings())
     alignment = _Alignment(sim, dict(sorted(pairs.items())), in_order, scores)
     _join_leftovers(alignment, keys_a, keys_b, settings)
     return alignment
+
+
+def _empty_keys_alike(sim: np.ndarray, keys_a: list[str], keys_b: list[str]) -> None:
+    """Two items with nothing to compare (no text left after folding, such as a bare marker)
+    are alike, as two equal keys are: a plan compared with itself keeps them."""
+    empty_a = [i for i, key in enumerate(keys_a) if not key]
+    empty_b = [j for j, key in enumerate(keys_b) if not key]
+    sim[np.ix_(empty_a, empty_b)] = 1.0
 
 
 def _moved(
@@ -359,9 +368,24 @@ def _links(
 
         texts_a, texts_b = [r["text"] for r in a], [r["text"] for r in b]
         carried = carried_pairs(texts_a, texts_b, found.pairs, scorer, found.sim)
+        same_a, same_b = _identical_matches(found.pairs, texts_a, texts_b)
         for i, j in carried:
-            links.setdefault((i, j), float(found.sim[i, j]))
+            if i not in same_a and j not in same_b:
+                links.setdefault((i, j), float(found.sim[i, j]))
     return links
+
+
+def _identical_matches(
+    pairs: dict[int, int], texts_a: list[str], texts_b: list[str]
+) -> tuple[set[int], set[int]]:
+    """The A items and the B items of the one-to-one matches whose texts fold equal.
+
+    An item kept word for word is accounted for: a clause of it found elsewhere in the other
+    plan is that plan repeating itself, not this item carried over (else a plan compared
+    with itself would come out merged and split).
+    """
+    same = {i: j for i, j in pairs.items() if folded_text(texts_a[i]) == folded_text(texts_b[j])}
+    return set(same), set(same.values())
 
 
 def _link_rows(
