@@ -167,7 +167,8 @@ CLAUSES = [
 def repetitive_plans(draw) -> list[str]:
     """Made-up outlines whose items reuse each other's clauses, as a report's review and its
     plan do: a clause of one item comes back in others of the same plan."""
-    items = st.lists(st.lists(st.sampled_from(CLAUSES), min_size=1, max_size=3), min_size=1, max_size=4)
+    item = st.lists(st.sampled_from(CLAUSES), min_size=1, max_size=3)
+    items = st.lists(item, min_size=1, max_size=4)
     sections = draw(st.lists(items, min_size=1, max_size=3))
     lines = []
     for number, items in enumerate(sections):

@@ -6,6 +6,8 @@ import hashlib
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import planparse
 from planparse.diff import CHANGE_KINDS, compare
@@ -291,3 +293,81 @@ def test_annotations_under_the_sharpened_rule_cover_every_item(shared_corpus, an
     pairs = ev.load_gold(path, (ev.DEFAULT_ROOTS[0], shared_corpus))
     assert [pair.pair for pair in pairs] == ["national-2014-2015"]
     _check_pair(pairs[0])
+
+
+def _rederived(path, pair: ev.GoldPair) -> list[tuple]:
+    """The rows the gold's tool derives from the matches of one gold pair."""
+    import annotate_pair
+
+    matches = annotate_pair.annotated_matches(path, pair.pair)
+    items_a, items_b = (annotate_pair.compared_items(p) for p in (pair.a_path, pair.b_path))
+    return [
+        (str(a), str(b), kind) for a, b, kind in annotate_pair.gold_rows(matches, items_a, items_b)
+    ]
+
+
+def _stored(pair: ev.GoldPair) -> list[tuple]:
+    cells = pair.rows[["a_start", "b_start"]].astype(object).where(pair.rows.notna(), "")
+    return [(str(a), str(b), kind) for (a, b), kind in zip(cells.values, pair.rows["change"])]
+
+
+def test_the_sample_golds_kinds_follow_the_shared_rule():
+    for pair in ev.load_gold("sample"):
+        assert sorted(_rederived(ev.GOLD_DIR / "sample.tsv", pair)) == sorted(_stored(pair))
+
+
+@pytest.mark.parametrize("who", [None, *ev.ANNOTATORS])
+@pytest.mark.parametrize("name", ["national", "hailar"])
+def test_the_real_golds_kinds_follow_the_shared_rule(shared_corpus, name, who):
+    """Every stored kind is what ``link_kinds`` (the rule compare() applies) gives the
+    stored matches: `annotate_pair.py rekind` was run after the rule last changed."""
+    path = ev.GOLD_DIR / f"{name}.tsv" if who is None else ev.annotation_file(name, who)
+    for pair in ev.load_gold(path, (ev.DEFAULT_ROOTS[0], shared_corpus)):
+        assert sorted(_rederived(path, pair)) == sorted(_stored(pair))
+
+
+def test_compare_names_its_matches_as_the_golds_tool_would(shared_corpus):
+    """compare()'s kinds are the gold tool's kinds of compare()'s own matches."""
+    import annotate_pair
+
+    for pair in ev.load_gold("national", (ev.DEFAULT_ROOTS[0], shared_corpus)):
+        plan_a, plan_b = ev.plan_rows(pair.a_path), ev.plan_rows(pair.b_path)
+        rows = compare(plan_a, plan_b)
+        items_a, items_b = (annotate_pair.compared_items(p) for p in (pair.a_path, pair.b_path))
+        start_a = dict(zip(items_a["item_id"], items_a["start"]))
+        start_b = dict(zip(items_b["item_id"], items_b["start"]))
+        matched = rows.dropna(subset=["a_item_id", "b_item_id"])
+        ours = {
+            (int(start_a[a]), int(start_b[b])): kind
+            for a, b, kind in zip(matched["a_item_id"], matched["b_item_id"], matched["change"])
+        }
+        theirs = annotate_pair.gold_rows(sorted(ours), items_a, items_b)
+        assert {(a, b): kind for a, b, kind in theirs if a != "" and b != ""} == ours
+
+
+def _longest_chain_reference(pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The O(n^2) longest order-preserving chain, earliest in A on a tie (the gold tool's
+    former code), as the reference of the O(n log n) one."""
+    pairs = sorted(pairs)
+    longest = [1] * len(pairs)  # the longest chain starting at each pair
+    for i in range(len(pairs) - 1, -1, -1):
+        for j in range(i + 1, len(pairs)):
+            if pairs[i][0] < pairs[j][0] and pairs[i][1] < pairs[j][1]:
+                longest[i] = max(longest[i], longest[j] + 1)
+    chosen: list[tuple[int, int]] = []
+    need = max(longest, default=0)
+    for i, pair in enumerate(pairs):
+        follows = not chosen or (chosen[-1][0] < pair[0] and chosen[-1][1] < pair[1])
+        if longest[i] == need and follows:
+            chosen.append(pair)
+            need -= 1
+    return set(chosen)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.permutations(range(12)), st.integers(0, 12))
+def test_the_longest_order_kept_is_the_quadratic_references(order, size):
+    from planparse.diff.align import longest_order_kept
+
+    pairs = list(enumerate(order[:size]))  # one to one: each A item, each B item once
+    assert longest_order_kept(pairs) == _longest_chain_reference(pairs)

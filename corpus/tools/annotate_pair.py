@@ -8,9 +8,12 @@ mechanical kinds of FORMAT.md (moved / kept / rewritten; merged / split by multi
     python corpus/tools/annotate_pair.py items FILE [--width N]
     python corpus/tools/annotate_pair.py candidates FILE_A FILE_B [--top 3]
     python corpus/tools/annotate_pair.py rows MATCHES PAIR FILE_A FILE_B >> out.tsv
+    python corpus/tools/annotate_pair.py rekind GOLD.tsv [...]
 
 MATCHES is a text file with one hand-decided match per line, ``a_start b_start`` (lines
 starting with ``#`` are comments). Every other item becomes ``dropped`` / ``added``.
+``rekind`` re-derives the kinds of finished gold files from their matches, in place, after
+the kind rule changed.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from planparse.diff.align import _items
-from planparse.diff.evaluate import plan_rows
+from planparse.diff.align import _items, link_kinds
+from planparse.diff.evaluate import load_gold, plan_rows
 from planparse.diff.keys import folded_text
 from planparse.reuse.evaluate import sha16
 
@@ -97,76 +100,41 @@ def read_matches(path: str) -> list[tuple[int, int]]:
     return sorted(set(pairs))
 
 
-def order_kept(pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:
-    """The longest order-preserving subset of the matches; ties keep the earliest in A.
-
-    >>> sorted(order_kept([(1, 30), (2, 10), (3, 20)]))
-    [(2, 10), (3, 20)]
-    >>> sorted(order_kept([(1, 20), (2, 10)]))
-    [(1, 20)]
-    """
-    pairs = sorted(pairs)
-    longest = [1] * len(pairs)  # longest chain starting at each pair
-    for i in range(len(pairs) - 1, -1, -1):
-        for j in range(i + 1, len(pairs)):
-            if follows(pairs[i], pairs[j]):
-                longest[i] = max(longest[i], longest[j] + 1)
-    chosen: list[tuple[int, int]] = []
-    need = max(longest, default=0)
-    for i, pair in enumerate(pairs):
-        if longest[i] == need and (not chosen or follows(chosen[-1], pair)):
-            chosen.append(pair)
-            need -= 1
-    return set(chosen)
-
-
-def follows(first: tuple[int, int], second: tuple[int, int]) -> bool:
-    """Whether ``second`` can come after ``first`` in an order-preserving chain."""
-    return first[0] <= second[0] and first[1] <= second[1] and first != second
-
-
-def one_to_one_kind(pair, items_a, items_b, pairs, in_order) -> str:
-    """moved / kept / rewritten for a one-to-one match, as FORMAT.md decides them."""
-    row_a, row_b = items_a.loc[pair[0]], items_b.loc[pair[1]]
-    parent_a = start_of(items_a, row_a["parent_id"])
-    parent_b = start_of(items_b, row_b["parent_id"])
-    matched_a = {a for a, _ in pairs}
-    matched_b = {b for _, b in pairs}
-    if parent_a in matched_a and parent_b in matched_b and (parent_a, parent_b) not in pairs:
-        return "moved"
-    if pair not in in_order:
-        return "moved"
-    return "kept" if folded(row_a["text"]) == folded(row_b["text"]) else "rewritten"
-
-
-def start_of(items: pd.DataFrame, item_id: str) -> int | None:
-    """The start offset of the compared item with this id, if it is one."""
-    hits = items.index[items["item_id"] == item_id]
-    return int(hits[0]) if len(hits) else None
-
-
 def gold_rows(pairs, items_a, items_b) -> list[tuple[int | str, int | str, str]]:
-    """Every item of both sides as ``(a_start, b_start, change)``, in B then A order."""
-    items_a = items_a.set_index("start", drop=False)
-    items_b = items_b.set_index("start", drop=False)
-    unknown = [p for p in pairs if p[0] not in items_a.index or p[1] not in items_b.index]
+    """Every item of both sides as ``(a_start, b_start, change)``, in B then A order; the
+    kinds of the matches are planparse.diff's own (:func:`planparse.diff.align.link_kinds`),
+    so the gold's kinds and the method's are decided by one implementation of FORMAT.md.
+
+    >>> import planparse
+    >>> a = _items(planparse.parse("一、家风\\n（一）评选最美家庭\\n二、就业\\n", doc_id="a").to_frame())
+    >>> b = _items(planparse.parse("一、就业\\n二、家风\\n（一）评选最美家庭\\n", doc_id="b").to_frame())
+    >>> sa, sb = list(a["start"]), list(b["start"])
+    >>> [kind for *_, kind in gold_rows([(sa[0], sb[1]), (sa[1], sb[2]), (sa[2], sb[0])], a, b)]
+    ['moved', 'kept', 'kept']
+    """
+    position_a = {start: k for k, start in enumerate(items_a["start"])}
+    position_b = {start: k for k, start in enumerate(items_b["start"])}
+    unknown = [p for p in pairs if p[0] not in position_a or p[1] not in position_b]
     if unknown:
         raise SystemExit(f"not an item start: {unknown}")
-    per_a = Counter(a for a, _ in pairs)
-    per_b = Counter(b for _, b in pairs)
-    in_order = order_kept(pairs)
-    rows = []
-    for pair in pairs:
-        if per_b[pair[1]] > 1:
-            kind = "merged"
-        elif per_a[pair[0]] > 1:
-            kind = "split"
-        else:
-            kind = one_to_one_kind(pair, items_a, items_b, set(pairs), in_order)
-        rows.append((pair[0], pair[1], kind))
-    rows += [(a, "", "dropped") for a in items_a.index if a not in per_a]
-    rows += [("", b, "added") for b in items_b.index if b not in per_b]
+    links = {(position_a[a], position_b[b]): (a, b) for a, b in pairs}
+    kinds = link_kinds(
+        links,
+        parent_positions(items_a),
+        parent_positions(items_b),
+        list(items_a["text"]),
+        list(items_b["text"]),
+    )
+    rows = [(*links[link], kind) for link, kind in kinds.items()]
+    rows += [(a, "", "dropped") for a in items_a["start"] if a not in {p[0] for p in pairs}]
+    rows += [("", b, "added") for b in items_b["start"] if b not in {p[1] for p in pairs}]
     return sorted(rows, key=lambda r: (r[1] == "", r[1] or 0, r[0] or 0))
+
+
+def parent_positions(items: pd.DataFrame) -> list[int]:
+    """Each compared item's parent as its position among the compared items (-1: none)."""
+    position = {item_id: k for k, item_id in enumerate(items["item_id"])}
+    return [position.get(parent, -1) for parent in items["parent_id"]]
 
 
 def print_rows(matches: str, pair: str, path_a: str, path_b: str, header: bool) -> None:
@@ -182,6 +150,39 @@ def print_rows(matches: str, pair: str, path_a: str, path_b: str, header: bool) 
         )
     counts = Counter(change for *_, change in rows)
     print(f"{pair}: {len(rows)} rows {dict(sorted(counts.items()))}", file=sys.stderr)
+
+
+def rekind(path: str | Path) -> Counter:
+    """Re-derive the kinds of a gold TSV from its matches, in place: the matches, the rows
+    and their order stay, only ``change`` follows the current rule (:func:`gold_rows`).
+    Returns how many rows went from which kind to which; pairs whose documents are absent
+    are left as they are (and named on stderr).
+
+    >>> rekind("corpus/gold/changes/national.tsv")  # doctest: +SKIP
+    Counter()
+    """
+    kinds: dict[tuple[str, str, str], str] = {}
+    pairs = load_gold(path)
+    for pair in pairs:
+        matches = annotated_matches(path, pair.pair)
+        rows = gold_rows(matches, compared_items(pair.a_path), compared_items(pair.b_path))
+        kinds.update({(pair.pair, str(a), str(b)): kind for a, b, kind in rows})
+    resolved = {pair.pair for pair in pairs}
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    changed: Counter = Counter()
+    for n, line in enumerate(lines[1:], start=1):
+        fields = line.split("\t")
+        if fields[0] not in resolved:
+            continue
+        kind = kinds.pop((fields[0], fields[3], fields[4]))  # a KeyError: not the same items
+        changed.update([(fields[5], kind)] if kind != fields[5] else [])
+        lines[n] = "\t".join([*fields[:5], kind])
+    if kinds:
+        raise SystemExit(f"{path}: items without a row: {sorted(kinds)[:5]}")
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for absent in sorted({line.split("\t")[0] for line in lines[1:]} - resolved):
+        print(f"{path}: {absent} left as it was (its documents are absent)", file=sys.stderr)
+    return changed
 
 
 def annotated_matches(path: str, pair: str) -> set[tuple[int, int]]:
@@ -209,7 +210,7 @@ def print_disagreements(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: items, candidates, rows, disagreements."""
+    """Command line: items, candidates, rows, disagreements, rekind."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     items = commands.add_parser("items")
@@ -227,6 +228,8 @@ def main(argv: list[str] | None = None) -> None:
     for name in ("first", "second", "pair", "file_a", "file_b"):
         disagreements.add_argument(name)
     disagreements.add_argument("--agreed", metavar="MATCHES", help="write the shared matches")
+    rekinds = commands.add_parser("rekind", help="re-derive a gold TSV's kinds, in place")
+    rekinds.add_argument("gold", nargs="+")
     args = parser.parse_args(argv)
     if args.command == "items":
         print_items(args.file, args.width)
@@ -236,6 +239,10 @@ def main(argv: list[str] | None = None) -> None:
         print_disagreements(
             args.first, args.second, args.pair, args.file_a, args.file_b, args.agreed
         )
+    elif args.command == "rekind":
+        for path in args.gold:
+            changed = rekind(path)
+            print(f"{path}: {sum(changed.values())} kinds changed {dict(sorted(changed.items()))}")
     else:
         print_rows(args.matches, args.pair, args.file_a, args.file_b, args.header)
 

@@ -33,6 +33,7 @@ Examples:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -88,15 +89,27 @@ def heaviest_common_subsequence(pairs: np.ndarray, weights: np.ndarray) -> list[
     """Indexes of the pairs ``(i, j)`` forming the monotone matching (i and j both strictly
     increasing) of greatest total weight.
 
-    A Fenwick tree over j keeps, for each j, the best chain ending at or before it; pairs of
-    one i are scored before any is stored, so no i is used twice.
-
     Examples:
         >>> heaviest_common_subsequence(np.array([[0, 0], [0, 1], [1, 1]]), np.array([.5, .9, .6]))
         [0, 2]
     """
     if not len(pairs):
         return []
+    best, back = _chain_ends(pairs, weights)
+    chain, k = [], int(np.argmax(best))
+    while k >= 0:
+        chain.append(k)
+        k = int(back[k])
+    return sorted(chain, key=lambda c: (pairs[c, 0], pairs[c, 1]))
+
+
+def _chain_ends(pairs: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each pair, the weight of the heaviest monotone chain ending at it, and the pair
+    before it in that chain (-1 for none).
+
+    A Fenwick tree over j keeps, for each j, the best chain ending at or before it; pairs of
+    one i are scored before any is stored, so no i is used twice.  O(k log k) for k pairs.
+    """
     size = int(pairs[:, 1].max()) + 2
     tree_best = np.zeros(size)
     tree_at = np.full(size, -1)
@@ -126,11 +139,97 @@ def heaviest_common_subsequence(pairs: np.ndarray, weights: np.ndarray) -> list[
             best[k], back[k] = score + weights[k], at
         for k in members:
             update(int(pairs[k, 1]), best[k], int(k))
-    chain, k = [], int(np.argmax(best))
-    while k >= 0:
-        chain.append(k)
-        k = int(back[k])
-    return sorted(chain, key=lambda c: (pairs[c, 0], pairs[c, 1]))
+    return best, back
+
+
+def longest_order_kept(pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The longest subset of the one-to-one matches ``(i, j)`` that keeps both outlines'
+    order (i and j both increasing); of several, the earliest in A: the pairs are taken in
+    (i, j) order, each the first that still starts a longest chain.  O(k log k).
+
+    Examples:
+        >>> sorted(longest_order_kept([(1, 30), (2, 10), (3, 20)]))
+        [(2, 10), (3, 20)]
+        >>> sorted(longest_order_kept([(1, 20), (2, 10)]))  # a tie: the earlier A item stays
+        [(1, 20)]
+    """
+    ordered = np.array(sorted(set(pairs)), dtype=np.int64).reshape(-1, 2)
+    if not len(ordered):
+        return set()
+    # Reversed, a chain ending at a pair is a chain starting at it in the real order.
+    starting, _ = _chain_ends(ordered.max(axis=0) - ordered, np.ones(len(ordered)))
+    chosen: set[tuple[int, int]] = set()
+    need, last_i, last_j = starting.max(), -1, -1
+    for (i, j), length in zip(ordered.tolist(), starting):
+        if length == need and i > last_i and j > last_j:
+            chosen.add((i, j))
+            need, last_i, last_j = need - 1, i, j
+    return chosen
+
+
+def link_kinds(
+    links: Iterable[tuple[int, int]],
+    parents_a: Sequence[int],
+    parents_b: Sequence[int],
+    texts_a: Sequence[str],
+    texts_b: Sequence[str],
+) -> dict[tuple[int, int], str]:
+    """The change kind of each match ``(i, j)`` (A item i, B item j), decided from all the
+    matches as ``corpus/gold/changes/FORMAT.md`` decides the gold's; :func:`compare` and the
+    gold's tool (``corpus/tools/annotate_pair.py``) both call it.
+
+    ``merged`` when B item j has several matches, else ``split`` when A item i has several;
+    a one-to-one match is ``moved`` when its A parent and its B parent (``parents_a[i]``,
+    ``parents_b[j]``: item numbers, -1 for none) both have matches but not with each other,
+    or when it is outside :func:`longest_order_kept` of the one-to-one matches, unless its
+    parents are matched to each other and that match moved (a section moved with its children
+    is one move); otherwise ``kept`` when the texts fold equal
+    (:func:`~planparse.diff.keys.folded_text`), else ``rewritten``.  Items are numbered in
+    outline order, so a parent's kind is decided before its children's.
+
+    Examples:
+        >>> texts_a, texts_b = ["家风", "评选最美家庭", "就业", "举办培训班"], ["就业", "办培训班", "家风", "评选最美家庭"]
+        >>> parents = [-1, 0, -1, 2]  # two sections of one item each, swapped in B
+        >>> links = [(0, 2), (1, 3), (2, 0), (3, 1)]
+        >>> [link_kinds(links, parents, parents, texts_a, texts_b)[link] for link in links]
+        ['kept', 'kept', 'moved', 'rewritten']
+        >>> link_kinds([(0, 2), (1, 2)], parents, parents, texts_a, texts_b)
+        {(0, 2): 'merged', (1, 2): 'merged'}
+    """
+    links = sorted(set(links))
+    per_a = Counter(i for i, _ in links)
+    per_b = Counter(j for _, j in links)
+    single = [(i, j) for i, j in links if per_a[i] == 1 and per_b[j] == 1]
+    moved = _moved_links(single, set(links), parents_a, parents_b)
+    kinds = {}
+    for i, j in links:
+        if per_b[j] > 1 or per_a[i] > 1:
+            kinds[(i, j)] = "merged" if per_b[j] > 1 else "split"
+        elif (i, j) in moved:
+            kinds[(i, j)] = "moved"
+        else:
+            same = folded_text(texts_a[i]) == folded_text(texts_b[j])
+            kinds[(i, j)] = "kept" if same else "rewritten"
+    return kinds
+
+
+def _moved_links(
+    single: list[tuple[int, int]],
+    links: set[tuple[int, int]],
+    parents_a: Sequence[int],
+    parents_b: Sequence[int],
+) -> set[tuple[int, int]]:
+    """The one-to-one matches that moved (:func:`link_kinds`): to parents matched elsewhere,
+    or out of the outlines' order without their section; parents come first in A's order."""
+    matched_a, matched_b = {i for i, _ in links}, {j for _, j in links}
+    in_order = longest_order_kept(single)
+    moved: set[tuple[int, int]] = set()
+    for i, j in sorted(single):
+        parents = (parents_a[i], parents_b[j])
+        other_parent = parents[0] in matched_a and parents[1] in matched_b and parents not in links
+        if other_parent or ((i, j) not in in_order and parents not in moved):
+            moved.add((i, j))
+    return moved
 
 
 def _runs(values: np.ndarray) -> list[tuple[int, slice]]:
@@ -157,7 +256,6 @@ class _Alignment:
 
     sim: np.ndarray  # TF-IDF cosine of every A key to every B key
     pairs: dict[int, int]  # the one-to-one matches: A item -> B item
-    in_order: set[int]  # the A items of the outline's heaviest common subsequence
     scores: dict[int, float]  # A item -> similarity to its match
     joined_a: dict[int, int] = field(default_factory=dict)  # A item -> B item it merged into
     joined_b: dict[int, int] = field(default_factory=dict)  # B item -> A item it split from
@@ -172,13 +270,12 @@ def align(keys_a: list[str], keys_b: list[str], settings: Settings = Settings())
     candidates = np.argwhere(sim >= settings.min_similarity_in_order)
     chain = heaviest_common_subsequence(candidates, sim[candidates[:, 0], candidates[:, 1]])
     pairs = {int(candidates[k, 0]): int(candidates[k, 1]) for k in chain}
-    in_order = set(pairs)
     free_a = [i for i in range(len(keys_a)) if i not in pairs]
     taken = set(pairs.values())
     free_b = [j for j in range(len(keys_b)) if j not in taken]
     pairs.update(_assign_leftovers(sim, free_a, free_b, settings.min_similarity))
     scores = {i: float(sim[i, j]) for i, j in pairs.items()}
-    alignment = _Alignment(sim, dict(sorted(pairs.items())), in_order, scores)
+    alignment = _Alignment(sim, dict(sorted(pairs.items())), scores)
     _join_leftovers(alignment, keys_a, keys_b, settings)
     return alignment
 
@@ -189,29 +286,6 @@ def _empty_keys_alike(sim: np.ndarray, keys_a: list[str], keys_b: list[str]) -> 
     empty_a = [i for i, key in enumerate(keys_a) if not key]
     empty_b = [j for j, key in enumerate(keys_b) if not key]
     sim[np.ix_(empty_a, empty_b)] = 1.0
-
-
-def _moved(
-    pairs: dict[int, int], in_order: set[int], parents_a: list[int], parents_b: list[int]
-) -> set[int]:
-    """Matched items that moved: to another parent, or out of order among their siblings.
-
-    An item moved to another parent when its parent on one side is matched to something
-    other than its parent on the other side; a parent reworded beyond recognition (matched
-    to nothing) says nothing either way.  Children carried along by their moving parent did
-    not move themselves.  Parents come before their children, so each is decided first.
-    """
-    moved: set[int] = set()
-    back = {j: i for i, j in pairs.items()}
-    for i in sorted(pairs):
-        parent, new_parent = parents_a[i], parents_b[pairs[i]]
-        other_parent = (parent >= 0 and pairs.get(parent, new_parent) != new_parent) or (
-            new_parent >= 0 and back.get(new_parent, parent) != parent
-        )
-        carried = parent >= 0 and not other_parent and parent in moved
-        if other_parent or (i not in in_order and not carried):
-            moved.add(i)
-    return moved
 
 
 def _join_leftovers(
@@ -391,39 +465,16 @@ def _identical_matches(
 def _link_rows(
     links: dict[tuple[int, int], float], a: list[dict], b: list[dict]
 ) -> list[tuple[tuple, dict]]:
-    """One row per match, its kind decided from all matches as FORMAT.md decides the gold's:
-    ``merged`` into a B item with several matches, ``split`` from an A item with several,
-    otherwise moved, kept or rewritten."""
-    per_a = Counter(i for i, _ in links)
-    per_b = Counter(j for _, j in links)
-    single = {i: j for i, j in links if per_a[i] == 1 and per_b[j] == 1}
-    moved = _single_moves(single, links, _parent_index(a), _parent_index(b))
+    """One row per match, its kind decided from all matches (:func:`link_kinds`, the gold's
+    rule); a one-to-one match carries its character edits."""
+    texts_a, texts_b = [r["text"] for r in a], [r["text"] for r in b]
+    kinds = link_kinds(links, _parent_index(a), _parent_index(b), texts_a, texts_b)
     rows = []
     for (i, j), similarity in sorted(links.items()):
-        if per_b[j] > 1 or per_a[i] > 1:
-            change, edits = ("merged" if per_b[j] > 1 else "split"), None
-        else:
-            text_a, text_b = a[i]["text"], b[j]["text"]
-            same = folded_text(text_a) == folded_text(text_b)
-            change = "moved" if i in moved else "kept" if same else "rewritten"
-            edits = edit_list(text_a, text_b)
+        change = kinds[(i, j)]
+        edits = None if change in ("merged", "split") else edit_list(texts_a[i], texts_b[j])
         rows.append(((j, 0, i), _row(change, a, b, i, j, similarity, edits)))
     return rows
-
-
-def _single_moves(
-    single: dict[int, int],
-    links: dict[tuple[int, int], float],
-    parents_a: list[int],
-    parents_b: list[int],
-) -> set[int]:
-    """The one-to-one matches that moved: out of the heaviest order-keeping chain of the
-    one-to-one matches, or to another parent (:func:`_moved`)."""
-    pairs = np.array(sorted(single.items()), dtype=np.int64).reshape(-1, 2)
-    weights = np.array([links[(int(i), int(j))] for i, j in pairs])
-    chain = heaviest_common_subsequence(pairs, weights)
-    in_order = {int(pairs[k, 0]) for k in chain}
-    return _moved(single, in_order, parents_a, parents_b)
 
 
 def _unmatched_rows(
