@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 GOLD_DIR = Path(__file__).resolve().parents[2] / "corpus" / "gold" / "changes"
 GOLD_SETS = ("sample", "national", "hailar")
 EVALUATION_ONLY = frozenset({"hailar"})
+#: The folders of the real corpus that its README marks *evaluation only*: scored, never
+#: labeled for training nor tuned on, whatever gold set a pair of them stands in.
+EVALUATION_ONLY_FOLDERS = frozenset({"district-hailar-gbk", "provincial-2026", "policy-misc"})
 #: The two blind annotations each real gold pair was adjudicated from (``GOLD_DIR / "double"``).
 ANNOTATORS = ("a", "b")
 #: Where documents are looked up: the repository's own corpus, then the shared real corpus.
@@ -92,6 +95,26 @@ def resolve(ref: str, roots: Sequence[Path] = DEFAULT_ROOTS) -> Path | None:
             if found is not None:
                 return found
     return None
+
+
+def is_evaluation_only(pair: GoldPair) -> bool:
+    """Whether a gold pair may only be scored, never fitted or tuned on: it belongs to an
+    evaluation-only set (its id starts with the set's name, as ``hailar-2014-2015``) or one
+    of its documents lies in an evaluation-only folder.
+
+    Examples:
+        >>> import pandas as pd
+        >>> rows = pd.DataFrame({"a_doc": ["district-hailar-gbk/0123456789abcdef"],
+        ...                      "b_doc": ["national-reports/0123456789abcdef"]})
+        >>> is_evaluation_only(GoldPair("new-pair-2014-2015", Path("a"), Path("b"), rows))
+        True
+        >>> is_evaluation_only(load_gold("sample")[0])
+        False
+    """
+    if pair.pair.split("-", 1)[0] in EVALUATION_ONLY:
+        return True
+    docs = {*pair.rows["a_doc"], *pair.rows["b_doc"]}
+    return any(str(doc).rpartition("/")[0] in EVALUATION_ONLY_FOLDERS for doc in docs)
 
 
 def load_gold(name: str | Path, roots: Sequence[Path] = DEFAULT_ROOTS) -> list[GoldPair]:
