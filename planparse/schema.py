@@ -247,6 +247,9 @@ FORMATS = ("csv", "jsonl", "parquet")
 
 #: Columns holding lists (``domains``) are "|"-joined in CSV; JSON Lines and parquet keep lists.
 LIST_SEPARATOR = "|"
+#: Columns holding lists of records (a comparison's ``edits``), written to CSV as JSON: an
+#: empty list as ``[]``, a missing value (no edit list at all) as an empty cell.
+JSON_COLUMNS = frozenset({"edits"})
 
 
 def _row(
@@ -337,13 +340,32 @@ def frame_from_documents(docs: Iterable[Document]) -> pd.DataFrame:
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
-    """List-valued columns as "|"-joined strings for CSV; a list of records (a comparison's
-    ``edits``) as JSON."""
+    """List-valued columns as "|"-joined strings for CSV; the lists of records of
+    :data:`JSON_COLUMNS` (and any other list of non-strings) as JSON.
+
+    Examples:
+        >>> import pandas as pd
+        >>> edits = [[], None, [{"op": "insert"}]]
+        >>> rows = pd.DataFrame({"edits": edits, "tags": [["a", "b"], [], []]})
+        >>> print(_flat(rows).to_csv(index=False), end="")
+        edits,tags
+        [],a|b
+        ,
+        "[{""op"": ""insert""}]",
+    """
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object and out[column].map(lambda v: isinstance(v, list)).any():
+        if out[column].dtype != object:
+            continue
+        if column in JSON_COLUMNS:
+            out[column] = out[column].map(_json_value)
+        elif out[column].map(lambda v: isinstance(v, list)).any():
             out[column] = out[column].map(_flat_value)
     return out
+
+
+def _json_value(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value
 
 
 def _flat_value(value: Any) -> Any:

@@ -281,6 +281,29 @@ def test_analyze_writes_the_changes_of_each_issuers_consecutive_plans(tmp_path):
     assert (counts["kept"] > 2 * counts["added"]).all() and (counts["dropped"] > 0).all()
 
 
+def test_edits_round_trip_through_csv_empty_only_where_a_row_has_no_edit_list():
+    import io
+
+    from planparse.schema import write_table
+
+    after = list(BASE)
+    after[2] = "开展妇联执委履职能力专题培训，每季度集中学习一次"  # rewritten
+    after[8] = "组织开展妇女儿童权益保障法律知识竞赛活动"  # dropped and added
+    rows = compare(plan(BASE, "a"), plan(after, "b"))
+    buffer = io.StringIO()
+    write_table(rows, buffer, "csv")
+    back = pd.read_csv(io.StringIO(buffer.getvalue()), dtype={"edits": object})
+    one_to_one = rows.change.isin(["kept", "rewritten", "moved"])
+    assert rows.loc[one_to_one & (rows.change == "kept"), "edits"].map(len).eq(0).all()
+    assert rows.loc[~one_to_one, "edits"].isna().all()
+    assert back.loc[~one_to_one, "edits"].isna().all()
+    assert [json.loads(cell) for cell in back.loc[one_to_one, "edits"]] == list(
+        rows.loc[one_to_one, "edits"]
+    )
+    assert (back.loc[rows.change == "kept", "edits"] == "[]").all()
+    assert set(rows.change) == {"kept", "rewritten", "dropped", "added"}
+
+
 def test_a_b_item_merged_from_several_items_counts_once_by_its_best_source():
     import pandas as pd
 

@@ -348,6 +348,7 @@ def edit_list(a: str, b: str) -> list[dict]:
 
 
 def _parent_index(items: list[dict]) -> list[int]:
+    """Each item's parent as its number among the compared items (-1: none)."""
     position = {item["item_id"]: k for k, item in enumerate(items)}
     return [position.get(item["parent_id"], -1) for item in items]
 
@@ -371,12 +372,14 @@ def _row(
     similarity: float | None,
     edits: list | None,
 ) -> dict:
-    row = {"change": change, "similarity": similarity, "edits": edits or []}
+    """One row of :func:`compare`'s table; ``edits`` is ``[]`` for a one-to-one match
+    without edits and ``None`` where a row has no edit list (merged, split, dropped, added)."""
+    row = {"change": change, "similarity": similarity, "edits": edits}
     for side, records, k in (("a", a, i), ("b", b, j)):
         record = records[k] if k is not None else {}
         for column in _SIDE_COLUMNS:
             row[f"{side}_{column}"] = record.get(column)
-    row["edited"] = bool(row["edits"])
+    row["edited"] = bool(edits)
     return row
 
 
