@@ -219,6 +219,32 @@ def test_the_html_view_marks_edits_and_links_moves():
     assert page.count("<tr class=") == len(BASE)  # one row per item
 
 
+def test_every_id_of_the_html_view_is_unique_and_names_an_item():
+    from html.parser import HTMLParser
+
+    class Ids(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.ids: list[str] = []
+            self.links: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            found = dict(attrs)
+            self.ids += [found["id"]] if "id" in found else []
+            self.links += [found["href"][1:]] if found.get("href", "").startswith("#") else []
+
+    after = BASE[6:9] + BASE[0:5]  # a moved section, a dropped item ...
+    after += ["组织开展妇女儿童权益保障法律知识竞赛活动", "成立巾帼志愿服务队"]  # ... and two added
+    rows = compare(plan(BASE, "a"), plan(after, "b"))
+    assert {"moved", "dropped", "added"} <= set(rows.change)
+    page = Ids()
+    page.feed(render_changes(rows))
+    assert len(page.ids) == len(set(page.ids))
+    names = {f"a-{i}" for i in rows.a_item_id.dropna()} | {f"b-{i}" for i in rows.b_item_id.dropna()}
+    assert set(page.ids) == names  # one anchor per item of either plan, none for an empty side
+    assert page.links and set(page.links) <= set(page.ids)
+
+
 @pytest.mark.slow
 def test_cli_diff_writes_the_table_and_the_view(tmp_path):
     a, b = tmp_path / "2023.txt", tmp_path / "2024.txt"

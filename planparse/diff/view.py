@@ -75,11 +75,18 @@ def _row_html(row: dict, shown: set[str]) -> str:
 
 
 def _side_cell(row: dict, side: str, edits: list, shown: set[str]) -> str:
-    anchor = html.escape(f"{side}-{_text(row[f'{side}_item_id'])}")
-    if _text(row[f"{side}_item_id"]) and anchor in shown:
+    """One side's cell: the item's text with its edits marked and an anchor (``a-<item id>``)
+    the first time the item is shown, a link back to it after; empty on the side where the
+    item does not exist (an added or dropped row), with no anchor, so every id is unique."""
+    item_id = _text(row[f"{side}_item_id"])
+    if not item_id:
+        return f'<td class="side {side}"></td>'
+    anchor = html.escape(f"{side}-{item_id}")
+    if anchor in shown:
         return f'<td class="side {side} again"><a href="#{anchor}">↑ the same item, above</a></td>'
     shown.add(anchor)
-    return f'<td class="side {side}" id="{anchor}">{_marked(_text(row[f"{side}_text"]), edits, side)}</td>'
+    text = _marked(_text(row[f"{side}_text"]), edits, side)
+    return f'<td class="side {side}" id="{anchor}">{text}</td>'
 
 
 def render_changes(rows: pd.DataFrame, title_a: str = "A", title_b: str = "B") -> str:
