@@ -1,6 +1,6 @@
 """Quality of planparse.diff on the hand-built gold alignments, beside two baselines.
 
-    python benchmarks/compare_quality.py [--errors]
+    python benchmarks/compare_quality.py [--errors] [--errors-on-evaluation-set]
 
 Sets (corpus/gold/changes, see its FORMAT.md): the sample's planted year copies, three pairs
 of national reports (development), and two pairs of 海拉尔 district reports (evaluation only:
@@ -9,9 +9,11 @@ match precision / recall / F1 over (A item, B item) pairs, and change-kind accur
 gold rows.  Baselines run on the same items: difflib on the item texts as lines, and greedy
 best match by TF-IDF cosine of character 1–2-grams (planparse.diff.evaluate).
 
---errors also prints, per set, the gold kind -> predicted kind counts of planparse.diff's
-wrong rows ("none": no predicted row with that (A, B) pair), and the matching-key similarity
-of the gold matches it missed.
+--errors also prints, per development set, the gold kind -> predicted kind counts of
+planparse.diff's wrong rows ("none": no predicted row with that (A, B) pair), and the
+matching-key similarity of the gold matches it missed.  Error analysis is for improving the
+method, so it leaves out the evaluation-only sets (海拉尔) unless
+--errors-on-evaluation-set asks for them too, and then labels them as evaluation only.
 
 --agreement scores the two blind annotations that each real gold pair was adjudicated from
 (corpus/gold/changes/double/a and b) against each other: how well two annotators agree, the
@@ -72,6 +74,8 @@ def _missed_similarities(pair: evaluate.GoldPair) -> list[float]:
 
 
 def _print_errors(name: str, pairs: list, confusion: Counter) -> None:
+    if "eval only" in name:
+        print(f"  {name}: EVALUATION ONLY: read to report, never to tune a rule, weight or default")
     wrong = {k: v for k, v in sorted(confusion.items()) if k[0] != k[1]}
     print(f"  {name}: planparse.diff's wrong rows (gold -> predicted): {wrong}")
     sims = sorted(s for pair in pairs for s in _missed_similarities(pair))
@@ -105,7 +109,14 @@ def _print_table(table: pd.DataFrame) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--errors", action="store_true", help="print the error breakdown")
+    parser.add_argument(
+        "--errors", action="store_true", help="print the error breakdown of the development sets"
+    )
+    parser.add_argument(
+        "--errors-on-evaluation-set",
+        action="store_true",
+        help="also break down the errors on the evaluation-only sets (never tune on them)",
+    )
     parser.add_argument("--agreement", action="store_true", help="two annotators' agreement")
     args = parser.parse_args()
     if args.agreement:
@@ -116,9 +127,17 @@ def main() -> None:
     )
     pooled: dict[str, list[dict]] = {}
     for name in evaluate.GOLD_SETS:
-        _print_set(name, pooled, args.errors)
+        _print_set(name, pooled, _breaks_down(name, args.errors, args.errors_on_evaluation_set))
     for method, scores in pooled.items():
         print(_line("overall", method, evaluate.pool(scores)))
+
+
+def _breaks_down(name: str, errors: bool, on_evaluation_set: bool) -> bool:
+    """Whether to print the error breakdown of a gold set: a development set with --errors,
+    an evaluation-only set only with --errors-on-evaluation-set."""
+    if name in evaluate.EVALUATION_ONLY:
+        return on_evaluation_set
+    return errors
 
 
 def _print_set(name: str, pooled: dict[str, list[dict]], errors: bool) -> None:
@@ -136,7 +155,7 @@ def _print_set(name: str, pooled: dict[str, list[dict]], errors: bool) -> None:
         confusion: Counter = Counter()
         for r in results:
             confusion.update(r["planparse.compare"]["confusion"].to_dict())
-        _print_errors(name, pairs, confusion)
+        _print_errors(label, pairs, confusion)
 
 
 if __name__ == "__main__":
