@@ -11,15 +11,16 @@ paragraphs, in outline order):
 2. **Order first, then moves.** The in-order matches are the heaviest common subsequence of
    the two outlines (the monotone matching of greatest total similarity, found in
    O(k log k) over the k candidate pairs).  Items left over on both sides are then matched by
-   a maximum-weight assignment (:func:`scipy.optimize.linear_sum_assignment`): those are
-   *moved*.  An in-order match whose parent is matched elsewhere is *moved* too (same item,
-   another parent).
+   a maximum-weight assignment (:func:`scipy.optimize.linear_sum_assignment`).
 3. **Merges and splits.** A left-over item whose key is mostly contained in a matched item of
    the other plan (``min_containment`` of its character 3-grams) was merged into it (A → B) or
-   split out of it (B → A).
+   split out of it (B → A); the clause carry-overs of :mod:`planparse.diff.carryover` add the
+   many-to-many matches of condensed paragraphs.
 
-Change kinds: ``kept`` (identical up to white space and placeholders), ``rewritten`` (a match
-with edits), ``moved``, ``merged``, ``split``, ``dropped`` (only in A), ``added`` (only in B).
+Change kinds, decided from all the matches by the gold's rule (:func:`link_kinds`): ``kept``
+(identical up to white space and placeholders), ``rewritten`` (a match with edits),
+``moved`` (under another parent, or out of the outlines' order), ``merged``, ``split``,
+``dropped`` (only in A), ``added`` (only in B).
 
 Examples:
     >>> import planparse
@@ -264,7 +265,13 @@ class _Alignment:
 
 
 def align(keys_a: list[str], keys_b: list[str], settings: Settings = Settings()) -> _Alignment:
-    """Match the items of two outlines one to one, then join left-overs by containment."""
+    """Match the items of two outlines (their matching keys) one to one, in order first and
+    then by assignment, then join left-overs by containment.
+
+    Examples:
+        >>> align(["开展家风建设活动", "成立维权站"], ["成立维权站", "开展家风建设活动"]).pairs
+        {0: 1, 1: 0}
+    """
     sim = similarity_matrix(keys_a, keys_b)
     _empty_keys_alike(sim, keys_a, keys_b)
     candidates = np.argwhere(sim >= settings.min_similarity_in_order)
