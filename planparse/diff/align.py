@@ -403,7 +403,8 @@ def compare(
     with a ``domain`` column the domains of both sides are given).  Columns are
     :data:`CHANGE_COLUMNS`; ``similarity`` is the TF-IDF cosine of the matching keys (for a
     merge or split found by containment, the share of the smaller item contained), ``edits``
-    the character edits from A's text to B's (:func:`edit_list`) of a one-to-one match.  An
+    the character edits from A's text to B's (:func:`edit_list`) of a one-to-one match (``[]``
+    when the texts are equal; ``None`` for merged, split, dropped and added rows).  An
     item matched to several items of the other plan has one row per match.  Rows follow B's
     outline; a dropped item stands after the B item that A's preceding item went to.
     ``scorer`` weighs the clause carry-overs (default: the shipped weights).
