@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -83,6 +83,10 @@ _RELATIVE = ("best_evidence", "dice_evidence", "cosine")
 WEIGHTS_FILE = Path(__file__).resolve().parents[1] / "data" / "carryover.json"
 #: A clause "came back nearly whole": this share of it, with this log mass (about 11 units).
 _WHOLE_SHARE, _WHOLE_MASS = 0.8, 2.5
+#: Rows standardized at once when scoring (a few MB, whatever the number of pairs).
+_ROWS_AT_ONCE = 1 << 16
+#: Cells of the item grid reduced at once (8 MB of scratch), whatever the plans' sizes.
+_CELLS_AT_ONCE = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,10 @@ def pair_features(
     ``outline`` holds the one-to-one matches of the outline aligner (A index -> B index),
     ``cosine`` the items' :func:`~planparse.diff.keys.similarity_matrix` if already known.
 
+    Only the candidate pairs are ever held, never an array over all pairs of items: two
+    plans of 3,000 items each have nine million pairs (``benchmarks/compare_speed.py
+    --large``).
+
     Examples:
         >>> pair_features(["开展家风建设活动"], ["成立维权站"]).pairs.shape
         (0, 2)
@@ -128,39 +136,125 @@ def pair_features(
         return PairFeatures.empty()
     side_a, side_b = _Side.pair(texts_a, texts_b)
     idf = _inverse_frequency(sparse_vstack([side_a.items, side_b.items]))
-    shared = (side_a.items.multiply(idf) @ side_b.items.T).toarray()
-    pairs = np.argwhere(shared >= MIN_SHARED_MASS)
-    if not len(pairs):
+    candidates = _Candidates.sharing(side_a, side_b, idf)
+    if not len(candidates.pairs):
         return PairFeatures.empty()
-    measured = _measured(side_a, side_b, idf, pairs, outline or {}, cosine)
-    values = _with_relatives(_with_combinations(measured), pairs, (len(side_a), len(side_b)))
-    return PairFeatures(pairs.astype(np.int64), values)
+    values = np.empty((len(candidates.pairs), len(FEATURES)))
+    _measure(values, candidates, side_a, side_b, idf, outline or {}, cosine)
+    _combine(values)
+    _relate(values, candidates.pairs, (len(side_a), len(side_b)))
+    return PairFeatures(candidates.pairs, values)
 
 
-def _measured(side_a, side_b, idf, pairs, outline, cosine) -> np.ndarray:
-    """The measured features (the first twelve of :data:`FEATURES`) of the candidate pairs."""
+@dataclass(frozen=True)
+class _Grid:
+    """Cells of a grid ``rows`` x ``width`` (A items x B items, or B x A), sorted by their
+    codes ``row * width + column``: the candidate pairs seen from one plan."""
+
+    codes: np.ndarray
+    rows: int
+    width: int
+
+    def reduce(self, rows, cols, measures) -> list[np.ndarray]:
+        """Each measure ``(ufunc, values)`` of the entries at (``rows``, ``cols``) reduced
+        per cell, by ``np.maximum`` (the largest) or ``np.add`` (the sum), 0 where none.
+
+        ``rows`` must not decrease (entries of a product's rows, in order).  A block of
+        rows at a time goes through a dense scratch of :data:`_CELLS_AT_ONCE` cells: as fast
+        as one dense array over the grid, without its memory."""
+        per_block = max(1, _CELLS_AT_ONCE // self.width)
+        starts = np.append(np.arange(0, self.rows, per_block), self.rows)
+        entry_at, cell_at = (
+            np.searchsorted(rows, starts),
+            np.searchsorted(self.codes, starts * self.width),
+        )
+        reduced = [np.zeros(len(self.codes)) for _ in measures]
+        for k in range(len(starts) - 1):
+            entries, cells = slice(*entry_at[k : k + 2]), slice(*cell_at[k : k + 2])
+            if entries.start == entries.stop or cells.start == cells.stop:
+                continue
+            offset = starts[k] * self.width
+            where = rows[entries].astype(np.int64) * self.width + cols[entries] - offset
+            for (ufunc, values), out in zip(measures, reduced):
+                scratch = np.zeros(per_block * self.width)
+                ufunc.at(scratch, where, values[entries])
+                out[cells] = scratch[self.codes[cells] - offset]
+        return reduced
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """The candidate pairs ``(i, j)`` in row-major order, as cells of the A x B grid (in the
+    same order) and of the B x A grid (in ``b_order``), onto which measures of any entries
+    (clause pairs, clause-item pairs) are reduced."""
+
+    pairs: np.ndarray
+    by_a: _Grid
+    by_b: _Grid
+    b_order: np.ndarray  # pairs[b_order] are in by_b's order
+
+    @classmethod
+    def sharing(cls, side_a: _Side, side_b: _Side, idf: np.ndarray) -> _Candidates:
+        """The pairs sharing at least :data:`MIN_SHARED_MASS` of weighted bigrams."""
+        shared = (side_a.items.multiply(idf) @ side_b.items.T).tocoo()
+        keep = shared.data >= MIN_SHARED_MASS
+        size_a, size_b = len(side_a), len(side_b)
+        codes = np.sort(shared.row[keep].astype(np.int64) * size_b + shared.col[keep])
+        pairs = np.column_stack([codes // size_b, codes % size_b])
+        codes_b = pairs[:, 1] * size_a + pairs[:, 0]
+        b_order = np.argsort(codes_b, kind="stable")
+        by_b = _Grid(codes_b[b_order], size_b, size_a)
+        return cls(pairs, _Grid(codes, size_a, size_b), by_b, b_order)
+
+    def reduce(self, rows, cols, measures, b_first: bool = False) -> list[np.ndarray]:
+        """:meth:`_Grid.reduce` onto the candidates of entries at (A item ``rows``, B item
+        ``cols``), or at (B item ``rows``, A item ``cols``) if ``b_first``."""
+        if not b_first:
+            return self.by_a.reduce(rows, cols, measures)
+        reduced = []
+        for in_b_order in self.by_b.reduce(rows, cols, measures):
+            out = np.empty(len(in_b_order))
+            out[self.b_order] = in_b_order
+            reduced.append(out)
+        return reduced
+
+
+def _measure(values, candidates, side_a, side_b, idf, outline, cosine) -> None:
+    """Fill the measured features (the first twelve of :data:`FEATURES`) of the candidates,
+    one column at a time (never a second copy of them all)."""
+    measures = _measures(candidates, side_a, side_b, idf, outline, cosine)
+    for column, measure in enumerate(measures):
+        values[:, column] = measure
+
+
+def _measures(candidates, side_a, side_b, idf, outline, cosine) -> Iterator[np.ndarray]:
+    """The measured features of the candidates, column by column."""
+    yield from _carried(side_a, side_b, idf, candidates, b_first=False)
+    yield from _carried(side_b, side_a, idf, candidates, b_first=True)
+    yield _clause_dice(side_a, side_b, idf, candidates)
+    i, j = candidates.pairs[:, 0], candidates.pairs[:, 1]
     if cosine is None:
         cosine = similarity_matrix(side_a.keys, side_b.keys)
-    i, j = pairs[:, 0], pairs[:, 1]
-    measured = [m[i, j] for m in _carried(side_a, side_b, idf)]
-    measured += [m.T[i, j] for m in _carried(side_b, side_a, idf)]
-    measured += [_clause_dice(side_a, side_b, idf)[i, j], cosine[i, j]]
-    measured += [side_a.lengths[i], side_b.lengths[j], np.abs(i / len(side_a) - j / len(side_b))]
-    measured.append(np.array([outline.get(x) == y for x, y in zip(i, j)], dtype=float))
-    return np.column_stack(measured)
+    yield cosine[i, j]
+    yield side_a.lengths[i]
+    yield side_b.lengths[j]
+    yield np.abs(i / len(side_a) - j / len(side_b))
+    width = candidates.by_a.width
+    outline_codes = np.asarray([x * width + y for x, y in outline.items()], dtype=np.int64)
+    yield np.isin(candidates.by_a.codes, outline_codes)
 
 
-def _with_relatives(values: np.ndarray, pairs: np.ndarray, shape) -> np.ndarray:
-    """Append each :data:`_RELATIVE` measure divided by its maximum over the A item's
-    candidate pairs, then over the B item's."""
-    relatives = []
+def _relate(values: np.ndarray, pairs: np.ndarray, shape) -> None:
+    """Fill each :data:`_RELATIVE` measure divided by its maximum over the A item's
+    candidate pairs, then over the B item's (the last columns of :data:`FEATURES`)."""
+    column = FEATURES.index("evidence_of_a_best")
     for name in _RELATIVE:
-        column = values[:, FEATURES.index(name)]
+        measure = values[:, FEATURES.index(name)]
         for owners, size in ((pairs[:, 0], shape[0]), (pairs[:, 1], shape[1])):
             best = np.zeros(size)
-            np.maximum.at(best, owners, column)
-            relatives.append(column / np.where(best[owners] > 0, best[owners], 1.0))
-    return np.column_stack([values, *relatives])
+            np.maximum.at(best, owners, measure)
+            values[:, column] = measure / np.where(best[owners] > 0, best[owners], 1.0)
+            column += 1
 
 
 @dataclass(frozen=True)
@@ -204,9 +298,9 @@ class _Side:
         return np.log1p([len(k) for k in self.keys])
 
 
-def _with_combinations(measured: np.ndarray) -> np.ndarray:
-    """Append the combined features (the end of :data:`FEATURES`) to the measured ones."""
-    a_share, a_mass, a_carried, b_share, b_mass, b_carried, dice, cosine = measured[:, :8].T
+def _combine(values: np.ndarray) -> None:
+    """Fill the combined features (after the measured ones in :data:`FEATURES`)."""
+    a_share, a_mass, a_carried, b_share, b_mass, b_carried, dice, cosine = values[:, :8].T
     a_evidence, b_evidence = a_share * a_mass, b_share * b_mass
     combined = [
         a_evidence,
@@ -218,7 +312,9 @@ def _with_combinations(measured: np.ndarray) -> np.ndarray:
         (a_share >= _WHOLE_SHARE) & (a_mass >= _WHOLE_MASS),
         (b_share >= _WHOLE_SHARE) & (b_mass >= _WHOLE_MASS),
     ]
-    return np.column_stack([measured, *combined]).astype(float)
+    first = FEATURES.index("a_evidence")
+    for column, measure in enumerate(combined, start=first):
+        values[:, column] = measure
 
 
 @dataclass(frozen=True)
@@ -245,8 +341,15 @@ class CarryOverScorer:
 
     def predict_proba(self, values: np.ndarray) -> np.ndarray:
         """The match probability of each row of :data:`FEATURES` values."""
-        z = (values - np.asarray(self.mean)) / np.asarray(self.scale)
-        return 1.0 / (1.0 + np.exp(-(z @ np.asarray(self.coef) + self.intercept)))
+        chance = np.empty(len(values))
+        for start in range(0, len(values), _ROWS_AT_ONCE):  # a block: no copy of all values
+            rows = slice(start, start + _ROWS_AT_ONCE)
+            z = (values[rows] - np.asarray(self.mean)) / np.asarray(self.scale)
+            # Summed row by row, not by a matrix product: BLAS rounds a row's sum differently
+            # with the number of rows, and a pair's chance should not depend on the others.
+            evidence = (z * np.asarray(self.coef)).sum(axis=1) + self.intercept
+            chance[rows] = 1.0 / (1.0 + np.exp(-evidence))
+        return chance
 
     @classmethod
     def fit(
@@ -350,45 +453,28 @@ def _inverse_frequency(items) -> np.ndarray:
     return np.log((items.shape[0] + 1) / (frequency + 1)) + 1
 
 
-def _carried(own: _Side, other: _Side, idf: np.ndarray) -> list[np.ndarray]:
-    """For each (own item, other item): the largest share of one own clause's weight found
-    in the other item, the log weight found for that clause, and the number of own clauses
-    that carry over (:data:`CARRIED_SHARE`, :data:`CARRIED_MASS`)."""
+def _carried(own: _Side, other: _Side, idf: np.ndarray, candidates, b_first: bool) -> list:
+    """For each candidate (own item, other item): the largest share of one own clause's
+    weight found in the other item, the log weight found for that clause, and the number
+    of own clauses that carry over (:data:`CARRIED_SHARE`, :data:`CARRIED_MASS`).
+    ``b_first``: own is plan B."""
     weighted = own.clauses.multiply(idf).tocsr()
     found = (weighted @ other.items.T).tocoo()
     totals = np.asarray(weighted.sum(axis=1)).ravel()
     rows, cols, mass = found.row, found.col, found.data
     share = mass / np.maximum(totals[rows], 1e-9)
-    owner, shape = own.owners[rows], (len(own), len(other))
     carried = (share >= CARRIED_SHARE) & (mass >= CARRIED_MASS)
-    return [
-        _group_max(owner, cols, share, shape),
-        _group_max(owner, cols, np.log1p(mass), shape),
-        _group_sum(owner, cols, carried.astype(float), shape),
-    ]
+    measures = [(np.maximum, share), (np.maximum, np.log1p(mass)), (np.add, carried.astype(float))]
+    return candidates.reduce(own.owners[rows], cols, measures, b_first)
 
 
-def _clause_dice(side_a: _Side, side_b: _Side, idf: np.ndarray) -> np.ndarray:
-    """The best weighted Dice coefficient of a clause of A's item and a clause of B's."""
+def _clause_dice(side_a: _Side, side_b: _Side, idf: np.ndarray, candidates) -> np.ndarray:
+    """The best weighted Dice coefficient of a clause of A's item and a clause of B's,
+    per candidate."""
     weighted_a = side_a.clauses.multiply(idf).tocsr()
     shared = (weighted_a @ side_b.clauses.T).tocoo()
     weight_a = np.asarray(weighted_a.sum(axis=1)).ravel()
     weight_b = np.asarray(side_b.clauses.multiply(idf).sum(axis=1)).ravel()
     rows, cols = shared.row, shared.col
     dice = 2 * shared.data / np.maximum(weight_a[rows] + weight_b[cols], 1e-9)
-    shape = (len(side_a), len(side_b))
-    return _group_max(side_a.owners[rows], side_b.owners[cols], dice, shape)
-
-
-def _group_max(rows, cols, values, shape) -> np.ndarray:
-    """Dense ``shape`` array of the largest value per (row, col); 0 where there is none."""
-    out = np.zeros(shape)
-    np.maximum.at(out, (rows, cols), values)
-    return out
-
-
-def _group_sum(rows, cols, values, shape) -> np.ndarray:
-    """Dense ``shape`` array of the sum of values per (row, col)."""
-    out = np.zeros(shape)
-    np.add.at(out, (rows, cols), values)
-    return out
+    return candidates.reduce(side_a.owners[rows], side_b.owners[cols], [(np.maximum, dice)])[0]
