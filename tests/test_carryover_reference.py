@@ -28,20 +28,31 @@ def _dense_max(rows, cols, values, shape) -> np.ndarray:
     return out
 
 
-def _dense_carried(own, other, idf) -> list[np.ndarray]:
-    """(own item, other item) arrays: largest clause share, its log mass, clauses carried."""
-    weighted = own.clauses.multiply(idf).tocsr()
-    found = (weighted @ other.items.T).tocoo()
+def _dense_found(units, owners, other_items, idf):
+    weighted = units.multiply(idf).tocsr()
+    found = (weighted @ other_items.T).tocoo()
     totals = np.asarray(weighted.sum(axis=1)).ravel()
     share = found.data / np.maximum(totals[found.row], 1e-9)
-    owner, shape = own.owners[found.row], (len(own), len(other))
+    return owners[found.row], found.col, found.data, share
+
+
+def _dense_carried(own, other, idf) -> list[np.ndarray]:
+    """(own item, other item) arrays: largest clause share, its log mass, clauses carried;
+    largest sentence share, and sentence share x log mass."""
+    shape = (len(own), len(other))
+    owner, col, mass, share = _dense_found(own.clauses, own.owners, other.items, idf)
     carried = np.zeros(shape)
-    hit = (share >= CARRIED_SHARE) & (found.data >= CARRIED_MASS)
-    np.add.at(carried, (owner, found.col), hit.astype(float))
+    hit = (share >= CARRIED_SHARE) & (mass >= CARRIED_MASS)
+    np.add.at(carried, (owner, col), hit.astype(float))
+    owner_s, col_s, mass_s, share_s = _dense_found(
+        own.sentences, own.sentence_owners, other.items, idf
+    )
     return [
-        _dense_max(owner, found.col, share, shape),
-        _dense_max(owner, found.col, np.log1p(found.data), shape),
+        _dense_max(owner, col, share, shape),
+        _dense_max(owner, col, np.log1p(mass), shape),
         carried,
+        _dense_max(owner_s, col_s, share_s, shape),
+        _dense_max(owner_s, col_s, share_s * np.log1p(mass_s), shape),
     ]
 
 
@@ -66,13 +77,16 @@ def dense_reference(texts_a, texts_b, outline, cosine) -> tuple[np.ndarray, np.n
     i, j = pairs[:, 0], pairs[:, 1]
     if cosine is None:
         cosine = similarity_matrix(side_a.keys, side_b.keys)
-    measured = [m[i, j] for m in _dense_carried(side_a, side_b, idf)]
-    measured += [m.T[i, j] for m in _dense_carried(side_b, side_a, idf)]
-    measured += [_dense_dice(side_a, side_b, idf)[i, j], cosine[i, j]]
+    from_a = [m[i, j] for m in _dense_carried(side_a, side_b, idf)]
+    from_b = [m.T[i, j] for m in _dense_carried(side_b, side_a, idf)]
+    measured = [*from_a[:3], *from_b[:3], _dense_dice(side_a, side_b, idf)[i, j], cosine[i, j]]
     measured += [side_a.lengths[i], side_b.lengths[j], np.abs(i / len(texts_a) - j / len(texts_b))]
     measured.append(np.array([outline.get(x) == y for x, y in zip(i, j)], dtype=float))
     values = np.zeros((len(pairs), len(FEATURES)))
     values[:, :12] = np.column_stack(measured)
+    sentence_features = [f"{side}_sentence_{m}" for side in "ab" for m in ("share", "evidence")]
+    sentences = [FEATURES.index(name) for name in sentence_features]
+    values[:, sentences] = np.column_stack([*from_a[3:], *from_b[3:]])
     carryover._combine(values)
     carryover._relate(values, pairs, (len(texts_a), len(texts_b)))
     return pairs, values
@@ -115,6 +129,7 @@ def test_the_reference_finds_candidates_and_outline_matches():
     assert len(pairs) >= 2
     assert values[:, FEATURES.index("in_outline")].sum() >= 1
     assert values[:, FEATURES.index("a_carried")].max() >= 1
+    assert 0 < values[:, FEATURES.index("a_sentence_share")].min() < 1
 
 
 @settings(max_examples=20, deadline=None)

@@ -25,8 +25,9 @@ import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -36,6 +37,8 @@ from planparse.diff.keys import folded_text, matching_key, similarity_matrix, st
 
 #: Where a clause ends: the sentence and clause marks of Chinese and Western punctuation.
 CLAUSE_END = re.compile(r"[^。；！？，,;!?：:\n]+")
+#: Where a sentence ends: a clause mark above that also closes a statement.
+SENTENCE_END = re.compile(r"[^。；！？;!?\n]+")
 #: A figure: this year's target or result differs from last year's, its measure does not.
 FIGURE = re.compile(r"[0-9０-９](?:[0-9０-９.．%％]|[,，](?=[0-9０-９]))*[万亿千百]*")
 #: A clause carries over when this share of its weighted bigrams stands in the other item ...
@@ -76,6 +79,13 @@ FEATURES = (
     "dice_of_b_best",
     "cosine_of_a_best",
     "cosine_of_b_best",
+    # Sentences (to 。；！？) as wholes: the gold's rule asks whether a sentence comes back
+    # keeping most of its content words, and a condensed sentence keeps some of each of its
+    # clauses, which no single clause's share shows.
+    "a_sentence_share",  # the largest share of one A sentence's content found in the B item
+    "a_sentence_evidence",  # the largest such share x the log of the content found
+    "b_sentence_share",
+    "b_sentence_evidence",
 )
 #: The measures whose share of each item's best is a feature, by column.
 _RELATIVE = ("best_evidence", "dice_evidence", "cosine")
@@ -109,9 +119,27 @@ def clause_keys(text: str) -> list[str]:
         >>> clause_keys("2023年，开展家风建设，举办 培训班。好")
         ['开展家风建设', '举办培训班']
     """
-    clauses = CLAUSE_END.finditer(FIGURE.sub("", text))
-    keys = (stock_pattern().sub("", folded_text(m.group())) for m in clauses)
-    return [key for key in keys if len(key) >= 2]
+    return [key for sentence in sentence_clause_keys(text) for key in sentence]
+
+
+def sentence_clause_keys(text: str) -> list[list[str]]:
+    """The :func:`clause_keys` of each sentence of a text; sentences left without a clause
+    are dropped.
+
+    Examples:
+        >>> sentence_clause_keys("开展家风建设，举办培训班。好；成立维权站")
+        [['开展家风建设', '举办培训班'], ['成立维权站']]
+    """
+    masked = FIGURE.sub("", text)
+    sentences = (
+        [_clause_key(c.group()) for c in CLAUSE_END.finditer(s.group())]
+        for s in SENTENCE_END.finditer(masked)
+    )
+    return [kept for sentence in sentences if (kept := [k for k in sentence if len(k) >= 2])]
+
+
+def _clause_key(clause: str) -> str:
+    return stock_pattern().sub("", folded_text(clause))
 
 
 def pair_features(
@@ -220,28 +248,34 @@ class _Candidates:
 
 
 def _measure(values, candidates, side_a, side_b, idf, outline, cosine) -> None:
-    """Fill the measured features (the first twelve of :data:`FEATURES`) of the candidates,
-    one column at a time (never a second copy of them all)."""
-    measures = _measures(candidates, side_a, side_b, idf, outline, cosine)
-    for column, measure in enumerate(measures):
-        values[:, column] = measure
+    """Fill the measured features of the candidates (all but the combined and relative
+    ones of :data:`FEATURES`), one column at a time (never a second copy of them all)."""
+    for name, measure in _measures(candidates, side_a, side_b, idf, outline, cosine):
+        values[:, FEATURES.index(name)] = measure
 
 
-def _measures(candidates, side_a, side_b, idf, outline, cosine) -> Iterator[np.ndarray]:
-    """The measured features of the candidates, column by column."""
-    yield from _carried(side_a, side_b, idf, candidates, b_first=False)
-    yield from _carried(side_b, side_a, idf, candidates, b_first=True)
-    yield _clause_dice(side_a, side_b, idf, candidates)
+def _measures(candidates, side_a, side_b, idf, outline, cosine) -> Iterator[tuple]:
+    """The measured features of the candidates, (name, column) by column."""
+    yield from zip(
+        ("a_share", "a_mass", "a_carried"), _carried(side_a, side_b, idf, candidates, False)
+    )
+    yield from zip(
+        ("b_share", "b_mass", "b_carried"), _carried(side_b, side_a, idf, candidates, True)
+    )
+    yield "clause_dice", _clause_dice(side_a, side_b, idf, candidates)
     i, j = candidates.pairs[:, 0], candidates.pairs[:, 1]
     if cosine is None:
         cosine = similarity_matrix(side_a.keys, side_b.keys)
-    yield cosine[i, j]
-    yield side_a.lengths[i]
-    yield side_b.lengths[j]
-    yield np.abs(i / len(side_a) - j / len(side_b))
+    yield "cosine", cosine[i, j]
+    yield "a_length", side_a.lengths[i]
+    yield "b_length", side_b.lengths[j]
+    yield "position_gap", np.abs(i / len(side_a) - j / len(side_b))
     width = candidates.by_a.width
     outline_codes = np.asarray([x * width + y for x, y in outline.items()], dtype=np.int64)
-    yield np.isin(candidates.by_a.codes, outline_codes)
+    yield "in_outline", np.isin(candidates.by_a.codes, outline_codes)
+    for own, other, b_first, side in ((side_a, side_b, False, "a"), (side_b, side_a, True, "b")):
+        found = _sentences_carried(own, other, idf, candidates, b_first)
+        yield from zip((f"{side}_sentence_share", f"{side}_sentence_evidence"), found)
 
 
 def _relate(values: np.ndarray, pairs: np.ndarray, shape) -> None:
@@ -260,35 +294,33 @@ def _relate(values: np.ndarray, pairs: np.ndarray, shape) -> None:
 @dataclass(frozen=True)
 class _Side:
     """One plan's items as the features see them: matching keys, the bigram rows of their
-    clauses with each clause's item, and each item's bigrams (those of its clauses)."""
+    clauses with each clause's item, those of their sentences (each the union of its
+    clauses) with each sentence's item, and each item's bigrams (those of its clauses)."""
 
     keys: list[str]
     clauses: object  # sparse binary clause x bigram
     owners: np.ndarray
     items: object  # sparse binary item x bigram
+    sentences: object  # sparse binary sentence x bigram
+    sentence_owners: np.ndarray
 
     @classmethod
     def pair(cls, texts_a: Sequence[str], texts_b: Sequence[str]) -> tuple[_Side, _Side]:
         """Both plans' sides, their bigrams in one column space."""
         keys = [[matching_key(t) for t in texts] for texts in (texts_a, texts_b)]
         tables = [
-            _clause_table([clause_keys(t) for t in texts], side_keys)
+            _clause_table([sentence_clause_keys(t) for t in texts], side_keys)
             for texts, side_keys in zip((texts_a, texts_b), keys)
         ]
-        bigrams = _clause_bigrams([*tables[0][0], *tables[1][0]])
-        cut = len(tables[0][0])
-        return (
-            cls.of(keys[0], bigrams[:cut], tables[0][1]),
-            cls.of(keys[1], bigrams[cut:], tables[1][1]),
-        )
+        bigrams = _clause_bigrams([*tables[0].texts, *tables[1].texts])
+        cut = len(tables[0].texts)
+        return cls.of(keys[0], bigrams[:cut], tables[0]), cls.of(keys[1], bigrams[cut:], tables[1])
 
     @classmethod
-    def of(cls, keys: list[str], clauses, owners: np.ndarray) -> _Side:
-        membership = csr_matrix(
-            (np.ones(len(owners)), (owners, np.arange(len(owners)))),
-            shape=(len(keys), len(owners)),
-        )
-        return cls(keys, clauses, owners, (membership @ clauses).sign().tocsr())
+    def of(cls, keys: list[str], clauses, table: _ClauseTable) -> _Side:
+        items = _grouped(clauses, table.owners, len(keys))
+        sentences = _grouped(clauses, table.sentences, len(table.sentence_owners))
+        return cls(keys, clauses, table.owners, items, sentences, table.sentence_owners)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -296,6 +328,14 @@ class _Side:
     @property
     def lengths(self) -> np.ndarray:
         return np.log1p([len(k) for k in self.keys])
+
+
+def _grouped(rows, groups: np.ndarray, size: int):
+    """Binary rows, one per group: the union of the ``rows`` of the group."""
+    membership = csr_matrix(
+        (np.ones(len(groups)), (groups, np.arange(len(groups)))), shape=(size, len(groups))
+    )
+    return (membership @ rows).sign().tocsr()
 
 
 def _combine(values: np.ndarray) -> None:
@@ -435,15 +475,27 @@ def _clause_bigrams(texts: Sequence[str]):
     return char_ngrams(texts, (2, 2), binary=True)
 
 
-def _clause_table(clauses: list[list[str]], keys: Sequence[str]) -> tuple[list[str], np.ndarray]:
-    """Every clause of every item, and the index of its item (an item without a clause of
-    two characters stands for itself)."""
-    texts, owners = [], []
-    for k, (found, key) in enumerate(zip(clauses, keys)):
-        for clause in found or [key]:
-            texts.append(clause)
-            owners.append(k)
-    return texts, np.asarray(owners, dtype=np.int64)
+class _ClauseTable(NamedTuple):
+    """Every clause of every item: its key, its item, its sentence, and each sentence's item."""
+
+    texts: list[str]
+    owners: np.ndarray
+    sentences: np.ndarray
+    sentence_owners: np.ndarray
+
+
+def _clause_table(sentences: list[list[list[str]]], keys: Sequence[str]) -> _ClauseTable:
+    """The clauses of each item's sentences (an item without a clause of two characters
+    stands for itself, as one sentence of one clause)."""
+    texts, owners, sentence_of, sentence_owners = [], [], [], []
+    for k, (found, key) in enumerate(zip(sentences, keys)):
+        for sentence in found or [[key]]:
+            texts.extend(sentence)
+            owners.extend([k] * len(sentence))
+            sentence_of.extend([len(sentence_owners)] * len(sentence))
+            sentence_owners.append(k)
+    as_array = partial(np.asarray, dtype=np.int64)
+    return _ClauseTable(texts, as_array(owners), as_array(sentence_of), as_array(sentence_owners))
 
 
 def _inverse_frequency(items) -> np.ndarray:
@@ -453,19 +505,33 @@ def _inverse_frequency(items) -> np.ndarray:
     return np.log((items.shape[0] + 1) / (frequency + 1)) + 1
 
 
+def _found_in(units, unit_owners: np.ndarray, other_items, idf: np.ndarray) -> tuple:
+    """For each (unit of own, item of other) sharing bigrams: the unit's item, the other
+    item, the weight of the unit found there and its share of the unit's weight."""
+    weighted = units.multiply(idf).tocsr()
+    found = (weighted @ other_items.T).tocoo()
+    totals = np.asarray(weighted.sum(axis=1)).ravel()
+    share = found.data / np.maximum(totals[found.row], 1e-9)
+    return unit_owners[found.row], found.col, found.data, share
+
+
 def _carried(own: _Side, other: _Side, idf: np.ndarray, candidates, b_first: bool) -> list:
     """For each candidate (own item, other item): the largest share of one own clause's
     weight found in the other item, the log weight found for that clause, and the number
     of own clauses that carry over (:data:`CARRIED_SHARE`, :data:`CARRIED_MASS`).
     ``b_first``: own is plan B."""
-    weighted = own.clauses.multiply(idf).tocsr()
-    found = (weighted @ other.items.T).tocoo()
-    totals = np.asarray(weighted.sum(axis=1)).ravel()
-    rows, cols, mass = found.row, found.col, found.data
-    share = mass / np.maximum(totals[rows], 1e-9)
+    owners, cols, mass, share = _found_in(own.clauses, own.owners, other.items, idf)
     carried = (share >= CARRIED_SHARE) & (mass >= CARRIED_MASS)
     measures = [(np.maximum, share), (np.maximum, np.log1p(mass)), (np.add, carried.astype(float))]
-    return candidates.reduce(own.owners[rows], cols, measures, b_first)
+    return candidates.reduce(owners, cols, measures, b_first)
+
+
+def _sentences_carried(own: _Side, other: _Side, idf, candidates, b_first: bool) -> list:
+    """For each candidate (own item, other item): the largest share of one own sentence's
+    weight found in the other item, and the largest share x log weight found."""
+    owners, cols, mass, share = _found_in(own.sentences, own.sentence_owners, other.items, idf)
+    measures = [(np.maximum, share), (np.maximum, share * np.log1p(mass))]
+    return candidates.reduce(owners, cols, measures, b_first)
 
 
 def _clause_dice(side_a: _Side, side_b: _Side, idf: np.ndarray, candidates) -> np.ndarray:
