@@ -135,8 +135,8 @@ def test_the_reference_finds_candidates_and_outline_matches():
 @settings(max_examples=20, deadline=None)
 @given(st.integers(0, 300), st.integers(1, 50))
 def test_a_pairs_chance_does_not_depend_on_the_other_rows(rows, block):
-    values = np.random.default_rng(rows).normal(size=(rows, len(FEATURES)))
     scorer = CarryOverScorer.load()
+    values = np.random.default_rng(rows).normal(size=(rows, len(scorer.names)))
     every_row = scorer.predict_proba(values)
     with mock.patch.object(carryover, "_ROWS_AT_ONCE", block):
         assert np.array_equal(scorer.predict_proba(values), every_row)

@@ -27,13 +27,11 @@ THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 
 def fit(pairs: list, c: float) -> CarryOverScorer:
-    """Weights fitted on the candidate item pairs of ``pairs``."""
+    """Two-pass weights fitted on the candidate item pairs of ``pairs``."""
     examples = [evaluate.carryover_examples(pair) for pair in pairs]
-    values = np.vstack([v for v, _ in examples])
     labels = np.concatenate([y for _, y in examples])
-    return CarryOverScorer.fit(
-        values,
-        labels,
+    return CarryOverScorer.fit_two_pass(
+        examples,
         c=c,
         fitted_on=sorted(pair.pair for pair in pairs),
         candidate_pairs=len(labels),

@@ -21,6 +21,7 @@ Examples:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -87,6 +88,14 @@ FEATURES = (
     "b_sentence_share",
     "b_sentence_evidence",
 )
+#: The features of the second pass of a two-pass :class:`CarryOverScorer`, after
+#: :data:`FEATURES`.  Annotators read the two plans in order, so a pair whose neighbours along
+#: both outlines match is likelier to match too.
+CONTEXT = (
+    "first_pass",  # the first pass's probability of this pair
+    "neighbour_best",  # the larger first-pass probability of pairs (i-1, j-1) and (i+1, j+1)
+    "neighbour_worst",  # the smaller of the two (0 where a neighbour is no candidate)
+)
 #: The measures whose share of each item's best is a feature, by column.
 _RELATIVE = ("best_evidence", "dice_evidence", "cosine")
 #: The shipped weights of :class:`CarryOverScorer` (``corpus/tools/fit_carryover.py``).
@@ -101,14 +110,37 @@ _CELLS_AT_ONCE = 1 << 20
 
 @dataclass(frozen=True)
 class PairFeatures:
-    """The candidate item pairs ``(i, j)`` and one row of :data:`FEATURES` for each."""
+    """The candidate item pairs ``(i, j)`` and one row of :data:`FEATURES` for each; ``shape``
+    is (items of A, items of B)."""
 
     pairs: np.ndarray
     values: np.ndarray
+    shape: tuple[int, int] = (0, 0)
 
     @classmethod
-    def empty(cls) -> PairFeatures:
-        return cls(np.zeros((0, 2), dtype=np.int64), np.zeros((0, len(FEATURES))))
+    def empty(cls, shape: tuple[int, int] = (0, 0)) -> PairFeatures:
+        return cls(np.zeros((0, 2), dtype=np.int64), np.zeros((0, len(FEATURES))), shape)
+
+    def context(self, chance: np.ndarray) -> np.ndarray:
+        """The :data:`CONTEXT` columns of the pairs, given each pair's first-pass ``chance``.
+
+        Examples:
+            >>> found = PairFeatures(np.array([[0, 0], [1, 1], [2, 2]]), np.zeros((3, 1)), (3, 3))
+            >>> found.context(np.array([0.9, 0.2, 0.6])).tolist()[1]
+            [0.2, 0.9, 0.6]
+        """
+        before, after = self._neighbour(chance, -1), self._neighbour(chance, 1)
+        return np.column_stack([chance, np.maximum(before, after), np.minimum(before, after)])
+
+    def _neighbour(self, chance: np.ndarray, step: int) -> np.ndarray:
+        """The chance of each pair's neighbour (i + step, j + step); 0 if it is none."""
+        width = self.shape[1]
+        codes = self.pairs[:, 0] * width + self.pairs[:, 1]  # sorted: pairs are row-major
+        i, j = self.pairs[:, 0] + step, self.pairs[:, 1] + step
+        inside = (i >= 0) & (i < self.shape[0]) & (j >= 0) & (j < width)
+        wanted = i * width + j
+        at = np.searchsorted(codes, wanted).clip(max=max(len(codes) - 1, 0))
+        return np.where(inside & (codes[at] == wanted), chance[at], 0.0)
 
 
 def clause_keys(text: str) -> list[str]:
@@ -160,18 +192,19 @@ def pair_features(
         >>> pair_features(["开展家风建设活动"], ["成立维权站"]).pairs.shape
         (0, 2)
     """
+    shape = (len(texts_a), len(texts_b))
     if not len(texts_a) or not len(texts_b):
-        return PairFeatures.empty()
+        return PairFeatures.empty(shape)
     side_a, side_b = _Side.pair(texts_a, texts_b)
     idf = _inverse_frequency(sparse_vstack([side_a.items, side_b.items]))
     candidates = _Candidates.sharing(side_a, side_b, idf)
     if not len(candidates.pairs):
-        return PairFeatures.empty()
+        return PairFeatures.empty(shape)
     values = np.empty((len(candidates.pairs), len(FEATURES)))
     _measure(values, candidates, side_a, side_b, idf, outline or {}, cosine)
     _combine(values)
     _relate(values, candidates.pairs, (len(side_a), len(side_b)))
-    return PairFeatures(candidates.pairs, values)
+    return PairFeatures(candidates.pairs, values, shape)
 
 
 @dataclass(frozen=True)
@@ -362,13 +395,15 @@ class CarryOverScorer:
     """A logistic model over standardized :data:`FEATURES`: the probability that an
     annotator following ``corpus/gold/changes/FORMAT.md`` calls a pair of items a match.
 
-    The weights are plain numbers (a JSON file), so a reader can see what drives a match and
-    a model file cannot run code.
+    A two-pass scorer (the shipped one) holds a ``first`` pass over :data:`FEATURES`; its
+    own weights are over :data:`FEATURES` and :data:`CONTEXT`, the first pass's
+    probabilities of the pair and of its neighbours.  The weights are plain numbers (a JSON
+    file), so a reader can see what drives a match and a model file cannot run code.
 
     Examples:
         >>> scorer = CarryOverScorer.load()
         >>> f = pair_features(["举办妇女创业技能培训班三期"], ["今年举办妇女创业技能培训班五期"])
-        >>> bool(scorer.predict_proba(f.values)[0] > scorer.threshold)
+        >>> bool(scorer.chances(f)[0] > scorer.threshold)
         True
     """
 
@@ -378,13 +413,27 @@ class CarryOverScorer:
     intercept: float
     threshold: float = 0.5
     about: Mapping[str, object] = field(default_factory=dict)
+    first: CarryOverScorer | None = None
 
-    def predict_proba(self, values: np.ndarray) -> np.ndarray:
-        """The match probability of each row of :data:`FEATURES` values."""
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The names of the features the weights are over."""
+        return FEATURES + CONTEXT if self.first is not None else FEATURES
+
+    def chances(self, found: PairFeatures) -> np.ndarray:
+        """The match probability of each candidate pair (both passes if two-pass)."""
+        if self.first is None:
+            return self.predict_proba(found.values)
+        return self.predict_proba(found.values, found.context(self.first.chances(found)))
+
+    def predict_proba(self, values: np.ndarray, context: np.ndarray | None = None) -> np.ndarray:
+        """The match probability of each row of :data:`FEATURES` values (and, for a
+        two-pass scorer, of the :data:`CONTEXT` columns beside them)."""
         chance = np.empty(len(values))
         for start in range(0, len(values), _ROWS_AT_ONCE):  # a block: no copy of all values
             rows = slice(start, start + _ROWS_AT_ONCE)
-            z = (values[rows] - np.asarray(self.mean)) / np.asarray(self.scale)
+            block = values[rows] if context is None else np.hstack([values[rows], context[rows]])
+            z = (block - np.asarray(self.mean)) / np.asarray(self.scale)
             # Summed row by row, not by a matrix product: BLAS rounds a row's sum differently
             # with the number of rows, and a pair's chance should not depend on the others.
             evidence = (z * np.asarray(self.coef)).sum(axis=1) + self.intercept
@@ -409,20 +458,48 @@ class CarryOverScorer:
             about=about,
         )
 
+    @classmethod
+    def fit_two_pass(
+        cls, examples: Sequence[tuple[PairFeatures, np.ndarray]], c: float = 1.0, **about
+    ) -> CarryOverScorer:
+        """Fit a two-pass scorer on the candidate pairs and labels of several plan pairs:
+        the first pass on all of them, the second on their context under first passes
+        fitted without the plan pair (so that it learns how far to trust the first pass on
+        pairs that pass has not seen).
+
+        Examples:
+            >>> rng = np.random.default_rng(0)
+            >>> def made_up(n):
+            ...     pairs = np.column_stack([np.arange(n), np.arange(n)])
+            ...     return PairFeatures(pairs, rng.normal(size=(n, len(FEATURES))), (n, n))
+            >>> examples = [(made_up(40), np.arange(40) % 2 == 0) for _ in range(3)]
+            >>> CarryOverScorer.fit_two_pass(examples).names[-1]
+            'neighbour_worst'
+        """
+        values = np.vstack([found.values for found, _ in examples])
+        labels = np.concatenate([y for _, y in examples])
+        first = cls.fit(values, labels, c)
+        rows = [
+            np.hstack([found.values, found.context(_held_out(cls, examples, k, c).chances(found))])
+            for k, (found, _) in enumerate(examples)
+        ]
+        return dataclasses.replace(cls.fit(np.vstack(rows), labels, c, **about), first=first)
+
     def save(self, path: str | Path = WEIGHTS_FILE) -> Path:
-        """Write the weights as JSON, one named weight per feature."""
-        weights = {
-            name: {"weight": w, "mean": m, "scale": sd}
-            for name, w, m, sd in zip(FEATURES, self.coef, self.mean, self.scale)
-        }
-        data = {
-            "features": weights,
-            "intercept": self.intercept,
-            "threshold": self.threshold,
-            "about": dict(self.about),
-        }
+        """Write the weights as JSON, one named weight per feature (the first pass's under
+        ``first_pass``)."""
+        data = {**self._weights(), "threshold": self.threshold, "about": dict(self.about)}
+        if self.first is not None:
+            data["first_pass"] = self.first._weights()
         Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
         return Path(path)
+
+    def _weights(self) -> dict:
+        weights = {
+            name: {"weight": w, "mean": m, "scale": sd}
+            for name, w, m, sd in zip(self.names, self.coef, self.mean, self.scale)
+        }
+        return {"features": weights, "intercept": self.intercept}
 
     @classmethod
     def load(cls, path: str | Path = WEIGHTS_FILE) -> CarryOverScorer:
@@ -430,19 +507,34 @@ class CarryOverScorer:
         return _load_scorer(str(path), Path(path).stat().st_mtime_ns)
 
 
+def _held_out(cls, examples: Sequence, k: int, c: float) -> CarryOverScorer:
+    """A first pass fitted on the examples other than the k-th (all, if it is alone)."""
+    others = [e for m, e in enumerate(examples) if m != k] or list(examples)
+    values = np.vstack([found.values for found, _ in others])
+    return cls.fit(values, np.concatenate([y for _, y in others]), c)
+
+
 @lru_cache(maxsize=4)
 def _load_scorer(path: str, modified: int) -> CarryOverScorer:  # modified: a cache key
     data = json.loads(Path(path).read_text("utf-8"))
+    first = _scorer_of(data["first_pass"], FEATURES, path) if "first_pass" in data else None
+    names = FEATURES + CONTEXT if first is not None else FEATURES
+    scorer = _scorer_of(data, names, path)
+    return dataclasses.replace(
+        scorer, threshold=float(data["threshold"]), about=data.get("about", {}), first=first
+    )
+
+
+def _scorer_of(data: Mapping, names: tuple[str, ...], path: str) -> CarryOverScorer:
+    """One pass's weights, read from ``data``; they must be over ``names``."""
     weights = data["features"]
-    if tuple(weights) != FEATURES:
+    if tuple(weights) != names:
         raise ValueError(f"{path}: weights for other features; refit with fit_carryover.py")
     return CarryOverScorer(
         tuple(float(w["mean"]) for w in weights.values()),
         tuple(float(w["scale"]) for w in weights.values()),
         tuple(float(w["weight"]) for w in weights.values()),
         float(data["intercept"]),
-        float(data["threshold"]),
-        data.get("about", {}),
     )
 
 
@@ -463,7 +555,7 @@ def carried_pairs(
     """
     scorer = scorer or CarryOverScorer.load()
     found = pair_features(texts_a, texts_b, outline, cosine)
-    chance = scorer.predict_proba(found.values)
+    chance = scorer.chances(found)
     keep = chance >= scorer.threshold
     return {(int(i), int(j)): float(p) for (i, j), p in zip(found.pairs[keep], chance[keep])}
 
