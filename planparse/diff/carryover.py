@@ -7,11 +7,13 @@ rule the gold annotators follow (``corpus/gold/changes/FORMAT.md``): two items m
 clause of one comes back in the other, keeping most of its content.
 
 For every pair of items that share any content, :func:`pair_features` measures how far the
-clauses of each come back in the other (character bigrams weighted by their inverse frequency
-among the two plans' items, stock phrases removed), and :class:`CarryOverScorer` turns those
-measures into the probability that an annotator would call the pair a match.  Its weights
-are fitted on the development gold (``corpus/tools/fit_carryover.py``) and ship with the
-package as plain numbers (``planparse/data/carryover.json``).
+clauses and sentences of each come back in the other (character bigrams weighted by their
+inverse frequency among the two plans' items, stock phrases removed), and
+:class:`CarryOverScorer` turns those measures into the probability that an annotator would
+call the pair a match, in two passes: the second also reads the first pass's probabilities of
+the pair's neighbours along both outlines.  Its weights are fitted on the development gold
+(``corpus/tools/fit_carryover.py``) and ship with the package as plain numbers
+(``planparse/data/carryover.json``).
 
 Examples:
     >>> f = pair_features(["开展家风建设活动。举办创业培训班"], ["举办创业培训班两期"])
