@@ -315,7 +315,7 @@ def _measures(candidates, side_a, side_b, idf, outline, cosine) -> Iterator[tupl
 
 def _relate(values: np.ndarray, pairs: np.ndarray, shape) -> None:
     """Fill each :data:`_RELATIVE` measure divided by its maximum over the A item's
-    candidate pairs, then over the B item's (the last columns of :data:`FEATURES`)."""
+    candidate pairs, then over the B item's (the ``*_of_a_best``, ``*_of_b_best`` columns)."""
     column = FEATURES.index("evidence_of_a_best")
     for name in _RELATIVE:
         measure = values[:, FEATURES.index(name)]
