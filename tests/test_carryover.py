@@ -14,9 +14,11 @@ import planparse
 from planparse.diff import compare
 from planparse.diff.align import Settings
 from planparse.diff.carryover import (
+    CONTEXT,
     FEATURES,
     WEIGHTS_FILE,
     CarryOverScorer,
+    PairFeatures,
     carried_pairs,
     clause_keys,
     pair_features,
@@ -125,3 +127,26 @@ def test_the_view_shows_a_merged_item_once_and_links_back_to_it():
     assert "↑ the same item, above" in page
     ids = re.findall(r' id="([^"]+)"', page)
     assert len(ids) == len(set(ids))
+
+
+def test_a_pairs_context_is_its_diagonal_neighbours_inside_the_grid():
+    # (0, 2)'s next neighbour (1, 3) lies outside B; its code equals that of (2, 0).
+    pairs = np.array([[0, 0], [0, 2], [1, 1], [2, 0], [2, 2]])
+    found = PairFeatures(pairs, np.zeros((5, len(FEATURES))), (3, 3))
+    context = found.context(np.array([0.9, 0.8, 0.3, 0.7, 0.5]))
+    assert context[:, 0].tolist() == [0.9, 0.8, 0.3, 0.7, 0.5]
+    assert context[2, 1:].tolist() == [0.9, 0.5]  # (0, 0) before, (2, 2) after
+    assert context[1, 1:].tolist() == [0.0, 0.0]  # nothing at (-1, 1); (1, 3) is outside
+    assert context[3, 1:].tolist() == [0.0, 0.0]  # (1, -1) is outside, (3, 1) too
+
+
+def test_a_two_pass_scorer_round_trips_and_weighs_its_neighbours(tmp_path):
+    scorer = CarryOverScorer.load()
+    assert scorer.first is not None and scorer.names == FEATURES + CONTEXT
+    assert CarryOverScorer.load(scorer.save(tmp_path / "two.json")) == scorer
+    a, b = _frames()
+    found = pair_features(list(a["text"]), list(b["text"]))
+    first = scorer.first.chances(found)
+    assert not np.array_equal(scorer.chances(found), first)
+    alone = dataclasses.replace(scorer.first, threshold=scorer.threshold)
+    assert CarryOverScorer.load(alone.save(tmp_path / "one.json")).names == FEATURES

@@ -49,12 +49,11 @@ class Folds:
         self.gold = {p.pair: evaluate.gold_items(p, *self.plans[p.pair]) for p in pairs}
 
     def fit(self, names: list[str]) -> CarryOverScorer:
-        """Weights fitted on the candidate item pairs of the named pairs."""
-        values = np.vstack([self.examples[n][0] for n in names])
-        labels = np.concatenate([self.examples[n][1] for n in names])
-        return CarryOverScorer.fit(
-            values,
-            labels,
+        """Two-pass weights fitted on the candidate item pairs of the named pairs."""
+        examples = [self.examples[n] for n in names]
+        labels = np.concatenate([y for _, y in examples])
+        return CarryOverScorer.fit_two_pass(
+            examples,
             c=self.c,
             fitted_on=sorted(names),
             candidate_pairs=len(labels),

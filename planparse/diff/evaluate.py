@@ -40,6 +40,8 @@ from planparse.diff.keys import folded_text
 if TYPE_CHECKING:
     import pandas as pd
 
+    from planparse.diff.carryover import PairFeatures
+
 #: The repository's gold sets: name -> file (the 海拉尔 set is evaluation only).
 GOLD_DIR = Path(__file__).resolve().parents[2] / "corpus" / "gold" / "changes"
 GOLD_SETS = ("sample", "national", "hailar")
@@ -507,15 +509,15 @@ def compare_annotations(
     return pd.DataFrame(rows)
 
 
-def carryover_examples(pair: GoldPair) -> tuple[np.ndarray, np.ndarray]:
+def carryover_examples(pair: GoldPair) -> tuple[PairFeatures, np.ndarray]:
     """The carry-over features of a gold pair's candidate item pairs
     (:func:`planparse.diff.carryover.pair_features`, with the outline aligner's one-to-one
     matches) and whether the gold matches each: the training rows of
     :class:`~planparse.diff.carryover.CarryOverScorer`.
 
     Examples:
-        >>> values, labels = carryover_examples(load_gold("sample")[2])
-        >>> values.shape[0] == labels.shape[0] > 0, bool(labels.any())
+        >>> found, labels = carryover_examples(load_gold("sample")[2])
+        >>> found.values.shape[0] == labels.shape[0] > 0, bool(labels.any())
         (True, True)
     """
     from planparse.diff.align import outline_alignment
@@ -527,4 +529,4 @@ def carryover_examples(pair: GoldPair) -> tuple[np.ndarray, np.ndarray]:
     texts_a, texts_b = [r["text"] for r in a], [r["text"] for r in b]
     found = pair_features(texts_a, texts_b, outline.pairs, outline.sim)
     labels = [(a[i]["item_id"], b[j]["item_id"]) in gold for i, j in found.pairs]
-    return found.values, np.asarray(labels, dtype=bool)
+    return found, np.asarray(labels, dtype=bool)
