@@ -159,7 +159,7 @@ def as_simplified(texts: Sequence[str]) -> list[str]:
     one (OpenCC's character table, as the copy-paste search uses), so offsets still hold.
     Seed terms are matched in these: on the web plans 159 of the 2,522 archive items are in
     Traditional script, and 50 seed guesses change; macro-F1 without labels rose from 0.665
-    to 0.677 (``benchmarks/seed_taxonomy.py``).
+    to 0.676 (``benchmarks/seed_taxonomy.py``; 0.677 after 200 proposed labels).
 
     Examples:
         >>> as_simplified(["婦聯幹部隊伍", "妇联干部"])
