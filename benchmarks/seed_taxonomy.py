@@ -5,7 +5,9 @@ archive, scored on the real labels of web-plans.
         [--self-training 2] [--weight 30] [--random-proposals]
 
 1. lexicon: the seed terms alone (LexiconTagger);
-2. seeds: ``train_from_seeds`` on every parsed item of the 285 pages, no label at all;
+2. seeds: ``train_from_seeds`` on every parsed item of the 285 pages, no label at all (the
+   output also counts the archive items with Traditional characters, whose seed terms are
+   matched as Simplified);
 3. seeds + N proposed labels: in grouped 5-fold CV (websites and near-duplicates kept
    together), ``--rounds`` times the ``--batch`` items of the training folds that
    ``worth_labeling`` ranks first are labeled from the gold labels (a simulated researcher)
@@ -114,7 +116,7 @@ def main() -> None:
 
     from planparse.classify import DomainClassifier, LexiconTagger, Taxonomy
     from planparse.classify.labels import load_labels
-    from planparse.classify.seeded import train_from_seeds
+    from planparse.classify.seeded import as_simplified, train_from_seeds
 
     taxonomy = Taxonomy.default()
     classes = list(taxonomy.labels)
@@ -126,6 +128,10 @@ def main() -> None:
     figures = {
         "items": len(content),
         "archive_items": len(texts),
+        # seed terms are matched in these as Simplified (seeded.as_simplified)
+        "archive items with Traditional characters": sum(
+            text != simple for text, simple in zip(texts, as_simplified(texts))
+        ),
         "lexicon": macro_f1(truth, LexiconTagger().fit().predict_labels(content["text"]), classes),
         "seeds, no labels": macro_f1(truth, seeds.predict_labels(content["text"]), classes),
     }

@@ -9,7 +9,9 @@ import pytest
 import planparse
 from planparse.classify.seeded import (
     SEED_C,
+    as_simplified,
     informativeness,
+    mask_seeds,
     propose,
     seed_guesses,
     train_from_seeds,
@@ -65,6 +67,22 @@ def test_seed_guesses_follow_the_seed_terms(taxonomy):
         "修路灯",
     ]
     assert seed_guesses(texts, taxonomy) == [["体育"], ["读书"], ["其他"], None]
+
+
+def test_seed_terms_written_in_simplified_find_traditional_text(taxonomy):
+    # 運動會 and 圖書 are the seed terms 运动会 and 图书 in Traditional script.
+    texts = ["舉辦運動會，設拔河項目", "建設社區圖書角"]
+    assert seed_guesses(texts, taxonomy) == [["体育"], ["读书"]]
+    # Blanked where the term stands, the rest kept as written (width-folded).
+    assert mask_seeds(texts, taxonomy) == ["舉辦＊,設拔河項目", "建設社區＊角"]
+
+
+def test_simplified_keeps_every_offset():
+    texts = ["婦女兒童之家｜組織建設", "妇联", ""]
+    simple = as_simplified(texts)
+    assert simple[0] == "妇女儿童之家｜组织建设"
+    assert [len(t) for t in simple] == [len(t) for t in texts]
+    assert simple[1:] == texts[1:]
 
 
 @pytest.mark.slow
