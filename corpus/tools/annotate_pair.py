@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planparse.diff.align import _items, link_kinds
+from planparse.diff.align import _items, _parent_index, link_kinds
 from planparse.diff.evaluate import load_gold, plan_rows
 from planparse.diff.keys import folded_text
 from planparse.reuse.evaluate import sha16
@@ -120,21 +120,16 @@ def gold_rows(pairs, items_a, items_b) -> list[tuple[int | str, int | str, str]]
     links = {(position_a[a], position_b[b]): (a, b) for a, b in pairs}
     kinds = link_kinds(
         links,
-        parent_positions(items_a),
-        parent_positions(items_b),
+        _parent_index(items_a.to_dict("records")),
+        _parent_index(items_b.to_dict("records")),
         list(items_a["text"]),
         list(items_b["text"]),
     )
     rows = [(*links[link], kind) for link, kind in kinds.items()]
-    rows += [(a, "", "dropped") for a in items_a["start"] if a not in {p[0] for p in pairs}]
-    rows += [("", b, "added") for b in items_b["start"] if b not in {p[1] for p in pairs}]
+    matched_a, matched_b = {a for a, _ in pairs}, {b for _, b in pairs}
+    rows += [(a, "", "dropped") for a in items_a["start"] if a not in matched_a]
+    rows += [("", b, "added") for b in items_b["start"] if b not in matched_b]
     return sorted(rows, key=lambda r: (r[1] == "", r[1] or 0, r[0] or 0))
-
-
-def parent_positions(items: pd.DataFrame) -> list[int]:
-    """Each compared item's parent as its position among the compared items (-1: none)."""
-    position = {item_id: k for k, item_id in enumerate(items["item_id"])}
-    return [position.get(parent, -1) for parent in items["parent_id"]]
 
 
 def print_rows(matches: str, pair: str, path_a: str, path_b: str, header: bool) -> None:
@@ -202,7 +197,9 @@ def print_disagreements(
     texts_b = compared_items(path_b).set_index("start")["text"]
     if agreed:
         Path(agreed).write_text("".join(f"{a} {b}\n" for a, b in sorted(one & two)), "utf-8")
-    print(f"{pair}: both {len(one & two)}, only first {len(one - two)}, only second {len(two - one)}")
+    print(
+        f"{pair}: both {len(one & two)}, only first {len(one - two)}, only second {len(two - one)}"
+    )
     for match in sorted(one ^ two):
         who = "first" if match in one else "second"
         print(f"\n== {match[0]} {match[1]}  only {who}")

@@ -47,9 +47,17 @@ class Folds:
             p.pair: (evaluate.plan_rows(p.a_path), evaluate.plan_rows(p.b_path)) for p in pairs
         }
         self.gold = {p.pair: evaluate.gold_items(p, *self.plans[p.pair]) for p in pairs}
+        self._fitted: dict[tuple[str, ...], CarryOverScorer] = {}
 
     def fit(self, names: list[str]) -> CarryOverScorer:
-        """Two-pass weights fitted on the candidate item pairs of the named pairs."""
+        """Two-pass weights fitted on the candidate item pairs of the named pairs (fitted
+        once per set of names: the nested figure reuses the leave-one-pair-out fits)."""
+        key = tuple(sorted(names))
+        if key not in self._fitted:
+            self._fitted[key] = self._fit(list(key))
+        return self._fitted[key]
+
+    def _fit(self, names: list[str]) -> CarryOverScorer:
         examples = [self.examples[n] for n in names]
         labels = np.concatenate([y for _, y in examples])
         return CarryOverScorer.fit_two_pass(

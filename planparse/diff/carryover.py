@@ -478,8 +478,7 @@ class CarryOverScorer:
             >>> CarryOverScorer.fit_two_pass(examples).names[-1]
             'neighbour_worst'
         """
-        values = np.vstack([found.values for found, _ in examples])
-        labels = np.concatenate([y for _, y in examples])
+        values, labels = _stacked(examples)
         first = cls.fit(values, labels, c)
         rows = [
             np.hstack([found.values, found.context(_held_out(cls, examples, k, c).chances(found))])
@@ -512,8 +511,14 @@ class CarryOverScorer:
 def _held_out(cls, examples: Sequence, k: int, c: float) -> CarryOverScorer:
     """A first pass fitted on the examples other than the k-th (all, if it is alone)."""
     others = [e for m, e in enumerate(examples) if m != k] or list(examples)
-    values = np.vstack([found.values for found, _ in others])
-    return cls.fit(values, np.concatenate([y for _, y in others]), c)
+    return cls.fit(*_stacked(others), c)
+
+
+def _stacked(examples: Sequence[tuple[PairFeatures, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The feature rows and labels of several plan pairs' examples, one after another."""
+    return np.vstack([found.values for found, _ in examples]), np.concatenate(
+        [labels for _, labels in examples]
+    )
 
 
 @lru_cache(maxsize=4)
