@@ -166,6 +166,13 @@ def test_an_orphan_list_is_kept_with_a_warning():
     assert rows.warnings.tolist() == ["orphan: numbering starts at 3", ""]
 
 
+def test_numerals_with_a_comma_number_a_list_that_numbers_on():
+    # A site that turned all punctuation into ASCII writes 一, for 一、.
+    text = "工作要点如下.\n一,加强学习,提高素质.\n1.组织读书\n二,开展活动.\n三,做好服务.\n"
+    assert markers(text) == [("一,", 1), ("1.", 2), ("二,", 1), ("三,", 1)]
+    assert markers("今年重点如下:\n十一,国庆期间开展活动.\n") == []  # no 十二, follows
+
+
 def test_a_lone_arabic_number_is_not_an_orphan_list():
     assert markers("领导小组如下：\n3、保障措施到位。\n") == []
 
