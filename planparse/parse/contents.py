@@ -2,7 +2,7 @@
 
 Document-sharing sites print a document's headings as a preview (一、… 1.1… 10.4…, one short
 line each) and then the document, often glued to the last heading of the list
-("10.4未来展望一、项目背景与意义1.1政策背景 国家…"). Read as an outline, every heading counts
+("3.2长效机制一、总体思路1.1工作目标 今年…"). Read as an outline, every heading counts
 twice. The list is a table of contents when its first two entries come back, in order, after
 it: the list becomes debris, and where the text was glued on, it is cut at each heading the
 list announced.
