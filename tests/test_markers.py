@@ -10,6 +10,8 @@ from planparse.parse.markers import cn_to_int, match_marker
     [
         ("一、指导思想", "cn-dun", 1),
         ("二．主要任务", "cn-dun", 2),
+        ("三,加强学习", "cn-comma", 3),
+        ("四，开展活动", "cn-comma", 4),
         ("十二、其他", "cn-dun", 12),
         ("（一）强化引领", "cn-paren", 1),
         ("(一）半角左括号", "cn-paren", 1),
@@ -58,6 +60,7 @@ def test_marker_families(line, style, number):
         "第一时间报告",
         "第一书记",
         "统一是关键",
+        "一,二年级学生",
     ],
 )
 def test_false_markers(line):

@@ -166,6 +166,13 @@ def test_an_orphan_list_is_kept_with_a_warning():
     assert rows.warnings.tolist() == ["orphan: numbering starts at 3", ""]
 
 
+def test_numerals_with_a_comma_number_a_list_that_numbers_on():
+    # A site that turned all punctuation into ASCII writes 一, for 一、.
+    text = "工作要点如下.\n一,加强学习,提高素质.\n1.组织读书\n二,开展活动.\n三,做好服务.\n"
+    assert markers(text) == [("一,", 1), ("1.", 2), ("二,", 1), ("三,", 1)]
+    assert markers("今年重点如下:\n十一,国庆期间开展活动.\n") == []  # no 十二, follows
+
+
 def test_a_lone_arabic_number_is_not_an_orphan_list():
     assert markers("领导小组如下：\n3、保障措施到位。\n") == []
 
@@ -208,6 +215,25 @@ def test_site_disclaimers_and_table_of_contents_are_debris():
     kept = rows[rows.kind != "debris"]
     assert kept.marker.tolist() == ["一、", "二、"]
     assert set(rows[rows.kind == "debris"].warnings) == {"site blurb", "table of contents"}
+
+
+def test_headings_listed_then_repeated_are_a_table_of_contents():
+    contents = "一、背景分析\n1.1政策背景\n1.2社会需求\n二、目标设定\n2.1总体目标\n2.2具体目标\n"
+    glued = (
+        "某社区儿童之家建设方案\n" + contents[:-1] + "一、背景分析1.1政策背景 近年来，各地重视。\n"
+    )
+    assert markers(glued) == [("一、", 1), ("1.1", 2)]
+    rows = frame(glued)
+    assert rows.plan_title.iloc[0] == "某社区儿童之家建设方案"
+    assert (rows[rows.kind == "debris"].warnings == "table of contents").sum() == 6
+    on_own_lines = contents + "一、背景分析\n1.1政策背景\n各地重视。\n"
+    assert markers(on_own_lines) == [("一、", 1), ("1.1", 2)]
+
+
+def test_an_outline_that_is_not_repeated_stays_the_outline():
+    outline = "一、背景分析\n1.1政策背景\n1.2社会需求\n二、目标设定\n2.1总体目标\n2.2具体目标\n"
+    assert len(markers(outline)) == 6
+    assert len(markers(outline + "近年来，各地重视一、背景的分析。\n")) == 6
 
 
 # -- compilations --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ Examples:
 from __future__ import annotations
 
 from planparse.normalize import strip_span
+from planparse.parse.contents import split_repeated_contents
 from planparse.parse.inline import finish_plan, join_pieces
 from planparse.parse.lines import Line, split_lines
 from planparse.parse.markers import Marker, match_marker
@@ -40,7 +41,8 @@ def parse(text: str, doc_id: str = "") -> Document:
     """
     lines = split_lines(text)
     mark_page_counters(lines)
-    lines = split_run_ons(text, split_glued_headers(text, lines))
+    lines = split_repeated_contents(text, split_glued_headers(text, lines))
+    lines = split_run_ons(text, lines)
     split = split_plans(lines)
     doc = Document(doc_id, text)
     doc.front = [debris_node(lines[i]) for i in split.front]

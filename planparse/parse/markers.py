@@ -68,6 +68,7 @@ _PATTERN = re.compile(
     (?P<chapter>第(?P<ch_n>{CN_NUMERAL}|\d{{1,3}})(?P<ch_unit>[章节節部条條])(?:分)?)
   | (?P<cn_paren>[(〈](?P<cp_n>{CN_NUMERAL})[)〉][、.]?)
   | (?P<cn_dun>(?P<cd_n>{CN_NUMERAL})(?:[、.]|\s*、))
+  | (?P<cn_comma>(?P<cm_n>{CN_NUMERAL}),)
   | (?P<ordinal>第(?P<or_n>{CN_NUMERAL})[,、:])
   | (?P<ar_paren>\((?P<ap_n>\d{{1,3}})\)[、.]?|(?P<ap2_n>\d{{1,3}})\))
   | (?P<decimal>(?P<dc_n>\d{{1,2}}(?:\.\d{{1,2}}){{1,4}})\.?(?![\d.]))
@@ -102,6 +103,10 @@ RANKS = {
     "cn-chapter": 0.0,
     "cn-section": 0.5,
     "cn-dun": 1.0,
+    # 一, (a comma, often where a site turned all punctuation into ASCII) ranks as 一、 but
+    # is its own family: a comma after a numeral is weaker evidence, so a gap in its
+    # numbering is not tolerated and a list must number on to be kept.
+    "cn-comma": 1.0,
     "cn-ordinal": 1.5,
     "cn-article": 1.5,
     "cn-paren": 2.0,
@@ -142,6 +147,14 @@ def _circled(char: str) -> tuple[str, str, int]:
     return "cn-paren", "cn-paren", code - 0x3220 + 1
 
 
+_CN_KINDS = {
+    "cn_paren": ("cp_n", "cn-paren"),
+    "cn_dun": ("cd_n", "cn-dun"),
+    "cn_comma": ("cm_n", "cn-comma"),
+    "ordinal": ("or_n", "cn-ordinal"),
+}
+
+
 def _number(match: re.Match[str]) -> tuple[str, str, int, tuple[int, ...]] | None:
     kind = match.lastgroup
     if kind == "chapter":
@@ -149,10 +162,9 @@ def _number(match: re.Match[str]) -> tuple[str, str, int, tuple[int, ...]] | Non
         value = int(n) if n.isdigit() else cn_to_int(n)
         style = _CHAPTER_STYLES[match["ch_unit"]]
         return (style, style, value, ()) if value else None
-    if kind in ("cn_paren", "cn_dun", "ordinal"):
-        group = {"cn_paren": "cp_n", "cn_dun": "cd_n", "ordinal": "or_n"}[kind]
+    if kind in _CN_KINDS:
+        group, style = _CN_KINDS[kind]
         value = cn_to_int(match[group])
-        style = {"cn_paren": "cn-paren", "cn_dun": "cn-dun", "ordinal": "cn-ordinal"}[kind]
         return (style, style, value, ()) if value else None
     if kind == "ar_paren":
         value = int(match["ap_n"] or match["ap2_n"])
@@ -178,6 +190,8 @@ def _plausible(kind: str, rest: str) -> bool:
         if head.isdigit() or (head in _UNIT_AFTER and not _UNIT_WORD.match(rest)):
             return False
         return head in _SPACES or not _DATE_WORDS.match(rest)
+    if kind == "cn_comma":
+        return head not in _CN_DIGITS and head != "十"  # 一,二年级 counts, it opens no list
     return not (kind == "cn_dun" and _CN_LIST.match(rest))  # 一、二类… counts, not a list
 
 

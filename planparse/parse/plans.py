@@ -61,7 +61,7 @@ _GLUED_TITLE = re.compile(
 )
 # A title glued to the first heading of its body: "…建设方案一、背景分析".
 _GLUED_MARKER = re.compile(
-    rf"^(?P<name>[^，,。；;：:]{{2,40}}?{_TITLE_WORDS})(?:模板范文|范文参考|范文|书)?\s*"
+    rf"^(?P<name>[^，,。；;：:]{{2,40}}?{_TITLE_WORDS})(?:模板范文|范文参考|范文|模板|书)?\s*"
     r"(?=[一二三四五六七八九十]、)"
 )
 # The page title of a compilation or a hint that the page is one.
