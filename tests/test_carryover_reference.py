@@ -68,19 +68,6 @@ def _dense_dice(side_a, side_b, idf) -> np.ndarray:
     return _dense_max(*owners, dice, (len(side_a), len(side_b)))
 
 
-CHAR_FEATURES = ("a_char_share", "a_char_mass", "b_char_share", "b_char_mass", "char_dice")
-
-
-def _dense_chars(texts_a, texts_b, i, j) -> np.ndarray:
-    """The single-character clause shares, masses and Dice of the pairs (i, j)."""
-    [(chars_a, chars_b)] = carryover._Side.pairs_by_size(texts_a, texts_b, (1,))
-    idf = carryover._inverse_frequency(sparse_vstack([chars_a.items, chars_b.items]))
-    from_a = _dense_carried(chars_a, chars_b, idf)
-    from_b = [m.T for m in _dense_carried(chars_b, chars_a, idf)]
-    measures = [from_a[0], from_a[1], from_b[0], from_b[1], _dense_dice(chars_a, chars_b, idf)]
-    return np.column_stack([m[i, j] for m in measures])
-
-
 def dense_reference(texts_a, texts_b, outline, cosine) -> tuple[np.ndarray, np.ndarray]:
     """Every measure as an array over all pairs of items, read at the candidates."""
     side_a, side_b = carryover._Side.pair(texts_a, texts_b)
@@ -100,9 +87,6 @@ def dense_reference(texts_a, texts_b, outline, cosine) -> tuple[np.ndarray, np.n
     sentence_features = [f"{side}_sentence_{m}" for side in "ab" for m in ("share", "evidence")]
     sentences = [FEATURES.index(name) for name in sentence_features]
     values[:, sentences] = np.column_stack([*from_a[3:], *from_b[3:]])
-    values[:, [FEATURES.index(name) for name in CHAR_FEATURES]] = _dense_chars(
-        texts_a, texts_b, i, j
-    )
     carryover._combine(values)
     carryover._relate(values, pairs, (len(texts_a), len(texts_b)))
     return pairs, values
@@ -146,7 +130,6 @@ def test_the_reference_finds_candidates_and_outline_matches():
     assert values[:, FEATURES.index("in_outline")].sum() >= 1
     assert values[:, FEATURES.index("a_carried")].max() >= 1
     assert 0 < values[:, FEATURES.index("a_sentence_share")].min() < 1
-    assert values[:, FEATURES.index("char_dice")].min() > 0
 
 
 @settings(max_examples=20, deadline=None)

@@ -24,7 +24,6 @@ Examples:
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -90,13 +89,6 @@ FEATURES = (
     "a_sentence_evidence",  # the largest such share x the log of the content found
     "b_sentence_share",
     "b_sentence_evidence",
-    # The same over single characters: a clause reworded with near synonyms ("能源消耗" and
-    # "能耗") keeps its characters where it loses its bigrams.
-    "a_char_share",
-    "a_char_mass",
-    "b_char_share",
-    "b_char_mass",
-    "char_dice",
 )
 #: The features of the second pass of a two-pass :class:`CarryOverScorer`, after
 #: :data:`FEATURES`.  Annotators read the two plans in order, so a pair whose neighbours along
@@ -205,13 +197,13 @@ def pair_features(
     shape = (len(texts_a), len(texts_b))
     if not len(texts_a) or not len(texts_b):
         return PairFeatures.empty(shape)
-    (side_a, side_b), char_sides = _Side.pairs_by_size(texts_a, texts_b, (2, 1))
+    side_a, side_b = _Side.pair(texts_a, texts_b)
     idf = _inverse_frequency(sparse_vstack([side_a.items, side_b.items]))
     candidates = _Candidates.sharing(side_a, side_b, idf)
     if not len(candidates.pairs):
         return PairFeatures.empty(shape)
     values = np.empty((len(candidates.pairs), len(FEATURES)))
-    _measure(values, candidates, side_a, side_b, idf, outline or {}, cosine, char_sides)
+    _measure(values, candidates, side_a, side_b, idf, outline or {}, cosine)
     _combine(values)
     _relate(values, candidates.pairs, (len(side_a), len(side_b)))
     return PairFeatures(candidates.pairs, values, shape)
@@ -290,12 +282,10 @@ class _Candidates:
         return reduced
 
 
-def _measure(values, candidates, side_a, side_b, idf, outline, cosine, char_sides) -> None:
+def _measure(values, candidates, side_a, side_b, idf, outline, cosine) -> None:
     """Fill the measured features of the candidates (all but the combined and relative
-    ones of :data:`FEATURES`), one column at a time (never a second copy of them all);
-    ``char_sides`` are both plans' sides over single characters."""
-    measures = _measures(candidates, side_a, side_b, idf, outline, cosine)
-    for name, measure in itertools.chain(measures, _char_measures(char_sides, candidates)):
+    ones of :data:`FEATURES`), one column at a time (never a second copy of them all)."""
+    for name, measure in _measures(candidates, side_a, side_b, idf, outline, cosine):
         values[:, FEATURES.index(name)] = measure
 
 
@@ -318,25 +308,9 @@ def _measures(candidates, side_a, side_b, idf, outline, cosine) -> Iterator[tupl
     width = candidates.by_a.width
     outline_codes = np.asarray([x * width + y for x, y in outline.items()], dtype=np.int64)
     yield "in_outline", np.isin(candidates.by_a.codes, outline_codes)
-    for own, other, b_first, side in _both_ways(side_a, side_b):
+    for own, other, b_first, side in ((side_a, side_b, False, "a"), (side_b, side_a, True, "b")):
         found = _sentences_carried(own, other, idf, candidates, b_first)
         yield from zip((f"{side}_sentence_share", f"{side}_sentence_evidence"), found)
-
-
-def _char_measures(char_sides: tuple[_Side, _Side], candidates) -> Iterator[tuple]:
-    """The single-character features of the candidates, (name, column) by column: the
-    clause shares and Dice above, over characters weighted by their own inverse frequency."""
-    chars_a, chars_b = char_sides
-    idf = _inverse_frequency(sparse_vstack([chars_a.items, chars_b.items]))
-    for own, other, b_first, side in _both_ways(chars_a, chars_b):
-        share, mass, _ = _carried(own, other, idf, candidates, b_first)
-        yield from ((f"{side}_char_share", share), (f"{side}_char_mass", mass))
-    yield "char_dice", _clause_dice(chars_a, chars_b, idf, candidates)
-
-
-def _both_ways(side_a: _Side, side_b: _Side) -> tuple[tuple, tuple]:
-    """(own side, other side, whether own is plan B, own's name) from A, then from B."""
-    return (side_a, side_b, False, "a"), (side_b, side_a, True, "b")
 
 
 def _relate(values: np.ndarray, pairs: np.ndarray, shape) -> None:
@@ -368,26 +342,14 @@ class _Side:
     @classmethod
     def pair(cls, texts_a: Sequence[str], texts_b: Sequence[str]) -> tuple[_Side, _Side]:
         """Both plans' sides, their bigrams in one column space."""
-        return cls.pairs_by_size(texts_a, texts_b, (2,))[0]
-
-    @classmethod
-    def pairs_by_size(
-        cls, texts_a: Sequence[str], texts_b: Sequence[str], sizes: Sequence[int]
-    ) -> list[tuple[_Side, _Side]]:
-        """Both plans' sides over character n-grams of each of ``sizes`` (the clauses cut
-        once), each size's n-grams in one column space."""
         keys = [[matching_key(t) for t in texts] for texts in (texts_a, texts_b)]
         tables = [
             _clause_table([sentence_clause_keys(t) for t in texts], side_keys)
             for texts, side_keys in zip((texts_a, texts_b), keys)
         ]
-        clauses, cut = [*tables[0].texts, *tables[1].texts], len(tables[0].texts)
-        sides = []
-        for grams in (_clause_ngrams(clauses, size) for size in sizes):
-            sides.append(
-                (cls.of(keys[0], grams[:cut], tables[0]), cls.of(keys[1], grams[cut:], tables[1]))
-            )
-        return sides
+        bigrams = _clause_bigrams([*tables[0].texts, *tables[1].texts])
+        cut = len(tables[0].texts)
+        return cls.of(keys[0], bigrams[:cut], tables[0]), cls.of(keys[1], bigrams[cut:], tables[1])
 
     @classmethod
     def of(cls, keys: list[str], clauses, table: _ClauseTable) -> _Side:
@@ -605,11 +567,11 @@ def carried_pairs(
     return {(int(i), int(j)): float(p) for (i, j), p in zip(found.pairs[keep], chance[keep])}
 
 
-def _clause_ngrams(texts: Sequence[str], size: int):
-    """Binary character n-gram rows of the clauses."""
+def _clause_bigrams(texts: Sequence[str]):
+    """Binary character-bigram rows of the clauses."""
     from planparse.diff.ngrams import char_ngrams
 
-    return char_ngrams(texts, (size, size), binary=True)
+    return char_ngrams(texts, (2, 2), binary=True)
 
 
 class _ClauseTable(NamedTuple):
