@@ -398,7 +398,9 @@ def _one_plan(spec: str) -> object:
     from planparse.io.errors import ReadError
     from planparse.parse.files import parse_file
 
-    path, _, number = spec.rpartition("#") if "#" in spec and not Path(spec).exists() else (spec, "", "")
+    path, _, number = (
+        spec.rpartition("#") if "#" in spec and not Path(spec).exists() else (spec, "", "")
+    )
     try:
         table = parse_file(path).to_frame()
     except (ReadError, OSError) as exc:
@@ -429,8 +431,12 @@ def run_diff(args: argparse.Namespace) -> int:
         write_text(Path(args.html), render_changes(rows, args.plan_a, args.plan_b))
     _write(rows, args)
     summary = summarize(rows)
-    print("planparse diff: " + ", ".join(f"{k} {v}" for k, v in summary.items() if k != "carried_over")
-          + f"; {summary['carried_over']:.0%} of B carried over from A", file=sys.stderr)
+    print(
+        "planparse diff: "
+        + ", ".join(f"{k} {v}" for k, v in summary.items() if k != "carried_over")
+        + f"; {summary['carried_over']:.0%} of B carried over from A",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -461,41 +467,70 @@ def run_analyze(args: argparse.Namespace) -> int:
     failures = _rows(Path(args.output) / "errors.csv")
     notes = _rows(Path(args.output) / "warnings.csv")
     if not args.quiet:
-        shares = ", ".join(f"{d} {s:.0%}" for d, s in summary["domain_shares"].items())
-        print(
-            f"planparse analyze: {summary['files']} files, {summary['plans']} plans, "
-            f"{summary['items']} items -> {args.output}/"
-        )
-        print(f"  domains: {shares}")
-        from planparse.report import taxonomy_warning
-
-        warning = taxonomy_warning(summary["domain_shares"])
-        if warning:
-            print(f"  note: {warning}")
-        if summary.get("copies_counted_once"):
-            print(
-                f"  themes count copied text once: {summary['copied_items_left_out']} copied "
-                "items left out (--count-copies counts them every time)"
-            )
-        named = summary.get("metadata", {})
-        print(
-            "  metadata: "
-            + ", ".join(f"{f} {n}/{named['plans']}" for f, n in named.items() if f != "plans")
-            + f" plans named (inferred unless plans.tsv; see {args.output}/metadata.csv)"
-        )
-        print(
-            f"  copy-paste: {summary['reuse_pairs']} pairs in {summary['reuse_families']} families; "
-            "largest: "
-            + "; ".join(
-                f"family {f['cluster']} ({f['plans']} plans, {f['copied_chars']} chars)"
-                for f in summary["largest_families"][:3]
-            )
-        )
-        print(
-            f"  failures: {summary['failures']} (see {args.output}/errors.csv); "
-            f"overview: {args.output}/report.html"
-        )
+        print("\n".join(summary_lines(summary, args.output)))
     return _report_failures(failures, args.quiet, notes)
+
+
+def summary_lines(summary: dict, output: str) -> list[str]:
+    """The lines ``planparse analyze`` prints at the end of a run, from its summary.
+
+    Lines that would say nothing (no domains, no copied text, no pairs) are left out.
+
+    Examples:
+        >>> summary = {"files": 1, "plans": 1, "items": 8, "domain_shares": {"就业": 1.0},
+        ...            "reuse_pairs": 0, "reuse_families": 0, "failures": 0}
+        >>> print("\\n".join(summary_lines(summary, "out")))
+        planparse analyze: 1 file, 1 plan, 8 items -> out/
+          domains: 就业 100%
+          copy-paste: no pairs
+          failures: 0 (see out/errors.csv); overview: out/report.html
+    """
+    from planparse.report import counted, taxonomy_warning
+
+    counts = ", ".join(
+        counted(summary[key], word) for key, word in (("files", "file"), ("plans", "plan"))
+    )
+    lines = [f"planparse analyze: {counts}, {counted(summary['items'], 'item')} -> {output}/"]
+    shares = ", ".join(f"{d} {s:.0%}" for d, s in summary["domain_shares"].items())
+    lines += [f"  domains: {shares}"] if shares else []
+    warning = taxonomy_warning(summary["domain_shares"])
+    lines += [f"  note: {warning}"] if warning else []
+    if summary.get("copies_counted_once") and summary.get("copied_items_left_out"):
+        left_out = counted(summary["copied_items_left_out"], "copied item")
+        lines.append(
+            f"  themes count copied text once: {left_out} left out "
+            "(--count-copies counts them every time)"
+        )
+    lines += _metadata_line(summary.get("metadata", {}), output)
+    lines.append(_copy_paste_line(summary))
+    lines.append(
+        f"  failures: {summary['failures']} (see {output}/errors.csv); "
+        f"overview: {output}/report.html"
+    )
+    return lines
+
+
+def _metadata_line(named: dict, output: str) -> list[str]:
+    if not named.get("plans"):
+        return []
+    found = ", ".join(f"{f} {n}/{named['plans']}" for f, n in named.items() if f != "plans")
+    return [
+        f"  metadata: {found} plans named (inferred unless plans.tsv; see {output}/metadata.csv)"
+    ]
+
+
+def _copy_paste_line(summary: dict) -> str:
+    from planparse.report import counted
+
+    if not summary["reuse_pairs"]:
+        return "  copy-paste: no pairs"
+    largest = "; ".join(
+        f"family {f['cluster']} ({counted(f['plans'], 'plan')}, {f['copied_chars']} chars)"
+        for f in summary.get("largest_families", [])[:3]
+    )
+    pairs = counted(summary["reuse_pairs"], "pair")
+    families = counted(summary["reuse_families"], "family", "families")
+    return f"  copy-paste: {pairs} in {families}" + (f"; largest: {largest}" if largest else "")
 
 
 def _rows(path: Path) -> list[dict]:
