@@ -90,7 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
         archive=True,
     )
     tag.add_argument("--model", metavar="M", help="a .skops model (default: the shipped one)")
-    tag.add_argument("--threshold", type=float, help="probability for a secondary label")
+    tag.add_argument(
+        "--threshold",
+        type=float,
+        help="probability from which a label joins domains (default: the model's, 0.5 shipped)",
+    )
 
     dupes = _command(
         commands,
@@ -102,7 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
         run_dupes,
         archive=True,
     )
-    dupes.add_argument("--unit", default="auto", choices=["auto", "plan", "section", "item"])
+    dupes.add_argument(
+        "--unit",
+        default="auto",
+        choices=["auto", "plan", "section", "item"],
+        help="cut passages at this level's boundaries (default auto: a passage may span "
+        "items and sections of one plan and is named by the smallest unit holding it)",
+    )
     dupes.add_argument(
         "--threshold",
         type=float,
@@ -139,8 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
         "analyze",
         "the whole job: parse, tag, copy-paste, themes, plots",
         "Analyze an archive: items.parquet (parsed and tagged), pairs.parquet and "
-        "clusters.parquet (copy-paste), themes/, plots/, report.html, errors.csv "
-        "and manifest.json in OUTDIR. With no PATH, analyzes the bundled sample.",
+        "clusters.parquet (copy-paste), copy_paste.html, metadata.csv, changes.parquet "
+        "(when an issuer has plans of several years: each against its previous one), themes/, "
+        "plots/, report.html, "
+        "errors.csv, warnings.csv and manifest.json in OUTDIR. With no PATH, analyzes the "
+        "bundled sample.",
         run_analyze,
     )
     analyze.add_argument(
