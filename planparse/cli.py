@@ -269,10 +269,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _inputs(paths: list[str]) -> list[str]:
     if paths:
+        _say_empty_folders(paths)
         return paths
     from planparse.sample_data import sample_path
 
     return [str(sample_path())]
+
+
+def _say_empty_folders(paths: list[str]) -> None:
+    """One line on stderr for each folder given that holds no file planparse reads: a
+    wrong folder would otherwise give an empty table and exit code 0 without a word."""
+    from planparse.io.read import iter_files
+
+    for path in paths:
+        if Path(path).is_dir() and next(iter_files([path]), None) is None:
+            print(
+                f"planparse: {path} holds no .txt, .docx, .pdf or .html file; nothing read",
+                file=sys.stderr,
+            )
 
 
 def _write(frame: object, args: argparse.Namespace) -> None:

@@ -120,3 +120,12 @@ def test_analyze_summary_counts_read_as_english_and_skip_empty_parts():
     assert "  copy-paste: 1 pair in 1 family; largest: family 4 (2 plans, 900 chars)" in lines
     assert any("3 copied items left out" in line for line in lines)
     assert any(line.startswith("  metadata: year 1/2 plans named") for line in lines)
+
+
+def test_a_folder_with_nothing_to_read_and_a_mistyped_path_are_said(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.csv").write_text("a,b\n", encoding="utf-8")
+    assert main(["parse", str(tmp_path / "empty")]) == 0
+    assert "holds no .txt, .docx, .pdf or .html file" in capsys.readouterr().err
+    assert main(["parse", str(tmp_path / "typo.txt")]) == 1
+    assert "no such file (a mistyped path" in capsys.readouterr().err
