@@ -577,6 +577,13 @@ def _need(path: str, what: str, folder: bool = False) -> None:
         raise UsageError(f"{path}: no such {what}")
 
 
+def _need_labels(folder: str) -> None:
+    """A usage error unless ``folder`` holds a label file (.tsv or .csv), before any work."""
+    _need(folder, "labels folder", folder=True)
+    if not any(Path(folder).glob("*.[tc]sv")):
+        raise UsageError(f"{folder} holds no .tsv or .csv label file (see docs/tagging.md)")
+
+
 def _check_font(font: str | None) -> None:
     """One line on stderr when the plots would draw boxes (warnings are silenced later);
     a named font reaches the plotting processes through ``PLANPARSE_FONT``."""
@@ -602,7 +609,7 @@ def run_train(args: argparse.Namespace) -> int:
         )
     if not args.labels:
         raise UsageError("train needs --labels DIR, or --unlabeled ARCHIVE with a taxonomy")
-    _need(args.labels, "labels folder", folder=True)
+    _need_labels(args.labels)
     _, card = train_model(args.labels, args.taxonomy, args.output, evaluate=not args.no_eval)
     print(
         f"wrote {args.output} ({card['training_items']} items, labels "
@@ -621,7 +628,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     from planparse.classify.persist import load_model
     from planparse.classify.train import evaluation
 
-    _need(args.labels, "labels folder", folder=True)
+    _need_labels(args.labels)
     template = load_model(args.model) if args.model else DomainClassifier()
     results, report = evaluation(args.labels, lambda: clone(template))
     print(report)

@@ -129,3 +129,9 @@ def test_a_folder_with_nothing_to_read_and_a_mistyped_path_are_said(tmp_path, ca
     assert "holds no .txt, .docx, .pdf or .html file" in capsys.readouterr().err
     assert main(["parse", str(tmp_path / "typo.txt")]) == 1
     assert "no such file (a mistyped path" in capsys.readouterr().err
+
+
+def test_a_labels_folder_without_label_files_is_a_usage_error(tmp_path, capsys):
+    (tmp_path / "labels").mkdir()
+    assert main(["evaluate", "--labels", str(tmp_path / "labels")]) == 2
+    assert "holds no .tsv or .csv label file" in capsys.readouterr().err
