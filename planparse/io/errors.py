@@ -68,7 +68,10 @@ class CorruptFileError(ReadError):
 _OS_REASONS = {
     errno.EACCES: ("permission denied", "permission denied"),
     errno.EPERM: ("permission denied", "operation not permitted"),
-    errno.ENOENT: ("missing", "no such file (a mistyped path, a file moved while reading, or a dangling link)"),
+    errno.ENOENT: (
+        "missing",
+        "no such file (a mistyped path, a file moved while reading, or a dangling link)",
+    ),
     errno.EISDIR: (
         "is a folder",
         (
