@@ -90,7 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
         archive=True,
     )
     tag.add_argument("--model", metavar="M", help="a .skops model (default: the shipped one)")
-    tag.add_argument("--threshold", type=float, help="probability for a secondary label")
+    tag.add_argument(
+        "--threshold",
+        type=float,
+        help="probability from which a label joins domains (default: the model's, 0.5 shipped)",
+    )
 
     dupes = _command(
         commands,
@@ -102,7 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
         run_dupes,
         archive=True,
     )
-    dupes.add_argument("--unit", default="auto", choices=["auto", "plan", "section", "item"])
+    dupes.add_argument(
+        "--unit",
+        default="auto",
+        choices=["auto", "plan", "section", "item"],
+        help="cut passages at this level's boundaries (default auto: a passage may span "
+        "items and sections of one plan and is named by the smallest unit holding it)",
+    )
     dupes.add_argument(
         "--threshold",
         type=float,
@@ -139,8 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
         "analyze",
         "the whole job: parse, tag, copy-paste, themes, plots",
         "Analyze an archive: items.parquet (parsed and tagged), pairs.parquet and "
-        "clusters.parquet (copy-paste), themes/, plots/, report.html, errors.csv "
-        "and manifest.json in OUTDIR. With no PATH, analyzes the bundled sample.",
+        "clusters.parquet (copy-paste), copy_paste.html, metadata.csv, changes.parquet "
+        "(when an issuer has plans of several years: each against its previous one), themes/, "
+        "plots/, report.html, "
+        "errors.csv, warnings.csv and manifest.json in OUTDIR. With no PATH, analyzes the "
+        "bundled sample.",
         run_analyze,
     )
     analyze.add_argument(
@@ -256,10 +269,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _inputs(paths: list[str]) -> list[str]:
     if paths:
+        _say_empty_folders(paths)
         return paths
     from planparse.sample_data import sample_path
 
     return [str(sample_path())]
+
+
+def _say_empty_folders(paths: list[str]) -> None:
+    """One line on stderr for each folder given that holds no file planparse reads: a
+    wrong folder would otherwise give an empty table and exit code 0 without a word."""
+    from planparse.io.read import iter_files
+
+    for path in paths:
+        if Path(path).is_dir() and next(iter_files([path]), None) is None:
+            print(
+                f"planparse: {path} holds no .txt, .docx, .pdf or .html file; nothing read",
+                file=sys.stderr,
+            )
 
 
 def _write(frame: object, args: argparse.Namespace) -> None:
@@ -398,7 +425,9 @@ def _one_plan(spec: str) -> object:
     from planparse.io.errors import ReadError
     from planparse.parse.files import parse_file
 
-    path, _, number = spec.rpartition("#") if "#" in spec and not Path(spec).exists() else (spec, "", "")
+    path, _, number = (
+        spec.rpartition("#") if "#" in spec and not Path(spec).exists() else (spec, "", "")
+    )
     try:
         table = parse_file(path).to_frame()
     except (ReadError, OSError) as exc:
@@ -429,8 +458,12 @@ def run_diff(args: argparse.Namespace) -> int:
         write_text(Path(args.html), render_changes(rows, args.plan_a, args.plan_b))
     _write(rows, args)
     summary = summarize(rows)
-    print("planparse diff: " + ", ".join(f"{k} {v}" for k, v in summary.items() if k != "carried_over")
-          + f"; {summary['carried_over']:.0%} of B carried over from A", file=sys.stderr)
+    print(
+        "planparse diff: "
+        + ", ".join(f"{k} {v}" for k, v in summary.items() if k != "carried_over")
+        + f"; {summary['carried_over']:.0%} of B carried over from A",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -461,41 +494,70 @@ def run_analyze(args: argparse.Namespace) -> int:
     failures = _rows(Path(args.output) / "errors.csv")
     notes = _rows(Path(args.output) / "warnings.csv")
     if not args.quiet:
-        shares = ", ".join(f"{d} {s:.0%}" for d, s in summary["domain_shares"].items())
-        print(
-            f"planparse analyze: {summary['files']} files, {summary['plans']} plans, "
-            f"{summary['items']} items -> {args.output}/"
-        )
-        print(f"  domains: {shares}")
-        from planparse.report import taxonomy_warning
-
-        warning = taxonomy_warning(summary["domain_shares"])
-        if warning:
-            print(f"  note: {warning}")
-        if summary.get("copies_counted_once"):
-            print(
-                f"  themes count copied text once: {summary['copied_items_left_out']} copied "
-                "items left out (--count-copies counts them every time)"
-            )
-        named = summary.get("metadata", {})
-        print(
-            "  metadata: "
-            + ", ".join(f"{f} {n}/{named['plans']}" for f, n in named.items() if f != "plans")
-            + f" plans named (inferred unless plans.tsv; see {args.output}/metadata.csv)"
-        )
-        print(
-            f"  copy-paste: {summary['reuse_pairs']} pairs in {summary['reuse_families']} families; "
-            "largest: "
-            + "; ".join(
-                f"family {f['cluster']} ({f['plans']} plans, {f['copied_chars']} chars)"
-                for f in summary["largest_families"][:3]
-            )
-        )
-        print(
-            f"  failures: {summary['failures']} (see {args.output}/errors.csv); "
-            f"overview: {args.output}/report.html"
-        )
+        print("\n".join(summary_lines(summary, args.output)))
     return _report_failures(failures, args.quiet, notes)
+
+
+def summary_lines(summary: dict, output: str) -> list[str]:
+    """The lines ``planparse analyze`` prints at the end of a run, from its summary.
+
+    Lines that would say nothing (no domains, no copied text, no pairs) are left out.
+
+    Examples:
+        >>> summary = {"files": 1, "plans": 1, "items": 8, "domain_shares": {"就业": 1.0},
+        ...            "reuse_pairs": 0, "reuse_families": 0, "failures": 0}
+        >>> print("\\n".join(summary_lines(summary, "out")))
+        planparse analyze: 1 file, 1 plan, 8 items -> out/
+          domains: 就业 100%
+          copy-paste: no pairs
+          failures: 0 (see out/errors.csv); overview: out/report.html
+    """
+    from planparse.report import counted, taxonomy_warning
+
+    counts = ", ".join(
+        counted(summary[key], word) for key, word in (("files", "file"), ("plans", "plan"))
+    )
+    lines = [f"planparse analyze: {counts}, {counted(summary['items'], 'item')} -> {output}/"]
+    shares = ", ".join(f"{d} {s:.0%}" for d, s in summary["domain_shares"].items())
+    lines += [f"  domains: {shares}"] if shares else []
+    warning = taxonomy_warning(summary["domain_shares"])
+    lines += [f"  note: {warning}"] if warning else []
+    if summary.get("copies_counted_once") and summary.get("copied_items_left_out"):
+        left_out = counted(summary["copied_items_left_out"], "copied item")
+        lines.append(
+            f"  themes count copied text once: {left_out} left out "
+            "(--count-copies counts them every time)"
+        )
+    lines += _metadata_line(summary.get("metadata", {}), output)
+    lines.append(_copy_paste_line(summary))
+    lines.append(
+        f"  failures: {summary['failures']} (see {output}/errors.csv); "
+        f"overview: {output}/report.html"
+    )
+    return lines
+
+
+def _metadata_line(named: dict, output: str) -> list[str]:
+    if not named.get("plans"):
+        return []
+    found = ", ".join(f"{f} {n}/{named['plans']}" for f, n in named.items() if f != "plans")
+    return [
+        f"  metadata: {found} plans named (inferred unless plans.tsv; see {output}/metadata.csv)"
+    ]
+
+
+def _copy_paste_line(summary: dict) -> str:
+    from planparse.report import counted
+
+    if not summary["reuse_pairs"]:
+        return "  copy-paste: no pairs"
+    largest = "; ".join(
+        f"family {f['cluster']} ({counted(f['plans'], 'plan')}, {f['copied_chars']} chars)"
+        for f in summary.get("largest_families", [])[:3]
+    )
+    pairs = counted(summary["reuse_pairs"], "pair")
+    families = counted(summary["reuse_families"], "family", "families")
+    return f"  copy-paste: {pairs} in {families}" + (f"; largest: {largest}" if largest else "")
 
 
 def _rows(path: Path) -> list[dict]:
@@ -513,6 +575,13 @@ def _need(path: str, what: str, folder: bool = False) -> None:
     """A usage error unless ``path`` is an existing file (or folder)."""
     if not (Path(path).is_dir() if folder else Path(path).is_file()):
         raise UsageError(f"{path}: no such {what}")
+
+
+def _need_labels(folder: str) -> None:
+    """A usage error unless ``folder`` holds a label file (.tsv or .csv), before any work."""
+    _need(folder, "labels folder", folder=True)
+    if not any(Path(folder).glob("*.[tc]sv")):
+        raise UsageError(f"{folder} holds no .tsv or .csv label file (see docs/tagging.md)")
 
 
 def _check_font(font: str | None) -> None:
@@ -540,7 +609,7 @@ def run_train(args: argparse.Namespace) -> int:
         )
     if not args.labels:
         raise UsageError("train needs --labels DIR, or --unlabeled ARCHIVE with a taxonomy")
-    _need(args.labels, "labels folder", folder=True)
+    _need_labels(args.labels)
     _, card = train_model(args.labels, args.taxonomy, args.output, evaluate=not args.no_eval)
     print(
         f"wrote {args.output} ({card['training_items']} items, labels "
@@ -559,7 +628,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     from planparse.classify.persist import load_model
     from planparse.classify.train import evaluation
 
-    _need(args.labels, "labels folder", folder=True)
+    _need_labels(args.labels)
     template = load_model(args.model) if args.model else DomainClassifier()
     results, report = evaluation(args.labels, lambda: clone(template))
     print(report)

@@ -273,6 +273,10 @@ def domain_shares_bar(
     if top is not None and "total" in shares:
         largest = shares.groupby(by)["total"].first().nlargest(top).index
         table = table.loc[[g for g in table.index if g in set(largest)]]
+    if table.empty:  # an archive of only bad files: an empty plot that says so
+        ax = _axes(ax, (8, 4.5))
+        ax.set_title("no content items")
+        return ax
     lying = len(table) > 12
     ax = _axes(ax, (8, 0.26 * len(table) + 1.6) if lying else (8, 4.5))
     names = short_names(table.index.astype(str)) if by == "doc_id" else table.index.astype(str)

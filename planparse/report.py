@@ -31,6 +31,16 @@ ITEM_COLUMNS = ["doc_id", "plan_no", "item_id", "kind", "depth", "domain", "text
 PLOTS = ("domain_shares.png", "domain_trend.png", "similarity.png", "reuse.png")
 
 
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """``n`` and ``word``, in the plural unless ``n`` is 1 (run summaries read as English).
+
+    Examples:
+        >>> counted(1, "pair"), counted(3, "family", "families")
+        ('1 pair', '3 families')
+    """
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
 def taxonomy_warning(domain_shares: dict[str, float]) -> str:
     """One sentence when more than 80% of content items are 其他, else ``""``.
 
@@ -109,8 +119,8 @@ def _summary(summary: dict) -> str:
     )
     warning = taxonomy_warning(summary["domain_shares"])
     copies = (
-        f" Themes count copied text once: {summary.get('copied_items_left_out', 0)} copied "
-        "items left out."
+        f" Themes count copied text once: "
+        f"{counted(summary.get('copied_items_left_out', 0), 'copied item')} left out."
         if summary.get("copies_counted_once")
         else ""
     )
@@ -118,11 +128,12 @@ def _summary(summary: dict) -> str:
     meta = ", ".join(f"{f} {n}" for f, n in named.items() if f != "plans")
     return (
         "<section id='summary'><h2>Summary</h2>"
-        f"<p>{summary.get('files', '?')} files, {summary['plans']} plans, {summary['items']} "
-        f"content items counted; {summary['reuse_pairs']} copy-paste pairs in "
-        f"{summary['reuse_families']} families (<a href='copy_paste.html'>side-by-side "
-        f"report</a>); {summary.get('failures', 0)} files could not be read "
-        f"(<a href='errors.csv'>errors.csv</a>).{copies}</p>"
+        f"<p>{counted(summary.get('files', 0), 'file')}, {counted(summary['plans'], 'plan')}, "
+        f"{counted(summary['items'], 'content item')} counted; "
+        f"{counted(summary['reuse_pairs'], 'copy-paste pair')} in "
+        f"{counted(summary['reuse_families'], 'family', 'families')} (<a href='copy_paste.html'>"
+        f"side-by-side report</a>); {counted(summary.get('failures', 0), 'file')} could not be "
+        f"read (<a href='errors.csv'>errors.csv</a>).{copies}</p>"
         + (f"<p class='warning'>{html.escape(warning)}</p>" if warning else "")
         + (
             f"<p>Plans with metadata named (of {named.get('plans')}): {meta} "

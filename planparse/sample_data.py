@@ -17,6 +17,11 @@ def sample_path() -> Path:
 
     A wheel carries it as ``planparse/sample``; a source checkout (or an editable install)
     has it at ``corpus/sample`` beside the package.
+
+    Examples:
+        >>> import planparse
+        >>> (planparse.sample_path() / "plans.tsv").is_file()
+        True
     """
     for candidate in (_PACKAGE / "sample", _PACKAGE.parent / "corpus" / "sample"):
         if (candidate / "plans.tsv").is_file():

@@ -82,6 +82,12 @@ class Plan:
     ``root`` is a container node of kind ``para`` that is never exported; its children are
     the plan's top-level nodes.  ``debris`` holds page numbers, running headers and web
     debris found inside the plan.
+
+    Examples:
+        >>> import planparse
+        >>> plan = planparse.parse("村妇联工作计划\\n一、维护权益\\n二、促进就业\\n").plans[0]
+        >>> plan.number, plan.title, [node.heading for node in plan.root.children]
+        (1, '村妇联工作计划', ['维护权益', '促进就业'])
     """
 
     number: int

@@ -80,3 +80,58 @@ def test_no_path_parses_the_bundled_sample(tmp_path):
     assert result.returncode == 0, result.stderr
     frame = pd.read_csv(out, keep_default_na=False)
     assert frame.doc_id.nunique() >= 1 and (frame.kind == "item").sum() > 0
+
+
+def test_analyze_summary_counts_read_as_english_and_skip_empty_parts():
+    from planparse.cli import summary_lines
+
+    nothing = {
+        "files": 1,
+        "plans": 1,
+        "items": 1,
+        "domain_shares": {},
+        "reuse_pairs": 0,
+        "reuse_families": 0,
+        "failures": 0,
+        "copies_counted_once": True,
+        "copied_items_left_out": 0,
+        "metadata": {"plans": 0},
+    }
+    lines = summary_lines(nothing, "out")
+    assert lines[0] == "planparse analyze: 1 file, 1 plan, 1 item -> out/"
+    assert "  copy-paste: no pairs" in lines
+    assert not any(line.startswith(("  domains", "  themes", "  metadata")) for line in lines)
+
+    family = {"cluster": 4, "plans": 2, "copied_chars": 900}
+    some = {
+        **nothing,
+        "files": 2,
+        "plans": 2,
+        "items": 9,
+        "domain_shares": {"就业": 1.0},
+        "reuse_pairs": 1,
+        "reuse_families": 1,
+        "largest_families": [family],
+        "copied_items_left_out": 3,
+        "metadata": {"plans": 2, "year": 1},
+    }
+    lines = summary_lines(some, "out")
+    assert lines[0] == "planparse analyze: 2 files, 2 plans, 9 items -> out/"
+    assert "  copy-paste: 1 pair in 1 family; largest: family 4 (2 plans, 900 chars)" in lines
+    assert any("3 copied items left out" in line for line in lines)
+    assert any(line.startswith("  metadata: year 1/2 plans named") for line in lines)
+
+
+def test_a_folder_with_nothing_to_read_and_a_mistyped_path_are_said(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.csv").write_text("a,b\n", encoding="utf-8")
+    assert main(["parse", str(tmp_path / "empty")]) == 0
+    assert "holds no .txt, .docx, .pdf or .html file" in capsys.readouterr().err
+    assert main(["parse", str(tmp_path / "typo.txt")]) == 1
+    assert "no such file (a mistyped path" in capsys.readouterr().err
+
+
+def test_a_labels_folder_without_label_files_is_a_usage_error(tmp_path, capsys):
+    (tmp_path / "labels").mkdir()
+    assert main(["evaluate", "--labels", str(tmp_path / "labels")]) == 2
+    assert "holds no .tsv or .csv label file" in capsys.readouterr().err

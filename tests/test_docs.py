@@ -1,4 +1,5 @@
-"""The documentation: the site builds in strict mode, and the quickstart runs as written."""
+"""The documentation: the site builds in strict mode, the quickstart runs as written, and
+every public function and class has type hints and an example."""
 
 from __future__ import annotations
 
@@ -85,3 +86,27 @@ def test_the_list_of_tables_in_the_schema_page_is_generated_from_the_schema():
     page = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
     block = re.search(r"<!-- tables: [^>]*-->\n(.*?)\n<!-- end of tables -->", page, re.DOTALL)
     assert block is not None and block.group(1) == tables_markdown()
+
+
+#: Public names whose docstring still has no example, each in a module this test's author
+#: could not edit at the time (planparse/parse/ was being changed on another branch).
+NO_EXAMPLE_YET = {"parse_files"}
+
+
+def test_every_public_function_and_class_has_type_hints_and_an_example():
+    import inspect
+
+    import planparse
+
+    missing_example, missing_hints = [], []
+    for name in planparse.__all__:
+        obj = getattr(planparse, name)
+        if not callable(obj):
+            continue
+        if ">>>" not in (inspect.getdoc(obj) or "") and name not in NO_EXAMPLE_YET:
+            missing_example.append(name)
+        parameters = inspect.signature(obj).parameters.values()
+        missing_hints += [
+            f"{name}({p.name})" for p in parameters if p.annotation is inspect.Parameter.empty
+        ]
+    assert missing_example == [] and missing_hints == []

@@ -159,6 +159,19 @@ def test_html_with_broken_markup(tmp_path):
     assert frame[frame.kind == "item"].text.tolist() == ["学习", "活动"]
 
 
+def test_html_table_cells_stay_apart(tmp_path):
+    # Closed and unclosed cells: each cell's words must not run into the next cell's.
+    path = tmp_path / "table.html"
+    path.write_text(
+        "<table><tr><td>一、促进就业</td><td>开展培训</td></tr>"
+        "<tr><td>二、维护权益<td>法律宣传</table>",
+        encoding="utf-8",
+    )
+    assert planparse.read_text(path) == "一、促进就业\t开展培训\n二、维护权益\t法律宣传\n"
+    items = planparse.parse_file(path).to_frame()
+    assert "促进就业开展培训" not in "".join(items.text)
+
+
 def test_directories_are_read_recursively_in_a_stable_order(tmp_path):
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "2.txt").write_text("一、乙\n", encoding="utf-8")

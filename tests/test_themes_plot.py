@@ -291,3 +291,18 @@ def test_plots_are_readable_at_archive_scale():
     reuse = plot.reuse_matrix(pairs, top=10)
     assert [t.get_text() for t in reuse.get_xticklabels()][-1].startswith("other (")
     plt.close("all")
+
+
+def test_shares_of_no_items_draw_a_plot_that_says_so():
+    # An archive of only unreadable files has no shares; the bar plot must not fail or
+    # draw an empty legend (matplotlib warned "No artists with labels found").
+    empty = themes.domain_shares(
+        pd.DataFrame(columns=["doc_id", "plan_no", "domain"]).assign(
+            is_content=pd.Series(dtype=bool), issuer_type=pd.Series(dtype=str)
+        ),
+        by="issuer_type",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = plot.domain_shares_bar(empty, by="issuer_type")
+    assert ax.get_title() == "no content items" and ax.get_legend() is None

@@ -55,6 +55,15 @@ class DomainClassifier(ClassifierMixin, BaseEstimator):
     (``cv=KFold(5)``, or ``GroupKFold`` with ``groups``): with an integer ``cv``,
     scikit-learn checks the target's type first and refuses ragged label lists.  ``taxonomy`` is a :class:`Taxonomy`, a path to a TOML file, or
     ``None`` for the shipped one.
+
+    Examples:
+        >>> texts = ["开展反家暴法律宣传", "举办家政技能培训", "评选最美家庭", "召开执委会议",
+        ...          "做好信息报送", "维护妇女合法权益", "促进妇女创业就业", "弘扬优良家风",
+        ...          "加强基层组织建设", "完成上级交办任务"] * 2
+        >>> labels = ["维权", "就业", "家庭建设", "组织建设", "其他"] * 4
+        >>> model = DomainClassifier(min_df=1, cv=2).fit(texts, labels)
+        >>> model.predict_labels(["开展反家暴宣传"])
+        [['维权']]
     """
 
     def __init__(

@@ -24,6 +24,10 @@ class LexiconTagger(ClassifierMixin, BaseEstimator):
     A domain is chosen when it has at least ``min_hits`` seed-term occurrences; an item with
     none gets the "other" label.  ``predict_proba`` turns hit counts into shares, with
     ``other_weight`` hits' worth of mass on "other", so that it can be scored like a model.
+
+    Examples:
+        >>> LexiconTagger().fit().predict_labels(["开展反家暴法律宣传", "召开座谈会"])
+        [['维权'], ['其他']]
     """
 
     def __init__(

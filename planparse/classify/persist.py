@@ -193,6 +193,11 @@ def load_model(path: str | Path | None = None) -> Any:
     Raises :class:`UntrustedModelError` when the file holds a type outside
     :data:`TRUSTED_TYPES` (before anything in it is built), and :class:`ModelFileError`
     when it is not a usable planparse model.
+
+    Examples:
+        >>> model = load_model()
+        >>> list(model.classes_)
+        ['维权', '家庭建设', '就业', '组织建设', '其他']
     """
     if path is None:
         return _shipped()

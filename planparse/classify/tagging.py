@@ -86,6 +86,15 @@ def tag(
     :class:`DomainClassifier`, a path to a ``.skops`` model, or ``None`` for the shipped
     model.  ``n_jobs`` processes share the rows in contiguous blocks; the result is the same
     for any ``n_jobs``.
+
+    Examples:
+        >>> import planparse
+        >>> items = planparse.parse(
+        ...     "村妇联工作计划\\n一、维护妇女权益\\n（一）开展反家暴法律宣传进村入户。\\n"
+        ...     "二、促进妇女就业\\n（一）举办家政技能培训班。\\n", doc_id="a.txt").to_frame()
+        >>> tagged = planparse.tag(items)
+        >>> tagged["domain"].tolist()
+        ['维权', '维权', '就业', '就业']
     """
     from planparse.classify.estimator import with_threshold
     from planparse.classify.persist import load_model

@@ -29,6 +29,10 @@ class Taxonomy:
     """An ordered set of domains plus the label for "none of them".
 
     Load your own with :meth:`load`; the file format is ``planparse/data/taxonomy.toml``.
+
+    Examples:
+        >>> Taxonomy.default().labels
+        ('维权', '家庭建设', '就业', '组织建设', '其他')
     """
 
     name: str

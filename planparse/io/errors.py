@@ -15,7 +15,18 @@ from dataclasses import dataclass
 
 
 class ReadError(Exception):
-    """A file that cannot be read as a plan; ``reason`` is a short machine-friendly tag."""
+    """A file that cannot be read as a plan; ``reason`` is a short machine-friendly tag.
+
+    Examples:
+        >>> import os, tempfile, planparse
+        >>> path = os.path.join(tempfile.mkdtemp(), "empty.txt")
+        >>> open(path, "wb").close()
+        >>> try:
+        ...     planparse.read_text(path)
+        ... except planparse.ReadError as error:
+        ...     print(error.reason, "|", error.message)
+        empty | empty file
+    """
 
     reason = "unreadable"
 
@@ -57,7 +68,10 @@ class CorruptFileError(ReadError):
 _OS_REASONS = {
     errno.EACCES: ("permission denied", "permission denied"),
     errno.EPERM: ("permission denied", "operation not permitted"),
-    errno.ENOENT: ("missing", "no such file (moved while reading, or a dangling link)"),
+    errno.ENOENT: (
+        "missing",
+        "no such file (a mistyped path, a file moved while reading, or a dangling link)",
+    ),
     errno.EISDIR: (
         "is a folder",
         (

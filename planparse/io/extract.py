@@ -279,6 +279,9 @@ class _TextExtractor(HTMLParser):
         "dt",
     }
     _SKIP = {"script", "style", "noscript", "template"}
+    # A tab ends a table cell, as a browser's innerText has it: glued cells would merge the
+    # words of two columns ("促进就业" + "开展培训") into one item text.
+    _CELL = {"td", "th"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -290,6 +293,8 @@ class _TextExtractor(HTMLParser):
             self.skipping += 1
         elif tag in self._BLOCK:
             self.parts.append("\n")
+        elif tag in self._CELL:  # on the start tag: unclosed <td> is common
+            self.parts.append("\t")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self._SKIP:
@@ -303,7 +308,13 @@ class _TextExtractor(HTMLParser):
 
 
 def html_text(markup: str) -> str:
-    """The visible text of an HTML page, one block per line; broken markup is tolerated."""
+    """The visible text of an HTML page, one block per line and table cells apart by a tab;
+    broken markup is tolerated.
+
+    Examples:
+        >>> html_text("<table><tr><td>一、就业<td>开展培训</table>")
+        '一、就业\\t开展培训\\n'
+    """
     extractor = _TextExtractor()
     extractor.feed(markup)
     extractor.close()

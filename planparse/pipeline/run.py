@@ -73,6 +73,12 @@ def analyze(
     themes (the copy side of each copy-paste pair is left out; see
     :func:`planparse.themes.without_copies`).  ``min_run`` is the copy-paste search's
     guaranteed shared run (see :func:`planparse.reuse.find_duplicates`).
+
+    Examples:
+        >>> import planparse
+        >>> summary = planparse.analyze([planparse.sample_path()], "out")  # doctest: +SKIP
+        >>> summary["plans"], summary["failures"]  # doctest: +SKIP
+        (90, 0)
     """
     out = Path(out)
     table = check_usage(paths, out, jobs, chunk_files, engine, model, meta, min_run)

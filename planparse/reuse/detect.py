@@ -265,7 +265,7 @@ def find_duplicates(
     stock: Iterable[str] = (),
     client: Any = None,
     n_jobs: int = 1,
-    **options,
+    **options: Any,
 ) -> pd.DataFrame:
     """Shared passages between plans (and repeated inside one), one row per passage
     (columns: :data:`PAIR_COLUMNS`); passages shared only through site boilerplate are in
@@ -288,6 +288,16 @@ def find_duplicates(
     ``distributed.Client``) runs the per-chunk and per-batch work on a Dask cluster and
     ``n_jobs`` in that many processes, with the same result.  Further ``options`` are the
     fields of :class:`Settings`.
+
+    Examples:
+        >>> import pandas as pd, planparse
+        >>> body = ("一、促进妇女就业\\n开展妇女技能培训，帮助农村妇女掌握家政服务和电子商务技能，"
+        ...         "推动妇女居家灵活就业，全年培训三百人次以上。\\n")
+        >>> texts = {"a.txt": "甲县妇联工作计划\\n" + body, "b.txt": "乙县妇联工作计划\\n" + body}
+        >>> items = pd.concat([planparse.parse(t, doc_id=d).to_frame() for d, t in texts.items()])
+        >>> pairs = planparse.find_duplicates(items, texts=texts)
+        >>> pairs[["a_doc", "b_doc", "unit", "similarity"]].values.tolist()
+        [['a.txt', 'b.txt', 'plan', 1.0]]
     """
     return find_duplicates_by_chunk(
         table_chunks(items, _texts_of(texts)),
@@ -373,7 +383,7 @@ def find_duplicates_by_chunk(
     client: Any = None,
     workdir: str | Path | None = None,
     pool: Workers | None = None,
-    **options,
+    **options: Any,
 ) -> pd.DataFrame:
     """:func:`find_duplicates` over a table given in chunks (whole files, in table order);
     the same pairs as for the whole table.
