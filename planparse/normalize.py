@@ -11,6 +11,8 @@ Examples:
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 #: Characters treated as white space around lines and markers (beyond str.isspace()).
 SPACES = " \t\r\n\f\v\u3000\xa0\u2002\u2003\u2009\u200b\ufeff"
 
@@ -35,6 +37,34 @@ def fold_width(text: str) -> str:
         '1.'
     """
     return text.translate(WIDTH_TABLE)
+
+
+@lru_cache(maxsize=1)
+def simplified_characters() -> dict[int, int]:
+    """Traditional → Simplified for single characters (OpenCC's TSCharacters dictionary,
+    first target of each entry), as a :meth:`str.translate` table of the Basic Multilingual
+    Plane; one character for one, so offsets hold."""
+    from importlib.resources import files
+
+    text = files("opencc").joinpath("dictionary/TSCharacters.txt").read_text(encoding="utf-8")
+    table = {}
+    for line in text.splitlines():
+        source, _, targets = line.partition("\t")
+        target = targets.split(" ")[0]
+        if len(source) == 1 and len(target) == 1 and max(ord(source), ord(target)) < 0x10000:
+            table[ord(source)] = ord(target)
+    return table
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters mapped to Simplified ones, one character for one, so a plan
+    copied from a Traditional-script site matches its Simplified original.
+
+    Examples:
+        >>> to_simplified("婦聯幹部隊伍")
+        '妇联干部队伍'
+    """
+    return text.translate(simplified_characters())
 
 
 def strip_span(text: str, start: int, end: int, chars: str = SPACES) -> tuple[int, int]:

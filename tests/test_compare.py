@@ -75,6 +75,17 @@ def test_identical_plans_are_kept_up_to_whitespace_and_years():
     assert set(kinds(before, edited)) == {"kept"}
 
 
+def test_a_plan_copied_into_traditional_script_is_kept():
+    from planparse.normalize import simplified_characters
+
+    to_traditional = {
+        simplified: traditional for traditional, simplified in simplified_characters().items()
+    }
+    traditional = ["".join(chr(to_traditional.get(ord(c), ord(c))) for c in line) for line in BASE]
+    assert traditional != BASE
+    assert set(kinds(BASE, traditional)) == {"kept"}
+
+
 def test_a_rewritten_item_carries_its_edits():
     after = list(BASE)
     after[2] = "开展妇联执委履职能力专题培训，每月集中学习一次"
@@ -219,6 +230,14 @@ def test_the_html_view_marks_edits_and_links_moves():
     assert page.count("<tr class=") == len(BASE)  # one row per item
 
 
+def test_the_html_view_says_when_a_kept_item_was_edited():
+    after = list(BASE)
+    after[1] = "2024年" + BASE[1]
+    page = render_changes(compare(plan(BASE, "a"), plan(after, "b")), "2023", "2024")
+    assert page.count("kept (edited)") == 1
+    assert page.count('<td class="kind">kept<') == len(BASE) - 1
+
+
 def test_every_id_of_the_html_view_is_unique_and_names_an_item():
     from html.parser import HTMLParser
 
@@ -240,7 +259,9 @@ def test_every_id_of_the_html_view_is_unique_and_names_an_item():
     page = Ids()
     page.feed(render_changes(rows))
     assert len(page.ids) == len(set(page.ids))
-    names = {f"a-{i}" for i in rows.a_item_id.dropna()} | {f"b-{i}" for i in rows.b_item_id.dropna()}
+    names = {f"a-{i}" for i in rows.a_item_id.dropna()} | {
+        f"b-{i}" for i in rows.b_item_id.dropna()
+    }
     assert set(page.ids) == names  # one anchor per item of either plan, none for an empty side
     assert page.links and set(page.links) <= set(page.ids)
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 
 from planparse.diff.ngrams import char_ngrams
-from planparse.normalize import fold_width
+from planparse.normalize import fold_width, to_simplified
 
 _YEAR = re.compile(r"(?:19|20)[0-9xX×]{2}\s*年?|[〇零一二三四五六七八九]{4}\s*年|[xX×]{2,}")
 _SPACE_AND_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -35,8 +35,15 @@ def stock_pattern() -> re.Pattern[str]:
 
 
 def folded_text(text: str) -> str:
-    """Width folded, years and placeholders masked, white space and punctuation removed."""
-    return _SPACE_AND_PUNCT.sub("", _YEAR.sub("", fold_width(text)))
+    """Width folded, Traditional script read as Simplified (a plan copied from a site in the
+    other script is the same plan), years and placeholders masked, white space and
+    punctuation removed.
+
+    Examples:
+        >>> folded_text("2023年，開展 婦女培訓！")
+        '开展妇女培训'
+    """
+    return _SPACE_AND_PUNCT.sub("", _YEAR.sub("", to_simplified(fold_width(text))))
 
 
 def matching_key(text: str) -> str:

@@ -65,7 +65,8 @@ def _row_html(row: dict, shown: set[str]) -> str:
     back to its first row, not its text again."""
     edits = row["edits"] if isinstance(row["edits"], list) else list(row["edits"] or [])
     kind = row["change"]
-    label = html.escape(kind)
+    # a kept item may still differ in its years or placeholders: say so beside the marks
+    label = html.escape(kind) + (" (edited)" if kind == "kept" and edits else "")
     if _text(row["similarity"]):
         label += f"<br>{float(row['similarity']):.2f}"
     if kind == "moved" and _text(row["a_item_id"]):

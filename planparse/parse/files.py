@@ -94,6 +94,17 @@ def parse_files(
     ``df.attrs["warnings"]`` lists the files read with a loss (``doc_id``, ``path``,
     ``message``).  Stages that report offsets into the files (copy-paste) are given the
     texts explicitly: :func:`planparse.io.read.read_texts` of the same ``paths``.
+
+    Examples:
+        >>> import pathlib, tempfile, warnings
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "a.txt").write_text("一、学习\\n二、培训\\n", encoding="utf-8")
+        >>> _ = (folder / "b.txt").write_bytes(b"")
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     table = parse_files(folder)
+        >>> table["text"].tolist(), [f["reason"] for f in table.attrs["failures"]]
+        (['学习', '培训'], ['empty'])
     """
     from planparse.schema import frame_from_rows
 

@@ -21,7 +21,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from planparse.normalize import WIDTH_TABLE
+from planparse.normalize import WIDTH_TABLE, simplified_characters
 
 _BMP = 0x10000
 
@@ -34,17 +34,11 @@ def keep_table() -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def simplified_table() -> np.ndarray:
-    """Code point → code point, Traditional → Simplified for single characters (OpenCC's
-    TSCharacters dictionary), identity elsewhere."""
-    from importlib.resources import files
-
+    """Code point → code point, Traditional → Simplified for single characters
+    (:func:`planparse.normalize.simplified_characters`), identity elsewhere."""
     table = np.arange(_BMP, dtype=np.uint32)
-    text = files("opencc").joinpath("dictionary/TSCharacters.txt").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        source, _, targets = line.partition("\t")
-        target = targets.split(" ")[0]
-        if len(source) == 1 and len(target) == 1 and ord(source) < _BMP and ord(target) < _BMP:
-            table[ord(source)] = ord(target)
+    pairs = simplified_characters()
+    table[list(pairs)] = list(pairs.values())
     return table
 
 
