@@ -9,12 +9,16 @@ import pytest
 import planparse
 from planparse.classify.seeded import (
     SEED_C,
+    STACK_FOLDS,
     as_simplified,
+    decision_values,
+    fit_stacker,
     informativeness,
     mask_seeds,
     propose,
     seed_guesses,
     train_from_seeds,
+    with_stacker,
     worth_labeling,
 )
 from planparse.classify.taxonomy import Taxonomy
@@ -206,3 +210,55 @@ def test_cli_trains_from_seed_words_and_proposes(tmp_path, taxonomy):
     assert main(argv + ["--labels", str(labels)]) == 0
     tagged = planparse.tag(planparse.parse("1、拔河赛跑\n", doc_id="x").to_frame(), str(out))
     assert tagged["domain"].iloc[0] == "体育"
+
+
+def test_the_stacker_learns_a_systematic_mistake_from_labels():
+    # Columns: 体育, 读书, 其他.  The seed model calls both profiles 其他; the labels show
+    # that when its 读书 decision is only mildly negative the item is 读书 after all.
+    noise = np.random.default_rng(0).normal(scale=0.1, size=(40, 3))
+    decisions = np.array([[-1.0, -1.5, 1.0]] * 20 + [[-1.0, -0.5, 1.0]] * 20) + noise
+    targets = np.array([[0, 0, 1]] * 20 + [[0, 1, 0]] * 20)
+    weights, bias, fitted = fit_stacker(decisions, targets)
+    assert fitted.tolist() == [False, True, True]  # no 体育 item: 体育 is left as it was
+    reading = np.array([[-1.0, -0.5, 1.0], [-1.0, -1.5, 1.0]]) @ weights[1] + bias[1]
+    assert reading[0] > 0 > reading[1]
+
+
+def test_the_stacker_folds_into_an_ordinary_domain_classifier(model, tmp_path):
+    from scipy.special import expit
+
+    from planparse.classify.estimator import DomainClassifier
+    from planparse.classify.persist import load_model, save_model
+
+    weights = np.random.default_rng(1).normal(size=(3, 3))
+    bias, fitted = np.array([0.5, -0.5, 0.0]), np.array([True, False, True])
+    stacked = with_stacker(model, weights, bias, fitted)
+    assert type(stacked) is DomainClassifier
+    proba, content = stacked.predict_proba_and_content(ARCHIVE)
+    expected = expit(decision_values(model, ARCHIVE) @ weights.T + bias) * content[:, None]
+    assert proba[:, fitted] == pytest.approx(expected[:, fitted])
+    # The label left out keeps the model's own probability; the model itself is unchanged.
+    assert proba[:, 1] == pytest.approx(model.predict_proba(ARCHIVE)[:, 1])
+    assert not np.allclose(model.predict_proba(ARCHIVE), proba)
+    loaded = load_model(save_model(stacked, tmp_path / "m.skops"))
+    assert np.array_equal(loaded.predict_proba(ARCHIVE), stacked.predict_proba(ARCHIVE))
+
+
+@pytest.mark.slow
+def test_labels_fit_a_stacker_only_when_there_are_enough(taxonomy):
+    few = {text: ["读书"] for text in ARCHIVE[:3]}
+    plain = train_from_seeds(ARCHIVE * 3, taxonomy, labeled=few, stack=False, min_df=1, cv=2)
+    same = train_from_seeds(ARCHIVE * 3, taxonomy, labeled=few, min_df=1, cv=2)
+    assert np.array_equal(plain.predict_proba(ARCHIVE), same.predict_proba(ARCHIVE))
+    # Enough content labels (2 * STACK_FOLDS) for a cross-fitted stacker: the model changes,
+    # and the same labels give the same model.
+    invented = [f"第{i}期社区{place}修缮和{kind}活动" for i in range(4) for place, kind in
+                [("路灯", "运动"), ("楼道", "读书"), ("下水道", "清洁")]]
+    many = dict(zip(invented, [["体育"], ["读书"], ["其他"]] * 4))
+    assert len(many) >= 2 * STACK_FOLDS
+    archive = ARCHIVE * 3 + invented
+    stacked = train_from_seeds(archive, taxonomy, labeled=many, min_df=1, cv=2)
+    unstacked = train_from_seeds(archive, taxonomy, labeled=many, stack=False, min_df=1, cv=2)
+    again = train_from_seeds(archive, taxonomy, labeled=many, min_df=1, cv=2)
+    assert not np.allclose(stacked.predict_proba(ARCHIVE), unstacked.predict_proba(ARCHIVE))
+    assert np.array_equal(stacked.predict_proba(ARCHIVE), again.predict_proba(ARCHIVE))
