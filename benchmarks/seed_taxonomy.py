@@ -2,7 +2,7 @@
 archive, scored on the real labels of web-plans.
 
     python benchmarks/seed_taxonomy.py [--rounds 2] [--batch 100] [--json OUT]
-        [--self-training 2] [--weight 30] [--random-proposals]
+        [--self-training 2] [--weight 30] [--random-proposals] [--stack seeds|labels|none]
 
 1. lexicon: the seed terms alone (LexiconTagger);
 2. seeds: ``train_from_seeds`` on every parsed item of the 285 pages, no label at all (the
@@ -20,7 +20,9 @@ archive, scored on the real labels of web-plans.
 
 ``--self-training`` sets the self-training rounds of step 3, ``--weight`` how many times a
 human label counts (``seeded.HUMAN_WEIGHT``), and ``--random-proposals`` labels random items of
-the training folds instead of the proposed ones (the same draw as step 5's).
+the training folds instead of the proposed ones (the same draw as step 5's), and ``--stack``
+how ``train_from_seeds`` uses the content labels (its ``stack`` argument; ``none``: they only
+replace the guesses, as before session 29).
 
 Needs ../shared/corpus.  Macro-F1 over the five labels, on the content items.
 """
@@ -106,6 +108,7 @@ def main() -> None:
     parser.add_argument("--self-training", type=int, default=2)
     parser.add_argument("--weight", type=int, default=None)
     parser.add_argument("--random-proposals", action="store_true")
+    parser.add_argument("--stack", choices=("seeds", "labels", "none"), default="seeds")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     if args.weight is not None:
@@ -142,6 +145,7 @@ def main() -> None:
     names = (active_name, "supervised", alone_name, random_name)
     predicted: dict[str, list] = {name: [None] * len(labels) for name in names}
     proposed_not_content = 0
+    stack = None if args.stack == "none" else args.stack
     for fold, (train, test) in enumerate(GroupKFold(5).split(labels, groups=labels["group"])):
         pool = dict(zip(labels["text"].iloc[train], labels["labels"].iloc[train]))
         labeled: dict = {}
@@ -149,7 +153,9 @@ def main() -> None:
         for _ in range(args.rounds):
             draw = fold if args.random_proposals else None
             labeled = active_round(model, pool, labeled, args.batch, draw)
-            model = train_from_seeds(texts, taxonomy, labeled=labeled, rounds=args.self_training)
+            model = train_from_seeds(
+                texts, taxonomy, labeled=labeled, rounds=args.self_training, stack=stack
+            )
         proposed_not_content += sum(row[0] == taxonomy.not_content for row in labeled.values())
         supervised = DomainClassifier().fit(
             labels["text"].iloc[train].tolist(), labels["labels"].iloc[train].tolist()

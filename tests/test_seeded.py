@@ -245,20 +245,24 @@ def test_the_stacker_folds_into_an_ordinary_domain_classifier(model, tmp_path):
 
 
 @pytest.mark.slow
-def test_labels_fit_a_stacker_only_when_there_are_enough(taxonomy):
+@pytest.mark.parametrize("stack", ["seeds", "labels"])
+def test_labels_fit_a_stacker_only_when_there_are_enough(taxonomy, stack):
     few = {text: ["读书"] for text in ARCHIVE[:3]}
-    plain = train_from_seeds(ARCHIVE * 3, taxonomy, labeled=few, stack=False, min_df=1, cv=2)
-    same = train_from_seeds(ARCHIVE * 3, taxonomy, labeled=few, min_df=1, cv=2)
+    plain = train_from_seeds(ARCHIVE * 3, taxonomy, labeled=few, stack=None, min_df=1, cv=2)
+    same = train_from_seeds(ARCHIVE * 3, taxonomy, labeled=few, stack=stack, min_df=1, cv=2)
     assert np.array_equal(plain.predict_proba(ARCHIVE), same.predict_proba(ARCHIVE))
     # Enough content labels (2 * STACK_FOLDS) for a cross-fitted stacker: the model changes,
     # and the same labels give the same model.
-    invented = [f"第{i}期社区{place}修缮和{kind}活动" for i in range(4) for place, kind in
-                [("路灯", "运动"), ("楼道", "读书"), ("下水道", "清洁")]]
+    invented = [
+        f"第{i}期社区{place}修缮和{kind}活动"
+        for i in range(4)
+        for place, kind in [("路灯", "运动"), ("楼道", "读书"), ("下水道", "清洁")]
+    ]
     many = dict(zip(invented, [["体育"], ["读书"], ["其他"]] * 4))
     assert len(many) >= 2 * STACK_FOLDS
     archive = ARCHIVE * 3 + invented
-    stacked = train_from_seeds(archive, taxonomy, labeled=many, min_df=1, cv=2)
-    unstacked = train_from_seeds(archive, taxonomy, labeled=many, stack=False, min_df=1, cv=2)
-    again = train_from_seeds(archive, taxonomy, labeled=many, min_df=1, cv=2)
+    stacked = train_from_seeds(archive, taxonomy, labeled=many, stack=stack, min_df=1, cv=2)
+    unstacked = train_from_seeds(archive, taxonomy, labeled=many, stack=None, min_df=1, cv=2)
+    again = train_from_seeds(archive, taxonomy, labeled=many, stack=stack, min_df=1, cv=2)
     assert not np.allclose(stacked.predict_proba(ARCHIVE), unstacked.predict_proba(ARCHIVE))
     assert np.array_equal(stacked.predict_proba(ARCHIVE), again.predict_proba(ARCHIVE))

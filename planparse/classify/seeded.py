@@ -88,23 +88,40 @@ def train_from_seeds(
     taxonomy: Taxonomy | str | None = None,
     labeled: dict[str, list[str]] | None = None,
     rounds: int = 2,
-    stack: bool = True,
+    stack: str | None = "seeds",
     **params: Any,
 ) -> DomainClassifier:
     """A :class:`DomainClassifier` for ``taxonomy`` learned from unlabeled ``texts``.
 
-    ``labeled`` maps a text to its human labels (they replace the guesses and, with
-    ``stack``, also fit :func:`stacked_on_labels`' correction of the seed model's
-    systematic mistakes).  ``params`` go to :class:`DomainClassifier` (``C`` is ``SEED_C``
+    ``labeled`` maps a text to its human labels.  How content labels are used (the
+    not-content ones always teach the content gate):
+
+    * ``stack="seeds"``: the model learns from the seed terms alone, and the labels fit a
+      small :func:`fit_stacker` on its decisions (:func:`stacked_on_labels`), which
+      corrects its systematic mistakes;
+    * ``stack="labels"``: the labels also replace the guesses of their items, and the
+      stacker is cross-fitted (:func:`stacked_on_labels` with ``folds``);
+    * ``stack=None``: the labels only replace the guesses (before session 29).
+
+    With fewer than ``2 * STACK_FOLDS`` content labels there is no stacker: the labels
+    replace the guesses.  ``params`` go to :class:`DomainClassifier` (``C`` is ``SEED_C``
     unless given).  Deterministic for the same texts and labels.
     """
     params = {"C": SEED_C, **params}
     tax = taxonomy if isinstance(taxonomy, Taxonomy) else _loaded(taxonomy)
     texts = list(texts)
-    model = _seed_model(texts, tax, labeled or {}, rounds, params)
-    if stack and labeled:
-        model = stacked_on_labels(model, texts, tax, labeled, rounds, params)
-    return model
+    labeled = labeled or {}
+    if not stack or len(_content_texts(labeled, tax)) < 2 * STACK_FOLDS:
+        return _seed_model(texts, tax, labeled, rounds, params)
+    if stack == "labels":
+        model = _seed_model(texts, tax, labeled, rounds, params)
+        return stacked_on_labels(model, tax, labeled, (texts, rounds, params))
+    gate_only = {t: row for t, row in labeled.items() if tax.not_content in row}
+    return stacked_on_labels(_seed_model(texts, tax, gate_only, rounds, params), tax, labeled)
+
+
+def _content_texts(labeled: dict[str, list[str]], tax: Taxonomy) -> list[str]:
+    return sorted(t for t, row in labeled.items() if row and tax.not_content not in row)
 
 
 def _seed_model(
@@ -396,27 +413,40 @@ def with_stacker(
 
 def stacked_on_labels(
     model: DomainClassifier,
-    texts: list[str],
     tax: Taxonomy,
     labeled: dict[str, list[str]],
-    rounds: int = 2,
-    params: dict | None = None,
+    folds: tuple[list[str], int, dict] | None = None,
 ) -> DomainClassifier:
     """``model`` corrected by a :func:`fit_stacker` fitted on the human labels of content
-    items, cross-fitted: the labelled items are dealt into ``STACK_FOLDS`` folds (sorted
-    text order, every ``STACK_FOLDS``-th item), and each fold's decision values come from a
-    seed model trained on the other folds' labels, so that the stacker learns how the seed
-    model errs on items whose label it has not seen, as on new items.  With fewer than
-    ``2 * STACK_FOLDS`` content labels, ``model`` unchanged.
+    items.  The stacker must learn how the model errs on items whose label it has not seen,
+    as on new items: without ``folds``, ``model`` must have seen no content label; with
+    ``folds`` (the archive texts, self-training rounds and parameters of ``model``), the
+    labelled items are dealt into ``STACK_FOLDS`` folds (every ``STACK_FOLDS``-th in text
+    order) and each fold's decisions come from a seed model trained on the other folds'
+    labels (cross-fitting).
     """
-    content = sorted(t for t, row in labeled.items() if row and tax.not_content not in row)
-    if len(content) < 2 * STACK_FOLDS:
-        return model
-    decisions = np.zeros((len(content), len(model.classes_)))
-    for k in range(STACK_FOLDS):
-        held = set(content[k::STACK_FOLDS])
-        rest = {t: row for t, row in labeled.items() if t not in held}
-        fold_model = _seed_model(texts, tax, rest, rounds, params or {"C": SEED_C})
-        decisions[k::STACK_FOLDS] = decision_values(fold_model, content[k::STACK_FOLDS])
+    content = _content_texts(labeled, tax)
+    if folds is None:
+        decisions = decision_values(model, content)
+    else:
+        decisions = _cross_fitted_decisions(content, tax, labeled, *folds)
     targets = np.array([[label in labeled[t] for label in model.classes_] for t in content])
     return with_stacker(model, *fit_stacker(decisions, targets.astype(int)))
+
+
+def _cross_fitted_decisions(
+    content: list[str],
+    tax: Taxonomy,
+    labeled: dict[str, list[str]],
+    texts: list[str],
+    rounds: int,
+    params: dict,
+) -> np.ndarray:
+    decisions = np.zeros((len(content), len(tax.labels)))
+    for k in range(STACK_FOLDS):
+        held = content[k::STACK_FOLDS]
+        rest = {t: row for t, row in labeled.items() if t not in set(held)}
+        decisions[k::STACK_FOLDS] = decision_values(
+            _seed_model(texts, tax, rest, rounds, params), held
+        )
+    return decisions
