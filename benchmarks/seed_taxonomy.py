@@ -3,6 +3,7 @@ archive, scored on the real labels of web-plans.
 
     python benchmarks/seed_taxonomy.py [--rounds 2] [--batch 100] [--json OUT]
         [--self-training 2] [--weight 30] [--random-proposals] [--stack seeds|labels|none]
+        [--diverse]
 
 1. lexicon: the seed terms alone (LexiconTagger);
 2. seeds: ``train_from_seeds`` on every parsed item of the 285 pages, no label at all (the
@@ -22,7 +23,8 @@ archive, scored on the real labels of web-plans.
 human label counts (``seeded.HUMAN_WEIGHT``), and ``--random-proposals`` labels random items of
 the training folds instead of the proposed ones (the same draw as step 5's), and ``--stack``
 how ``train_from_seeds`` uses the content labels (its ``stack`` argument; ``none``: they only
-replace the guesses, as before session 29).
+replace the guesses, the default), and ``--diverse`` proposes with ``seeded.diverse_picks``
+(uncertain items unlike each other) instead of the most uncertain ones.
 
 Needs ../shared/corpus.  Macro-F1 over the five labels, on the content items.
 """
@@ -70,17 +72,26 @@ def archive_texts() -> list[str]:
 
 
 def active_round(
-    model, pool: dict[str, list[str]], labeled: dict, batch: int, seed: int | None = None
+    model,
+    pool: dict[str, list[str]],
+    labeled: dict,
+    batch: int,
+    seed: int | None = None,
+    diverse: bool = False,
 ) -> dict:
     """The ``batch`` most informative pool items, labeled from the pool's gold labels; with a
-    ``seed``, :func:`random_labels` of the size the labeled set grows to instead."""
-    from planparse.classify.seeded import worth_labeling
+    ``seed``, :func:`random_labels` of the size the labeled set grows to instead; with
+    ``diverse``, ``seeded.diverse_picks`` (uncertain and unlike each other)."""
+    from planparse.classify.seeded import diverse_picks, worth_labeling
 
     if seed is not None:
         return random_labels(pool, len(labeled) + batch, seed)
     open_texts = sorted(t for t in pool if t not in labeled)
-    scores = worth_labeling(model, open_texts)
-    order = np.argsort(-scores, kind="stable")[:batch]
+    if diverse:
+        order = diverse_picks(model, open_texts, batch)
+    else:
+        scores = worth_labeling(model, open_texts)
+        order = np.argsort(-scores, kind="stable")[:batch]
     return {**labeled, **{open_texts[i]: pool[open_texts[i]] for i in order}}
 
 
@@ -108,7 +119,8 @@ def main() -> None:
     parser.add_argument("--self-training", type=int, default=2)
     parser.add_argument("--weight", type=int, default=None)
     parser.add_argument("--random-proposals", action="store_true")
-    parser.add_argument("--stack", choices=("seeds", "labels", "none"), default="seeds")
+    parser.add_argument("--stack", choices=("seeds", "labels", "none"), default="none")
+    parser.add_argument("--diverse", action="store_true")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     if args.weight is not None:
@@ -152,7 +164,7 @@ def main() -> None:
         model = seeds
         for _ in range(args.rounds):
             draw = fold if args.random_proposals else None
-            labeled = active_round(model, pool, labeled, args.batch, draw)
+            labeled = active_round(model, pool, labeled, args.batch, draw, args.diverse)
             model = train_from_seeds(
                 texts, taxonomy, labeled=labeled, rounds=args.self_training, stack=stack
             )

@@ -12,6 +12,7 @@ from planparse.classify.seeded import (
     STACK_FOLDS,
     as_simplified,
     decision_values,
+    diverse_picks,
     fit_stacker,
     informativeness,
     mask_seeds,
@@ -266,3 +267,22 @@ def test_labels_fit_a_stacker_only_when_there_are_enough(taxonomy, stack):
     again = train_from_seeds(archive, taxonomy, labeled=many, stack=stack, min_df=1, cv=2)
     assert not np.allclose(stacked.predict_proba(ARCHIVE), unstacked.predict_proba(ARCHIVE))
     assert np.array_equal(stacked.predict_proba(ARCHIVE), again.predict_proba(ARCHIVE))
+
+
+def test_diverse_picks_take_one_of_near_repeats():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    # The three 法律援助 lines are the most uncertain, but nearly the same text: one of them
+    # is worth labeling, and the next pick is the most uncertain line unlike them.
+    texts = [
+        "开展法律援助服务",
+        "开展法律援助服务活动",
+        "开展法律援助服务工作",
+        "组织读书分享会",
+        "更换路灯",
+    ]
+    given = np.array([[0.5, 0.5], [0.5, 0.49], [0.5, 0.48], [0.6, 0.3], [0.9, 0.1]])
+    model = _FixedModel(given, np.ones(5))
+    model.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 2)).fit(texts)
+    assert np.argsort(-worth_labeling(model, texts))[:2].tolist() == [0, 1]
+    assert diverse_picks(model, texts, 2, candidates=2).tolist() == [0, 3]

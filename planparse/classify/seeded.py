@@ -88,7 +88,7 @@ def train_from_seeds(
     taxonomy: Taxonomy | str | None = None,
     labeled: dict[str, list[str]] | None = None,
     rounds: int = 2,
-    stack: str | None = "seeds",
+    stack: str | None = None,
     **params: Any,
 ) -> DomainClassifier:
     """A :class:`DomainClassifier` for ``taxonomy`` learned from unlabeled ``texts``.
@@ -96,13 +96,14 @@ def train_from_seeds(
     ``labeled`` maps a text to its human labels.  How content labels are used (the
     not-content ones always teach the content gate):
 
+    * ``stack=None`` (the default): the labels replace the guesses of their items;
     * ``stack="seeds"``: the model learns from the seed terms alone, and the labels fit a
       small :func:`fit_stacker` on its decisions (:func:`stacked_on_labels`), which
       corrects its systematic mistakes;
     * ``stack="labels"``: the labels also replace the guesses of their items, and the
       stacker is cross-fitted (:func:`stacked_on_labels` with ``folds``);
-    * ``stack=None``: the labels only replace the guesses (before session 29).
 
+    Neither stacker beat the default on the web plans (``docs/taxonomy.md``, seventh round).
     With fewer than ``2 * STACK_FOLDS`` content labels there is no stacker: the labels
     replace the guesses.  ``params`` go to :class:`DomainClassifier` (``C`` is ``SEED_C``
     unless given).  Deterministic for the same texts and labels.
@@ -275,6 +276,40 @@ def worth_labeling(model: DomainClassifier, texts: Sequence[str]) -> np.ndarray:
     proba, content = model.predict_proba_and_content(list(texts))
     given_content = proba / np.maximum(content, 1e-12)[:, None]
     return informativeness(given_content) * content
+
+
+def diverse_picks(
+    model: DomainClassifier, texts: Sequence[str], n: int, candidates: int = 10
+) -> np.ndarray:
+    """Indices of ``n`` texts to label that are both uncertain and unlike each other
+    (weighted cluster-margin, after Zhdanov 2019 and Citovsky et al. 2021): the
+    ``candidates * n`` texts :func:`worth_labeling` ranks first are clustered into ``n``
+    groups (k-means over the model's features, weighted by that score, seed 0) and the most
+    informative text of each group is taken, best first.
+
+    Examples:
+        >>> model = DomainClassifier(min_df=1, cv=2, words=False).fit(
+        ...     ["开展法律援助", "举办最美家庭评选", "2023年1月5日", "组织读书会"] * 3,
+        ...     [["维权"], ["家庭建设"], ["非内容"], ["其他"]] * 3)
+        >>> texts = ["法律援助和家庭评选", "法律援助和家庭评选活动", "读书会和家庭评选", "2024年"]
+        >>> picks = diverse_picks(model, texts, 2, candidates=2)
+        >>> len(set(picks.tolist()))
+        2
+    """
+    from sklearn.cluster import KMeans
+
+    texts = list(texts)
+    scores = worth_labeling(model, texts)
+    top = np.argsort(-scores, kind="stable")[: candidates * n]
+    if len(top) <= n:
+        return top
+    features = model.vectorizer_.transform([texts[i] for i in top])
+    groups = KMeans(n_clusters=n, random_state=0, n_init=1).fit_predict(
+        features, sample_weight=scores[top] + 1e-9
+    )
+    # ``top`` is ranked, so a group's first member is its most informative text.
+    firsts = sorted(np.flatnonzero(groups == g)[0] for g in np.unique(groups))
+    return top[firsts]
 
 
 def propose(
