@@ -27,7 +27,6 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,7 +34,7 @@ import numpy as np
 from planparse.classify.estimator import DomainClassifier
 from planparse.classify.lexicon import LexiconTagger
 from planparse.classify.taxonomy import Taxonomy
-from planparse.normalize import fold_width
+from planparse.normalize import fold_width, to_simplified
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -146,14 +145,6 @@ def _blanked(text: str, matches: Any) -> str:
     return "".join(parts) + text[last:]
 
 
-@lru_cache(maxsize=1)
-def _simplified_characters() -> dict[int, int]:
-    from planparse.reuse.matchtext import simplified_table
-
-    table = simplified_table()
-    return {code: int(target) for code, target in enumerate(table.tolist()) if code != target}
-
-
 def as_simplified(texts: Sequence[str]) -> list[str]:
     """The texts with Traditional characters mapped to Simplified ones, one character for
     one (OpenCC's character table, as the copy-paste search uses), so offsets still hold.
@@ -165,8 +156,7 @@ def as_simplified(texts: Sequence[str]) -> list[str]:
         >>> as_simplified(["婦聯幹部隊伍", "妇联干部"])
         ['妇联干部队伍', '妇联干部']
     """
-    table = _simplified_characters()
-    return [text.translate(table) for text in texts]
+    return [to_simplified(text) for text in texts]
 
 
 def _loaded(taxonomy: str | None) -> Taxonomy:
