@@ -22,11 +22,15 @@ oq = importlib.util.module_from_spec(_SPEC)
 sys.modules["outline_quality"] = oq  # dataclasses look their module up there
 _SPEC.loader.exec_module(oq)
 
-#: What a gold marker may look like: numbering only, never a word of the page.
+#: What a gold marker may look like: numbering only, never a word of the page; a separator
+#: may be a comma (一,) or follow a space (1 .).
 MARKER = re.compile(
-    r"^(?:[（(〈]?[一二三四五六七八九十]+[）)〉]?[、．.:：]?|[（(]?\d{1,2}[）)]?[、．.,，]?|\d+(?:\.\d+)+\.?|[①-⑳]|[⒈-⒛]"
-    r"|[一二三四五六七八九十]+[是要]|第[一二三四五六七八九十]+[，,、：:]?|首先|其次|再次|最后|然后)$"
+    r"^(?:[（(〈]?[一二三四五六七八九十]+[）)〉]?[、．.:：,，]?|[（(]?\d{1,2}[）)]? ?[、．.,，]?"
+    r"|\d+(?:\.\d+)+\.?|[①-⑳]|[⒈-⒛]|[一二三四五六七八九十]+[是要]|第[一二三四五六七八九十]+[，,、：:]?"
+    r"|首先|其次|再次|最后|然后)$"
 )
+#: The development gold (corpus/gold/) and the held-out one (corpus/gold/heldout/, blind).
+GOLD_FOLDERS = [ROOT / "corpus" / "gold", ROOT / "corpus" / "gold" / "heldout"]
 PERFECT = {
     "item_precision": 1.0,
     "item_recall": 1.0,
@@ -41,9 +45,9 @@ PERFECT = {
 }
 
 
-@pytest.fixture(scope="module")
-def gold():
-    return oq.load_gold()
+@pytest.fixture(scope="module", params=GOLD_FOLDERS, ids=["development", "heldout"])
+def gold(request):
+    return oq.load_gold(request.param)
 
 
 @pytest.fixture(scope="module")
@@ -89,10 +93,11 @@ def test_every_reference_resolves_in_the_real_page(gold, texts):
             if plan.title:
                 start, end = plan.title
                 assert 0 <= start < end <= len(text) and text[start:end].strip(), (name, start)
+                assert text[start:end].strip() == text[start:end], (name, start)
         for a, b, _ in page.joins:
             assert 0 <= a < b < len(text), (name, a)
         for start, end, _ in page.not_items:
-            assert 0 <= start < end <= len(text), (name, start)
+            assert 0 <= start < end <= len(text) and text[start:end].strip(), (name, start)
 
 
 def _gold_predictions(gold, texts):
