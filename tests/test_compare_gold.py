@@ -14,6 +14,9 @@ from planparse.diff import CHANGE_KINDS, compare
 from planparse.diff import evaluate as ev
 from planparse.io.extract import chinese_numeral
 
+#: The gold sets of real annotated pairs (every set but the planted sample).
+REAL_SETS = [name for name in ev.GOLD_SETS if name != "sample"]
+
 MATCHED = {"kept", "rewritten", "moved", "merged", "split"}
 
 
@@ -64,7 +67,7 @@ def test_sample_gold_resolves_and_covers_every_item():
         _check_pair(pair)
 
 
-@pytest.mark.parametrize("name", ["national", "national-held-out", "hailar"])
+@pytest.mark.parametrize("name", REAL_SETS)
 def test_real_gold_resolves_by_hash_and_covers_every_item(shared_corpus, name):
     roots = (ev.DEFAULT_ROOTS[0], shared_corpus)
     pairs = ev.load_gold(name, roots)
@@ -200,7 +203,7 @@ def test_compare_rows_key_the_same_items_as_the_gold():
 
 
 @pytest.mark.parametrize("annotator", ev.ANNOTATORS)
-@pytest.mark.parametrize("name", ["national", "national-held-out", "hailar"])
+@pytest.mark.parametrize("name", REAL_SETS)
 def test_each_blind_annotation_covers_every_real_pair_and_every_item(
     shared_corpus, name, annotator
 ):
@@ -211,7 +214,7 @@ def test_each_blind_annotation_covers_every_real_pair_and_every_item(
         _check_pair(pair)
 
 
-@pytest.mark.parametrize("name", ["national", "national-held-out", "hailar"])
+@pytest.mark.parametrize("name", REAL_SETS)
 def test_the_gold_was_adjudicated_from_the_two_annotations(shared_corpus, name):
     """Every match both annotators made is in the gold, and every gold match was made by
     at least one of them: the adjudicator settled the disputed matches and nothing else."""
@@ -260,7 +263,7 @@ def test_annotators_agree_better_than_the_method_matches_either(shared_corpus):
     """What docs/changes.md rests on: under the settled rule two blind annotators agree at
     match F1 0.86 or more on every real pair, and planparse.compare stays below that."""
     roots = (ev.DEFAULT_ROOTS[0], shared_corpus)
-    for name in ("national", "national-held-out", "hailar"):
+    for name in REAL_SETS:
         table = ev.agreement(name, roots)
         assert table.groupby("pair").size().eq(3).all()
         rows = table.set_index(["pair", "comparison"])["f1"]
@@ -271,7 +274,7 @@ def test_annotators_agree_better_than_the_method_matches_either(shared_corpus):
 
 
 @pytest.mark.parametrize("who", [None, *ev.ANNOTATORS])
-@pytest.mark.parametrize("name", ["national", "national-held-out", "hailar"])
+@pytest.mark.parametrize("name", REAL_SETS)
 def test_annotated_kinds_follow_the_methods_fold(shared_corpus, name, who):
     from planparse.diff.keys import folded_text
 
@@ -317,7 +320,7 @@ def test_the_sample_golds_kinds_follow_the_shared_rule():
 
 
 @pytest.mark.parametrize("who", [None, *ev.ANNOTATORS])
-@pytest.mark.parametrize("name", ["national", "national-held-out", "hailar"])
+@pytest.mark.parametrize("name", REAL_SETS)
 def test_the_real_golds_kinds_follow_the_shared_rule(shared_corpus, name, who):
     """Every stored kind is what ``link_kinds`` (the rule compare() applies) gives the
     stored matches: `annotate_pair.py rekind` was run after the rule last changed."""
