@@ -61,3 +61,13 @@ def test_each_reference_names_the_item_that_starts_there(shared_corpus):
             named = [ev.item_at(items, int(s)) for s in starts]
             by_id = items.set_index("item_id")["start"]
             assert [int(by_id[i]) for i in named] == [int(s) for s in starts]
+
+
+def test_a_judge_is_scored_against_the_gold_over_the_strata():
+    import audit_matches
+
+    shares = pd.Series({"TP": 1.0, "FP": 0.5, "FN": 0.5, "NEAR": 0.0})
+    sizes = pd.Series({"TP": 60, "FP": 40, "FN": 40, "NEAR": 1000})
+    figures = audit_matches.judge_against_gold(shares, sizes)
+    assert figures["precision"] == pytest.approx(80 / 100)  # 60 + 20 in the gold, 20 not
+    assert figures["recall"] == pytest.approx(80 / 100)  # of the gold's 100

@@ -136,6 +136,17 @@ def judged_figures(shares: pd.Series, population: pd.Series) -> dict[str, float]
             "f1": 2 * precision * recall / (precision + recall)}
 
 
+def judge_against_gold(shares: pd.Series, population: pd.Series) -> dict[str, float]:
+    """A judge's precision, recall and F1 against the gold over the strata: the judge's
+    matches are each stratum's population times the judge's acceptance share."""
+    accepted = shares * population
+    in_gold = accepted.get("TP", 0) + accepted.get("FN", 0)
+    precision = in_gold / accepted.sum()
+    recall = in_gold / (population.get("TP", 0) + population.get("FN", 0))
+    return {"precision": precision, "recall": recall,
+            "f1": 2 * precision * recall / (precision + recall)}
+
+
 def _score(_: argparse.Namespace) -> None:
     sample = pd.read_csv(AUDIT_DIR / "pairs.tsv", sep="\t")
     sizes = pd.read_csv(AUDIT_DIR / "population.tsv", sep="\t", index_col="stratum")["pairs"]
@@ -145,8 +156,11 @@ def _score(_: argparse.Namespace) -> None:
     agree = judged.eq(judged.iloc[:, 0], axis=0).all(axis=1).mean()
     print(f"judges agree on {agree:.3f} of {len(judged)} questions")
     for column in [*judged.columns, "both", "either"]:
-        figures = judged_figures(shares[column], sizes)
-        print(f"{column:>7}: " + "  ".join(f"{k} {v:.3f}" for k, v in figures.items()))
+        for title, measure in (("method if the judge is right", judged_figures),
+                               ("judge against the gold", judge_against_gold)):
+            figures = measure(shares[column], sizes)
+            print(f"{column:>7}, {title}: "
+                  + "  ".join(f"{k} {v:.3f}" for k, v in figures.items()))
 
 
 def _draw(args: argparse.Namespace) -> None:
