@@ -46,11 +46,17 @@ def test_acceptance_counts_each_stratum_for_each_judge_and_both():
     import audit_matches
 
     sample = pd.DataFrame({"id": ["q0", "q1", "q2"], "stratum": ["FP", "FP", "TP"]})
-    judged = pd.DataFrame({"x": [True, False, True], "y": [True, True, True]},
-                          index=["q0", "q1", "q2"])
+    judged = pd.DataFrame(
+        {"x": [True, False, True], "y": [True, True, True]}, index=["q0", "q1", "q2"]
+    )
     shares = audit_matches.acceptance(sample, judged)
     assert shares.loc["FP", ["x", "y", "both", "either", "questions"]].tolist() == [
-        0.5, 1.0, 0.5, 1.0, 2]
+        0.5,
+        1.0,
+        0.5,
+        1.0,
+        2,
+    ]
 
 
 def test_each_reference_names_the_item_that_starts_there(shared_corpus):

@@ -54,8 +54,12 @@ def strata(pair: evaluate.GoldPair) -> pd.DataFrame:
     near = _near(items_a, items_b) - gold - found
     rows = [
         (stratum, a, b)
-        for stratum, pairs in (("FP", found - gold), ("FN", gold - found), ("TP", gold & found),
-                               ("NEAR", near))
+        for stratum, pairs in (
+            ("FP", found - gold),
+            ("FN", gold - found),
+            ("TP", gold & found),
+            ("NEAR", near),
+        )
         for a, b in sorted(pairs)
     ]
     table = pd.DataFrame(rows, columns=["stratum", "a_item", "b_item"])
@@ -73,8 +77,9 @@ def _matched(rows: pd.DataFrame) -> set[tuple[str, str]]:
 
 
 def _near(items_a: pd.DataFrame, items_b: pd.DataFrame) -> set[tuple[str, str]]:
-    cosine = similarity_matrix([matching_key(t) for t in items_a["text"]],
-                               [matching_key(t) for t in items_b["text"]])
+    cosine = similarity_matrix(
+        [matching_key(t) for t in items_a["text"]], [matching_key(t) for t in items_b["text"]]
+    )
     low, high = NEAR_COSINE
     rows, cols = np.nonzero((cosine >= low) & (cosine < high))
     return {(items_a.index[i], items_b.index[j]) for i, j in zip(rows, cols)}
@@ -82,17 +87,21 @@ def _near(items_a: pd.DataFrame, items_b: pd.DataFrame) -> set[tuple[str, str]]:
 
 def population(sets: tuple[str, ...] = AUDITED_SETS) -> pd.DataFrame:
     """The :func:`strata` of every pair of the named gold sets, in one table."""
-    return pd.concat([strata(p) for name in sets for p in evaluate.load_gold(name)],
-                     ignore_index=True)
+    return pd.concat(
+        [strata(p) for name in sets for p in evaluate.load_gold(name)], ignore_index=True
+    )
 
 
 def draw(table: pd.DataFrame) -> pd.DataFrame:
     """The seeded, shuffled sample of :data:`QUOTA` questions of a :func:`population`."""
-    picked = pd.concat([
-        table[table["stratum"] == s].sample(n=min(n, int((table["stratum"] == s).sum())),
-                                            random_state=SEED)
-        for s, n in QUOTA.items()
-    ])
+    picked = pd.concat(
+        [
+            table[table["stratum"] == s].sample(
+                n=min(n, int((table["stratum"] == s).sum())), random_state=SEED
+            )
+            for s, n in QUOTA.items()
+        ]
+    )
     picked = picked.sample(frac=1, random_state=SEED).reset_index(drop=True)
     picked.insert(0, "id", [f"q{i:03d}" for i in range(len(picked))])
     return picked
@@ -101,15 +110,18 @@ def draw(table: pd.DataFrame) -> pd.DataFrame:
 def write_sheet(picked: pd.DataFrame, path: Path) -> None:
     """The judges' sheet: question ids and the two texts, no stratum, no method output."""
     with open(path, "w", encoding="utf-8") as sheet:
-        for row in picked.itertuples():
-            sheet.write(f"## {row.id}\n\nA: {row.a_text}\n\nB: {row.b_text}\n\n")
+        sheet.writelines(
+            f"## {row.id}\n\nA: {row.a_text}\n\nB: {row.b_text}\n\n" for row in picked.itertuples()
+        )
 
 
 def judgments(folder: Path = AUDIT_DIR) -> pd.DataFrame:
     """One column per judge (``judge_<name>.tsv``): True where the judge said ``match``."""
     columns = {
         path.stem.removeprefix("judge_"): pd.read_csv(path, sep="\t", dtype=str)
-        .set_index("id")["verdict"].str.strip().eq("match")
+        .set_index("id")["verdict"]
+        .str.strip()
+        .eq("match")
         for path in sorted(folder.glob("judge_*.tsv"))
     }
     return pd.DataFrame(columns)
@@ -132,8 +144,15 @@ def judged_figures(shares: pd.Series, population: pd.Series) -> dict[str, float]
     found = true.get("TP", 0) + true.get("FP", 0)
     precision = found / (population.get("TP", 0) + population.get("FP", 0))
     recall = found / true.sum()
-    return {"precision": precision, "recall": recall,
-            "f1": 2 * precision * recall / (precision + recall)}
+    return _figures(precision, recall)
+
+
+def _figures(precision: float, recall: float) -> dict[str, float]:
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": 2 * precision * recall / (precision + recall),
+    }
 
 
 def judge_against_gold(shares: pd.Series, population: pd.Series) -> dict[str, float]:
@@ -143,8 +162,7 @@ def judge_against_gold(shares: pd.Series, population: pd.Series) -> dict[str, fl
     in_gold = accepted.get("TP", 0) + accepted.get("FN", 0)
     precision = in_gold / accepted.sum()
     recall = in_gold / (population.get("TP", 0) + population.get("FN", 0))
-    return {"precision": precision, "recall": recall,
-            "f1": 2 * precision * recall / (precision + recall)}
+    return _figures(precision, recall)
 
 
 def _score(_: argparse.Namespace) -> None:
@@ -156,11 +174,12 @@ def _score(_: argparse.Namespace) -> None:
     agree = judged.eq(judged.iloc[:, 0], axis=0).all(axis=1).mean()
     print(f"judges agree on {agree:.3f} of {len(judged)} questions")
     for column in [*judged.columns, "both", "either"]:
-        for title, measure in (("method if the judge is right", judged_figures),
-                               ("judge against the gold", judge_against_gold)):
+        for title, measure in (
+            ("method if the judge is right", judged_figures),
+            ("judge against the gold", judge_against_gold),
+        ):
             figures = measure(shares[column], sizes)
-            print(f"{column:>7}, {title}: "
-                  + "  ".join(f"{k} {v:.3f}" for k, v in figures.items()))
+            print(f"{column:>7}, {title}: " + "  ".join(f"{k} {v:.3f}" for k, v in figures.items()))
 
 
 def _draw(args: argparse.Namespace) -> None:
@@ -181,8 +200,7 @@ def main() -> None:
     drawing = commands.add_parser("draw", help="draw the sample and write the judges' sheet")
     drawing.add_argument("--sheet", required=True, help="the sheet's path, outside the repo")
     drawing.set_defaults(run=_draw)
-    commands.add_parser("score", help="the judges' acceptance per stratum").set_defaults(
-        run=_score)
+    commands.add_parser("score", help="the judges' acceptance per stratum").set_defaults(run=_score)
     args = parser.parse_args()
     args.run(args)
 
