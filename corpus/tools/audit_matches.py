@@ -49,8 +49,8 @@ def strata(pair: evaluate.GoldPair) -> pd.DataFrame:
     with its stratum, its two items' start offsets and texts."""
     plan_a, plan_b = evaluate.plan_rows(pair.a_path), evaluate.plan_rows(pair.b_path)
     items_a, items_b = (_items(p).set_index("item_id") for p in (plan_a, plan_b))
-    gold = _matched(evaluate.gold_items(pair, plan_a, plan_b))
-    found = _matched(compare(plan_a, plan_b))
+    gold = evaluate._matches(evaluate.gold_items(pair, plan_a, plan_b))
+    found = evaluate._matches(compare(plan_a, plan_b))
     near = _near(items_a, items_b) - gold - found
     rows = [
         (stratum, a, b)
@@ -69,11 +69,6 @@ def strata(pair: evaluate.GoldPair) -> pd.DataFrame:
         table[f"{side}_text"] = items.loc[table[f"{side}_item"], "text"].to_numpy()
         table[f"{side}_doc"] = pair.rows[f"{side}_doc"].iat[0]
     return table
-
-
-def _matched(rows: pd.DataFrame) -> set[tuple[str, str]]:
-    both = rows.dropna(subset=["a_item_id", "b_item_id"])
-    return set(zip(both["a_item_id"], both["b_item_id"]))
 
 
 def _near(items_a: pd.DataFrame, items_b: pd.DataFrame) -> set[tuple[str, str]]:
